@@ -1,0 +1,67 @@
+/** The providers refundkit speaks to. */
+export type ProviderName = "sezzle" | "optty" | "levelup" | "moyasar" | "briqpay";
+
+export const PROVIDERS = ["sezzle", "optty", "levelup", "moyasar", "briqpay"] as const satisfies readonly ProviderName[];
+
+/** Which host a client talks to. There is no default: live money needs an explicit choice. */
+export type Environment = "sandbox" | "production";
+
+/** Options every client and the facade share. */
+export interface TransportOptions {
+  /** The fetch to send requests with (defaults to globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
+  /** Time limit for one attempt, in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, only where a retry cannot refund twice. Default 2. */
+  maxRetries?: number;
+}
+
+/** What a provider supports, as `refunds.capabilities(provider)` reports it. */
+export interface Capabilities {
+  partialRefunds: boolean;
+  fullRefundWithoutAmount: boolean;
+  idempotency: "header" | "body" | "none";
+  pendingResults: boolean;
+  lineItems: boolean;
+}
+
+/** The fields every provider's refund request shares. Amounts are integer minor units. */
+export interface BaseRefundRequest {
+  /** The provider's order / session id (a path parameter). */
+  orderId: string;
+  /** Integer minor units (cents). Omitted = full refund where the provider allows it. */
+  amount?: number;
+  /** ISO 4217 code; required whenever `amount` is given. */
+  currency?: string;
+  /** Generated when absent; returned in the result (null where the provider has no handle). */
+  idempotencyKey?: string;
+  reason?: string;
+  /** Cancels the refund call (all attempts). */
+  signal?: AbortSignal;
+}
+
+/** The unified outcome of a refund that the provider accepted (any 2xx). */
+export interface RefundResult<P extends ProviderName = ProviderName> {
+  provider: P;
+  orderId: string;
+  status: "succeeded" | "pending";
+  /** The provider's id for this refund, when it gives one. */
+  refundId: string | null;
+  /** What the provider reports as refunded, in integer minor units. */
+  amount: number | null;
+  currency: string | null;
+  /** null only where the provider has no idempotency handle. */
+  idempotencyKey: string | null;
+  /** The provider's response body, untouched. */
+  raw: unknown;
+}
+
+/**
+ * One provider's side of the unified refund: validates and maps a unified request onto the
+ * provider's typed client call, and the provider's answer onto RefundResult / RefundError.
+ */
+export interface RefundAdapter<P extends ProviderName, Request extends BaseRefundRequest> {
+  readonly provider: P;
+  readonly capabilities: Capabilities;
+  refund(request: Request): Promise<RefundResult<P>>;
+}
