@@ -1,5 +1,11 @@
 import { defineProject } from "vitest/config";
+import { sourceAliases } from "../../vitest.shared";
 
 export default defineProject({
-  test: { name: "core", include: ["test/**/*.test.ts"], typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] } },
+  resolve: { alias: sourceAliases },
+  test: {
+    name: "core",
+    include: ["test/**/*.test.ts"],
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
+  },
 });

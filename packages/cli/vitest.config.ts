@@ -1,0 +1,11 @@
+import { defineProject } from "vitest/config";
+import { sourceAliases } from "../../vitest.shared";
+
+export default defineProject({
+  resolve: { alias: sourceAliases },
+  test: {
+    name: "cli",
+    include: ["test/**/*.test.ts"],
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
+  },
+});

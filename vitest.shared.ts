@@ -1,0 +1,12 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Tests import sibling packages by name but run their source, so no build is needed first. */
+const packagesDir = fileURLToPath(new URL("./packages/", import.meta.url));
+
+export const sourceAliases: Record<string, string> = Object.fromEntries(
+  readdirSync(packagesDir).map((dir) => [
+    dir === "refundkit" ? "refundkit" : `@refundkit/${dir}`,
+    `${packagesDir}${dir}/src/index.ts`,
+  ]),
+);
