@@ -1,3 +1,9 @@
+export {
+  isRefundError,
+  RefundError,
+  type RefundErrorCode,
+  type RefundErrorOptions,
+} from "./errors.js";
 export type {
   BaseRefundRequest,
   Capabilities,
@@ -8,4 +14,3 @@ export type {
   TransportOptions,
 } from "./types.js";
 export { PROVIDERS } from "./types.js";
-export { RefundError, isRefundError, type RefundErrorCode, type RefundErrorOptions } from "./errors.js";

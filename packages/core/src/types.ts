@@ -1,7 +1,13 @@
 /** The providers refundkit speaks to. */
 export type ProviderName = "sezzle" | "optty" | "levelup" | "moyasar" | "briqpay";
 
-export const PROVIDERS = ["sezzle", "optty", "levelup", "moyasar", "briqpay"] as const satisfies readonly ProviderName[];
+export const PROVIDERS = [
+  "sezzle",
+  "optty",
+  "levelup",
+  "moyasar",
+  "briqpay",
+] as const satisfies readonly ProviderName[];
 
 /** Which host a client talks to. There is no default: live money needs an explicit choice. */
 export type Environment = "sandbox" | "production";
