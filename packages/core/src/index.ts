@@ -8,6 +8,7 @@ export type {
   BaseRefundRequest,
   Capabilities,
   Environment,
+  ProviderAdapter,
   ProviderName,
   RefundAdapter,
   RefundResult,

@@ -62,12 +62,28 @@ export interface RefundResult<P extends ProviderName = ProviderName> {
   raw: unknown;
 }
 
-/**
- * One provider's side of the unified refund: validates and maps a unified request onto the
- * provider's typed client call, and the provider's answer onto RefundResult / RefundError.
- */
+/** A provider, connected with its credentials: the unified refund for that provider. */
 export interface RefundAdapter<P extends ProviderName, Request extends BaseRefundRequest> {
   readonly provider: P;
   readonly capabilities: Capabilities;
+  /** Validates the request (RefundError before any request is sent), refunds, maps the answer. */
   refund(request: Request): Promise<RefundResult<P>>;
+}
+
+/**
+ * One provider's side of the unified refund, as each provider package exports it
+ * (`sezzleAdapter`, `opttyAdapter`, ...) and the facade composes it.
+ */
+export interface ProviderAdapter<
+  P extends ProviderName,
+  Config,
+  Request extends BaseRefundRequest,
+> {
+  readonly provider: P;
+  readonly capabilities: Capabilities;
+  /**
+   * Checks the config (a RefundError "invalid_request" naming the missing or bad field, never
+   * echoing a secret) and returns the connected adapter.
+   */
+  connect(config: Config, options?: TransportOptions): RefundAdapter<P, Request>;
 }
