@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openapiOverlay } from "openapi-format";
 import { parse as parseYaml } from "yaml";
@@ -25,43 +25,61 @@ export interface LoadedSpec {
   document: OpenApiDocument;
 }
 
-/** Every folder under specs/ is one provider. */
-export function listProviders(): string[] {
-  return readdirSync(specsDir, { withFileTypes: true })
+/** Every folder under specs/ is one provider. `root` defaults to the repository root. */
+export function listProviders(root: string = rootDir): string[] {
+  return readdirSync(join(root, "specs"), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
 }
 
-export function specSourcePath(provider: string): string {
+export function specSourcePath(provider: string, root: string = rootDir): string {
   for (const name of ["openapi.yaml", "openapi.json"]) {
-    const path = join(specsDir, provider, name);
+    const path = join(root, "specs", provider, name);
     if (existsSync(path)) return path;
   }
-  throw new Error(`specs/${provider}/ has no openapi.yaml or openapi.json`);
+  throw new Error(`specs/${provider}/ has no openapi.yaml or openapi.json (spec not written yet?)`);
 }
 
-function parseDocument(path: string): unknown {
+function parseDocument(path: string, label: string): unknown {
   const text = readFileSync(path, "utf8");
-  return path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  try {
+    return path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${label}: cannot parse: ${reason}`);
+  }
 }
 
 /**
  * Loads specs/<provider>/ and applies its OpenAPI Overlay 1.0 file, if any. An overlay action
  * that matches nothing is an error: it means the upstream document moved under the fix.
  */
-export async function loadSpec(provider: string): Promise<LoadedSpec> {
-  const sourcePath = specSourcePath(provider);
-  const overlayPath = join(specsDir, provider, "overlay.yaml");
-  const source = parseDocument(sourcePath) as OpenApiDocument;
-  if (!existsSync(overlayPath)) {
-    return { provider, sourcePath, overlayPath: null, document: source };
+export async function loadSpec(provider: string, root: string = rootDir): Promise<LoadedSpec> {
+  const sourcePath = specSourcePath(provider, root);
+  const overlayPath = join(root, "specs", provider, "overlay.yaml");
+  const source = parseDocument(sourcePath, `specs/${provider}/${basename(sourcePath)}`);
+  if (source === null || typeof source !== "object" || Array.isArray(source)) {
+    throw new Error(
+      `specs/${provider}/${basename(sourcePath)}: not an OpenAPI document (an object)`,
+    );
   }
-  const overlaySet = parseDocument(overlayPath) as { overlay?: string; actions?: unknown[] };
+  if (!existsSync(overlayPath)) {
+    return { provider, sourcePath, overlayPath: null, document: source as OpenApiDocument };
+  }
+  const overlaySet = parseDocument(overlayPath, `specs/${provider}/overlay.yaml`) as {
+    overlay?: string;
+    actions?: Array<{ target: string; update?: unknown; remove?: boolean }>;
+  };
   if (!overlaySet.overlay?.startsWith("1.0")) {
     throw new Error(`specs/${provider}/overlay.yaml: expected "overlay: 1.0.x"`);
   }
-  const { data, resultData } = (await openapiOverlay(structuredClone(source), { overlaySet })) as {
+  if (!Array.isArray(overlaySet.actions)) {
+    throw new Error(`specs/${provider}/overlay.yaml: expected an "actions" list`);
+  }
+  const { data, resultData } = (await openapiOverlay(structuredClone(source), {
+    overlaySet: { ...overlaySet, actions: overlaySet.actions },
+  })) as {
     data: OpenApiDocument;
     resultData: { unusedActions: Array<{ target?: string }> };
   };
