@@ -1,0 +1,383 @@
+/**
+ * Runtime validation of request and response bodies against an (overlaid) OpenAPI 3.1 document.
+ *
+ * The whole document is added to one Ajv (JSON Schema 2020-12) instance under a private `$id`, and
+ * each body is validated against `{ $ref: "<id>#/<pointer to the media type's schema>" }`, so
+ * `#/components/...` references inside schemas resolve as written. Validators compile lazily on
+ * first use and are cached. No Node-only API: this runs in msw's browser worker too.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+
+export type ValidationResult = { valid: true } | { valid: false; errors: string[] };
+
+export interface OperationMatch {
+  operationId: string;
+  /** Lower-case HTTP method. */
+  method: string;
+  /** The path template as written in the document, e.g. `/v2/order/{order_uuid}/refund`. */
+  pathTemplate: string;
+  /** Path parameters, percent-decoded. */
+  pathParams: Record<string, string>;
+}
+
+export interface SpecValidator {
+  /** Every operationId in the document, in document order. */
+  readonly operationIds: readonly string[];
+  /**
+   * The operation for a method and a request path. The path may be relative to a server
+   * (`/v2/order/abc/refund`) or carry a server's base path (`/v3/session/...` for
+   * `https://api.briqpay.com/v3`). Literal segments win over parameters.
+   */
+  findOperation(method: string, path: string): OperationMatch | undefined;
+  /**
+   * Validates a request body. `body === undefined` means no body. The media type defaults to
+   * `application/json` (or the operation's only/first one); a form body is passed as an object of
+   * its fields.
+   */
+  validateRequestBody(operationId: string, body: unknown, mediaType?: string): ValidationResult;
+  /**
+   * Validates a response body for an HTTP status (exact code, then `4XX`-style range, then
+   * `default`). A response that declares no content accepts only an absent body.
+   */
+  validateResponse(
+    operationId: string,
+    status: number | string,
+    body: unknown,
+    mediaType?: string,
+  ): ValidationResult;
+}
+
+type JsonObject = Record<string, unknown>;
+
+interface OperationEntry {
+  operationId: string;
+  method: string;
+  pathTemplate: string;
+  /** JSON pointer (without `#`) of the Operation Object. */
+  pointer: string;
+  operation: JsonObject;
+  matcher: RegExp;
+  paramNames: string[];
+  literalSegments: number;
+  /** Server base paths (without trailing slash) that apply to this operation, e.g. `/v3`. */
+  basePaths: string[];
+}
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/** `ajv-formats` is CommonJS; depending on the loader its default import is the plugin or wraps it. */
+type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
+const addFormats: FormatsPlugin =
+  typeof addFormatsModule === "function"
+    ? (addFormatsModule as unknown as FormatsPlugin)
+    : (addFormatsModule as unknown as { default: FormatsPlugin }).default;
+
+let documentCounter = 0;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function unescapePointerSegment(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+function resolvePointer(document: JsonObject, pointer: string): unknown {
+  if (pointer === "") return document;
+  let node: unknown = document;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = unescapePointerSegment(raw);
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isObject(node)) node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * Follows `$ref`s between OpenAPI objects (Response, Request Body...) inside the document.
+ * Returns the object and the pointer where it really lives, so schemas under it are addressed
+ * there.
+ */
+function dereference(
+  document: JsonObject,
+  node: unknown,
+  pointer: string,
+): { node: JsonObject; pointer: string } | undefined {
+  let current = node;
+  let currentPointer = pointer;
+  const seen = new Set<string>();
+  while (isObject(current) && typeof current.$ref === "string") {
+    const ref = current.$ref;
+    if (!ref.startsWith("#") || seen.has(ref)) return undefined;
+    seen.add(ref);
+    currentPointer = decodeURIComponent(ref.slice(1));
+    current = resolvePointer(document, currentPointer);
+  }
+  return isObject(current) ? { node: current, pointer: currentPointer } : undefined;
+}
+
+function serverBasePaths(servers: unknown): string[] {
+  if (!Array.isArray(servers)) return [];
+  const paths: string[] = [];
+  for (const server of servers) {
+    if (!isObject(server) || typeof server.url !== "string") continue;
+    // Server variables (`{region}`) are not expanded; a server URL that is not absolute is a path.
+    const url = server.url.replace(/\{[^}]*\}/g, "x");
+    let pathname: string;
+    try {
+      pathname = new URL(url, "http://relative.invalid").pathname;
+    } catch {
+      continue;
+    }
+    const trimmed = pathname.replace(/\/+$/, "");
+    if (trimmed !== "" && !paths.includes(trimmed)) paths.push(trimmed);
+  }
+  return paths;
+}
+
+function compileMatcher(pathTemplate: string): {
+  matcher: RegExp;
+  paramNames: string[];
+  literalSegments: number;
+} {
+  const paramNames: string[] = [];
+  let literalSegments = 0;
+  const pattern = pathTemplate
+    .split("/")
+    .map((segment) => {
+      if (!segment.includes("{")) {
+        if (segment !== "") literalSegments += 1;
+        return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      }
+      return segment
+        .split(/(\{[^}]+\})/)
+        .map((part) => {
+          const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+          if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          paramNames.push(name);
+          return "([^/]+)";
+        })
+        .join("");
+    })
+    .join("/");
+  return { matcher: new RegExp(`^${pattern}/?$`), paramNames, literalSegments };
+}
+
+function formatError(error: ErrorObject): string {
+  const where = error.instancePath === "" ? "(body)" : error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  const detail =
+    typeof params.additionalProperty === "string"
+      ? ` '${params.additionalProperty}'`
+      : Array.isArray(params.allowedValues)
+        ? ` ${JSON.stringify(params.allowedValues)}`
+        : "";
+  return `${where} ${error.message ?? "is invalid"}${detail}`;
+}
+
+function pickMediaType(content: JsonObject, requested: string | undefined): string | undefined {
+  const types = Object.keys(content);
+  if (requested !== undefined) {
+    const base = requested.split(";")[0]?.trim().toLowerCase() ?? "";
+    return types.find((type) => type.toLowerCase() === base);
+  }
+  return (
+    types.find((type) => type === "application/json") ??
+    types.find((type) => /^application\/[^;]*\+json$/.test(type)) ??
+    types[0]
+  );
+}
+
+/** Compiles validators for an OpenAPI 3.1 document. The document must not be mutated afterwards. */
+export function createSpecValidator(document: object): SpecValidator {
+  if (!isObject(document) || !isObject(document.paths)) {
+    throw new TypeError("createSpecValidator: not an OpenAPI document (no `paths` object)");
+  }
+  const doc = document;
+  const docPaths = document.paths;
+  documentCounter += 1;
+  const documentId = `https://refundkit.invalid/openapi/${documentCounter}.json`;
+
+  const ajv = new Ajv2020({
+    // OpenAPI adds keywords to Schema Objects (`example`, `discriminator`, `xml`, `externalDocs`,
+    // `x-*`); non-strict Ajv ignores them instead of refusing the schema.
+    strict: false,
+    allErrors: true,
+    // The document is not a JSON Schema as a whole; each referenced subschema is compiled alone.
+    validateSchema: false,
+  });
+  addFormats(ajv);
+  ajv.addSchema(doc, documentId);
+
+  const globalBasePaths = serverBasePaths(doc.servers);
+  const operations = new Map<string, OperationEntry>();
+  for (const [pathTemplate, rawPathItem] of Object.entries(docPaths)) {
+    const pathPointer = `/paths/${escapePointerSegment(pathTemplate)}`;
+    const pathItem = dereference(doc, rawPathItem, pathPointer);
+    if (pathItem === undefined) continue;
+    const pathBasePaths =
+      pathItem.node.servers === undefined ? undefined : serverBasePaths(pathItem.node.servers);
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem.node[method];
+      if (!isObject(operation)) continue;
+      const operationId =
+        typeof operation.operationId === "string"
+          ? operation.operationId
+          : `${method.toUpperCase()} ${pathTemplate}`;
+      if (operations.has(operationId)) {
+        throw new Error(`createSpecValidator: duplicate operationId "${operationId}"`);
+      }
+      const operationBasePaths =
+        operation.servers === undefined ? undefined : serverBasePaths(operation.servers);
+      operations.set(operationId, {
+        operationId,
+        method,
+        pathTemplate,
+        pointer: `${pathItem.pointer}/${method}`,
+        operation,
+        ...compileMatcher(pathTemplate),
+        basePaths: operationBasePaths ?? pathBasePaths ?? globalBasePaths,
+      });
+    }
+  }
+  const operationIds = [...operations.keys()];
+  const byPreference = [...operations.values()].sort(
+    (a, b) => a.paramNames.length - b.paramNames.length || b.literalSegments - a.literalSegments,
+  );
+
+  const cache = new Map<string, ValidateFunction>();
+  function validatorFor(schemaPointer: string): ValidateFunction {
+    let validate = cache.get(schemaPointer);
+    if (validate === undefined) {
+      const fragment = schemaPointer.split("/").map(encodeURIComponent).join("/");
+      validate = ajv.compile({ $ref: `${documentId}#${fragment}` });
+      cache.set(schemaPointer, validate);
+    }
+    return validate;
+  }
+
+  function run(schemaPointer: string, body: unknown): ValidationResult {
+    const validate = validatorFor(schemaPointer);
+    if (validate(body)) return { valid: true };
+    return { valid: false, errors: (validate.errors ?? []).map(formatError) };
+  }
+
+  function invalid(message: string): ValidationResult {
+    return { valid: false, errors: [message] };
+  }
+
+  function validateContent(
+    label: string,
+    content: unknown,
+    contentPointer: string,
+    body: unknown,
+    mediaType: string | undefined,
+  ): ValidationResult {
+    if (!isObject(content) || Object.keys(content).length === 0) {
+      return body === undefined || body === ""
+        ? { valid: true }
+        : invalid(`${label} declares no body, but one was given`);
+    }
+    const chosen = pickMediaType(content, mediaType);
+    if (chosen === undefined) {
+      return invalid(`${label} has no media type ${mediaType ?? ""}`.trim());
+    }
+    const media = content[chosen];
+    if (!isObject(media) || media.schema === undefined) return { valid: true };
+    return run(`${contentPointer}/${escapePointerSegment(chosen)}/schema`, body);
+  }
+
+  return {
+    operationIds,
+
+    findOperation(method, path) {
+      const wanted = method.toLowerCase();
+      const pathname = path.split(/[?#]/)[0] ?? path;
+      for (const entry of byPreference) {
+        if (entry.method !== wanted) continue;
+        const candidates = [pathname];
+        for (const base of entry.basePaths) {
+          if (pathname.startsWith(`${base}/`)) candidates.push(pathname.slice(base.length));
+        }
+        for (const candidate of candidates) {
+          const match = entry.matcher.exec(candidate);
+          if (match === null) continue;
+          const pathParams: Record<string, string> = {};
+          entry.paramNames.forEach((name, index) => {
+            const raw = match[index + 1] ?? "";
+            try {
+              pathParams[name] = decodeURIComponent(raw);
+            } catch {
+              pathParams[name] = raw;
+            }
+          });
+          return {
+            operationId: entry.operationId,
+            method: entry.method,
+            pathTemplate: entry.pathTemplate,
+            pathParams,
+          };
+        }
+      }
+      return undefined;
+    },
+
+    validateRequestBody(operationId, body, mediaType) {
+      const entry = operations.get(operationId);
+      if (entry === undefined) return invalid(`unknown operationId "${operationId}"`);
+      const requestBody = dereference(
+        doc,
+        entry.operation.requestBody,
+        `${entry.pointer}/requestBody`,
+      );
+      if (requestBody === undefined) {
+        return body === undefined || body === ""
+          ? { valid: true }
+          : invalid(`${operationId} takes no request body, but one was given`);
+      }
+      if (body === undefined) {
+        return requestBody.node.required === true
+          ? invalid(`${operationId} requires a request body`)
+          : { valid: true };
+      }
+      return validateContent(
+        `${operationId} request`,
+        requestBody.node.content,
+        `${requestBody.pointer}/content`,
+        body,
+        mediaType,
+      );
+    },
+
+    validateResponse(operationId, status, body, mediaType) {
+      const entry = operations.get(operationId);
+      if (entry === undefined) return invalid(`unknown operationId "${operationId}"`);
+      const responses = entry.operation.responses;
+      if (!isObject(responses)) return invalid(`${operationId} declares no responses`);
+      const code = String(status);
+      const key = [code, `${code.charAt(0)}XX`, `${code.charAt(0)}xx`, "default"].find(
+        (candidate) => responses[candidate] !== undefined,
+      );
+      if (key === undefined) return invalid(`${operationId} has no response for status ${code}`);
+      const response = dereference(
+        doc,
+        responses[key],
+        `${entry.pointer}/responses/${escapePointerSegment(key)}`,
+      );
+      if (response === undefined) return invalid(`${operationId} ${key}: unresolvable response`);
+      return validateContent(
+        `${operationId} ${key} response`,
+        response.node.content,
+        `${response.pointer}/content`,
+        body,
+        mediaType,
+      );
+    },
+  };
+}
