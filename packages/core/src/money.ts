@@ -1,0 +1,164 @@
+import { data as iso4217 } from "currency-codes";
+
+/**
+ * ISO 4217 lists some codes with no minor unit at all ("N.A.": precious metals, bond units, SDR,
+ * the testing and "no currency" codes). `currency-codes` stores those as 0 digits, which would
+ * make them look like JPY; they are not amounts anyone refunds, so they are not currencies here.
+ */
+const NO_MINOR_UNIT = new Set([
+  "XAG",
+  "XAU",
+  "XBA",
+  "XBB",
+  "XBC",
+  "XBD",
+  "XDR",
+  "XPD",
+  "XPT",
+  "XSU",
+  "XTS",
+  "XUA",
+  "XXX",
+]);
+
+const EXPONENTS: ReadonlyMap<string, number> = new Map(
+  iso4217
+    .filter(
+      (record) =>
+        /^[A-Z]{3}$/.test(record.code) &&
+        !NO_MINOR_UNIT.has(record.code) &&
+        Number.isInteger(record.digits) &&
+        record.digits >= 0 &&
+        record.digits <= 4,
+    )
+    .map((record) => [record.code, record.digits]),
+);
+
+/** The largest magnitude `majorToMinor` accepts: beyond it integers stop being exact. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Whether `code` is an upper-case ISO 4217 currency with a defined minor unit ("USD", not "usd"). */
+export function isCurrencyCode(code: unknown): code is string {
+  return typeof code === "string" && EXPONENTS.has(code);
+}
+
+/** Every code `isCurrencyCode` accepts, sorted. */
+export function currencyCodes(): string[] {
+  return [...EXPONENTS.keys()].sort();
+}
+
+/**
+ * The number of minor-unit digits of an ISO 4217 currency: 2 for USD, 0 for JPY and KRW,
+ * 3 for KWD, BHD, JOD, OMR and TND. Throws a RangeError for unknown codes and for codes that have
+ * no minor unit (XAU, XXX...).
+ */
+export function currencyExponent(code: string): number {
+  const exponent = EXPONENTS.get(code);
+  if (exponent !== undefined) return exponent;
+  if (typeof code === "string" && NO_MINOR_UNIT.has(code)) {
+    throw new RangeError(`currency ${code} has no minor unit in ISO 4217, so it has no amounts`);
+  }
+  throw new RangeError(
+    `unknown currency ${JSON.stringify(code)}: expected an upper-case ISO 4217 code`,
+  );
+}
+
+/**
+ * Integer minor units as an exact decimal string of major units: 2498 USD -> "24.98",
+ * 1000 JPY -> "1000", 1005 KWD -> "1.005". Always `exponent` fraction digits (1000 USD -> "10.00").
+ */
+export function minorToMajor(amountMinor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) {
+    throw new RangeError(
+      `amount must be a non-negative safe integer of minor units; got ${String(amountMinor)}`,
+    );
+  }
+  // Safe integers always stringify as plain digits, so this is pure string work.
+  const digits = String(amountMinor);
+  if (exponent === 0) return digits;
+  const padded = digits.padStart(exponent + 1, "0");
+  return `${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}
+
+/**
+ * `minorToMajor` as a JSON number, for bodies that want major units as numbers (Optty).
+ * Throws a RangeError when no double equals that decimal closely enough to stringify back to it
+ * (amounts beyond ~15 significant digits), instead of sending a different amount.
+ */
+export function minorToMajorNumber(amountMinor: number, currency: string): number {
+  const decimal = minorToMajor(amountMinor, currency);
+  const value = Number(decimal);
+  if (parseMajor(String(value), currencyExponent(currency)) !== amountMinor) {
+    throw new RangeError(
+      `${decimal} ${currency} cannot be sent as a JSON number without changing its value`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Major units (a number or a decimal string) to integer minor units, exactly: 24.98 USD -> 2498,
+ * "1.005" KWD -> 1005, 1e-7 stays a precision error instead of rounding. Works on the decimal text
+ * (numbers through `String()`, the shortest text that round-trips), never with float arithmetic.
+ * Throws a RangeError for negatives, NaN, Infinity, malformed text, results beyond
+ * Number.MAX_SAFE_INTEGER, and values with non-zero digits past the currency's exponent
+ * ("24.985" USD). Trailing zeros are fine ("24.980" USD -> 2498): no precision is lost.
+ */
+export function majorToMinor(value: number | string, currency: string): number {
+  const exponent = currencyExponent(currency);
+  let text: string;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      throw new RangeError(`amount must be a finite number; got ${String(value)}`);
+    }
+    text = String(value);
+  } else if (typeof value === "string") {
+    text = value;
+  } else {
+    throw new TypeError(`amount must be a number or a decimal string; got ${typeof value}`);
+  }
+  return parseMajor(text, exponent);
+}
+
+const DECIMAL = /^(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$|^\.(\d+)(?:[eE]([+-]?\d+))?$/;
+
+function parseMajor(text: string, exponent: number): number {
+  if (text.startsWith("-")) {
+    throw new RangeError(`amount must not be negative; got ${quote(text)}`);
+  }
+  const match = DECIMAL.exec(text);
+  if (match === null) {
+    throw new RangeError(`amount is not a plain decimal number: ${quote(text)}`);
+  }
+  const integerPart = match[1] ?? "";
+  const fractionPart = match[2] ?? match[4] ?? "";
+  const exponentText = match[3] ?? match[5] ?? "0";
+  if (exponentText.replace(/^[+-]?0*/, "").length > 6) {
+    throw new RangeError(`amount exponent is out of range: ${quote(text)}`);
+  }
+  const digits = integerPart + fractionPart;
+  // Where the decimal point falls in `digits` once the value is scaled to minor units.
+  const point = integerPart.length + Number.parseInt(exponentText, 10) + exponent;
+  const leadingZeros = digits.length - digits.replace(/^0+/, "").length;
+  if (leadingZeros < digits.length && point - leadingZeros > 16) {
+    throw new RangeError(`amount ${quote(text)} is beyond the largest exact integer`);
+  }
+  const wholeDigits =
+    point <= 0 ? "" : point >= digits.length ? digits.padEnd(point, "0") : digits.slice(0, point);
+  const droppedDigits = point <= 0 ? digits : point >= digits.length ? "" : digits.slice(point);
+  if (/[1-9]/.test(droppedDigits)) {
+    throw new RangeError(
+      `amount ${quote(text)} has more fraction digits than the currency's ${exponent} allow`,
+    );
+  }
+  const significant = wholeDigits.replace(/^0+/, "");
+  if (significant.length > 16 || BigInt(significant || "0") > MAX_SAFE) {
+    throw new RangeError(`amount ${quote(text)} is beyond the largest exact integer`);
+  }
+  return Number(significant || "0");
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
