@@ -1,0 +1,189 @@
+import {
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  type BaseRefundRequest,
+  type Capabilities,
+  errorCodeForStatus,
+  type ProviderAdapter,
+  type RefundAdapter,
+  RefundError,
+  type RefundErrorCode,
+  type RefundResult,
+  readJsonBody,
+  type TransportOptions,
+} from "@refundkit/core";
+import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
+
+/** The unified refund request for LevelUp: full refunds only, so no `amount`. */
+export type LevelUpRefundRequest = BaseRefundRequest & {
+  /** The merchant's manager confirmation code, if it uses one (uncommon). */
+  managerConfirmation?: string;
+};
+
+/** LevelUp refunds whole orders, has no idempotency handle and answers synchronously. */
+export const levelupCapabilities: Capabilities = Object.freeze({
+  partialRefunds: false,
+  fullRefundWithoutAmount: true,
+  idempotency: "none",
+  pendingResults: false,
+  lineItems: false,
+});
+
+const PATH = "/v14/orders/{uuid}/refund";
+
+function fail(
+  code: RefundErrorCode,
+  message: string,
+  extra: { status?: number | null; raw?: unknown; retryable?: boolean } = {},
+): RefundError {
+  return new RefundError({
+    code,
+    provider: "levelup",
+    message: `levelup: ${message}`,
+    status: extra.status ?? null,
+    retryable: extra.retryable ?? false,
+    raw: extra.raw,
+  });
+}
+
+function validate(request: LevelUpRefundRequest): void {
+  if (request === null || typeof request !== "object") {
+    throw fail("invalid_request", "refund(request): request must be an object");
+  }
+  assertPathId("levelup", "orderId", request.orderId);
+  if (request.amount !== undefined) {
+    throw fail(
+      "unsupported",
+      "LevelUp refunds whole orders only: omit amount (the order's total is refunded)",
+    );
+  }
+  if (request.currency !== undefined) assertCurrency("levelup", request.currency);
+  if (request.idempotencyKey !== undefined) {
+    assertIdempotencyKey("levelup", request.idempotencyKey);
+  }
+  assertOptionalString("levelup", "reason", request.reason, 1000);
+  assertOptionalString("levelup", "managerConfirmation", request.managerConfirmation, 255);
+  if (request.managerConfirmation === "") {
+    throw fail("invalid_request", "managerConfirmation must not be empty when given");
+  }
+}
+
+/** The first `{error: {property, message}}` of LevelUp's 422 array, if the body is one. */
+function firstError(body: unknown): { property?: unknown; message?: unknown } | undefined {
+  if (!Array.isArray(body)) return undefined;
+  for (const item of body) {
+    if (item !== null && typeof item === "object" && "error" in item) {
+      const error: unknown = item.error;
+      if (error !== null && typeof error === "object") return error;
+    }
+  }
+  return undefined;
+}
+
+function providerMessage(error: { message?: unknown } | undefined): string {
+  return typeof error?.message === "string" ? `: ${error.message.slice(0, 300)}` : "";
+}
+
+/** docs/provider-behaviour.md, "Provider answer -> RefundError", LevelUp rows. */
+function mapError(status: number, raw: unknown): RefundError {
+  const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
+  if (status === 404) {
+    return fail("not_found", `${where}: the order does not exist`, { status, raw });
+  }
+  if (status === 422) {
+    const error = firstError(raw);
+    const detail = providerMessage(error);
+    if (error?.property === "base") {
+      return fail("already_refunded", `${where}${detail}`, { status, raw });
+    }
+    if (error?.property === "manager_confirmation") {
+      return fail("invalid_request", `${where}${detail}`, { status, raw });
+    }
+    // Undocumented 422s: the seed's 422 means "unable to be refunded".
+    return fail("not_refundable", `${where}${detail}`, { status, raw });
+  }
+  if (status === 401) {
+    return fail("authentication_failed", `${where}: the merchant token was refused`, {
+      status,
+      raw,
+    });
+  }
+  if (status === 429) return fail("rate_limited", where, { status, raw, retryable: true });
+  // 5xx: no idempotency handle, so the refund may have happened; never retryable.
+  return fail(errorCodeForStatus(status), where, { status, raw });
+}
+
+async function parse(text: string | undefined): Promise<unknown> {
+  if (text === undefined || text === "") return text ?? "";
+  const body = await readJsonBody(new Response(text));
+  return body.json === undefined ? body.text : body.json;
+}
+
+function totalAmount(raw: unknown): number | null {
+  if (raw === null || typeof raw !== "object" || !("order" in raw)) return null;
+  const order: unknown = raw.order;
+  if (order === null || typeof order !== "object" || !("total_amount" in order)) return null;
+  const total: unknown = order.total_amount;
+  return typeof total === "number" && Number.isSafeInteger(total) ? total : null;
+}
+
+/** Sends one validated refund and maps the answer. */
+async function refundWith(
+  client: LevelUpClient,
+  request: LevelUpRefundRequest,
+): Promise<RefundResult<"levelup">> {
+  validate(request);
+  const { orderId, managerConfirmation, signal } = request;
+  const { data, error, response } = await client.POST(PATH, {
+    params: { path: { uuid: orderId } },
+    body: {
+      refund:
+        managerConfirmation === undefined ? {} : { manager_confirmation: managerConfirmation },
+    },
+    parseAs: "text",
+    signal,
+  });
+  if (response.ok) {
+    // Any 2xx means the order was refunded: an unexpected body is kept in raw, never an error.
+    const raw = await parse(data);
+    return {
+      provider: "levelup",
+      orderId,
+      status: "succeeded",
+      refundId: null,
+      amount: totalAmount(raw),
+      currency: request.currency ?? "USD",
+      idempotencyKey: null,
+      raw,
+    };
+  }
+  // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
+  throw mapError(response.status, error ?? "");
+}
+
+/** LevelUp's side of the unified refund. `connect` builds the client once. */
+export const levelupAdapter: ProviderAdapter<"levelup", LevelUpConfig, LevelUpRefundRequest> = {
+  provider: "levelup",
+  capabilities: levelupCapabilities,
+  connect(config: LevelUpConfig, options: TransportOptions = {}) {
+    if (config === null || typeof config !== "object") {
+      throw fail("invalid_request", "config must be an object with environment/baseUrl and token");
+    }
+    const client = createLevelUpClient({
+      environment: config.environment,
+      baseUrl: config.baseUrl,
+      token: config.token,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    });
+    const connected: RefundAdapter<"levelup", LevelUpRefundRequest> = {
+      provider: "levelup",
+      capabilities: levelupCapabilities,
+      refund: (request) => refundWith(client, request),
+    };
+    return connected;
+  },
+};
