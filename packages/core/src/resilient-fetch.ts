@@ -1,0 +1,259 @@
+import { RefundError } from "./errors.js";
+import type { ProviderName } from "./types.js";
+
+export interface BackoffOptions {
+  /** First retry waits up to this long (full jitter), doubling each retry. Default 300. */
+  baseMs?: number;
+  /** Upper bound of one backoff wait. Default 8 000. */
+  maxMs?: number;
+  /** A `Retry-After` longer than this is not waited for: the response is returned. Default 60 000. */
+  maxRetryAfterMs?: number;
+}
+
+/** Why an attempt is being retried. Carries no request data, so never credentials. */
+export type RetryReason =
+  | { kind: "status"; status: number }
+  | { kind: "timeout" }
+  | { kind: "network_error"; code: string | undefined }
+  /** The connection failed before anything was sent (ECONNREFUSED, ENOTFOUND...). */
+  | { kind: "not_sent"; code: string };
+
+export interface ResilientFetchOptions {
+  provider: ProviderName;
+  /** The fetch to send with; default `globalThis.fetch`, looked up at each call (so msw works). */
+  fetch?: typeof globalThis.fetch;
+  /** Time limit of one attempt, including reading the response body. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /**
+   * Whether the provider deduplicates this request (e.g. it carries a `Sezzle-Request-Id`), so
+   * that sending it again cannot refund twice. Only such requests are retried after a response or
+   * after a failure that may have happened once the request was sent.
+   */
+  isIdempotent: (request: Request) => boolean;
+  backoff?: BackoffOptions;
+  /** Waits between attempts; replace in tests. Must settle or reject when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Called before each retry with the attempt that failed (1-based) and the wait before the next. */
+  onRetry?: (attempt: number, reason: RetryReason, delayMs: number) => void;
+}
+
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Error codes that mean the connection never opened, so the provider never saw the request. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/**
+ * A `fetch` for openapi-fetch's `fetch` option that adds a per-attempt timeout and retries only
+ * where a retry cannot refund twice. Every attempt sends the same body bytes and headers, so the
+ * same idempotency handle. After the last retry a response is returned as is (callers map it);
+ * a failure without a response throws `RefundError` with code "timeout" or "network_error".
+ * The caller's `signal` aborts everything at once and rejects with the caller's reason.
+ */
+export function createResilientFetch(options: ResilientFetchOptions): typeof globalThis.fetch {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxRetries = options.maxRetries ?? 2;
+  const baseMs = options.backoff?.baseMs ?? 300;
+  const maxMs = options.backoff?.maxMs ?? 8_000;
+  const maxRetryAfterMs = options.backoff?.maxRetryAfterMs ?? 60_000;
+  const sleep = options.sleep ?? abortableSleep;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new RangeError(`timeoutMs must be a positive number of milliseconds; got ${timeoutMs}`);
+  }
+  if (!(Number.isSafeInteger(maxRetries) && maxRetries >= 0)) {
+    throw new RangeError(`maxRetries must be a non-negative integer; got ${maxRetries}`);
+  }
+
+  return async function resilientFetch(input, init) {
+    const original = new Request(input, init);
+    const callerSignal = original.signal;
+    callerSignal.throwIfAborted();
+    // Buffered once: a stream can be read only once, and retries must send identical bytes.
+    const body = original.body === null ? null : new Uint8Array(await original.arrayBuffer());
+    const idempotent = options.isIdempotent(new Request(original, { body }));
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+
+    for (let attempt = 1; ; attempt++) {
+      const attemptTimeout = new AbortController();
+      const timer = setTimeout(() => {
+        attemptTimeout.abort(
+          new DOMException(`attempt timed out after ${timeoutMs} ms`, "TimeoutError"),
+        );
+      }, timeoutMs);
+      // The timer stays armed while the caller reads the body; it must not keep Node alive.
+      if (typeof timer === "object" && "unref" in timer) timer.unref();
+      const signal = AbortSignal.any([callerSignal, attemptTimeout.signal]);
+
+      let response: Response;
+      try {
+        response = await raceAbort(fetchImpl(new Request(original, { body, signal })), signal);
+      } catch (error) {
+        clearTimeout(timer);
+        if (callerSignal.aborted) throw callerSignal.reason;
+        const reason = classifyFailure(error, attemptTimeout.signal.aborted);
+        const safeToRepeat = idempotent || reason.kind === "not_sent";
+        if (!safeToRepeat || attempt > maxRetries) {
+          throw failureError(options.provider, original, reason, attempt, safeToRepeat, error);
+        }
+        await waitBeforeRetry(attempt, reason, backoffDelay(attempt, baseMs, maxMs));
+        continue;
+      }
+
+      if (!idempotent || !RETRYABLE_STATUSES.has(response.status) || attempt > maxRetries) {
+        return response;
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return response;
+      clearTimeout(timer);
+      discard(response);
+      await waitBeforeRetry(
+        attempt,
+        { kind: "status", status: response.status },
+        retryAfterMs ?? backoffDelay(attempt, baseMs, maxMs),
+      );
+    }
+
+    async function waitBeforeRetry(attempt: number, reason: RetryReason, delayMs: number) {
+      options.onRetry?.(attempt, reason, delayMs);
+      try {
+        await raceAbort(sleep(delayMs, callerSignal), callerSignal);
+      } catch (error) {
+        if (callerSignal.aborted) throw callerSignal.reason;
+        throw error;
+      }
+    }
+  };
+}
+
+/**
+ * Milliseconds a `Retry-After` value asks to wait: delay-seconds or an HTTP-date (a date in the
+ * past means 0). undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Every HTTP-date form starts with a day name; this keeps Date.parse from reading "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
+  const dateMs = Date.parse(trimmed);
+  if (Number.isNaN(dateMs)) return undefined;
+  return Math.max(0, dateMs - nowMs);
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(maxMs, baseMs * 2^(attempt-1))). */
+function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.floor(Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+}
+
+type FailureReason = Exclude<RetryReason, { kind: "status" }>;
+
+function classifyFailure(error: unknown, timedOut: boolean): FailureReason {
+  if (timedOut) return { kind: "timeout" };
+  const codes = errorCodes(error);
+  const notSent = codes.find((code) => NOT_SENT_CODES.has(code));
+  if (notSent !== undefined) return { kind: "not_sent", code: notSent };
+  return { kind: "network_error", code: codes[0] };
+}
+
+/** `code` properties along the `cause` chain, including the members of AggregateErrors. */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && seen.size < 32) {
+    const current = queue.shift();
+    if (typeof current !== "object" || current === null || seen.has(current)) continue;
+    seen.add(current);
+    if ("code" in current && typeof current.code === "string") codes.push(current.code);
+    if ("cause" in current) queue.push(current.cause);
+    if (current instanceof AggregateError) queue.push(...current.errors);
+  }
+  return codes;
+}
+
+function failureError(
+  provider: ProviderName,
+  request: Request,
+  reason: FailureReason,
+  attempts: number,
+  retryable: boolean,
+  cause: unknown,
+): RefundError {
+  // Origin and path only: queries and headers may carry credentials.
+  const url = new URL(request.url);
+  const target = `${request.method} ${url.origin}${url.pathname}`;
+  const what =
+    reason.kind === "timeout"
+      ? "timed out"
+      : reason.kind === "not_sent"
+        ? `could not connect (${reason.code})`
+        : `failed on the network${reason.code === undefined ? "" : ` (${reason.code})`}`;
+  const after = attempts === 1 ? "after 1 attempt" : `after ${attempts} attempts`;
+  const note = retryable
+    ? ""
+    : "; not retried because the provider may have received it and this request has no idempotency handle";
+  return new RefundError({
+    code: reason.kind === "timeout" ? "timeout" : "network_error",
+    provider,
+    message: `${provider}: ${target} ${what} ${after}${note}`,
+    status: null,
+    retryable,
+    cause,
+  });
+}
+
+/** Frees the connection of a response nobody will read. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
+/**
+ * Settles with `promise`, or rejects with `signal.reason` as soon as it aborts, even if the
+ * underlying fetch or sleep ignores the signal. A response that arrives too late is discarded.
+ */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
