@@ -1,0 +1,183 @@
+import { readFileSync } from "node:fs";
+import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
+import { HttpResponse, http, type JsonBodyType } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type LevelUpRefundRequest, levelupAdapter, levelupCapabilities } from "../src/index.js";
+
+const BASE = "https://sandbox.thelevelup.com";
+const ORDER = "393b75b0806011e29e960800200c9a66";
+const example = (name: string): JsonBodyType =>
+  JSON.parse(
+    readFileSync(new URL(`../../../specs/levelup/examples/${name}`, import.meta.url), "utf8"),
+  );
+
+const server = setupServer();
+let calls = 0;
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  server.resetHandlers();
+  calls = 0;
+});
+afterAll(() => server.close());
+
+function answer(make: () => Response) {
+  server.use(
+    http.post(`${BASE}/v14/orders/:uuid/refund`, () => {
+      calls++;
+      return make();
+    }),
+  );
+}
+
+const adapter = levelupAdapter.connect(
+  { environment: "sandbox", token: "tok" },
+  { maxRetries: 3, timeoutMs: 2000 },
+);
+
+async function refundError(request: LevelUpRefundRequest): Promise<RefundError> {
+  const error = await adapter.refund(request).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RefundErrorClass);
+  return error as RefundError;
+}
+
+describe("levelup adapter: success", () => {
+  it("maps the documented 200 to a succeeded result with total_amount and USD", async () => {
+    const body = example("RefundOrder.200.json");
+    answer(() => HttpResponse.json(body));
+    const result = await adapter.refund({ orderId: ORDER });
+    expect(result).toEqual({
+      provider: "levelup",
+      orderId: ORDER,
+      status: "succeeded",
+      refundId: null,
+      amount: 5,
+      currency: "USD",
+      idempotencyKey: null,
+      raw: body,
+    });
+  });
+
+  it("keeps the request's currency", async () => {
+    answer(() => HttpResponse.json(example("RefundOrder.200.json")));
+    const result = await adapter.refund({ orderId: ORDER, currency: "CAD" });
+    expect(result.currency).toBe("CAD");
+  });
+
+  it("treats a 2xx with a malformed body as success, raw = the text", async () => {
+    answer(() => new HttpResponse("<html>ok</html>", { status: 200 }));
+    const result = await adapter.refund({ orderId: ORDER });
+    expect(result.status).toBe("succeeded");
+    expect(result.amount).toBeNull();
+    expect(result.raw).toBe("<html>ok</html>");
+  });
+
+  it("treats an empty 2xx as success", async () => {
+    answer(() => new HttpResponse(null, { status: 204 }));
+    const result = await adapter.refund({ orderId: ORDER });
+    expect(result.status).toBe("succeeded");
+    expect(result.raw).toBe("");
+  });
+});
+
+describe("levelup adapter: errors", () => {
+  it("404 with an empty body -> not_found", async () => {
+    answer(() => new HttpResponse(null, { status: 404 }));
+    const error = await refundError({ orderId: ORDER });
+    expect(error).toMatchObject({ code: "not_found", status: 404, retryable: false, raw: "" });
+  });
+
+  it('422 property "base" (the documented body) -> already_refunded, raw untouched', async () => {
+    const body = example("RefundOrder.422.already-refunded.json");
+    answer(() => HttpResponse.json(body, { status: 422 }));
+    const error = await refundError({ orderId: ORDER });
+    expect(error).toMatchObject({ code: "already_refunded", status: 422, retryable: false });
+    expect(error.raw).toEqual(body);
+    expect(error.message).toContain("Perhaps this order has already been refunded");
+  });
+
+  it('422 property "manager_confirmation" (the documented body) -> invalid_request', async () => {
+    const body = example("RefundOrder.422.manager-confirmation.json");
+    answer(() => HttpResponse.json(body, { status: 422 }));
+    const error = await refundError({ orderId: ORDER, managerConfirmation: "1" });
+    expect(error).toMatchObject({ code: "invalid_request", status: 422, retryable: false });
+    expect(error.raw).toEqual(body);
+  });
+
+  it("401 -> authentication_failed; 429 -> rate_limited (retryable)", async () => {
+    answer(() => HttpResponse.json({}, { status: 401 }));
+    expect(await refundError({ orderId: ORDER })).toMatchObject({
+      code: "authentication_failed",
+      retryable: false,
+    });
+    answer(() => HttpResponse.json({}, { status: 429 }));
+    expect(await refundError({ orderId: ORDER })).toMatchObject({
+      code: "rate_limited",
+      retryable: true,
+    });
+  });
+
+  it("does not retry a 500 (no idempotency handle): one call, not retryable", async () => {
+    answer(() => HttpResponse.text("boom", { status: 500 }));
+    const error = await refundError({ orderId: ORDER });
+    expect(error).toMatchObject({ code: "provider_error", status: 500, retryable: false });
+    expect(error.raw).toBe("boom");
+    expect(calls).toBe(1);
+  });
+
+  it("does not resend after a network error: network_error, not retryable", async () => {
+    answer(() => HttpResponse.error());
+    const error = await refundError({ orderId: ORDER });
+    expect(error).toMatchObject({ code: "network_error", status: null, retryable: false });
+    expect(calls).toBe(1);
+  });
+});
+
+describe("levelup adapter: bad input sends nothing", () => {
+  const cases: [string, LevelUpRefundRequest, string][] = [
+    [
+      "an amount (full refunds only)",
+      { orderId: ORDER, amount: 100, currency: "USD" },
+      "unsupported",
+    ],
+    ["a path-changing orderId", { orderId: "../admin" }, "invalid_request"],
+    ["an orderId with a slash", { orderId: "a/b" }, "invalid_request"],
+    ["an empty orderId", { orderId: "" }, "invalid_request"],
+    ["a lower-case currency", { orderId: ORDER, currency: "usd" }, "invalid_request"],
+    ["a bad idempotencyKey", { orderId: ORDER, idempotencyKey: "has space" }, "invalid_request"],
+    [
+      "an empty managerConfirmation",
+      { orderId: ORDER, managerConfirmation: "" },
+      "invalid_request",
+    ],
+    [
+      "a managerConfirmation with a control character",
+      { orderId: ORDER, managerConfirmation: "1\u0000" },
+      "invalid_request",
+    ],
+  ];
+  it.each(cases)("refuses %s", async (_name, request, code) => {
+    answer(() => HttpResponse.json({}));
+    const error = await refundError(request);
+    expect(error.code).toBe(code);
+    expect(error.status).toBeNull();
+    expect(calls).toBe(0);
+  });
+});
+
+describe("levelup capabilities", () => {
+  it("are the documented ones", () => {
+    expect(levelupCapabilities).toEqual({
+      partialRefunds: false,
+      fullRefundWithoutAmount: true,
+      idempotency: "none",
+      pendingResults: false,
+      lineItems: false,
+    });
+    expect(adapter.capabilities).toBe(levelupCapabilities);
+    expect(levelupAdapter.provider).toBe("levelup");
+  });
+});
