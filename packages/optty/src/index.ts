@@ -1,1 +1,16 @@
-export {};
+export {
+  type OpttyRefundRequest,
+  opttyAdapter,
+  opttyCapabilities,
+} from "./adapter.js";
+export {
+  createOpttyClient,
+  type OpttyClient,
+  type OpttyClientOptions,
+  type OpttyConfig,
+  type OpttyEndpoints,
+  type OpttyEnvironment,
+  resolveOpttyEndpoints,
+} from "./client.js";
+export type { components, operations, paths } from "./generated/openapi.js";
+export { servers } from "./generated/spec.js";

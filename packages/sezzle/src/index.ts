@@ -1,1 +1,16 @@
-export {};
+export {
+  type SezzleRefundRequest,
+  sezzleAdapter,
+  sezzleCapabilities,
+} from "./adapter.js";
+export {
+  createSezzleClient,
+  resolveSezzleBaseUrl,
+  type SezzleClient,
+  type SezzleClientOptions,
+  type SezzleConfig,
+  type SezzleEnvironment,
+  type SezzleRegion,
+} from "./client.js";
+export type { components, operations, paths } from "./generated/openapi.js";
+export { servers, serversByRegion } from "./generated/spec.js";

@@ -1,0 +1,205 @@
+import {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  type BaseRefundRequest,
+  type Capabilities,
+  currencyExponent,
+  errorCodeForStatus,
+  majorToMinor,
+  minorToMajorNumber,
+  newIdempotencyKey,
+  type ProviderAdapter,
+  type RefundAdapter,
+  RefundError,
+  type RefundErrorCode,
+  type RefundResult,
+  readJsonBody,
+  type TransportOptions,
+} from "@refundkit/core";
+import { createOpttyClient, type OpttyConfig } from "./client.js";
+
+/** Optty takes only the shared fields. */
+export type OpttyRefundRequest = BaseRefundRequest;
+
+/** docs/provider-behaviour.md, Capabilities. */
+export const opttyCapabilities: Capabilities = Object.freeze({
+  partialRefunds: true,
+  fullRefundWithoutAmount: false,
+  idempotency: "body",
+  pendingResults: true,
+  lineItems: false,
+});
+
+const PROVIDER = "optty";
+const MAX_REASON_LENGTH = 255;
+/** Optty takes at most 2 decimals ("a positive number with up to 2 decimal places"). */
+const MAX_DECIMALS = 2;
+const DEFAULT_DESCRIPTION = "Refund";
+const AMOUNT_EXCEEDED = /only refund amount up to|exceed|greater than|more than/i;
+
+function fail(code: RefundErrorCode, message: string): RefundError {
+  return new RefundError({ code, provider: PROVIDER, message: `optty: ${message}`, status: null });
+}
+
+/**
+ * Integer minor units to Optty's decimal major units (a JSON number), exactly. A currency with
+ * more than 2 minor digits (KWD, BHD...) works only for amounts that need at most 2 decimals.
+ */
+function toOpttyAmount(amount: number, currency: string): number {
+  const extraDigits = currencyExponent(currency) - MAX_DECIMALS;
+  if (extraDigits > 0 && amount % 10 ** extraDigits !== 0) {
+    throw fail(
+      "invalid_request",
+      `amount ${amount} ${currency} needs ${currencyExponent(currency)} decimals; Optty accepts at most ${MAX_DECIMALS}`,
+    );
+  }
+  try {
+    return minorToMajorNumber(amount, currency);
+  } catch (error) {
+    throw new RefundError({
+      code: "invalid_request",
+      provider: PROVIDER,
+      message: `optty: amount ${amount} ${currency} cannot be sent as a decimal number exactly`,
+      status: null,
+      cause: error,
+    });
+  }
+}
+
+function messageOf(body: unknown): string {
+  if (typeof body === "object" && body !== null && "message" in body) {
+    const { message } = body;
+    if (typeof message === "string") return message;
+    // NestJS validation errors send an array of messages.
+    if (Array.isArray(message)) return message.filter((m) => typeof m === "string").join("; ");
+  }
+  return typeof body === "string" ? body : "";
+}
+
+function classify(status: number, body: unknown): RefundErrorCode {
+  if (status === 400) {
+    return AMOUNT_EXCEEDED.test(messageOf(body)) ? "amount_exceeds_refundable" : "invalid_request";
+  }
+  if (status === 401) return "authentication_failed";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "provider_error";
+  return errorCodeForStatus(status);
+}
+
+function toError(status: number, body: unknown, orderId: string): RefundError {
+  const detail = messageOf(body).slice(0, 200);
+  return new RefundError({
+    code: classify(status, body),
+    provider: PROVIDER,
+    message: `optty: refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
+    status,
+    // Every refund carries refundReference, so the same call may be sent again.
+    retryable: status === 408 || status === 429 || status >= 500,
+    raw: body,
+  });
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
+}
+
+function field(body: unknown, name: string): unknown {
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)[name]
+    : undefined;
+}
+
+function refundedMinor(value: unknown, currency: string): number | null {
+  if (typeof value !== "number" && typeof value !== "string") return null;
+  try {
+    return majorToMinor(value, currency);
+  } catch {
+    return null;
+  }
+}
+
+export const opttyAdapter: ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest> = {
+  provider: PROVIDER,
+  capabilities: opttyCapabilities,
+  connect(
+    config: OpttyConfig,
+    options: TransportOptions = {},
+  ): RefundAdapter<"optty", OpttyRefundRequest> {
+    if (config === null || typeof config !== "object") {
+      throw fail("invalid_request", "config must be an object");
+    }
+    const client = createOpttyClient({ ...config, ...options });
+
+    async function refund(request: OpttyRefundRequest): Promise<RefundResult<"optty">> {
+      if (request === null || typeof request !== "object") {
+        throw fail("invalid_request", "the refund request must be an object");
+      }
+      const { orderId, amount, currency, reason, signal } = request;
+      assertPathId(PROVIDER, "orderId", orderId);
+      if (amount === undefined) {
+        throw fail("unsupported", "amount is required: Optty has no full refund without an amount");
+      }
+      assertAmount(PROVIDER, amount);
+      if (currency === undefined) {
+        throw fail("invalid_request", "currency is required whenever amount is given");
+      }
+      assertCurrency(PROVIDER, currency);
+      const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+      assertIdempotencyKey(PROVIDER, idempotencyKey);
+      assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+      const major = toOpttyAmount(amount, currency);
+
+      const outcome = await client
+        .POST("/orders/{orderReference}/refund", {
+          params: { path: { orderReference: orderId } },
+          body: {
+            refundReference: idempotencyKey,
+            refundAmount: { amount: major, currency },
+            refundDescription: reason ?? DEFAULT_DESCRIPTION,
+          },
+          parseAs: "text",
+          ...(signal === undefined ? {} : { signal }),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof RefundError || isAbort(error, signal)) throw error;
+          throw new RefundError({
+            code: "network_error",
+            provider: PROVIDER,
+            message: `optty: refund of order ${orderId} failed before an answer came`,
+            status: null,
+            retryable: false,
+            cause: error,
+          });
+        });
+      const { data, error, response } = outcome;
+      if (!response.ok) throw toError(response.status, error ?? null, orderId);
+
+      // 200 or 201 (any 2xx) means money moved: an unreadable body stays in raw, never an error.
+      const text = typeof data === "string" ? data : "";
+      const { json } = await readJsonBody(new Response(text));
+      const bnplRefundId = field(json, "bnplRefundId");
+      const refundReference = field(json, "refundReference");
+      const refundId =
+        typeof bnplRefundId === "string" && bnplRefundId !== ""
+          ? bnplRefundId
+          : typeof refundReference === "string" && refundReference !== ""
+            ? refundReference
+            : null;
+      return {
+        provider: PROVIDER,
+        orderId,
+        status: field(json, "refundStatus") === "SUCCESSFUL" ? "succeeded" : "pending",
+        refundId,
+        amount: refundedMinor(field(json, "refundedAmount"), currency),
+        currency,
+        idempotencyKey,
+        raw: json === undefined ? text : json,
+      };
+    }
+
+    return { provider: PROVIDER, capabilities: opttyCapabilities, refund };
+  },
+};

@@ -1,0 +1,181 @@
+import {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  type BaseRefundRequest,
+  type Capabilities,
+  errorCodeForStatus,
+  newIdempotencyKey,
+  type ProviderAdapter,
+  type RefundAdapter,
+  RefundError,
+  type RefundErrorCode,
+  type RefundResult,
+  readJsonBody,
+  type TransportOptions,
+} from "@refundkit/core";
+import { createSezzleClient, type SezzleConfig } from "./client.js";
+
+/** Sezzle takes only the shared fields. */
+export type SezzleRefundRequest = BaseRefundRequest;
+
+/** docs/provider-behaviour.md, Capabilities. */
+export const sezzleCapabilities: Capabilities = Object.freeze({
+  partialRefunds: true,
+  fullRefundWithoutAmount: false,
+  idempotency: "header",
+  pendingResults: false,
+  lineItems: false,
+});
+
+const PROVIDER = "sezzle";
+/** Sezzle sends no reason; a reason is still checked so that bad input fails the same everywhere. */
+const MAX_REASON_LENGTH = 255;
+const AMOUNT_EXCEEDED = /exceed|greater|more than|remaining/i;
+
+function fail(code: RefundErrorCode, message: string): RefundError {
+  return new RefundError({ code, provider: PROVIDER, message: `sezzle: ${message}`, status: null });
+}
+
+interface SezzleErrorItem {
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Sezzle errors are a JSON array of `{code, message, ...}`; tolerate a single object too. */
+function errorItems(body: unknown): SezzleErrorItem[] {
+  const list = Array.isArray(body) ? body : [body];
+  return list.filter((item): item is SezzleErrorItem => typeof item === "object" && item !== null);
+}
+
+function classify(status: number, body: unknown): RefundErrorCode {
+  if (status === 401) return "authentication_failed";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "provider_error";
+  const items = errorItems(body);
+  const codes = items.map((item) => item.code);
+  if (status === 422) {
+    if (
+      items.some(
+        (item) =>
+          item.code === "invalid" &&
+          typeof item.message === "string" &&
+          AMOUNT_EXCEEDED.test(item.message),
+      )
+    ) {
+      return "amount_exceeds_refundable";
+    }
+    if (codes.includes("invalid_merchant")) return "permission_denied";
+    return "not_refundable";
+  }
+  return errorCodeForStatus(status);
+}
+
+function describeError(body: unknown): string {
+  const item = errorItems(body)[0];
+  if (item === undefined) return "";
+  const code = typeof item.code === "string" ? item.code.slice(0, 60) : "";
+  const message = typeof item.message === "string" ? item.message.slice(0, 200) : "";
+  return [code, message].filter(Boolean).join(": ");
+}
+
+function toError(status: number, body: unknown, orderId: string): RefundError {
+  const code = classify(status, body);
+  const detail = describeError(body);
+  return new RefundError({
+    code,
+    provider: PROVIDER,
+    message: `sezzle: refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
+    status,
+    // Every refund carries Sezzle-Request-Id, so the same call may be sent again.
+    retryable: status === 408 || status === 429 || status >= 500,
+    raw: body,
+  });
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
+}
+
+export const sezzleAdapter: ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest> = {
+  provider: PROVIDER,
+  capabilities: sezzleCapabilities,
+  connect(
+    config: SezzleConfig,
+    options: TransportOptions = {},
+  ): RefundAdapter<"sezzle", SezzleRefundRequest> {
+    if (config === null || typeof config !== "object") {
+      throw fail("invalid_request", "config must be an object");
+    }
+    const client = createSezzleClient({ ...config, ...options });
+
+    async function refund(request: SezzleRefundRequest): Promise<RefundResult<"sezzle">> {
+      if (request === null || typeof request !== "object") {
+        throw fail("invalid_request", "the refund request must be an object");
+      }
+      const { orderId, amount, currency, reason, signal } = request;
+      assertPathId(PROVIDER, "orderId", orderId);
+      if (amount === undefined) {
+        throw fail(
+          "unsupported",
+          "amount is required: Sezzle has no full refund without an amount",
+        );
+      }
+      assertAmount(PROVIDER, amount);
+      if (currency === undefined) {
+        throw fail("invalid_request", "currency is required whenever amount is given");
+      }
+      assertCurrency(PROVIDER, currency);
+      const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+      assertIdempotencyKey(PROVIDER, idempotencyKey);
+      assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+
+      const outcome = await client
+        .POST("/v2/order/{order_uuid}/refund", {
+          params: {
+            path: { order_uuid: orderId },
+            header: { "Sezzle-Request-Id": idempotencyKey },
+          },
+          body: { amount_in_cents: amount, currency },
+          parseAs: "text",
+          ...(signal === undefined ? {} : { signal }),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof RefundError || isAbort(error, signal)) throw error;
+          throw new RefundError({
+            code: "network_error",
+            provider: PROVIDER,
+            message: `sezzle: refund of order ${orderId} failed before an answer came`,
+            status: null,
+            retryable: false,
+            cause: error,
+          });
+        });
+      const { data, error, response } = outcome;
+      if (!response.ok) throw toError(response.status, error ?? null, orderId);
+
+      // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
+      const text = typeof data === "string" ? data : "";
+      const { json } = await readJsonBody(new Response(text));
+      const uuid =
+        typeof json === "object" && json !== null && "uuid" in json && typeof json.uuid === "string"
+          ? json.uuid
+          : null;
+      return {
+        provider: PROVIDER,
+        orderId,
+        status: "succeeded",
+        refundId: uuid,
+        // Sezzle answers 200 only for the full requested amount.
+        amount,
+        currency,
+        idempotencyKey,
+        raw: json === undefined ? text : json,
+      };
+    }
+
+    return { provider: PROVIDER, capabilities: sezzleCapabilities, refund };
+  },
+};
