@@ -1,17 +1,48 @@
+export { type AuthFetchOptions, createAuthFetch } from "./auth-fetch.js";
 export {
   isRefundError,
   RefundError,
   type RefundErrorCode,
   type RefundErrorOptions,
 } from "./errors.js";
+export { errorCodeForStatus, type JsonBody, readJsonBody } from "./http.js";
+export {
+  currencyCodes,
+  currencyExponent,
+  isCurrencyCode,
+  majorToMinor,
+  minorToMajor,
+  minorToMajorNumber,
+} from "./money.js";
+export { redactHeaders, Secret } from "./redact.js";
+export {
+  type BackoffOptions,
+  createResilientFetch,
+  parseRetryAfter,
+  type ResilientFetchOptions,
+  type RetryReason,
+} from "./resilient-fetch.js";
+export {
+  createTokenCache,
+  type FetchedToken,
+  type TokenCache,
+  type TokenCacheOptions,
+} from "./token-cache.js";
 export type {
   BaseRefundRequest,
   Capabilities,
   Environment,
-  ProviderAdapter,
   ProviderName,
   RefundAdapter,
   RefundResult,
   TransportOptions,
 } from "./types.js";
 export { PROVIDERS } from "./types.js";
+export {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  newIdempotencyKey,
+} from "./validate.js";
