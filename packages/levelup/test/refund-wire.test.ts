@@ -43,7 +43,7 @@ describe("levelup refund wire", () => {
     expect(seen[0]?.method).toBe("POST");
     expect(seen[0]?.url).toBe(`${BASE}/v14/orders/${ORDER}/refund`);
     expect(seen[0]?.body).toBe('{"refund":{}}');
-    expect(seen[0]?.headers).toMatchObject({
+    expect(seen[0]?.headers).toEqual({
       accept: "application/json",
       "content-type": "application/json",
       authorization: "token tok-1",
