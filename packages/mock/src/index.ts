@@ -1,1 +1,34 @@
-export {};
+export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
+export {
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultSpec,
+  type MockFaults,
+  type PendingFault,
+} from "./faults.js";
+export {
+  createMockHandlers,
+  createMockProviders,
+  defaultBaseUrls,
+  type MockOptions,
+  type MockProviders,
+} from "./handlers.js";
+export type {
+  BriqpayCapture,
+  BriqpayCartLine,
+  MockOrder,
+  MockOrders,
+  MockRefund,
+  MockRefundStatus,
+  SeedOrder,
+} from "./ledger.js";
+export {
+  createSpecValidator,
+  type OperationMatch,
+  type SpecValidator,
+  type ValidationResult,
+} from "./openapi/validator.js";
+export { briqpayCartTotals } from "./providers/briqpay.js";
+export { type MockServer, type MockServerOptions, startMockServer } from "./server.js";
+export { documents } from "./specs.js";
+export { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";

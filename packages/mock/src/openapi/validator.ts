@@ -37,6 +37,15 @@ export interface SpecValidator {
    */
   validateRequestBody(operationId: string, body: unknown, mediaType?: string): ValidationResult;
   /**
+   * Validates path and header parameters (operation- and path-level, `$ref`s followed) against
+   * their schemas: required ones must be present. Header names are matched case-insensitively.
+   * Path values are strings; schemas typed as numbers or booleans get the coerced value.
+   */
+  validateParameters(
+    operationId: string,
+    values: { path?: Record<string, string>; headers?: Record<string, string> },
+  ): ValidationResult;
+  /**
    * Validates a response body for an HTTP status (exact code, then `4XX`-style range, then
    * `default`). A response that declares no content accepts only an absent body.
    */
@@ -62,6 +71,16 @@ interface OperationEntry {
   literalSegments: number;
   /** Server base paths (without trailing slash) that apply to this operation, e.g. `/v3`. */
   basePaths: string[];
+  /** Path-level then operation-level parameters (operation wins), with their schema pointers. */
+  parameters: ParameterEntry[];
+}
+
+interface ParameterEntry {
+  name: string;
+  in: string;
+  required: boolean;
+  schemaPointer: string | undefined;
+  schemaType: unknown;
 }
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -235,7 +254,28 @@ export function createSpecValidator(document: object): SpecValidator {
       }
       const operationBasePaths =
         operation.servers === undefined ? undefined : serverBasePaths(operation.servers);
+      const parameters = new Map<string, ParameterEntry>();
+      const collect = (list: unknown, listPointer: string) => {
+        if (!Array.isArray(list)) return;
+        list.forEach((raw, index) => {
+          const resolved = dereference(doc, raw, `${listPointer}/${index}`);
+          if (resolved === undefined) return;
+          const { node, pointer } = resolved;
+          if (typeof node.name !== "string" || typeof node.in !== "string") return;
+          const schema = isObject(node.schema) ? node.schema : undefined;
+          parameters.set(`${node.in}:${node.name.toLowerCase()}`, {
+            name: node.name,
+            in: node.in,
+            required: node.required === true || node.in === "path",
+            schemaPointer: schema === undefined ? undefined : `${pointer}/schema`,
+            schemaType: schema?.type,
+          });
+        });
+      };
+      collect(pathItem.node.parameters, `${pathItem.pointer}/parameters`);
+      collect(operation.parameters, `${pathItem.pointer}/${method}/parameters`);
       operations.set(operationId, {
+        parameters: [...parameters.values()],
         operationId,
         method,
         pathTemplate,
@@ -353,6 +393,47 @@ export function createSpecValidator(document: object): SpecValidator {
         body,
         mediaType,
       );
+    },
+
+    validateParameters(operationId, values) {
+      const entry = operations.get(operationId);
+      if (entry === undefined) return invalid(`unknown operationId "${operationId}"`);
+      const headers = new Map(
+        Object.entries(values.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      const errors: string[] = [];
+      for (const parameter of entry.parameters) {
+        let value: string | undefined;
+        if (parameter.in === "path") value = values.path?.[parameter.name];
+        else if (parameter.in === "header") value = headers.get(parameter.name.toLowerCase());
+        else continue;
+        if (value === undefined) {
+          if (parameter.required)
+            errors.push(`${parameter.in} parameter ${parameter.name} is required`);
+          continue;
+        }
+        if (parameter.schemaPointer === undefined) continue;
+        const coerced =
+          parameter.schemaType === "integer" || parameter.schemaType === "number"
+            ? Number(value)
+            : parameter.schemaType === "boolean"
+              ? value === "true"
+                ? true
+                : value === "false"
+                  ? false
+                  : value
+              : value;
+        const result = run(parameter.schemaPointer, coerced);
+        if (!result.valid) {
+          errors.push(
+            ...result.errors.map(
+              (error) =>
+                `${parameter.in} parameter ${parameter.name}${error.replace(/^\(body\)/, "")}`,
+            ),
+          );
+        }
+      }
+      return errors.length === 0 ? { valid: true } : { valid: false, errors };
     },
 
     validateResponse(operationId, status, body, mediaType) {

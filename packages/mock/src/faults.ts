@@ -1,0 +1,130 @@
+import { isMockProvider, MOCK_PROVIDERS, type MockProvider } from "./types.js";
+
+/**
+ * - `http_500`: 500. The provider's documented 500 body where its spec has one (Optty's
+ *   `{statusCode, message}`), otherwise an HTML error page, as a gateway in front would send.
+ * - `http_503`: 503 with an HTML body (load balancer), `Retry-After` absent.
+ * - `rate_limit`: 429 with `Retry-After: <retryAfterSeconds, default 1>` and an HTML body.
+ * - `hang`: no answer until the client gives up (its signal aborts) or `faults.clear()`.
+ * - `reset_after_commit`: the refund is applied, then the connection is reset (no response).
+ * - `malformed_json`: the refund is applied and the success status is sent with a truncated
+ *   JSON body (a 2xx is still money moved).
+ * - `expired_token`: answered as if the credentials/token had expired (the provider's own
+ *   401/403 body); nothing is applied.
+ */
+export type FaultKind =
+  | "http_500"
+  | "http_503"
+  | "rate_limit"
+  | "hang"
+  | "reset_after_commit"
+  | "malformed_json"
+  | "expired_token";
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "http_500",
+  "http_503",
+  "rate_limit",
+  "hang",
+  "reset_after_commit",
+  "malformed_json",
+  "expired_token",
+];
+
+export interface FaultSpec {
+  provider: MockProvider;
+  kind: FaultKind;
+  /** How many of the provider's next refund requests get this fault. Default 1. */
+  count?: number;
+  /** For `rate_limit`: the `Retry-After` seconds. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+export interface PendingFault {
+  provider: MockProvider;
+  kind: FaultKind;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+export interface MockFaults {
+  /** Queues a fault for the provider's next `count` refund requests (after earlier faults). */
+  inject(fault: FaultSpec): void;
+  /** Drops queued faults (all, or one provider's) and releases every hanging request. */
+  clear(provider?: MockProvider): void;
+  /** The queued faults, in order. */
+  list(): PendingFault[];
+}
+
+export interface FaultController extends MockFaults {
+  /** Takes the next fault for a refund request of `provider`, if any. */
+  take(provider: MockProvider): PendingFault | undefined;
+  /** Resolves when `signal` aborts or the faults are cleared. */
+  hang(signal: AbortSignal | undefined): Promise<void>;
+}
+
+export function isFaultKind(value: unknown): value is FaultKind {
+  return typeof value === "string" && (FAULT_KINDS as readonly string[]).includes(value);
+}
+
+export function createFaultController(): FaultController {
+  const queue: PendingFault[] = [];
+  const hanging = new Set<() => void>();
+  return {
+    inject(fault) {
+      if (!isMockProvider(fault.provider)) {
+        throw new TypeError(
+          `unknown provider ${JSON.stringify(fault.provider)}: one of ${MOCK_PROVIDERS.join(", ")}`,
+        );
+      }
+      if (!isFaultKind(fault.kind)) {
+        throw new TypeError(
+          `unknown fault kind ${JSON.stringify(fault.kind)}: one of ${FAULT_KINDS.join(", ")}`,
+        );
+      }
+      const count = fault.count ?? 1;
+      if (!Number.isSafeInteger(count) || count < 1) {
+        throw new TypeError(`fault count must be a positive integer; got ${String(count)}`);
+      }
+      const retryAfterSeconds = fault.retryAfterSeconds ?? 1;
+      if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
+        throw new TypeError("retryAfterSeconds must be a non-negative integer");
+      }
+      queue.push({
+        provider: fault.provider,
+        kind: fault.kind,
+        remaining: count,
+        retryAfterSeconds,
+      });
+    },
+    clear(provider) {
+      for (let index = queue.length - 1; index >= 0; index -= 1) {
+        if (provider === undefined || queue[index]?.provider === provider) queue.splice(index, 1);
+      }
+      for (const release of [...hanging]) release();
+    },
+    list() {
+      return queue.map((fault) => ({ ...fault }));
+    },
+    take(provider) {
+      const index = queue.findIndex((fault) => fault.provider === provider);
+      const fault = queue[index];
+      if (fault === undefined) return undefined;
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) queue.splice(index, 1);
+      return { ...fault };
+    },
+    hang(signal) {
+      return new Promise<void>((resolve) => {
+        const release = () => {
+          hanging.delete(release);
+          signal?.removeEventListener("abort", release);
+          resolve();
+        };
+        hanging.add(release);
+        if (signal?.aborted) release();
+        else signal?.addEventListener("abort", release, { once: true });
+      });
+    },
+  };
+}

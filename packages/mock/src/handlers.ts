@@ -1,0 +1,153 @@
+import type { RequestHandler } from "msw";
+import { createTokenStore, type MockContext } from "./common.js";
+import {
+  type MockCredentials,
+  type MockCredentialsInput,
+  resolveCredentials,
+} from "./credentials.js";
+import { createFaultController, type MockFaults } from "./faults.js";
+import { createLedger, type MockOrders } from "./ledger.js";
+import { createSpecValidator, type SpecValidator } from "./openapi/validator.js";
+import { briqpayHandlers } from "./providers/briqpay.js";
+import { levelupHandlers } from "./providers/levelup.js";
+import { moyasarHandlers } from "./providers/moyasar.js";
+import { opttyHandlers } from "./providers/optty.js";
+import { sezzleHandlers } from "./providers/sezzle.js";
+import {
+  briqpayOperations,
+  briqpayServers,
+  documents,
+  levelupOperations,
+  levelupServers,
+  moyasarOperations,
+  moyasarServers,
+  opttyOperations,
+  opttyServers,
+  sezzleOperations,
+  sezzleServers,
+} from "./specs.js";
+import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
+
+export interface MockOptions {
+  /** Where each provider is mocked. Default: each spec's sandbox server (Optty's token host too). */
+  baseUrls?: Partial<MockBaseUrls>;
+  /** Accepted credentials; default `mockCredentials`. */
+  credentials?: MockCredentialsInput;
+  /** The mock's time, ms since the epoch (token expiry, refund timestamps, settling). */
+  clock?: Clock;
+  /** Token lifetime: one number for both, or per provider. Default Sezzle 7200, Optty 86400. */
+  tokenTtlSeconds?: number | { sezzle?: number; optty?: number };
+}
+
+export interface MockProviders {
+  /** msw request handlers for `setupServer(...handlers)` / `server.use(...handlers)`. */
+  handlers: RequestHandler[];
+  orders: MockOrders;
+  faults: MockFaults;
+  baseUrls: MockBaseUrls;
+  credentials: MockCredentials;
+}
+
+/** The sandbox base URLs from the specs' `servers` (Optty's token endpoint has its own). */
+export const defaultBaseUrls: MockBaseUrls = Object.freeze({
+  sezzle: sezzleServers.sandbox,
+  optty: opttyServers.sandbox,
+  opttyAuth: opttyOperations.PostToken.servers.sandbox,
+  levelup: levelupServers.sandbox,
+  moyasar: moyasarServers.sandbox,
+  briqpay: briqpayServers.sandbox,
+});
+
+/** The refund operation of each provider and the name of its order-id path parameter. */
+const REFUND_OPERATIONS: Record<MockProvider, { operationId: string; path: string }> = {
+  sezzle: {
+    operationId: "HandleRefundAmountByOrder",
+    path: sezzleOperations.HandleRefundAmountByOrder.path,
+  },
+  optty: {
+    operationId: "RefundsController_refundOrder",
+    path: opttyOperations.RefundsController_refundOrder.path,
+  },
+  levelup: { operationId: "RefundOrder", path: levelupOperations.RefundOrder.path },
+  moyasar: { operationId: "RefundOrder", path: moyasarOperations.RefundOrder.path },
+  briqpay: { operationId: "RefundOrder", path: briqpayOperations.RefundOrder.path },
+};
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** Same as `createMockHandlers`. */
+export function createMockProviders(options: MockOptions = {}): MockProviders {
+  const clock = options.clock ?? Date.now;
+  const ttl = options.tokenTtlSeconds;
+  const tokenTtlSeconds = {
+    sezzle: typeof ttl === "number" ? ttl : (ttl?.sezzle ?? 7200),
+    optty: typeof ttl === "number" ? ttl : (ttl?.optty ?? 86400),
+  };
+  const baseUrls: MockBaseUrls = { ...defaultBaseUrls };
+  for (const [key, value] of Object.entries(options.baseUrls ?? {})) {
+    if (typeof value === "string") baseUrls[key as keyof MockBaseUrls] = trimSlash(value);
+  }
+  const validators: Record<MockProvider, SpecValidator> = {
+    sezzle: createSpecValidator(documents.sezzle),
+    optty: createSpecValidator(documents.optty),
+    levelup: createSpecValidator(documents.levelup),
+    moyasar: createSpecValidator(documents.moyasar),
+    briqpay: createSpecValidator(documents.briqpay),
+  };
+  const ledger = createLedger({
+    clock,
+    validateId(provider, id) {
+      const { operationId, path } = REFUND_OPERATIONS[provider];
+      const name = /\{([^}]+)\}/.exec(path)?.[1] ?? "id";
+      const result = validators[provider].validateParameters(operationId, { path: { [name]: id } });
+      if (!result.valid) {
+        throw new TypeError(
+          `invalid ${provider} order id ${JSON.stringify(id)}: ${result.errors.join("; ")}`,
+        );
+      }
+      if (id.includes("/")) throw new TypeError(`invalid ${provider} order id: contains "/"`);
+    },
+  });
+  const faults = createFaultController();
+  const credentials = resolveCredentials(options.credentials);
+  const context: MockContext = {
+    ledger,
+    faults,
+    credentials,
+    clock,
+    tokens: createTokenStore(clock),
+    tokenTtlSeconds,
+    validators,
+  };
+  const handlers: RequestHandler[] = [
+    ...sezzleHandlers(context, baseUrls.sezzle),
+    ...opttyHandlers(context, baseUrls.optty, baseUrls.opttyAuth),
+    ...levelupHandlers(context, baseUrls.levelup),
+    ...moyasarHandlers(context, baseUrls.moyasar),
+    ...briqpayHandlers(context, baseUrls.briqpay),
+  ];
+  const orders: MockOrders = {
+    seed: (order) => ledger.seed(order),
+    get: (provider, id) => ledger.get(provider, id),
+    list: () => ledger.list(),
+    settle: (provider, orderId, refundId, outcome) =>
+      ledger.settle(provider, orderId, refundId, outcome),
+    reset: () => ledger.reset(),
+  };
+  const publicFaults: MockFaults = {
+    inject: (fault) => faults.inject(fault),
+    clear: (provider) => faults.clear(provider),
+    list: () => faults.list(),
+  };
+  return { handlers, orders, faults: publicFaults, baseUrls, credentials };
+}
+
+/**
+ * msw handlers for the five providers' refund (and token) endpoints, built from the specs, with
+ * a shared ledger and fault queue. Use them in your own `setupServer`.
+ */
+export function createMockHandlers(options: MockOptions = {}): MockProviders {
+  return createMockProviders(options);
+}

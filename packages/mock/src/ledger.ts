@@ -1,0 +1,366 @@
+import { isCurrencyCode } from "@refundkit/core";
+import type { Clock, MockProvider } from "./types.js";
+import { isMockProvider } from "./types.js";
+
+/** A Briqpay cart line as sent on the wire (regular item or `sales_tax` line). */
+export interface BriqpayCartLine {
+  productType: string;
+  name: string;
+  reference?: string;
+  quantity?: number;
+  quantityUnit?: string;
+  unitPrice?: number;
+  taxRate?: number;
+  discountPercentage?: number;
+  totalTaxAmount?: number;
+}
+
+export interface BriqpayCapture {
+  /** Generated (a UUID) when absent. */
+  captureId?: string;
+  /** Integer minor units. */
+  amount: number;
+}
+
+interface SeedBase {
+  /** The provider's order id (Briqpay: the session id, a UUID). */
+  id: string;
+  /** Captured amount, integer minor units. */
+  amount: number;
+  /** ISO 4217. */
+  currency: string;
+  /** `false`: authorised but not captured, so nothing is refundable yet. Default true. */
+  captured?: boolean;
+  /** Every refund on this order takes this long to process (exposes in-flight duplicates). */
+  processingMs?: number;
+}
+
+export type SeedOrder =
+  | (SeedBase & { provider: "sezzle" })
+  | (SeedBase & { provider: "optty"; bnplProvider?: string })
+  | (Omit<SeedBase, "currency"> & {
+      provider: "levelup";
+      /** LevelUp amounts are US cents; default "USD". */
+      currency?: string;
+      /** When set, a refund must carry this `manager_confirmation`. */
+      managerConfirmation?: string;
+      /** Part of `amount` that is tip (cents). Default 0. */
+      tipAmount?: number;
+    })
+  | (SeedBase & { provider: "moyasar" })
+  | (SeedBase & {
+      provider: "briqpay";
+      /** The session's order lines, kept for the ledger. */
+      cart?: BriqpayCartLine[];
+      /** Partial captures; when there is more than one, refunds must name a `captureId`. Default: one capture of `amount`. */
+      captures?: BriqpayCapture[];
+      /** What pending refunds settle as. Default "approved". */
+      settleAs?: "approved" | "rejected";
+      /** 0: answer already settled; N: settle N ms after the refund; absent: pending until `orders.settle`. */
+      settleAfterMs?: number;
+    });
+
+export type MockRefundStatus = "approved" | "pending" | "rejected";
+
+export interface MockRefund {
+  id: string;
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  status: MockRefundStatus;
+  createdAt: string;
+  /** The provider's idempotency handle this refund was made with, if any. */
+  idempotencyKey: string | null;
+  captureId: string | null;
+  cart: BriqpayCartLine[] | null;
+}
+
+export interface MockOrder {
+  provider: MockProvider;
+  id: string;
+  amount: number;
+  currency: string;
+  captured: boolean;
+  createdAt: string;
+  /** Sum of refunds that are approved or pending (a pending refund holds its amount). */
+  refundedAmount: number;
+  /** What can still be refunded. */
+  refundableAmount: number;
+  refunds: MockRefund[];
+  /** Provider-specific seed options (cart, captures, managerConfirmation, settleAs, ...). */
+  details: Record<string, unknown>;
+}
+
+export interface MockOrders {
+  /** Adds (or replaces) an order. Throws a TypeError for an invalid seed. */
+  seed(order: SeedOrder): MockOrder;
+  get(provider: MockProvider, id: string): MockOrder | undefined;
+  list(): MockOrder[];
+  /** Settles a pending (Briqpay) refund now, as `outcome` or the order's `settleAs`. */
+  settle(
+    provider: MockProvider,
+    orderId: string,
+    refundId: string,
+    outcome?: "approved" | "rejected",
+  ): MockRefund;
+  /** Forgets every order, refund and idempotency record. */
+  reset(): void;
+}
+
+/** Internal, mutable. */
+export interface OrderState {
+  seed: SeedOrder;
+  provider: MockProvider;
+  id: string;
+  amount: number;
+  currency: string;
+  captured: boolean;
+  createdAt: number;
+  refunds: RefundState[];
+  captures: Required<BriqpayCapture>[];
+}
+
+export interface RefundState {
+  id: string;
+  amount: number;
+  currency: string;
+  status: MockRefundStatus;
+  createdAt: number;
+  idempotencyKey: string | null;
+  captureId: string | null;
+  cart: BriqpayCartLine[] | null;
+  settlesAt: number | null;
+  settleAs: "approved" | "rejected";
+}
+
+export interface IdempotentAnswer {
+  status: number;
+  body: string;
+  contentType: string | null;
+}
+
+type IdempotencyRecord =
+  | { state: "in_flight"; done: Promise<IdempotentAnswer | undefined> }
+  | { state: "done"; answer: IdempotentAnswer };
+
+export interface Ledger extends MockOrders {
+  find(provider: MockProvider, id: string): OrderState | undefined;
+  /** Settles refunds whose time has come; call before reading statuses. */
+  tick(order: OrderState): void;
+  refundable(order: OrderState, captureId?: string | null): number;
+  addRefund(order: OrderState, refund: Omit<RefundState, "createdAt">): RefundState;
+  idempotency: {
+    get(provider: MockProvider, key: string): IdempotencyRecord | undefined;
+    /** Marks a key in flight; the returned function completes it (undefined: forget it). */
+    begin(provider: MockProvider, key: string): (answer: IdempotentAnswer | undefined) => void;
+  };
+}
+
+function assertAmount(value: unknown, what: string): asserts value is number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(
+      `${what} must be a non-negative integer of minor units; got ${String(value)}`,
+    );
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function createLedger(options: {
+  clock: Clock;
+  /** Throws when `id` is not a valid path parameter for the provider's refund operation. */
+  validateId: (provider: MockProvider, id: string) => void;
+}): Ledger {
+  const { clock } = options;
+  const orders = new Map<string, OrderState>();
+  const keys = new Map<string, IdempotencyRecord>();
+  const key = (provider: MockProvider, id: string) => `${provider}\u0000${id}`;
+
+  function tick(order: OrderState): void {
+    const now = clock();
+    for (const refund of order.refunds) {
+      if (refund.status === "pending" && refund.settlesAt !== null && refund.settlesAt <= now) {
+        refund.status = refund.settleAs;
+        refund.settlesAt = null;
+      }
+    }
+  }
+
+  function held(order: OrderState, captureId?: string | null): number {
+    return order.refunds
+      .filter((refund) => refund.status !== "rejected")
+      .filter((refund) => captureId == null || refund.captureId === captureId)
+      .reduce((sum, refund) => sum + refund.amount, 0);
+  }
+
+  function capturedAmount(order: OrderState, captureId?: string | null): number {
+    if (!order.captured) return 0;
+    if (captureId != null) {
+      return order.captures.find((capture) => capture.captureId === captureId)?.amount ?? 0;
+    }
+    return order.provider === "briqpay"
+      ? order.captures.reduce((sum, capture) => sum + capture.amount, 0)
+      : order.amount;
+  }
+
+  function refundable(order: OrderState, captureId?: string | null): number {
+    tick(order);
+    return Math.max(0, capturedAmount(order, captureId) - held(order, captureId));
+  }
+
+  function snapshotRefund(refund: RefundState): MockRefund {
+    return {
+      id: refund.id,
+      amount: refund.amount,
+      currency: refund.currency,
+      status: refund.status,
+      createdAt: iso(refund.createdAt),
+      idempotencyKey: refund.idempotencyKey,
+      captureId: refund.captureId,
+      cart: refund.cart === null ? null : structuredClone(refund.cart),
+    };
+  }
+
+  function snapshot(order: OrderState): MockOrder {
+    tick(order);
+    const {
+      provider: _p,
+      id: _i,
+      amount: _a,
+      currency: _c,
+      captured: _cap,
+      ...details
+    } = order.seed as SeedOrder & Record<string, unknown>;
+    if (order.provider === "briqpay") details.captures = structuredClone(order.captures);
+    return {
+      provider: order.provider,
+      id: order.id,
+      amount: order.amount,
+      currency: order.currency,
+      captured: order.captured,
+      createdAt: iso(order.createdAt),
+      refundedAmount: held(order),
+      refundableAmount: refundable(order),
+      refunds: order.refunds.map(snapshotRefund),
+      details: structuredClone(details),
+    };
+  }
+
+  return {
+    seed(input) {
+      if (typeof input !== "object" || input === null)
+        throw new TypeError("order must be an object");
+      if (!isMockProvider(input.provider)) {
+        throw new TypeError(`unknown provider ${JSON.stringify(input.provider)}`);
+      }
+      if (typeof input.id !== "string" || input.id === "") {
+        throw new TypeError("order id must be a non-empty string");
+      }
+      options.validateId(input.provider, input.id);
+      assertAmount(input.amount, "amount");
+      const currency = input.currency ?? (input.provider === "levelup" ? "USD" : undefined);
+      if (!isCurrencyCode(currency)) {
+        throw new TypeError(
+          `currency must be an upper-case ISO 4217 code; got ${JSON.stringify(currency)}`,
+        );
+      }
+      if (input.processingMs !== undefined) assertAmount(input.processingMs, "processingMs");
+      let captures: Required<BriqpayCapture>[] = [];
+      if (input.provider === "briqpay") {
+        const given = input.captures ?? [{ amount: input.amount }];
+        if (!Array.isArray(given)) throw new TypeError("captures must be an array");
+        captures = given.map((capture, index) => {
+          assertAmount(capture?.amount, `captures[${index}].amount`);
+          return { captureId: capture.captureId ?? crypto.randomUUID(), amount: capture.amount };
+        });
+        if (
+          input.settleAs !== undefined &&
+          input.settleAs !== "approved" &&
+          input.settleAs !== "rejected"
+        ) {
+          throw new TypeError('settleAs must be "approved" or "rejected"');
+        }
+        if (input.settleAfterMs !== undefined) assertAmount(input.settleAfterMs, "settleAfterMs");
+        if (input.cart !== undefined && !Array.isArray(input.cart))
+          throw new TypeError("cart must be an array");
+      }
+      if (input.provider === "levelup") {
+        if (input.tipAmount !== undefined) assertAmount(input.tipAmount, "tipAmount");
+        if (
+          input.managerConfirmation !== undefined &&
+          typeof input.managerConfirmation !== "string"
+        ) {
+          throw new TypeError("managerConfirmation must be a string");
+        }
+      }
+      const state: OrderState = {
+        seed: structuredClone(input),
+        provider: input.provider,
+        id: input.id,
+        amount: input.amount,
+        currency,
+        captured: input.captured ?? true,
+        createdAt: clock(),
+        refunds: [],
+        captures,
+      };
+      orders.set(key(input.provider, input.id), state);
+      return snapshot(state);
+    },
+    get(provider, id) {
+      const order = orders.get(key(provider, id));
+      return order === undefined ? undefined : snapshot(order);
+    },
+    list() {
+      return [...orders.values()].map(snapshot);
+    },
+    settle(provider, orderId, refundId, outcome) {
+      const order = orders.get(key(provider, orderId));
+      if (order === undefined) throw new RangeError(`no ${provider} order ${orderId}`);
+      tick(order);
+      const refund = order.refunds.find((candidate) => candidate.id === refundId);
+      if (refund === undefined)
+        throw new RangeError(`no refund ${refundId} on ${provider} order ${orderId}`);
+      if (refund.status !== "pending") {
+        throw new RangeError(`refund ${refundId} is already ${refund.status}`);
+      }
+      refund.status = outcome ?? refund.settleAs;
+      refund.settlesAt = null;
+      return snapshotRefund(refund);
+    },
+    reset() {
+      orders.clear();
+      keys.clear();
+    },
+    find(provider, id) {
+      return orders.get(key(provider, id));
+    },
+    tick,
+    refundable,
+    addRefund(order, refund) {
+      const state: RefundState = { ...refund, createdAt: clock() };
+      order.refunds.push(state);
+      return state;
+    },
+    idempotency: {
+      get(provider, idempotencyKey) {
+        return keys.get(key(provider, idempotencyKey));
+      },
+      begin(provider, idempotencyKey) {
+        const k = key(provider, idempotencyKey);
+        let finish: (answer: IdempotentAnswer | undefined) => void = () => {};
+        const done = new Promise<IdempotentAnswer | undefined>((resolve) => {
+          finish = resolve;
+        });
+        keys.set(k, { state: "in_flight", done });
+        return (answer) => {
+          if (answer === undefined) keys.delete(k);
+          else keys.set(k, { state: "done", answer });
+          finish(answer);
+        };
+      },
+    },
+  };
+}

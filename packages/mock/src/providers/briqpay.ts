@@ -1,0 +1,181 @@
+import type { RequestHandler } from "msw";
+import { createOpenApiHttp } from "openapi-msw";
+import {
+  headersOf,
+  htmlError,
+  type MockContext,
+  readJsonBody,
+  sleep,
+  withFaults,
+} from "../common.js";
+import type { BriqpayCartLine } from "../ledger.js";
+import { type BriqpayPaths, briqpayOperations } from "../specs.js";
+
+const REFUND = "RefundOrder" satisfies keyof typeof briqpayOperations;
+
+/** `numerator / denominator` rounded half up, in integers. */
+function divideHalfUp(numerator: number, denominator: number): number {
+  return Math.floor((2 * numerator + denominator) / (2 * denominator));
+}
+
+/**
+ * The totals a cart adds up to (docs/provider-behaviour.md): line ex-VAT = quantity x unitPrice
+ * less discountPercentage basis points (half up); VAT = ex-VAT x taxRate / 10000 (half up);
+ * `sales_tax` lines add totalTaxAmount to the inc-VAT total.
+ */
+export function briqpayCartTotals(cart: readonly BriqpayCartLine[]): {
+  amountIncVat: number;
+  amountExVat: number;
+} {
+  let exVat = 0;
+  let incVat = 0;
+  for (const line of cart) {
+    if (line.productType === "sales_tax") {
+      incVat += line.totalTaxAmount ?? 0;
+      continue;
+    }
+    const gross = (line.quantity ?? 0) * (line.unitPrice ?? 0);
+    const lineEx = gross - divideHalfUp(gross * (line.discountPercentage ?? 0), 10000);
+    const vat = divideHalfUp(lineEx * (line.taxRate ?? 0), 10000);
+    exVat += lineEx;
+    incVat += lineEx + vat;
+  }
+  return { amountIncVat: incVat, amountExVat: exVat };
+}
+
+/** The request body as the generated types describe it. */
+type BriqpayRefundBody = NonNullable<
+  BriqpayPaths[(typeof briqpayOperations)[typeof REFUND]["path"]]["post"]["requestBody"]
+>["content"]["application/json"];
+
+function basicCredentials(header: string | null): { username: string; secret: string } | undefined {
+  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "")?.[1];
+  if (encoded === undefined) return undefined;
+  let decoded: string;
+  try {
+    decoded = new TextDecoder().decode(
+      Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)),
+    );
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+export function briqpayHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
+  const http = createOpenApiHttp<BriqpayPaths>({ baseUrl });
+  const validator = context.validators.briqpay;
+  const credentials = context.credentials.briqpay;
+
+  const refundHandler = http.post(
+    briqpayOperations[REFUND].path,
+    async ({ request, params, response }) => {
+      type BadCode =
+        | "INVALID_DATA"
+        | "REFUND_NOT_ALLOWED"
+        | "ORDER_NOT_CAPTURED"
+        | "REFUND_NOT_SUPPORTED";
+      const bad = (code: BadCode, message: string) =>
+        response(400).json({ error: { code, message } });
+      const forbidden = (code: "INVALID_CREDENTIALS" | "AUTH_SECRET_EXPIRED", message: string) =>
+        response(403).json({ error: { code, message } });
+
+      return withFaults(context, "briqpay", request, {
+        expired: () => forbidden("AUTH_SECRET_EXPIRED", "The authentication secret has expired"),
+        internalError: () => htmlError(500),
+        process: async () => {
+          const given = basicCredentials(request.headers.get("authorization"));
+          if (given?.username !== credentials.username || given.secret !== credentials.secret) {
+            return forbidden("INVALID_CREDENTIALS", "Invalid credentials");
+          }
+          const sessionId = params.sessionId;
+          const checked = validator.validateParameters(REFUND, {
+            path: { sessionId },
+            headers: headersOf(request),
+          });
+          if (!checked.valid) return bad("INVALID_DATA", checked.errors.join("; "));
+          const body = await readJsonBody(request);
+          if (body.kind === "invalid") return bad("INVALID_DATA", `Invalid JSON: ${body.error}`);
+          const bodyCheck = validator.validateRequestBody(
+            REFUND,
+            body.kind === "json" ? body.value : undefined,
+          );
+          if (!bodyCheck.valid || body.kind !== "json") {
+            return bad(
+              "INVALID_DATA",
+              bodyCheck.valid ? "A request body is required" : bodyCheck.errors.join("; "),
+            );
+          }
+          const refund = body.value as BriqpayRefundBody;
+          const wire = refund.data.order;
+          const totals = briqpayCartTotals(wire.cart);
+          if (
+            totals.amountIncVat !== wire.amountIncVat ||
+            totals.amountExVat !== wire.amountExVat
+          ) {
+            return bad(
+              "INVALID_DATA",
+              `amountIncVat/amountExVat (${wire.amountIncVat}/${wire.amountExVat}) do not match the cart (${totals.amountIncVat}/${totals.amountExVat})`,
+            );
+          }
+          if (wire.amountIncVat <= 0)
+            return bad("INVALID_DATA", "The refund amount must be positive");
+
+          const order = context.ledger.find("briqpay", sessionId);
+          if (order === undefined || order.seed.provider !== "briqpay") {
+            return bad("INVALID_DATA", `No session found with id ${sessionId}`);
+          }
+          await sleep(order.seed.processingMs ?? 0);
+          if (wire.currency !== order.currency) {
+            return bad(
+              "INVALID_DATA",
+              `currency must be ${order.currency}, the session's currency`,
+            );
+          }
+          if (!order.captured) return bad("ORDER_NOT_CAPTURED", "The order has not been captured");
+          const captureId = refund.captureId ?? null;
+          if (
+            captureId !== null &&
+            !order.captures.some((capture) => capture.captureId === captureId)
+          ) {
+            return bad("INVALID_DATA", `No capture ${captureId} on this session`);
+          }
+          if (captureId === null && order.captures.length > 1) {
+            return bad("INVALID_DATA", "captureId is required: the session has partial captures");
+          }
+          const effectiveCapture = captureId ?? order.captures[0]?.captureId ?? null;
+          if (wire.amountIncVat > context.ledger.refundable(order, captureId)) {
+            return bad("REFUND_NOT_ALLOWED", "refund amount exceeds the remaining captured amount");
+          }
+          const settleAs = order.seed.settleAs ?? "approved";
+          const after = order.seed.settleAfterMs;
+          const created = context.ledger.addRefund(order, {
+            id: crypto.randomUUID(),
+            amount: wire.amountIncVat,
+            currency: order.currency,
+            status: after === 0 ? settleAs : "pending",
+            idempotencyKey: null,
+            captureId: effectiveCapture,
+            cart: structuredClone(wire.cart) as BriqpayCartLine[],
+            settlesAt: after === undefined || after === 0 ? null : context.clock() + after,
+            settleAs,
+          });
+          return response(201).json({
+            createdAt: new Date(created.createdAt).toISOString(),
+            refundId: created.id,
+            ...(effectiveCapture === null ? {} : { parentCaptureId: effectiveCapture }),
+            amountIncVat: wire.amountIncVat,
+            amountExVat: wire.amountExVat,
+            currency: order.currency,
+            cart: wire.cart,
+            status: created.status,
+            sessionId: order.id,
+          });
+        },
+      });
+    },
+  );
+  return [refundHandler];
+}

@@ -1,0 +1,116 @@
+import type { RequestHandler } from "msw";
+import { HttpResponse } from "msw";
+import { createOpenApiHttp } from "openapi-msw";
+import {
+  headersOf,
+  htmlError,
+  type MockContext,
+  readJsonBody,
+  sleep,
+  withFaults,
+} from "../common.js";
+import { type LevelupPaths, levelupOperations } from "../specs.js";
+
+const REFUND = "RefundOrder" satisfies keyof typeof levelupOperations;
+
+const ALREADY_REFUNDED =
+  "The refund was unsuccessful. Perhaps this order has already been refunded or was unsuccessful.";
+
+export function levelupHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
+  const http = createOpenApiHttp<LevelupPaths>({ baseUrl });
+  const validator = context.validators.levelup;
+  const credentials = context.credentials.levelup;
+
+  const refundHandler = http.post(
+    levelupOperations[REFUND].path,
+    async ({ request, params, response }) => {
+      // The spec documents no 401; LevelUp answers one for a bad token. Its shape follows the
+      // documented error list.
+      const unauthorized = () =>
+        response.untyped(
+          HttpResponse.json(
+            [{ error: { object: "user", property: "base", message: "Authentication failed." } }],
+            { status: 401 },
+          ),
+        );
+      const unprocessable = (object: string, property: string, message: string) =>
+        response(422).json([{ error: { object, property, message } }]);
+
+      return withFaults(context, "levelup", request, {
+        expired: unauthorized,
+        internalError: () => htmlError(500),
+        process: async () => {
+          if (request.headers.get("authorization") !== `token ${credentials.token}`) {
+            return unauthorized();
+          }
+          const uuid = params.uuid;
+          const checked = validator.validateParameters(REFUND, {
+            path: { uuid },
+            headers: headersOf(request),
+          });
+          if (!checked.valid) return response(404).empty();
+          const body = await readJsonBody(request);
+          if (body.kind === "invalid")
+            return unprocessable("refund", "base", "Request body is not valid JSON.");
+          const bodyCheck = validator.validateRequestBody(
+            REFUND,
+            body.kind === "json" ? body.value : undefined,
+          );
+          if (!bodyCheck.valid) {
+            return unprocessable("refund", "base", bodyCheck.errors.join("; "));
+          }
+          const confirmation =
+            body.kind === "json"
+              ? (body.value as { refund: { manager_confirmation?: string } }).refund
+                  .manager_confirmation
+              : undefined;
+
+          const order = context.ledger.find("levelup", uuid);
+          if (order === undefined || order.seed.provider !== "levelup")
+            return response(404).empty();
+          await sleep(order.seed.processingMs ?? 0);
+          context.ledger.tick(order);
+          if (!order.captured || order.refunds.some((refund) => refund.status !== "rejected")) {
+            return unprocessable("order", "base", ALREADY_REFUNDED);
+          }
+          const expected = order.seed.managerConfirmation;
+          if (expected !== undefined && confirmation !== expected) {
+            return unprocessable(
+              "refund",
+              "manager_confirmation",
+              "Manager confirmation was incorrect.",
+            );
+          }
+          const created = context.ledger.addRefund(order, {
+            id: crypto.randomUUID(),
+            amount: order.amount,
+            currency: order.currency,
+            status: "approved",
+            idempotencyKey: null,
+            captureId: null,
+            cart: null,
+            settlesAt: null,
+            settleAs: "approved",
+          });
+          const tip = order.seed.tipAmount ?? 0;
+          return response(200).json({
+            order: {
+              created_at: new Date(order.createdAt).toISOString(),
+              merchant_funded_credit_amount: 0,
+              earn_amount: 0,
+              uuid: order.id,
+              loyalty_id: 1,
+              spend_amount: order.amount - tip,
+              refunded_at: new Date(created.createdAt).toISOString(),
+              tip_amount: tip,
+              total_amount: order.amount,
+              location_id: 1,
+              user_display_name: "Mock U",
+            },
+          });
+        },
+      });
+    },
+  );
+  return [refundHandler];
+}

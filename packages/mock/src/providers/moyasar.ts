@@ -1,0 +1,182 @@
+import type { RequestHandler } from "msw";
+import { createOpenApiHttp } from "openapi-msw";
+import {
+  headersOf,
+  htmlError,
+  isoSeconds,
+  type MockContext,
+  readJsonBody,
+  sleep,
+  withFaults,
+  withIdempotency,
+} from "../common.js";
+import type { OrderState } from "../ledger.js";
+import { type MoyasarPaths, moyasarOperations } from "../specs.js";
+
+const REFUND = "RefundOrder" satisfies keyof typeof moyasarOperations;
+
+/** Ajv messages as MPG's `errors`: `{amount: ["..."]}`, keyed by the request field. */
+function fieldErrors(errors: string[]): Record<string, string[]> {
+  const byField: Record<string, string[]> = {};
+  for (const error of errors) {
+    const field =
+      /^\/([^/ ]+)/.exec(error)?.[1] ?? /required property '([^']+)'/.exec(error)?.[1] ?? "base";
+    const message = /must be >= 1/.test(error)
+      ? "The value must be greater than or equal to 1."
+      : /required property/.test(error)
+        ? "The value is required."
+        : /must be integer/.test(error)
+          ? "The value must be an integer."
+          : error.replace(/^\S+ /, "The value ");
+    const list = byField[field] ?? [];
+    list.push(message);
+    byField[field] = list;
+  }
+  return byField;
+}
+
+export function moyasarHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
+  const http = createOpenApiHttp<MoyasarPaths>({ baseUrl });
+  const validator = context.validators.moyasar;
+  const credentials = context.credentials.moyasar;
+
+  function orderBody(order: OrderState) {
+    context.ledger.tick(order);
+    const created = isoSeconds(order.createdAt);
+    const refunds = order.refunds.filter((refund) => refund.status === "approved");
+    const refunded = refunds.reduce((sum, refund) => sum + refund.amount, 0);
+    const updated = order.refunds.at(-1)?.createdAt ?? order.createdAt;
+    return {
+      id: order.id,
+      currency: order.currency,
+      amount: order.amount,
+      captured_amount: order.captured ? order.amount : 0,
+      refunded_amount: refunded,
+      voided_amount: 0,
+      description: "refundkit mock order",
+      created_at: created,
+      updated_at: isoSeconds(updated),
+      reauthorized_order_id: null,
+      agreement: null,
+      transactions: [
+        ...(order.captured
+          ? [
+              {
+                id: `${order.id}-capture`,
+                status: "approved",
+                type: "capture",
+                source_type: "merchant",
+                reverse_reason: null,
+                justification: null,
+                reversed_transaction_id: null,
+                message: "APPROVED",
+                response_code: "00",
+                auth_code: "000000",
+                amount: order.amount,
+                refunded_amount: refunded,
+                created_at: created,
+              },
+            ]
+          : []),
+        ...order.refunds.map((refund) => ({
+          id: refund.id,
+          status: refund.status,
+          type: "refund",
+          source_type: "merchant",
+          reverse_reason: null,
+          justification: null,
+          reversed_transaction_id: null,
+          message: "APPROVED",
+          response_code: "00",
+          auth_code: null,
+          amount: refund.amount,
+          refunded_amount: 0,
+          created_at: isoSeconds(refund.createdAt),
+        })),
+      ],
+    };
+  }
+
+  const refundHandler = http.post(
+    moyasarOperations[REFUND].path,
+    async ({ request, params, response }) => {
+      const missingAuth = () =>
+        response(401).json({ message: "Missing authentication information" });
+      const validation = (errors: Record<string, string[]>) =>
+        response(422).json({ message: "Data validation failed", errors });
+
+      return withFaults(context, "moyasar", request, {
+        expired: missingAuth,
+        internalError: () => htmlError(500),
+        process: async () => {
+          const header = request.headers.get("authorization");
+          const key = /^Bearer (\S+)$/.exec(header ?? "")?.[1];
+          if (key === undefined) return missingAuth();
+          if (key !== credentials.apiKey) return response(403).json({ message: "Unauthorized" });
+          const id = params.id;
+          const checked = validator.validateParameters(REFUND, {
+            path: { id },
+            headers: headersOf(request),
+          });
+          if (!checked.valid) return response(404).json({ message: "Not Found" });
+          const body = await readJsonBody(request);
+          if (body.kind === "invalid") {
+            return response(400).json({ message: "The request body is not valid JSON." });
+          }
+          const bodyCheck = validator.validateRequestBody(
+            REFUND,
+            body.kind === "json" ? body.value : undefined,
+          );
+          if (!bodyCheck.valid || body.kind !== "json") {
+            return validation(
+              bodyCheck.valid
+                ? { base: ["The request body is required."] }
+                : fieldErrors(bodyCheck.errors),
+            );
+          }
+          const refund = body.value as { amount: number; transaction_id?: string };
+          const transactionId = refund.transaction_id ?? null;
+
+          return withIdempotency(
+            context,
+            "moyasar",
+            transactionId,
+            {
+              onInFlight: () =>
+                response(400).json({ message: "Initial request is still processing." }),
+            },
+            async () => {
+              const order = context.ledger.find("moyasar", id);
+              if (order === undefined) return response(404).json({ message: "Not Found" });
+              await sleep(order.seed.processingMs ?? 0);
+              if (!order.captured) {
+                return validation({ amount: ["The order has no captured amount to refund."] });
+              }
+              const remaining = context.ledger.refundable(order);
+              if (refund.amount > remaining) {
+                return validation({
+                  amount: [
+                    `The amount must be less than or equal to the refundable amount (${remaining}).`,
+                  ],
+                });
+              }
+              context.ledger.addRefund(order, {
+                id: transactionId ?? crypto.randomUUID(),
+                amount: refund.amount,
+                currency: order.currency,
+                status: "approved",
+                idempotencyKey: transactionId,
+                captureId: null,
+                cart: null,
+                settlesAt: null,
+                settleAs: "approved",
+              });
+              return response(200).json(orderBody(order));
+            },
+          );
+        },
+      });
+    },
+  );
+  return [refundHandler];
+}

@@ -1,0 +1,152 @@
+import { majorToMinor, minorToMajor, minorToMajorNumber } from "@refundkit/core";
+import type { RequestHandler } from "msw";
+import { createOpenApiHttp } from "openapi-msw";
+import {
+  bearerToken,
+  headersOf,
+  type MockContext,
+  readJsonBody,
+  sleep,
+  withFaults,
+  withIdempotency,
+} from "../common.js";
+import { type OpttyPaths, opttyOperations } from "../specs.js";
+
+const REFUND = "RefundsController_refundOrder" satisfies keyof typeof opttyOperations;
+const TOKEN = "PostToken" satisfies keyof typeof opttyOperations;
+
+interface OpttyRefundBody {
+  refundReference: string;
+  refundAmount: { amount: number; currency: string };
+  refundDescription: string;
+}
+
+/** Optty's API host and its auth host (the token endpoint) are separate base URLs. */
+export function opttyHandlers(
+  context: MockContext,
+  baseUrl: string,
+  authBaseUrl: string,
+): RequestHandler[] {
+  const api = createOpenApiHttp<OpttyPaths>({ baseUrl });
+  const auth = createOpenApiHttp<OpttyPaths>({ baseUrl: authBaseUrl });
+  const validator = context.validators.optty;
+  const credentials = context.credentials.optty;
+
+  const tokenHandler = auth.post(opttyOperations[TOKEN].path, async ({ request, response }) => {
+    const unauthorized = () => response(401).json({ statusCode: 401, message: "Unauthorized" });
+    const type = request.headers.get("content-type") ?? "";
+    if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return unauthorized();
+    const form = Object.fromEntries(new URLSearchParams(await request.text()));
+    if (
+      !validator.validateRequestBody(TOKEN, form, "application/x-www-form-urlencoded").valid ||
+      form.client_id !== credentials.clientId ||
+      form.client_secret !== credentials.clientSecret ||
+      form.scope !== "api-user"
+    ) {
+      return unauthorized();
+    }
+    const ttl = context.tokenTtlSeconds.optty;
+    const { token } = context.tokens.issue("optty", ttl);
+    return response(200).json({ access_token: token, expires_in: ttl, token_type: "Bearer" });
+  });
+
+  const refundHandler = api.post(
+    opttyOperations[REFUND].path,
+    async ({ request, params, response }) => {
+      const unauthorized = () => response(401).json({ statusCode: 401, message: "Unauthorized" });
+      const badRequest = (message: string) =>
+        response(400).json({ statusCode: 400, message, error: "Bad Request" });
+
+      return withFaults(context, "optty", request, {
+        expired: unauthorized,
+        internalError: () =>
+          response(500).json({ statusCode: 500, message: "Internal server error" }),
+        process: async () => {
+          const token = bearerToken(request);
+          if (token === undefined || context.tokens.check("optty", token) !== "valid") {
+            return unauthorized();
+          }
+          const orderReference = params.orderReference;
+          const checked = validator.validateParameters(REFUND, {
+            path: { orderReference },
+            headers: headersOf(request),
+          });
+          if (!checked.valid) return badRequest(checked.errors.join("; "));
+          const body = await readJsonBody(request);
+          if (body.kind === "invalid") return badRequest(body.error);
+          const bodyCheck = validator.validateRequestBody(
+            REFUND,
+            body.kind === "json" ? body.value : undefined,
+          );
+          if (!bodyCheck.valid || body.kind !== "json") {
+            return badRequest(
+              bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
+            );
+          }
+          const refund = body.value as OpttyRefundBody;
+
+          // A replayed refundReference answers the first body again, with 200.
+          return withIdempotency(
+            context,
+            "optty",
+            refund.refundReference,
+            { replayStatus: 200 },
+            async () => {
+              const order = context.ledger.find("optty", orderReference);
+              if (order === undefined) {
+                return response(404).json({ statusCode: 404, message: "Not Found" });
+              }
+              await sleep(order.seed.processingMs ?? 0);
+              if (refund.refundAmount.currency !== order.currency) {
+                return badRequest(
+                  `refundAmount.currency must match the order currency (${order.currency})`,
+                );
+              }
+              let amount: number;
+              try {
+                amount = majorToMinor(refund.refundAmount.amount, order.currency);
+              } catch {
+                return badRequest(
+                  "refundAmount.amount must be a positive number with up to 2 decimal places",
+                );
+              }
+              if (!order.captured) return badRequest("The order has not been captured");
+              const remaining = context.ledger.refundable(order);
+              if (amount > remaining) {
+                return badRequest(
+                  `You can only refund amount up to ${order.currency} ${minorToMajor(remaining, order.currency)}`,
+                );
+              }
+              const created = context.ledger.addRefund(order, {
+                id: crypto.randomUUID(),
+                amount,
+                currency: order.currency,
+                status: "approved",
+                idempotencyKey: refund.refundReference,
+                captureId: null,
+                cart: null,
+                settlesAt: null,
+                settleAs: "approved",
+              });
+              const bnplProvider =
+                order.seed.provider === "optty"
+                  ? (order.seed.bnplProvider ?? "KLARNA_AU")
+                  : "KLARNA_AU";
+              return response(201).json({
+                refundReference: refund.refundReference,
+                bnplProvider,
+                refundedAmount: minorToMajorNumber(amount, order.currency),
+                refundStatus: "SUCCESSFUL",
+                description: {},
+                refundDate: new Date(created.createdAt).toUTCString(),
+                bnplRefundId: created.id,
+              });
+            },
+          );
+        },
+      });
+    },
+  );
+
+  return [tokenHandler, refundHandler];
+}

@@ -1,0 +1,114 @@
+import type { RequestHandler } from "msw";
+import { createOpenApiHttp } from "openapi-msw";
+import {
+  bearerToken,
+  headersOf,
+  htmlError,
+  type MockContext,
+  readJsonBody,
+  sleep,
+  withFaults,
+  withIdempotency,
+} from "../common.js";
+import { type SezzlePaths, sezzleOperations } from "../specs.js";
+
+const REFUND = "HandleRefundAmountByOrder" satisfies keyof typeof sezzleOperations;
+const AUTH = "PostAuthentication" satisfies keyof typeof sezzleOperations;
+export const SEZZLE_MERCHANT_UUID = "5f1a7e2c-3b4d-4e8f-9a0b-1c2d3e4f5a6b";
+
+export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
+  const http = createOpenApiHttp<SezzlePaths>({ baseUrl });
+  const validator = context.validators.sezzle;
+  const credentials = context.credentials.sezzle;
+
+  const authHandler = http.post(sezzleOperations[AUTH].path, async ({ request, response }) => {
+    const body = await readJsonBody(request);
+    const accepted =
+      body.kind === "json" &&
+      validator.validateRequestBody(AUTH, body.value).valid &&
+      (body.value as { public_key: string }).public_key === credentials.publicKey &&
+      (body.value as { private_key: string }).private_key === credentials.privateKey;
+    if (!accepted) {
+      return response(401).json([{ code: "unauthorized", message: "authorization not accepted" }]);
+    }
+    const { token, expiresAt } = context.tokens.issue("sezzle", context.tokenTtlSeconds.sezzle);
+    return response(200).json({
+      token,
+      expiration_date: new Date(expiresAt).toISOString(),
+      merchant_uuid: SEZZLE_MERCHANT_UUID,
+    });
+  });
+
+  const refundHandler = http.post(
+    sezzleOperations[REFUND].path,
+    async ({ request, params, response }) => {
+      const unauthorized = () =>
+        response(401).json([{ code: "unauthorized", message: "authorization not accepted" }]);
+      const badRequest = (message: string) =>
+        response(400).json([{ code: "bad_request", message }]);
+      const invalid = (message: string) => response(422).json([{ code: "invalid", message }]);
+
+      return withFaults(context, "sezzle", request, {
+        expired: unauthorized,
+        internalError: () => htmlError(500),
+        process: async () => {
+          const token = bearerToken(request);
+          if (token === undefined || context.tokens.check("sezzle", token) !== "valid") {
+            return unauthorized();
+          }
+          const orderId = params.order_uuid;
+          const checked = validator.validateParameters(REFUND, {
+            path: { order_uuid: orderId },
+            headers: headersOf(request),
+          });
+          if (!checked.valid) return badRequest(checked.errors.join("; "));
+          const body = await readJsonBody(request);
+          if (body.kind === "invalid") return badRequest(`invalid JSON: ${body.error}`);
+          const bodyCheck = validator.validateRequestBody(
+            REFUND,
+            body.kind === "json" ? body.value : undefined,
+          );
+          if (!bodyCheck.valid || body.kind !== "json") {
+            return badRequest(
+              bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
+            );
+          }
+          const refund = body.value as { amount_in_cents: number; currency: string };
+          const requestId = request.headers.get("sezzle-request-id");
+
+          return withIdempotency(context, "sezzle", requestId, {}, async () => {
+            const order = context.ledger.find("sezzle", orderId);
+            if (order === undefined) {
+              return response(404).json([{ code: "record_not_found", message: "not found" }]);
+            }
+            await sleep(order.seed.processingMs ?? 0);
+            if (refund.amount_in_cents <= 0) {
+              return invalid("refund amount must be greater than zero");
+            }
+            if (!order.captured) return invalid("order has not been captured");
+            if (refund.currency !== order.currency) {
+              return invalid("currency does not match the order");
+            }
+            if (refund.amount_in_cents > context.ledger.refundable(order)) {
+              return invalid("refund amount exceeds the remaining captured amount");
+            }
+            const created = context.ledger.addRefund(order, {
+              id: crypto.randomUUID(),
+              amount: refund.amount_in_cents,
+              currency: order.currency,
+              status: "approved",
+              idempotencyKey: requestId,
+              captureId: null,
+              cart: null,
+              settlesAt: null,
+              settleAs: "approved",
+            });
+            return response(200).json({ uuid: created.id });
+          });
+        },
+      });
+    },
+  );
+
+  return [authHandler, refundHandler];
+}

@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { getResponse } from "msw";
+import type { MockCredentials } from "./credentials.js";
+import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
+import { createMockProviders, type MockOptions } from "./handlers.js";
+import type { MockOrders, SeedOrder } from "./ledger.js";
+import { isMockProvider, type MockBaseUrls } from "./types.js";
+
+export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
+  /** 0 (default): any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface MockServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** `${url}/sezzle`, `${url}/optty`, `${url}/optty-auth`, `${url}/levelup`, `${url}/moyasar`, `${url}/briqpay/v3`. */
+  baseUrls: MockBaseUrls;
+  orders: MockOrders;
+  faults: MockFaults;
+  credentials: MockCredentials;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    message.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new RangeError("request body too large"));
+        message.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    message.on("end", () => resolve(Buffer.concat(chunks)));
+    message.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = Buffer.from(await response.arrayBuffer());
+  headers["content-length"] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+/**
+ * Serves the same msw handlers over HTTP (node:http + msw's `getResponse`), one path prefix per
+ * provider, plus the admin API under `/__mock/`.
+ */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const host = options.host ?? "127.0.0.1";
+  const { port: _port, host: _host, ...mockOptions } = options;
+  const sockets = new Set<Socket>();
+  let state: { mock: ReturnType<typeof createMockProviders>; url: string } | undefined;
+  const aborts = new Set<AbortController>();
+
+  async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (state === undefined) throw new Error("mock server not ready");
+    const { mock, url } = state;
+    const method = req.method ?? "GET";
+    const readJson = async (): Promise<unknown> => {
+      const raw = (await readBody(req)).toString("utf8");
+      return raw.trim() === "" ? {} : (JSON.parse(raw) as unknown);
+    };
+    try {
+      if (path === "/__mock/providers" && method === "GET") {
+        return sendJson(res, 200, { url, baseUrls: mock.baseUrls, credentials: mock.credentials });
+      }
+      if (path === "/__mock/orders" && method === "GET") {
+        return sendJson(res, 200, { orders: mock.orders.list() });
+      }
+      if (path === "/__mock/orders" && method === "POST") {
+        const order = mock.orders.seed((await readJson()) as SeedOrder);
+        return sendJson(res, 201, order);
+      }
+      if (path === "/__mock/orders" && method === "DELETE") {
+        mock.orders.reset();
+        return sendJson(res, 200, { orders: [] });
+      }
+      const settle = /^\/__mock\/orders\/([^/]+)\/([^/]+)\/refunds\/([^/]+)\/settle$/.exec(path);
+      if (settle !== null && method === "POST") {
+        const [, provider, orderId, refundId] = settle.map((part) => decodeURIComponent(part));
+        const body = (await readJson()) as { outcome?: unknown };
+        if (!isMockProvider(provider)) return sendJson(res, 400, { error: "unknown provider" });
+        const outcome = body.outcome;
+        if (outcome !== undefined && outcome !== "approved" && outcome !== "rejected") {
+          return sendJson(res, 400, { error: 'outcome must be "approved" or "rejected"' });
+        }
+        return sendJson(
+          res,
+          200,
+          mock.orders.settle(provider, orderId ?? "", refundId ?? "", outcome),
+        );
+      }
+      const single = /^\/__mock\/orders\/([^/]+)\/([^/]+)$/.exec(path);
+      if (single !== null && method === "GET") {
+        const provider = decodeURIComponent(single[1] ?? "");
+        const order = isMockProvider(provider)
+          ? mock.orders.get(provider, decodeURIComponent(single[2] ?? ""))
+          : undefined;
+        return order === undefined
+          ? sendJson(res, 404, { error: "not found" })
+          : sendJson(res, 200, order);
+      }
+      if (path === "/__mock/faults" && method === "POST") {
+        const body = (await readJson()) as Record<string, unknown>;
+        if (!isMockProvider(body.provider))
+          return sendJson(res, 400, { error: "unknown provider" });
+        if (!isFaultKind(body.kind)) {
+          return sendJson(res, 400, { error: `kind must be one of ${FAULT_KINDS.join(", ")}` });
+        }
+        mock.faults.inject({
+          provider: body.provider,
+          kind: body.kind,
+          ...(typeof body.count === "number" ? { count: body.count } : {}),
+          ...(typeof body.retryAfterSeconds === "number"
+            ? { retryAfterSeconds: body.retryAfterSeconds }
+            : {}),
+        });
+        return sendJson(res, 201, { faults: mock.faults.list() });
+      }
+      if (path === "/__mock/faults" && method === "GET")
+        return sendJson(res, 200, { faults: mock.faults.list() });
+      if (path === "/__mock/faults" && method === "DELETE") {
+        mock.faults.clear();
+        return sendJson(res, 200, { faults: [] });
+      }
+      return sendJson(res, 404, { error: "not found" });
+    } catch (error) {
+      return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (state === undefined) return sendJson(res, 503, { error: "starting" });
+      const url = new URL(req.url ?? "/", state.url);
+      if (url.pathname.startsWith("/__mock/")) return admin(req, res, url.pathname);
+      const controller = new AbortController();
+      aborts.add(controller);
+      res.on("close", () => {
+        if (!res.writableFinished) controller.abort();
+        aborts.delete(controller);
+      });
+      const method = req.method ?? "GET";
+      const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      const request = new Request(url, {
+        method,
+        headers,
+        signal: controller.signal,
+        ...(body === undefined || body.length === 0 ? {} : { body: new Uint8Array(body) }),
+      });
+      const response = await getResponse(state.mock.handlers, request);
+      if (response === undefined) return sendJson(res, 404, { error: "not found" });
+      // HttpResponse.error(): a network error, here a reset connection.
+      if (response.type === "error") {
+        req.socket.destroy();
+        return;
+      }
+      await sendResponse(res, response);
+    })().catch((error: unknown) => {
+      if (!res.headersSent)
+        sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      else res.destroy();
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string")
+    throw new Error("mock server has no TCP address");
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${hostPart}:${address.port}`;
+  const mock = createMockProviders({
+    ...mockOptions,
+    baseUrls: {
+      sezzle: `${url}/sezzle`,
+      optty: `${url}/optty`,
+      opttyAuth: `${url}/optty-auth`,
+      levelup: `${url}/levelup`,
+      moyasar: `${url}/moyasar`,
+      briqpay: `${url}/briqpay/v3`,
+    },
+  });
+  state = { mock, url };
+
+  return {
+    url,
+    baseUrls: mock.baseUrls,
+    orders: mock.orders,
+    faults: mock.faults,
+    credentials: mock.credentials,
+    close() {
+      mock.faults.clear();
+      for (const controller of aborts) controller.abort();
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
