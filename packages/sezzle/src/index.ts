@@ -1,4 +1,5 @@
 export {
+  type SezzleProviderAdapter,
   type SezzleRefundRequest,
   sezzleAdapter,
   sezzleCapabilities,
