@@ -142,7 +142,11 @@ function headerEntries(request: Request): [string, string][] {
  * `new Request(request, { headers: new Headers(...) })`: msw's interceptors patch `Headers` and
  * `Request` and, on that path, drop or duplicate header values (seen with msw 2.15).
  */
-function rebuild(request: Request, headers: [string, string][], body: Uint8Array | null): Request {
+function rebuild(
+  request: Request,
+  headers: [string, string][],
+  body: Uint8Array<ArrayBuffer> | null,
+): Request {
   return new Request(request.url, {
     method: request.method,
     headers,
