@@ -11,7 +11,6 @@ import {
   majorToMinor,
   minorToMajorNumber,
   newIdempotencyKey,
-  type ProviderAdapter,
   type RefundAdapter,
   RefundError,
   type RefundErrorCode,
@@ -121,7 +120,21 @@ function refundedMinor(value: unknown, currency: string): number | null {
   }
 }
 
-export const opttyAdapter: ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest> = {
+/**
+ * `ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>` from @refundkit/core, spelled out because core's index
+ * does not re-export `ProviderAdapter` at the moment; structurally identical, so the facade's
+ * `ProviderAdapter` accepts it. Switch back to the core type once it is exported again.
+ */
+export interface OpttyProviderAdapter {
+  readonly provider: "optty";
+  readonly capabilities: Capabilities;
+  connect(
+    config: OpttyConfig,
+    options?: TransportOptions,
+  ): RefundAdapter<"optty", OpttyRefundRequest>;
+}
+
+export const opttyAdapter: OpttyProviderAdapter = {
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   connect(

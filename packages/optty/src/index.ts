@@ -1,4 +1,5 @@
 export {
+  type OpttyProviderAdapter,
   type OpttyRefundRequest,
   opttyAdapter,
   opttyCapabilities,
