@@ -1,0 +1,336 @@
+import {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  type BaseRefundRequest,
+  type Capabilities,
+  errorCodeForStatus,
+  type RefundAdapter,
+  RefundError,
+  type RefundErrorCode,
+  type RefundResult,
+  readJsonBody,
+  type TransportOptions,
+} from "@refundkit/core";
+import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
+import type { components } from "./generated/openapi.js";
+import { type BriqpayLine, briqpayCartTotals } from "./totals.js";
+
+/** The unified refund request for Briqpay: an amount (sent as one adjustment line) or a cart. */
+export type BriqpayRefundRequest = BaseRefundRequest & {
+  /** The capture to refund (a UUID); only when the session had partial captures. */
+  captureId?: string;
+  /** The lines to refund; the totals are computed from them. Without it, `amount` is required. */
+  cart?: BriqpayLine[];
+};
+
+/** Briqpay: partial refunds and line items, pending results, no idempotency handle. */
+export const briqpayCapabilities: Capabilities = Object.freeze({
+  partialRefunds: true,
+  fullRefundWithoutAmount: false,
+  idempotency: "none",
+  pendingResults: true,
+  lineItems: true,
+});
+
+const PATH = "/session/{sessionId}/order/refund";
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["ProductType"]>([
+  "physical",
+  "digital",
+  "discount",
+  "shipping_fee",
+  "deposit",
+  "surcharge",
+  "adjustment",
+]);
+
+type RefundBody = components["schemas"]["RefundRequest"];
+
+function fail(
+  code: RefundErrorCode,
+  message: string,
+  extra: { status?: number | null; raw?: unknown; retryable?: boolean } = {},
+): RefundError {
+  return new RefundError({
+    code,
+    provider: "briqpay",
+    message: `briqpay: ${message}`,
+    status: extra.status ?? null,
+    retryable: extra.retryable ?? false,
+    raw: extra.raw,
+  });
+}
+
+function assertUuid(field: string, value: unknown): asserts value is string {
+  assertPathId("briqpay", field, value);
+  if (!UUID.test(value)) throw fail("invalid_request", `${field} must be a UUID`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function assertInteger(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw fail(
+      "invalid_request",
+      `${field} must be an integer from ${min} to ${max}; got ${typeof value === "number" ? value : typeof value}`,
+    );
+  }
+  return value;
+}
+
+function assertText(field: string, value: unknown, maxLength: number): string {
+  assertOptionalString("briqpay", field, value, maxLength);
+  if (value === undefined || value === "") {
+    throw fail("invalid_request", `${field} is required (1 to ${maxLength} characters)`);
+  }
+  return value;
+}
+
+/** One validated cart line, rebuilt from its known fields only. */
+function validLine(line: unknown, index: number): BriqpayLine {
+  const at = `cart[${index}]`;
+  if (!isRecord(line)) throw fail("invalid_request", `${at} must be an object`);
+  const name = assertText(`${at}.name`, line.name, 256);
+  assertOptionalString("briqpay", `${at}.reference`, line.reference, 256);
+  const reference = line.reference;
+  if (line.productType === "sales_tax") {
+    return {
+      productType: "sales_tax",
+      name,
+      ...(reference === undefined ? {} : { reference }),
+      totalTaxAmount: assertInteger(
+        `${at}.totalTaxAmount`,
+        line.totalTaxAmount,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ),
+    };
+  }
+  if (typeof line.productType !== "string" || !PRODUCT_TYPES.has(line.productType)) {
+    throw fail(
+      "invalid_request",
+      `${at}.productType must be one of ${[...PRODUCT_TYPES, "sales_tax"].join(", ")}`,
+    );
+  }
+  const discountPercentage =
+    line.discountPercentage === undefined
+      ? undefined
+      : assertInteger(`${at}.discountPercentage`, line.discountPercentage, 0, 10_000);
+  return {
+    productType: line.productType as components["schemas"]["ProductType"],
+    ...(reference === undefined ? {} : { reference }),
+    name,
+    quantity: assertInteger(`${at}.quantity`, line.quantity, 1, Number.MAX_SAFE_INTEGER),
+    quantityUnit: assertText(`${at}.quantityUnit`, line.quantityUnit, 10),
+    unitPrice: assertInteger(
+      `${at}.unitPrice`,
+      line.unitPrice,
+      Number.MIN_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    taxRate: assertInteger(`${at}.taxRate`, line.taxRate, 0, 10_000),
+    ...(discountPercentage === undefined ? {} : { discountPercentage }),
+  };
+}
+
+/** Validates the request and builds the wire body (docs/provider-behaviour.md, Briqpay). */
+function buildBody(request: BriqpayRefundRequest): RefundBody {
+  if (request === null || typeof request !== "object") {
+    throw fail("invalid_request", "refund(request): request must be an object");
+  }
+  assertUuid("orderId (the Briqpay session id)", request.orderId);
+  if (request.captureId !== undefined) assertUuid("captureId", request.captureId);
+  if (request.idempotencyKey !== undefined) {
+    assertIdempotencyKey("briqpay", request.idempotencyKey);
+  }
+  assertOptionalString("briqpay", "reason", request.reason, 256);
+  const captureId = request.captureId === undefined ? {} : { captureId: request.captureId };
+
+  if (request.cart === undefined) {
+    if (request.amount === undefined) {
+      throw fail(
+        "unsupported",
+        "Briqpay has no full refund without an amount: pass amount and currency, or a cart",
+      );
+    }
+    assertAmount("briqpay", request.amount);
+    assertCurrency("briqpay", request.currency);
+    if (request.reason === "") {
+      throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
+    }
+    const amount = request.amount;
+    return {
+      ...captureId,
+      data: {
+        order: {
+          amountIncVat: amount,
+          amountExVat: amount,
+          currency: request.currency,
+          cart: [
+            {
+              productType: "adjustment",
+              name: request.reason ?? "Refund",
+              quantity: 1,
+              quantityUnit: "pc",
+              unitPrice: amount,
+              taxRate: 0,
+            },
+          ],
+        },
+      },
+    };
+  }
+
+  if (!Array.isArray(request.cart) || request.cart.length === 0) {
+    throw fail("invalid_request", "cart must be an array of at least one line");
+  }
+  const cart = request.cart.map(validLine);
+  assertCurrency("briqpay", request.currency);
+  let totals: { amountIncVat: number; amountExVat: number };
+  try {
+    totals = briqpayCartTotals(cart);
+  } catch (error) {
+    throw fail("invalid_request", error instanceof Error ? error.message : "cart totals overflow");
+  }
+  if (totals.amountIncVat <= 0) {
+    throw fail(
+      "invalid_request",
+      `the cart adds up to ${totals.amountIncVat} (amountIncVat); a refund must be positive`,
+    );
+  }
+  if (request.amount !== undefined) {
+    assertAmount("briqpay", request.amount);
+    if (request.amount !== totals.amountIncVat) {
+      throw fail(
+        "invalid_request",
+        `amount ${request.amount} does not equal the cart's amountIncVat ${totals.amountIncVat}`,
+      );
+    }
+  }
+  return { ...captureId, data: { order: { ...totals, currency: request.currency, cart } } };
+}
+
+function errorOf(body: unknown): { code?: string; message?: string } {
+  if (!isRecord(body) || !isRecord(body.error)) return {};
+  const { code, message } = body.error;
+  return {
+    ...(typeof code === "string" ? { code } : {}),
+    ...(typeof message === "string" ? { message } : {}),
+  };
+}
+
+const NOT_REFUNDABLE = new Set([
+  "ORDER_NOT_CAPTURED",
+  "ORDER_NOT_COMPLETED",
+  "ORDER_CANCELLED",
+  "ORDER_PENDING",
+]);
+const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
+
+/** docs/provider-behaviour.md, "Provider answer -> RefundError", Briqpay rows. */
+function mapError(status: number, raw: unknown): RefundError {
+  const { code, message } = errorOf(raw);
+  const where = `POST /v3/session/{sessionId}/order/refund answered ${status}${
+    code === undefined ? "" : ` ${code}`
+  }${message === undefined ? "" : `: ${message.slice(0, 300)}`}`;
+  const at = { status, raw };
+  if ((status === 400 || status === 403) && code !== undefined && AUTH.has(code)) {
+    return fail("authentication_failed", where, at);
+  }
+  if (status === 400) {
+    if (code === "INVALID_DATA") return fail("invalid_request", where, at);
+    if (code === "REFUND_NOT_SUPPORTED") return fail("unsupported", where, at);
+    if (code === "REFUND_NOT_ALLOWED") {
+      const over = /exceed|remaining/i.test(message ?? "");
+      return fail(over ? "amount_exceeds_refundable" : "not_refundable", where, at);
+    }
+    if (code !== undefined && NOT_REFUNDABLE.has(code)) return fail("not_refundable", where, at);
+    return fail("invalid_request", where, at);
+  }
+  if (status === 401) return fail("authentication_failed", where, at);
+  if (status === 403) return fail("permission_denied", where, at);
+  if (status === 429) return fail("rate_limited", where, { ...at, retryable: true });
+  // 5xx: no idempotency handle, so the refund may have happened; never retryable.
+  return fail(errorCodeForStatus(status), where, at);
+}
+
+async function parse(text: string | undefined): Promise<unknown> {
+  if (text === undefined || text === "") return text ?? "";
+  const body = await readJsonBody(new Response(text));
+  return body.json === undefined ? body.text : body.json;
+}
+
+async function refundWith(
+  client: BriqpayClient,
+  request: BriqpayRefundRequest,
+): Promise<RefundResult<"briqpay">> {
+  const body = buildBody(request);
+  const { data, error, response } = await client.POST(PATH, {
+    params: { path: { sessionId: request.orderId } },
+    body,
+    parseAs: "text",
+    signal: request.signal,
+  });
+  if (response.ok) {
+    // Any 2xx (201 documented) means Briqpay took the refund: an odd body stays in raw.
+    const raw = await parse(data);
+    const answer = isRecord(raw) ? raw : {};
+    const amount = answer.amountIncVat;
+    return {
+      provider: "briqpay",
+      orderId: request.orderId,
+      // `rejected` in a 2xx is not turned into an error: it is reported as pending (see raw).
+      status: answer.status === "approved" ? "succeeded" : "pending",
+      refundId: typeof answer.refundId === "string" ? answer.refundId : null,
+      amount: typeof amount === "number" && Number.isSafeInteger(amount) ? amount : null,
+      currency: typeof answer.currency === "string" ? answer.currency : body.data.order.currency,
+      idempotencyKey: null,
+      raw,
+    };
+  }
+  throw mapError(response.status, error ?? "");
+}
+
+/**
+ * core's ProviderAdapter<P, Config, Request>, spelled out: core/src/types.ts declares it but
+ * core's index does not export it (yet). Structurally identical, so the facade's use is unchanged.
+ */
+type ProviderAdapter<P extends "briqpay", Config, Request extends BaseRefundRequest> = {
+  readonly provider: P;
+  readonly capabilities: Capabilities;
+  connect(config: Config, options?: TransportOptions): RefundAdapter<P, Request>;
+};
+
+/** Briqpay's side of the unified refund. `connect` builds the client once. */
+export const briqpayAdapter: ProviderAdapter<"briqpay", BriqpayConfig, BriqpayRefundRequest> = {
+  provider: "briqpay",
+  capabilities: briqpayCapabilities,
+  connect(config: BriqpayConfig, options: TransportOptions = {}) {
+    if (config === null || typeof config !== "object") {
+      throw fail(
+        "invalid_request",
+        "config must be an object with environment/baseUrl, username and secret",
+      );
+    }
+    const client = createBriqpayClient({
+      environment: config.environment,
+      baseUrl: config.baseUrl,
+      username: config.username,
+      secret: config.secret,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    });
+    const connected: RefundAdapter<"briqpay", BriqpayRefundRequest> = {
+      provider: "briqpay",
+      capabilities: briqpayCapabilities,
+      refund: (request) => refundWith(client, request),
+    };
+    return connected;
+  },
+};
