@@ -32,6 +32,7 @@ export type {
   BaseRefundRequest,
   Capabilities,
   Environment,
+  ProviderAdapter,
   ProviderName,
   RefundAdapter,
   RefundResult,
