@@ -11,6 +11,7 @@ import {
   majorToMinor,
   minorToMajorNumber,
   newIdempotencyKey,
+  type ProviderAdapter,
   type RefundAdapter,
   RefundError,
   type RefundErrorCode,
@@ -120,19 +121,7 @@ function refundedMinor(value: unknown, currency: string): number | null {
   }
 }
 
-/**
- * `ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>` from @refundkit/core, spelled out because core's index
- * does not re-export `ProviderAdapter` at the moment; structurally identical, so the facade's
- * `ProviderAdapter` accepts it. Switch back to the core type once it is exported again.
- */
-export interface OpttyProviderAdapter {
-  readonly provider: "optty";
-  readonly capabilities: Capabilities;
-  connect(
-    config: OpttyConfig,
-    options?: TransportOptions,
-  ): RefundAdapter<"optty", OpttyRefundRequest>;
-}
+export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
 export const opttyAdapter: OpttyProviderAdapter = {
   provider: PROVIDER,

@@ -8,6 +8,7 @@ import {
   type Capabilities,
   errorCodeForStatus,
   newIdempotencyKey,
+  type ProviderAdapter,
   type RefundAdapter,
   RefundError,
   type RefundErrorCode,
@@ -98,19 +99,7 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
 }
 
-/**
- * `ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>` from @refundkit/core, spelled out because core's index
- * does not re-export `ProviderAdapter` at the moment; structurally identical, so the facade's
- * `ProviderAdapter` accepts it. Switch back to the core type once it is exported again.
- */
-export interface SezzleProviderAdapter {
-  readonly provider: "sezzle";
-  readonly capabilities: Capabilities;
-  connect(
-    config: SezzleConfig,
-    options?: TransportOptions,
-  ): RefundAdapter<"sezzle", SezzleRefundRequest>;
-}
+export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
 
 export const sezzleAdapter: SezzleProviderAdapter = {
   provider: PROVIDER,
