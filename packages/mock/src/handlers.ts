@@ -13,19 +13,7 @@ import { levelupHandlers } from "./providers/levelup.js";
 import { moyasarHandlers } from "./providers/moyasar.js";
 import { opttyHandlers } from "./providers/optty.js";
 import { sezzleHandlers } from "./providers/sezzle.js";
-import {
-  briqpayOperations,
-  briqpayServers,
-  documents,
-  levelupOperations,
-  levelupServers,
-  moyasarOperations,
-  moyasarServers,
-  opttyOperations,
-  opttyServers,
-  sezzleOperations,
-  sezzleServers,
-} from "./specs.js";
+import { documents, routes } from "./specs.js";
 import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
 
 export interface MockOptions {
@@ -50,27 +38,21 @@ export interface MockProviders {
 
 /** The sandbox base URLs from the specs' `servers` (Optty's token endpoint has its own). */
 export const defaultBaseUrls: MockBaseUrls = Object.freeze({
-  sezzle: sezzleServers.sandbox,
-  optty: opttyServers.sandbox,
-  opttyAuth: opttyOperations.PostToken.servers.sandbox,
-  levelup: levelupServers.sandbox,
-  moyasar: moyasarServers.sandbox,
-  briqpay: briqpayServers.sandbox,
+  sezzle: routes.sezzle.refund.servers.sandbox,
+  optty: routes.optty.refund.servers.sandbox,
+  opttyAuth: routes.optty.token.servers.sandbox,
+  levelup: routes.levelup.refund.servers.sandbox,
+  moyasar: routes.moyasar.refund.servers.sandbox,
+  briqpay: routes.briqpay.refund.servers.sandbox,
 });
 
 /** The refund operation of each provider and the name of its order-id path parameter. */
 const REFUND_OPERATIONS: Record<MockProvider, { operationId: string; path: string }> = {
-  sezzle: {
-    operationId: "HandleRefundAmountByOrder",
-    path: sezzleOperations.HandleRefundAmountByOrder.path,
-  },
-  optty: {
-    operationId: "RefundsController_refundOrder",
-    path: opttyOperations.RefundsController_refundOrder.path,
-  },
-  levelup: { operationId: "RefundOrder", path: levelupOperations.RefundOrder.path },
-  moyasar: { operationId: "RefundOrder", path: moyasarOperations.RefundOrder.path },
-  briqpay: { operationId: "RefundOrder", path: briqpayOperations.RefundOrder.path },
+  sezzle: routes.sezzle.refund,
+  optty: routes.optty.refund,
+  levelup: routes.levelup.refund,
+  moyasar: routes.moyasar.refund,
+  briqpay: routes.briqpay.refund,
 };
 
 function trimSlash(url: string): string {

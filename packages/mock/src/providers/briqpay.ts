@@ -9,9 +9,9 @@ import {
   withFaults,
 } from "../common.js";
 import type { BriqpayCartLine } from "../ledger.js";
-import { type BriqpayPaths, briqpayOperations } from "../specs.js";
+import { type BriqpayPaths, routes } from "../specs.js";
 
-const REFUND = "RefundOrder" satisfies keyof typeof briqpayOperations;
+const REFUND = "RefundOrder";
 
 /** `numerator / denominator` rounded half up, in integers. */
 function divideHalfUp(numerator: number, denominator: number): number {
@@ -45,7 +45,7 @@ export function briqpayCartTotals(cart: readonly BriqpayCartLine[]): {
 
 /** The request body as the generated types describe it. */
 type BriqpayRefundBody = NonNullable<
-  BriqpayPaths[(typeof briqpayOperations)[typeof REFUND]["path"]]["post"]["requestBody"]
+  BriqpayPaths[typeof routes.briqpay.refund.path]["post"]["requestBody"]
 >["content"]["application/json"];
 
 function basicCredentials(header: string | null): { username: string; secret: string } | undefined {
@@ -70,7 +70,7 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
   const credentials = context.credentials.briqpay;
 
   const refundHandler = http.post(
-    briqpayOperations[REFUND].path,
+    routes.briqpay.refund.path,
     async ({ request, params, response }) => {
       type BadCode =
         | "INVALID_DATA"

@@ -9,9 +9,9 @@ import {
   sleep,
   withFaults,
 } from "../common.js";
-import { type LevelupPaths, levelupOperations } from "../specs.js";
+import { type LevelupPaths, routes } from "../specs.js";
 
-const REFUND = "RefundOrder" satisfies keyof typeof levelupOperations;
+const REFUND = "RefundOrder";
 
 const ALREADY_REFUNDED =
   "The refund was unsuccessful. Perhaps this order has already been refunded or was unsuccessful.";
@@ -22,7 +22,7 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
   const credentials = context.credentials.levelup;
 
   const refundHandler = http.post(
-    levelupOperations[REFUND].path,
+    routes.levelup.refund.path,
     async ({ request, params, response }) => {
       // The spec documents no 401; LevelUp answers one for a bad token. Its shape follows the
       // documented error list.

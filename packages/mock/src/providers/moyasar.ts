@@ -11,9 +11,9 @@ import {
   withIdempotency,
 } from "../common.js";
 import type { OrderState } from "../ledger.js";
-import { type MoyasarPaths, moyasarOperations } from "../specs.js";
+import { type MoyasarPaths, routes } from "../specs.js";
 
-const REFUND = "RefundOrder" satisfies keyof typeof moyasarOperations;
+const REFUND = "RefundOrder";
 
 /** Ajv messages as MPG's `errors`: `{amount: ["..."]}`, keyed by the request field. */
 function fieldErrors(errors: string[]): Record<string, string[]> {
@@ -98,7 +98,7 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
   }
 
   const refundHandler = http.post(
-    moyasarOperations[REFUND].path,
+    routes.moyasar.refund.path,
     async ({ request, params, response }) => {
       const missingAuth = () =>
         response(401).json({ message: "Missing authentication information" });

@@ -10,10 +10,10 @@ import {
   withFaults,
   withIdempotency,
 } from "../common.js";
-import { type OpttyPaths, opttyOperations } from "../specs.js";
+import { type OpttyPaths, routes } from "../specs.js";
 
-const REFUND = "RefundsController_refundOrder" satisfies keyof typeof opttyOperations;
-const TOKEN = "PostToken" satisfies keyof typeof opttyOperations;
+const REFUND = "RefundsController_refundOrder";
+const TOKEN = "PostToken";
 
 interface OpttyRefundBody {
   refundReference: string;
@@ -32,7 +32,7 @@ export function opttyHandlers(
   const validator = context.validators.optty;
   const credentials = context.credentials.optty;
 
-  const tokenHandler = auth.post(opttyOperations[TOKEN].path, async ({ request, response }) => {
+  const tokenHandler = auth.post(routes.optty.token.path, async ({ request, response }) => {
     const unauthorized = () => response(401).json({ statusCode: 401, message: "Unauthorized" });
     const type = request.headers.get("content-type") ?? "";
     if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return unauthorized();
@@ -51,7 +51,7 @@ export function opttyHandlers(
   });
 
   const refundHandler = api.post(
-    opttyOperations[REFUND].path,
+    routes.optty.refund.path,
     async ({ request, params, response }) => {
       const unauthorized = () => response(401).json({ statusCode: 401, message: "Unauthorized" });
       const badRequest = (message: string) =>

@@ -10,10 +10,10 @@ import {
   withFaults,
   withIdempotency,
 } from "../common.js";
-import { type SezzlePaths, sezzleOperations } from "../specs.js";
+import { routes, type SezzlePaths } from "../specs.js";
 
-const REFUND = "HandleRefundAmountByOrder" satisfies keyof typeof sezzleOperations;
-const AUTH = "PostAuthentication" satisfies keyof typeof sezzleOperations;
+const REFUND = "HandleRefundAmountByOrder";
+const AUTH = "PostAuthentication";
 export const SEZZLE_MERCHANT_UUID = "5f1a7e2c-3b4d-4e8f-9a0b-1c2d3e4f5a6b";
 
 export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
@@ -21,7 +21,7 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
   const validator = context.validators.sezzle;
   const credentials = context.credentials.sezzle;
 
-  const authHandler = http.post(sezzleOperations[AUTH].path, async ({ request, response }) => {
+  const authHandler = http.post(routes.sezzle.auth.path, async ({ request, response }) => {
     const body = await readJsonBody(request);
     const accepted =
       body.kind === "json" &&
@@ -40,7 +40,7 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
   });
 
   const refundHandler = http.post(
-    sezzleOperations[REFUND].path,
+    routes.sezzle.refund.path,
     async ({ request, params, response }) => {
       const unauthorized = () =>
         response(401).json([{ code: "unauthorized", message: "authorization not accepted" }]);
