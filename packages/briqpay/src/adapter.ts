@@ -7,6 +7,7 @@ import {
   type BaseRefundRequest,
   type Capabilities,
   errorCodeForStatus,
+  type ProviderAdapter,
   type RefundAdapter,
   RefundError,
   type RefundErrorCode,
@@ -295,16 +296,6 @@ async function refundWith(
   }
   throw mapError(response.status, error ?? "");
 }
-
-/**
- * core's ProviderAdapter<P, Config, Request>, spelled out: core/src/types.ts declares it but
- * core's index does not export it (yet). Structurally identical, so the facade's use is unchanged.
- */
-type ProviderAdapter<P extends "briqpay", Config, Request extends BaseRefundRequest> = {
-  readonly provider: P;
-  readonly capabilities: Capabilities;
-  connect(config: Config, options?: TransportOptions): RefundAdapter<P, Request>;
-};
 
 /** Briqpay's side of the unified refund. `connect` builds the client once. */
 export const briqpayAdapter: ProviderAdapter<"briqpay", BriqpayConfig, BriqpayRefundRequest> = {

@@ -6,6 +6,7 @@ import {
   type BaseRefundRequest,
   type Capabilities,
   errorCodeForStatus,
+  type ProviderAdapter,
   type RefundAdapter,
   RefundError,
   type RefundErrorCode,
@@ -161,16 +162,6 @@ async function refundWith(
   // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
   throw mapError(response.status, error ?? "");
 }
-
-/**
- * core's ProviderAdapter<P, Config, Request>, spelled out: core/src/types.ts declares it but
- * core's index does not export it (yet). Structurally identical, so the facade's use is unchanged.
- */
-type ProviderAdapter<P extends "levelup", Config, Request extends BaseRefundRequest> = {
-  readonly provider: P;
-  readonly capabilities: Capabilities;
-  connect(config: Config, options?: TransportOptions): RefundAdapter<P, Request>;
-};
 
 /** LevelUp's side of the unified refund. `connect` builds the client once. */
 export const levelupAdapter: ProviderAdapter<"levelup", LevelUpConfig, LevelUpRefundRequest> = {

@@ -8,6 +8,7 @@ import {
   type Capabilities,
   errorCodeForStatus,
   newIdempotencyKey,
+  type ProviderAdapter,
   type RefundAdapter,
   RefundError,
   type RefundErrorCode,
@@ -239,16 +240,6 @@ async function refundWith(
   }
   throw mapError(response.status, error ?? "");
 }
-
-/**
- * core's ProviderAdapter<P, Config, Request>, spelled out: core/src/types.ts declares it but
- * core's index does not export it (yet). Structurally identical, so the facade's use is unchanged.
- */
-type ProviderAdapter<P extends "moyasar", Config, Request extends BaseRefundRequest> = {
-  readonly provider: P;
-  readonly capabilities: Capabilities;
-  connect(config: Config, options?: TransportOptions): RefundAdapter<P, Request>;
-};
 
 /** MPG's side of the unified refund. `connect` builds the client once. */
 export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRefundRequest> = {
