@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { HttpResponse, http, type JsonBodyType } from "msw";
+import { delay, HttpResponse, http, type JsonBodyType } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type LevelUpRefundRequest, levelupAdapter, levelupCapabilities } from "../src/index.js";
@@ -133,6 +133,36 @@ describe("levelup adapter: errors", () => {
     const error = await refundError({ orderId: ORDER });
     expect(error).toMatchObject({ code: "network_error", status: null, retryable: false });
     expect(calls).toBe(1);
+  });
+});
+
+describe("levelup adapter: no answer", () => {
+  it("a timeout after sending is not retried: timeout, not retryable, one call", async () => {
+    server.use(
+      http.post(`${BASE}/v14/orders/:uuid/refund`, async () => {
+        calls++;
+        await delay("infinite");
+        return HttpResponse.json({});
+      }),
+    );
+    const quick = levelupAdapter.connect(
+      { environment: "sandbox", token: "tok" },
+      { timeoutMs: 50, maxRetries: 3 },
+    );
+    const error = await quick.refund({ orderId: ORDER }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefundErrorClass);
+    expect(error).toMatchObject({ code: "timeout", status: null, retryable: false });
+    expect(calls).toBe(1);
+  });
+
+  it("an aborted signal rejects with the caller's reason and sends nothing", async () => {
+    answer(() => HttpResponse.json({}));
+    const controller = new AbortController();
+    controller.abort(new Error("caller gave up"));
+    await expect(adapter.refund({ orderId: ORDER, signal: controller.signal })).rejects.toThrow(
+      "caller gave up",
+    );
+    expect(calls).toBe(0);
   });
 });
 

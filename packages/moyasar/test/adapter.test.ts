@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { HttpResponse, http, type JsonBodyType } from "msw";
+import { delay, HttpResponse, http, type JsonBodyType } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type MoyasarRefundRequest, moyasarAdapter, moyasarCapabilities } from "../src/index.js";
@@ -207,6 +207,27 @@ describe("moyasar adapter: errors", () => {
     );
     expect(await refundError(base)).toMatchObject({ code: "rate_limited", retryable: true });
   });
+});
+
+describe("moyasar adapter: no answer", () => {
+  it("retries a timeout with the same transaction_id, then reports timeout (retryable)", async () => {
+    server.use(
+      http.post(`${BASE}/v1/orders/:id/refund`, async ({ request }) => {
+        bodies.push(await request.text());
+        await delay("infinite");
+        return HttpResponse.json({});
+      }),
+    );
+    const quick = moyasarAdapter.connect(
+      { environment: "sandbox", apiKey: "k" },
+      { timeoutMs: 50, maxRetries: 1 },
+    );
+    const error = await quick.refund(base).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefundErrorClass);
+    expect(error).toMatchObject({ code: "timeout", status: null, retryable: true });
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe(bodies[1]);
+  }, 20_000);
 });
 
 describe("moyasar adapter: bad input sends nothing", () => {
