@@ -1,3 +1,4 @@
+import { type BriqpayConfig, type BriqpayRefundRequest, briqpayAdapter } from "@refundkit/briqpay";
 import {
   type BaseRefundRequest,
   type Capabilities,
@@ -9,7 +10,6 @@ import {
   type RefundResult,
   type TransportOptions,
 } from "@refundkit/core";
-import { type BriqpayConfig, type BriqpayRefundRequest, briqpayAdapter } from "@refundkit/briqpay";
 import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@refundkit/levelup";
 import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
 import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
