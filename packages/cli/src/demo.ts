@@ -158,13 +158,21 @@ export async function runDemo(): Promise<number> {
     });
 
     console.log("\nBriqpay (cart lines, refunds settle later)");
-    await step(refunds, "refund 10.00 SEK as an adjustment line", {
+    const pending = await step(refunds, "refund 10.00 SEK as an adjustment line", {
       provider: "briqpay",
       orderId: BRIQPAY_SESSION,
       amount: 1_000,
       currency: "SEK",
       reason: "Returned item",
     });
+    if (pending?.refundId) {
+      // Briqpay settles later and tells the merchant by webhook; the mock settles on demand.
+      orders.settle("briqpay", BRIQPAY_SESSION, pending.refundId);
+      const settled = orders
+        .get("briqpay", BRIQPAY_SESSION)
+        ?.refunds.find((refund) => refund.id === pending.refundId);
+      console.log(`    -> later, Briqpay settles it: ${settled?.status ?? "unknown"}`);
+    }
     await step(refunds, "bad input: an order id that would change the request path", {
       provider: "briqpay",
       orderId: "../../admin",
@@ -174,7 +182,7 @@ export async function runDemo(): Promise<number> {
 
     console.log("\nThe mock's ledger afterwards:");
     for (const order of orders.list()) {
-      const refunded = order.refunds.map((r) => `${r.amount}${r.status ? ` ${r.status}` : ""}`);
+      const refunded = order.refunds.map((r) => `${r.amount} ${r.status}`);
       console.log(
         `  ${order.provider.padEnd(8)} ${order.id}  captured ${order.amount} ${order.currency}  refunds [${refunded.join(", ")}]`,
       );
