@@ -46,11 +46,7 @@ function connect(server: MockServer): Refunds {
   return createRefunds(
     {
       sezzle: { baseUrl: baseUrls.sezzle, ...credentials.sezzle },
-      optty: {
-        baseUrl: baseUrls.optty,
-        authUrl: `${baseUrls.opttyAuth}/token`,
-        ...credentials.optty,
-      },
+      optty: { baseUrl: baseUrls.optty, ...credentials.optty },
       levelup: { baseUrl: baseUrls.levelup, ...credentials.levelup },
       moyasar: { baseUrl: baseUrls.moyasar, ...credentials.moyasar },
       briqpay: { baseUrl: baseUrls.briqpay, ...credentials.briqpay },

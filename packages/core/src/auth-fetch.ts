@@ -1,3 +1,5 @@
+import { raceAbort } from "./abort.js";
+
 export interface AuthFetchOptions {
   /** The fetch that sends the request, typically `createResilientFetch(...)`. */
   fetch: typeof globalThis.fetch;
@@ -35,12 +37,15 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       );
     };
 
-    const headerValue = await options.authorize();
+    // The caller's abort wins over a credential still being fetched; the fetch itself goes on,
+    // since a token request is shared by concurrent calls.
+    const authorize = () => raceAbort(options.authorize(), original.signal);
+    const headerValue = await authorize();
     const response = await send(headerValue);
     if (response.status !== 401 || options.onUnauthorized === undefined) return response;
 
     options.onUnauthorized(headerValue);
-    const freshValue = await options.authorize();
+    const freshValue = await authorize();
     // The same credential would be refused the same way: keep the first answer.
     if (freshValue === headerValue) return response;
     // Not awaited: some bodies (msw's) settle their cancel only once fully torn down.

@@ -1,3 +1,4 @@
+import { discard, raceAbort } from "./abort.js";
 import { RefundError } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
@@ -65,11 +66,13 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   const maxMs = options.backoff?.maxMs ?? 8_000;
   const maxRetryAfterMs = options.backoff?.maxRetryAfterMs ?? 60_000;
   const sleep = options.sleep ?? abortableSleep;
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new RangeError(`timeoutMs must be a positive number of milliseconds; got ${timeoutMs}`);
+  const invalid = (message: string) =>
+    new RefundError({ code: "invalid_request", provider: options.provider, message });
+  if (!(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw invalid(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}`);
   }
   if (!(Number.isSafeInteger(maxRetries) && maxRetries >= 0)) {
-    throw new RangeError(`maxRetries must be a non-negative integer; got ${maxRetries}`);
+    throw invalid(`maxRetries must be a non-negative integer; got ${String(maxRetries)}`);
   }
 
   return async function resilientFetch(input, init) {
@@ -207,39 +210,6 @@ function failureError(
     status: null,
     retryable,
     cause,
-  });
-}
-
-/** Frees the connection of a response nobody will read. */
-function discard(response: Response): void {
-  response.body?.cancel().catch(() => {});
-}
-
-/**
- * Settles with `promise`, or rejects with `signal.reason` as soon as it aborts, even if the
- * underlying fetch or sleep ignores the signal. A response that arrives too late is discarded.
- */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
   });
 }
 

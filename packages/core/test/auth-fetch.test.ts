@@ -26,6 +26,26 @@ function acceptOnly(valid: () => string) {
 }
 
 describe("createAuthFetch", () => {
+  it("gives up at the caller's abort while a token is still being fetched, sending nothing", async () => {
+    const seen = acceptOnly(() => "Bearer late");
+    let release: (value: string) => void = () => {};
+    const pendingToken = new Promise<string>((resolve) => {
+      release = resolve;
+    });
+    const fetch = createAuthFetch({
+      fetch: (...args) => globalThis.fetch(...args),
+      authorize: () => pendingToken,
+    });
+    const controller = new AbortController();
+    const call = fetch(URL_, { method: "POST", body: "{}", signal: controller.signal });
+    const reason = new Error("caller gave up");
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    release("Bearer late");
+    await pendingToken;
+    expect(seen).toHaveLength(0);
+  });
+
   it("sets Authorization on each request", async () => {
     const seen = acceptOnly(() => "Bearer t1");
     const fetch = createAuthFetch({

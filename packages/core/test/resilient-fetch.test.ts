@@ -331,13 +331,25 @@ describe("with a fake fetch", () => {
     expect(error).toMatchObject({ code: "timeout", retryable: false, status: null });
   });
 
-  it("validates its options", () => {
-    expect(() =>
-      createResilientFetch({ provider: "sezzle", isIdempotent: () => true, timeoutMs: 0 }),
-    ).toThrow(RangeError);
-    expect(() =>
-      createResilientFetch({ provider: "sezzle", isIdempotent: () => true, maxRetries: -1 }),
-    ).toThrow(RangeError);
+  it("refuses bad options with RefundError invalid_request naming the option", () => {
+    const build = (options: { timeoutMs?: number; maxRetries?: number }) => () =>
+      createResilientFetch({ provider: "sezzle", isIdempotent: () => true, ...options });
+    for (const options of [
+      { timeoutMs: 0 },
+      { timeoutMs: Number.NaN },
+      { maxRetries: -1 },
+      { maxRetries: 1.5 },
+    ]) {
+      let thrown: unknown;
+      try {
+        build(options)();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(RefundError);
+      expect(thrown).toMatchObject({ code: "invalid_request", provider: "sezzle" });
+      expect((thrown as Error).message).toContain(Object.keys(options)[0]);
+    }
   });
 });
 

@@ -17,7 +17,7 @@ export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
 export interface MockServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** `${url}/sezzle`, `${url}/optty`, `${url}/optty-auth`, `${url}/levelup`, `${url}/moyasar`, `${url}/briqpay/v3`. */
+  /** `${url}/sezzle`, `${url}/optty`, `${url}/levelup`, `${url}/moyasar`, `${url}/briqpay/v3`. */
   baseUrls: MockBaseUrls;
   orders: MockOrders;
   faults: MockFaults;
@@ -213,7 +213,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     baseUrls: {
       sezzle: `${url}/sezzle`,
       optty: `${url}/optty`,
-      opttyAuth: `${url}/optty-auth`,
+      // One origin for Optty's API and token endpoint, so a client given only `baseUrl` finds
+      // `<baseUrl>/token` (the live token host is separate: auth.optty.com).
+      opttyAuth: `${url}/optty`,
       levelup: `${url}/levelup`,
       moyasar: `${url}/moyasar`,
       briqpay: `${url}/briqpay/v3`,

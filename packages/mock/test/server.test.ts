@@ -30,7 +30,7 @@ describe("startMockServer", () => {
     expect(server.baseUrls).toEqual({
       sezzle: `${server.url}/sezzle`,
       optty: `${server.url}/optty`,
-      opttyAuth: `${server.url}/optty-auth`,
+      opttyAuth: `${server.url}/optty`,
       levelup: `${server.url}/levelup`,
       moyasar: `${server.url}/moyasar`,
       briqpay: `${server.url}/briqpay/v3`,

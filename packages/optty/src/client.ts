@@ -2,7 +2,6 @@ import {
   createAuthFetch,
   createResilientFetch,
   createTokenCache,
-  errorCodeForStatus,
   type FetchedToken,
   RefundError,
   readJsonBody,
@@ -163,7 +162,8 @@ function resolveCredentials(config: OpttyConfig): Credentials {
 function authError(status: number, raw: unknown): RefundError {
   const refused = status === 400 || status === 401 || status === 403;
   return new RefundError({
-    code: refused ? "authentication_failed" : errorCodeForStatus(status),
+    // Not errorCodeForStatus: a 404 from the token endpoint must not read as "order not found".
+    code: refused ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
     provider: PROVIDER,
     message: refused
       ? `optty: POST ${TOKEN_PATH} answered ${status}: the client credentials were not accepted`

@@ -580,14 +580,7 @@ describe("both ways of running the mock work with the facade", () => {
       expect(server.orders.get("briqpay", IDS.briqpay)?.refunds).toHaveLength(1);
     });
 
-    // BUG (mock vs optty client): packages/optty/src/client.ts documents that with `baseUrl` and no
-    // `authUrl` the token is fetched from `<baseUrl>/token` "(one origin, as the refundkit mock
-    // serves it)", but startMockServer serves Optty's token only at `${url}/optty-auth/token`
-    // (packages/mock/src/server.ts baseUrls.opttyAuth), so `POST ${url}/optty/token` answers 404
-    // and the refund of an existing order fails as `not_found`. Fix: in packages/mock (handlers.ts /
-    // providers/optty.ts) also mount the token handler on the Optty API base URL, or drop the claim
-    // from the client and make the README show `authUrl`.
-    it.fails("Optty with baseUrl alone (token at <baseUrl>/token, as the optty client documents)", async () => {
+    it("Optty with baseUrl alone (token at <baseUrl>/token, as the optty client documents)", async () => {
       server.orders.seed({ provider: "optty", id: IDS.optty, amount: 2_498, currency: "AUD" });
       const refunds = createRefunds({
         optty: { baseUrl: server.baseUrls.optty, ...server.credentials.optty },

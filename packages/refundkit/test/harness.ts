@@ -147,6 +147,8 @@ export function useHarness(mode: Mode): Harness {
 
   function providerOf(url: string): Call["provider"] {
     const { baseUrls } = need();
+    // Optty's token endpoint may share its API's prefix (the HTTP mock serves both on /optty).
+    if (url === `${baseUrls.opttyAuth}/token`) return "opttyAuth";
     // Longest base URL first: Optty's auth host may share a prefix with its API host.
     const entries = Object.entries(baseUrls).sort((a, b) => b[1].length - a[1].length);
     for (const [name, base] of entries) {
