@@ -1,4 +1,6 @@
 import { raceAbort } from "./abort.js";
+import type { Secret } from "./redact.js";
+import { createTokenCache, type FetchedToken } from "./token-cache.js";
 
 export interface AuthFetchOptions {
   /** The fetch that sends the request, typically `createResilientFetch(...)`. */
@@ -52,4 +54,25 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     response.body?.cancel().catch(() => {});
     return send(freshValue);
   };
+}
+
+/**
+ * `createAuthFetch` with `Authorization: Bearer <token>`: a fixed token (a Secret, sent as is and
+ * never refreshed), or tokens from `fetchToken`, cached until they expire and refetched once when
+ * a request is answered 401.
+ */
+export function createBearerFetch(
+  fetch: typeof globalThis.fetch,
+  source: Secret | (() => Promise<FetchedToken>),
+): typeof globalThis.fetch {
+  if (typeof source !== "function") {
+    const header = `Bearer ${source.reveal()}`;
+    return createAuthFetch({ fetch, authorize: async () => header });
+  }
+  const cache = createTokenCache({ fetchToken: source });
+  return createAuthFetch({
+    fetch,
+    authorize: async () => `Bearer ${await cache.get()}`,
+    onUnauthorized: (headerValue) => cache.invalidate(headerValue.replace(/^Bearer /, "")),
+  });
 }

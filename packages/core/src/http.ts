@@ -1,4 +1,5 @@
-import type { RefundErrorCode } from "./errors.js";
+import { RefundError, type RefundErrorCode } from "./errors.js";
+import type { ProviderName } from "./types.js";
 
 export interface JsonBody {
   /** The body as text ("" when empty). */
@@ -42,4 +43,34 @@ export function errorCodeForStatus(status: number): RefundErrorCode {
     default:
       return "provider_error";
   }
+}
+
+/** 408, 429 or 5xx: worth sending again, where the request carries an idempotency handle. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * The error of a token endpoint's non-2xx answer (`endpoint` like "POST /v2/authentication").
+ * Not errorCodeForStatus: a 404 from the token endpoint must not read as "order not found".
+ * `refused` names what 400/401/403 did not accept ("the API keys"); the body stays in `raw`.
+ */
+export function tokenEndpointError(
+  provider: ProviderName,
+  endpoint: string,
+  status: number,
+  raw: unknown,
+  refused: string,
+): RefundError {
+  const isRefusal = status === 400 || status === 401 || status === 403;
+  return new RefundError({
+    code: isRefusal ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
+    provider,
+    message: isRefusal
+      ? `${provider}: ${endpoint} answered ${status}: ${refused} were not accepted`
+      : `${provider}: ${endpoint} answered ${status}`,
+    status,
+    retryable: isRetryableStatus(status),
+    raw,
+  });
 }

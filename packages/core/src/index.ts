@@ -1,11 +1,28 @@
-export { type AuthFetchOptions, createAuthFetch } from "./auth-fetch.js";
+export { type AuthFetchOptions, createAuthFetch, createBearerFetch } from "./auth-fetch.js";
+export {
+  assertHeaderSafe,
+  assertHttpUrl,
+  configError,
+  type HostConfig,
+  optionalString,
+  requireSecret,
+  resolveBaseUrl,
+  resolveTokenOrPair,
+  type TokenOrPair,
+} from "./config.js";
 export {
   isRefundError,
   RefundError,
   type RefundErrorCode,
   type RefundErrorOptions,
 } from "./errors.js";
-export { errorCodeForStatus, type JsonBody, readJsonBody } from "./http.js";
+export {
+  errorCodeForStatus,
+  isRetryableStatus,
+  type JsonBody,
+  readJsonBody,
+  tokenEndpointError,
+} from "./http.js";
 export {
   currencyCodes,
   currencyExponent,

@@ -1,4 +1,5 @@
 import { discard, raceAbort } from "./abort.js";
+import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
@@ -66,8 +67,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   const maxMs = options.backoff?.maxMs ?? 8_000;
   const maxRetryAfterMs = options.backoff?.maxRetryAfterMs ?? 60_000;
   const sleep = options.sleep ?? abortableSleep;
-  const invalid = (message: string) =>
-    new RefundError({ code: "invalid_request", provider: options.provider, message });
+  const invalid = (message: string) => configError(options.provider, message);
   if (!(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw invalid(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}`);
   }
