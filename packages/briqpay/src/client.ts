@@ -1,9 +1,11 @@
 import {
+  configError,
   createAuthFetch,
   createResilientFetch,
   type Environment,
-  RefundError,
-  Secret,
+  requireSecret,
+  resolveBaseUrl,
+  type Secret,
   type TransportOptions,
 } from "@refundkit/core";
 import createClient, { type Client } from "openapi-fetch";
@@ -44,92 +46,40 @@ function hasControl(text: string): boolean {
   return false;
 }
 
-function invalidConfig(message: string): RefundError {
-  return new RefundError({
-    code: "invalid_request",
-    provider: "briqpay",
-    message: `briqpay: ${message}`,
-    status: null,
-    retryable: false,
-  });
+const PROVIDER = "briqpay";
+
+/** `baseUrl` may be the API root or the versioned root: every spec path is relative to `/v3`. */
+function resolveBriqpayBaseUrl(options: BriqpayConfig): string {
+  const resolved = resolveBaseUrl(PROVIDER, options, servers);
+  if (options.baseUrl === undefined) return resolved;
+  return resolved.endsWith("/v3") ? resolved : `${resolved}/v3`;
 }
 
-function resolveBaseUrl(options: BriqpayConfig): string {
-  const { environment, baseUrl } = options;
-  if (environment !== undefined && environment !== "sandbox" && environment !== "production") {
-    throw invalidConfig('environment must be "sandbox" or "production"');
-  }
-  if (baseUrl !== undefined) {
-    let url: URL;
-    try {
-      if (typeof baseUrl !== "string") throw new TypeError();
-      url = new URL(baseUrl);
-    } catch {
-      // The value is not echoed: a mistyped URL may carry credentials.
-      throw invalidConfig("baseUrl must be an absolute http(s) URL");
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw invalidConfig("baseUrl must be an absolute http(s) URL");
-    }
-    if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-      throw invalidConfig("baseUrl must not contain credentials, a query or a fragment");
-    }
-    const trimmed = baseUrl.replace(/\/+$/, "");
-    return trimmed.endsWith("/v3") ? trimmed : `${trimmed}/v3`;
-  }
-  if (environment === undefined) {
-    throw invalidConfig(
-      'pass environment ("sandbox" | "production") or baseUrl; there is no default host',
-    );
-  }
-  return servers[environment];
-}
-
+/** The merchant id: a plain string (it is not a secret), not a Secret. */
 function requireUsername(value: unknown): string {
   if (value === undefined || value === null || value === "") {
-    throw invalidConfig("username is required (the merchant id)");
+    throw configError(PROVIDER, "username is required (the merchant id)");
   }
-  if (typeof value !== "string") throw invalidConfig("username must be a string");
+  if (typeof value !== "string") throw configError(PROVIDER, "username must be a string");
   // Basic auth splits user and secret at the first colon.
   if (value.includes(":") || hasControl(value)) {
-    throw invalidConfig("username must not contain a colon or control characters");
+    throw configError(PROVIDER, "username must not contain a colon or control characters");
   }
   return value;
 }
 
-function requireSecret(value: unknown): Secret {
-  if (value === undefined || value === null || value === "") {
-    throw invalidConfig("secret is required");
+/** The secret is base64-encoded into the header, so any text without control characters works. */
+function requireBasicSecret(value: unknown): Secret {
+  const secret = requireSecret(PROVIDER, "secret", value);
+  if (hasControl(secret.reveal())) {
+    throw configError(PROVIDER, "secret must not contain control characters");
   }
-  if (!(value instanceof Secret) && typeof value !== "string") {
-    throw invalidConfig("secret must be a string");
-  }
-  const secret = Secret.from(value);
-  if (secret.reveal() === "") throw invalidConfig("secret is required");
-  if (hasControl(secret.reveal()))
-    throw invalidConfig("secret must not contain control characters");
   return secret;
 }
 
 /** `Basic base64(username:secret)` over the UTF-8 bytes (btoa alone fails on non-Latin-1). */
 function basicAuthorization(username: string, secret: Secret): string {
   return `Basic ${Buffer.from(`${username}:${secret.reveal()}`, "utf8").toString("base64")}`;
-}
-
-function transport(options: TransportOptions): typeof globalThis.fetch {
-  try {
-    return createResilientFetch({
-      provider: "briqpay",
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      // Briqpay documents no idempotency handle: a request that may have reached Briqpay is never
-      // sent again. Core still retries a request that provably never left.
-      isIdempotent: () => false,
-    });
-  } catch (error) {
-    throw invalidConfig(error instanceof Error ? error.message : "invalid transport options");
-  }
 }
 
 /**
@@ -140,13 +90,22 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
  */
 export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClient {
   if (options === null || typeof options !== "object") {
-    throw invalidConfig("options must be an object");
+    throw configError(PROVIDER, "options must be an object");
   }
-  const baseUrl = resolveBaseUrl(options);
+  const baseUrl = resolveBriqpayBaseUrl(options);
   const username = requireUsername(options.username);
-  const secret = requireSecret(options.secret);
+  const secret = requireBasicSecret(options.secret);
+  const transport = createResilientFetch({
+    provider: PROVIDER,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    // Briqpay documents no idempotency handle: a request that may have reached Briqpay is never
+    // sent again. Core still retries a request that provably never left.
+    isIdempotent: () => false,
+  });
   const fetch = createAuthFetch({
-    fetch: transport(options),
+    fetch: transport,
     authorize: async () => basicAuthorization(username, secret),
   });
   return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });

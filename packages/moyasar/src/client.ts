@@ -1,9 +1,12 @@
 import {
+  assertHeaderSafe,
+  configError,
   createAuthFetch,
   createResilientFetch,
   type Environment,
-  RefundError,
-  Secret,
+  requireSecret,
+  resolveBaseUrl,
+  type Secret,
   type TransportOptions,
 } from "@refundkit/core";
 import createClient, { type Client } from "openapi-fetch";
@@ -32,61 +35,7 @@ export type MoyasarClient = Client<paths>;
  */
 const IDEMPOTENT_MARKER = "x-refundkit-idempotent";
 
-function invalidConfig(message: string): RefundError {
-  return new RefundError({
-    code: "invalid_request",
-    provider: "moyasar",
-    message: `moyasar: ${message}`,
-    status: null,
-    retryable: false,
-  });
-}
-
-function resolveBaseUrl(options: MoyasarConfig): string {
-  const { environment, baseUrl } = options;
-  if (environment !== undefined && environment !== "sandbox" && environment !== "production") {
-    throw invalidConfig('environment must be "sandbox" or "production"');
-  }
-  if (baseUrl !== undefined) {
-    let url: URL;
-    try {
-      if (typeof baseUrl !== "string") throw new TypeError();
-      url = new URL(baseUrl);
-    } catch {
-      // The value is not echoed: a mistyped URL may carry credentials.
-      throw invalidConfig("baseUrl must be an absolute http(s) URL");
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw invalidConfig("baseUrl must be an absolute http(s) URL");
-    }
-    if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-      throw invalidConfig("baseUrl must not contain credentials, a query or a fragment");
-    }
-    return baseUrl.replace(/\/+$/, "");
-  }
-  if (environment === undefined) {
-    throw invalidConfig(
-      'pass environment ("sandbox" | "production") or baseUrl; there is no default host',
-    );
-  }
-  return servers[environment];
-}
-
-function requireApiKey(value: unknown): Secret {
-  if (value === undefined || value === null || value === "") {
-    throw invalidConfig("apiKey is required");
-  }
-  if (!(value instanceof Secret) && typeof value !== "string") {
-    throw invalidConfig("apiKey must be a string");
-  }
-  const secret = Secret.from(value);
-  if (!/^[\x21-\x7E]+$/.test(secret.reveal())) {
-    throw invalidConfig(
-      "apiKey must be visible ASCII without spaces (it is sent in the Authorization header)",
-    );
-  }
-  return secret;
-}
+const PROVIDER = "moyasar";
 
 /** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
 function carriesTransactionId(bytes: Uint8Array): boolean {
@@ -157,19 +106,15 @@ function rebuild(
 }
 
 function transport(options: TransportOptions): typeof globalThis.fetch {
-  try {
-    return markIdempotent(
-      createResilientFetch({
-        provider: "moyasar",
-        fetch: unmark(options),
-        timeoutMs: options.timeoutMs,
-        maxRetries: options.maxRetries,
-        isIdempotent: (request) => request.headers.get(IDEMPOTENT_MARKER) === "1",
-      }),
-    );
-  } catch (error) {
-    throw invalidConfig(error instanceof Error ? error.message : "invalid transport options");
-  }
+  return markIdempotent(
+    createResilientFetch({
+      provider: PROVIDER,
+      fetch: unmark(options),
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      isIdempotent: (request) => request.headers.get(IDEMPOTENT_MARKER) === "1",
+    }),
+  );
 }
 
 /**
@@ -180,10 +125,11 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {
   if (options === null || typeof options !== "object") {
-    throw invalidConfig("options must be an object");
+    throw configError(PROVIDER, "options must be an object");
   }
-  const baseUrl = resolveBaseUrl(options);
-  const apiKey = requireApiKey(options.apiKey);
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers);
+  const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
+  assertHeaderSafe(PROVIDER, "apiKey", apiKey);
   const fetch = createAuthFetch({
     fetch: transport(options),
     authorize: async () => `Bearer ${apiKey.reveal()}`,

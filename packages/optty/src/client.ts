@@ -1,12 +1,16 @@
 import {
-  createAuthFetch,
+  assertHttpUrl,
+  configError,
+  createBearerFetch,
   createResilientFetch,
-  createTokenCache,
   type FetchedToken,
+  optionalString,
   RefundError,
   readJsonBody,
-  Secret,
+  resolveBaseUrl,
+  resolveTokenOrPair,
   type TransportOptions,
+  tokenEndpointError,
 } from "@refundkit/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -45,46 +49,6 @@ const REFUND_PATH = /\/orders\/[^/]+\/refund$/;
 /** When `expires_in` is missing or unreadable: a conservative guess (documented: 86400 s). */
 const FALLBACK_TOKEN_LIFETIME_S = 3600;
 
-function invalidConfig(message: string): RefundError {
-  return new RefundError({
-    code: "invalid_request",
-    provider: PROVIDER,
-    message: `optty: ${message}`,
-    status: null,
-    retryable: false,
-  });
-}
-
-function optionalString(config: OpttyConfig, field: keyof OpttyConfig): string | undefined {
-  const value: unknown = config[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string" || value.length === 0) {
-    // Never echo the value: it may be a credential.
-    throw invalidConfig(`${field} must be a non-empty string when given`);
-  }
-  return value;
-}
-
-function httpUrl(field: "baseUrl" | "authUrl", value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalidConfig(`${field} must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalidConfig(`${field} must be an absolute http(s) URL`);
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw invalidConfig(`${field} must not contain credentials`);
-  }
-  return url;
-}
-
-function trimSlashes(url: string): string {
-  return url.replace(/\/+$/, "");
-}
-
 export interface OpttyEndpoints {
   /** The API base URL (refunds). */
   baseUrl: string;
@@ -97,34 +61,14 @@ export interface OpttyEndpoints {
  * everything for the token; `baseUrl` alone puts the token at `<baseUrl>/token`.
  */
 export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
-  const baseUrl = optionalString(config, "baseUrl");
-  const authUrl = optionalString(config, "authUrl");
-  const environment: unknown = config.environment;
-  if (
-    environment !== undefined &&
-    environment !== null &&
-    environment !== "sandbox" &&
-    environment !== "production"
-  ) {
-    throw invalidConfig('environment must be "sandbox" or "production"');
-  }
-  if (baseUrl === undefined && (environment === undefined || environment === null)) {
-    throw invalidConfig(
-      'environment ("sandbox" | "production") or baseUrl is required; there is no default to live',
-    );
-  }
-  const env = environment as OpttyEnvironment | undefined;
-  let api: string;
-  if (baseUrl !== undefined) {
-    httpUrl("baseUrl", baseUrl);
-    api = trimSlashes(baseUrl);
-  } else {
-    api = servers[env as OpttyEnvironment];
-  }
+  // Optty reads null as "not given", as for every other optional field.
+  const baseUrl = optionalString(PROVIDER, "baseUrl", config.baseUrl);
+  const authUrl = optionalString(PROVIDER, "authUrl", config.authUrl);
+  const env = config.environment ?? undefined;
+  const api = resolveBaseUrl(PROVIDER, { environment: env, baseUrl }, servers);
   let auth: string;
   if (authUrl !== undefined) {
-    httpUrl("authUrl", authUrl);
-    const trimmed = trimSlashes(authUrl);
+    const trimmed = assertHttpUrl(PROVIDER, "authUrl", authUrl);
     // Accept the token endpoint itself as well as the auth server.
     auth = new URL(trimmed).pathname.endsWith(TOKEN_PATH)
       ? trimmed.slice(0, -TOKEN_PATH.length)
@@ -137,43 +81,6 @@ export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
   return { baseUrl: api, authBaseUrl: auth };
 }
 
-type Credentials =
-  | { kind: "token"; token: Secret }
-  | { kind: "client"; clientId: Secret; clientSecret: Secret };
-
-function resolveCredentials(config: OpttyConfig): Credentials {
-  const token = optionalString(config, "token");
-  const clientId = optionalString(config, "clientId");
-  const clientSecret = optionalString(config, "clientSecret");
-  if (token !== undefined) {
-    if (clientId !== undefined || clientSecret !== undefined) {
-      throw invalidConfig("pass either token or clientId + clientSecret, not both");
-    }
-    return { kind: "token", token: new Secret(token) };
-  }
-  if (clientId === undefined && clientSecret === undefined) {
-    throw invalidConfig("credentials are required: token, or clientId and clientSecret");
-  }
-  if (clientId === undefined) throw invalidConfig("clientId is required with clientSecret");
-  if (clientSecret === undefined) throw invalidConfig("clientSecret is required with clientId");
-  return { kind: "client", clientId: new Secret(clientId), clientSecret: new Secret(clientSecret) };
-}
-
-function authError(status: number, raw: unknown): RefundError {
-  const refused = status === 400 || status === 401 || status === 403;
-  return new RefundError({
-    // Not errorCodeForStatus: a 404 from the token endpoint must not read as "order not found".
-    code: refused ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
-    provider: PROVIDER,
-    message: refused
-      ? `optty: POST ${TOKEN_PATH} answered ${status}: the client credentials were not accepted`
-      : `optty: POST ${TOKEN_PATH} answered ${status}`,
-    status,
-    retryable: status === 408 || status === 429 || status >= 500,
-    raw,
-  });
-}
-
 /**
  * A typed client for the Optty Merchant API: `client.POST("/orders/{orderReference}/refund", ...)`.
  * Sends `Authorization: Bearer <token>` (the given token, or one from the client-credentials
@@ -183,10 +90,10 @@ function authError(status: number, raw: unknown): RefundError {
  */
 export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
   if (options === null || typeof options !== "object") {
-    throw invalidConfig("options must be an object");
+    throw configError(PROVIDER, "options must be an object");
   }
   const { baseUrl, authBaseUrl } = resolveOpttyEndpoints(options);
-  const credentials = resolveCredentials(options);
+  const credentials = resolveTokenOrPair(PROVIDER, options, "clientId", "clientSecret");
   const tokenUrl = `${authBaseUrl}${TOKEN_PATH}`;
   const transport = createResilientFetch({
     provider: PROVIDER,
@@ -203,11 +110,10 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
 
   let authFetch: typeof globalThis.fetch;
   if (credentials.kind === "token") {
-    const header = `Bearer ${credentials.token.reveal()}`;
-    authFetch = createAuthFetch({ fetch: transport, authorize: async () => header });
+    authFetch = createBearerFetch(transport, credentials.token);
   } else {
     const authClient = createClient<paths>({ baseUrl: authBaseUrl, fetch: transport });
-    const { clientId, clientSecret } = credentials;
+    const { clientId, clientSecret } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const requestedAt = Date.now();
       const { data, error, response } = await authClient.POST("/token", {
@@ -221,7 +127,15 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
         parseAs: "text",
       });
-      if (error !== undefined || !response.ok) throw authError(response.status, error ?? null);
+      if (error !== undefined || !response.ok) {
+        throw tokenEndpointError(
+          PROVIDER,
+          `POST ${TOKEN_PATH}`,
+          response.status,
+          error ?? null,
+          "the client credentials",
+        );
+      }
       const { json } = await readJsonBody(new Response(typeof data === "string" ? data : ""));
       const body =
         typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
@@ -244,12 +158,7 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
           : FALLBACK_TOKEN_LIFETIME_S;
       return { token, expiresAt: requestedAt + expiresIn * 1000 };
     };
-    const cache = createTokenCache({ fetchToken });
-    authFetch = createAuthFetch({
-      fetch: transport,
-      authorize: async () => `Bearer ${await cache.get()}`,
-      onUnauthorized: (headerValue) => cache.invalidate(headerValue.replace(/^Bearer /, "")),
-    });
+    authFetch = createBearerFetch(transport, fetchToken);
   }
 
   return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });

@@ -1,12 +1,15 @@
 import {
-  createAuthFetch,
+  configError,
+  createBearerFetch,
   createResilientFetch,
-  createTokenCache,
   type FetchedToken,
+  optionalString,
   RefundError,
   readJsonBody,
-  Secret,
+  resolveBaseUrl,
+  resolveTokenOrPair,
   type TransportOptions,
+  tokenEndpointError,
 } from "@refundkit/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -41,82 +44,21 @@ const AUTH_PATH = operations.PostAuthentication.path;
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
 
-function invalidConfig(message: string): RefundError {
-  return new RefundError({
-    code: "invalid_request",
-    provider: PROVIDER,
-    message: `sezzle: ${message}`,
-    status: null,
-    retryable: false,
-  });
-}
-
-function optionalString(config: SezzleConfig, field: keyof SezzleConfig): string | undefined {
-  const value: unknown = config[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string" || value.length === 0) {
-    // Never echo the value: it may be a credential.
-    throw invalidConfig(`${field} must be a non-empty string when given`);
-  }
-  return value;
-}
-
-/** Resolves the base URL: `baseUrl` if given, else the spec's server for environment and region. */
+/**
+ * Resolves the base URL: `baseUrl` if given, else the spec's server for environment and region.
+ * Sezzle reads null as "not given", as for every other optional field.
+ */
 export function resolveSezzleBaseUrl(config: SezzleConfig): string {
-  const baseUrl = optionalString(config, "baseUrl");
+  const baseUrl = optionalString(PROVIDER, "baseUrl", config.baseUrl);
   const region: unknown = config.region ?? "us";
   if (!Object.hasOwn(serversByRegion, String(region))) {
-    throw invalidConfig(`region must be one of ${Object.keys(serversByRegion).join(", ")}`);
+    throw configError(PROVIDER, `region must be one of ${Object.keys(serversByRegion).join(", ")}`);
   }
-  if (baseUrl !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(baseUrl);
-    } catch {
-      throw invalidConfig("baseUrl must be an absolute http(s) URL");
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw invalidConfig("baseUrl must be an absolute http(s) URL");
-    }
-    if (url.username !== "" || url.password !== "") {
-      throw invalidConfig(
-        "baseUrl must not contain credentials; use token or publicKey/privateKey",
-      );
-    }
-    return baseUrl.replace(/\/+$/, "");
-  }
-  const environment: unknown = config.environment;
-  if (environment === undefined || environment === null) {
-    throw invalidConfig(
-      'environment ("sandbox" | "production") or baseUrl is required; there is no default to live',
-    );
-  }
-  if (environment !== "sandbox" && environment !== "production") {
-    throw invalidConfig('environment must be "sandbox" or "production"');
-  }
-  return serversByRegion[region as SezzleRegion][environment];
-}
-
-type Credentials =
-  | { kind: "token"; token: Secret }
-  | { kind: "keys"; publicKey: Secret; privateKey: Secret };
-
-function resolveCredentials(config: SezzleConfig): Credentials {
-  const token = optionalString(config, "token");
-  const publicKey = optionalString(config, "publicKey");
-  const privateKey = optionalString(config, "privateKey");
-  if (token !== undefined) {
-    if (publicKey !== undefined || privateKey !== undefined) {
-      throw invalidConfig("pass either token or publicKey + privateKey, not both");
-    }
-    return { kind: "token", token: new Secret(token) };
-  }
-  if (publicKey === undefined && privateKey === undefined) {
-    throw invalidConfig("credentials are required: token, or publicKey and privateKey");
-  }
-  if (publicKey === undefined) throw invalidConfig("publicKey is required with privateKey");
-  if (privateKey === undefined) throw invalidConfig("privateKey is required with publicKey");
-  return { kind: "keys", publicKey: new Secret(publicKey), privateKey: new Secret(privateKey) };
+  return resolveBaseUrl(
+    PROVIDER,
+    { environment: config.environment ?? undefined, baseUrl },
+    serversByRegion[region as SezzleRegion],
+  );
 }
 
 /**
@@ -126,23 +68,6 @@ function resolveCredentials(config: SezzleConfig): Credentials {
 function isIdempotent(request: Request): boolean {
   if (request.headers.has("sezzle-request-id")) return true;
   return request.method === "POST" && new URL(request.url).pathname.endsWith(AUTH_PATH);
-}
-
-/** Errors of the auth call: the body stays in `raw`, the keys never appear anywhere. */
-function authError(status: number, raw: unknown): RefundError {
-  const refused = status === 400 || status === 401 || status === 403;
-  const retryable = status === 408 || status === 429 || status >= 500;
-  return new RefundError({
-    // Not errorCodeForStatus: a 404 from the token endpoint must not read as "order not found".
-    code: refused ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
-    provider: PROVIDER,
-    message: refused
-      ? `sezzle: POST ${AUTH_PATH} answered ${status}: the API keys were not accepted`
-      : `sezzle: POST ${AUTH_PATH} answered ${status}`,
-    status,
-    retryable,
-    raw,
-  });
 }
 
 function expiryOf(expirationDate: unknown): number {
@@ -159,10 +84,10 @@ function expiryOf(expirationDate: unknown): number {
  */
 export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
   if (options === null || typeof options !== "object") {
-    throw invalidConfig("options must be an object");
+    throw configError(PROVIDER, "options must be an object");
   }
   const baseUrl = resolveSezzleBaseUrl(options);
-  const credentials = resolveCredentials(options);
+  const credentials = resolveTokenOrPair(PROVIDER, options, "publicKey", "privateKey");
   const transport = createResilientFetch({
     provider: PROVIDER,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
@@ -173,18 +98,23 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
 
   let authFetch: typeof globalThis.fetch;
   if (credentials.kind === "token") {
-    const header = `Bearer ${credentials.token.reveal()}`;
-    authFetch = createAuthFetch({ fetch: transport, authorize: async () => header });
+    authFetch = createBearerFetch(transport, credentials.token);
   } else {
     const authClient = createClient<paths>({ baseUrl, fetch: transport });
-    const { publicKey, privateKey } = credentials;
+    const { publicKey, privateKey } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const { data, error, response } = await authClient.POST("/v2/authentication", {
         body: { public_key: publicKey.reveal(), private_key: privateKey.reveal() },
         parseAs: "text",
       });
       if (error !== undefined || !response.ok) {
-        throw authError(response.status, error ?? null);
+        throw tokenEndpointError(
+          PROVIDER,
+          `POST ${AUTH_PATH}`,
+          response.status,
+          error ?? null,
+          "the API keys",
+        );
       }
       const { json } = await readJsonBody(new Response(data ?? ""));
       const token =
@@ -206,12 +136,7 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
           : undefined;
       return { token, expiresAt: expiryOf(expirationDate) };
     };
-    const cache = createTokenCache({ fetchToken });
-    authFetch = createAuthFetch({
-      fetch: transport,
-      authorize: async () => `Bearer ${await cache.get()}`,
-      onUnauthorized: (headerValue) => cache.invalidate(headerValue.replace(/^Bearer /, "")),
-    });
+    authFetch = createBearerFetch(transport, fetchToken);
   }
 
   return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });
