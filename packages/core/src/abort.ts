@@ -30,3 +30,8 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     );
   });
 }
+
+/** Whether `error` is the caller's abort of `signal` (its reason, or a DOMException it caused). */
+export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
+}

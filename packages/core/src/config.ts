@@ -1,4 +1,4 @@
-import { RefundError } from "./errors.js";
+import { type RefundError, refundError } from "./errors.js";
 import { Secret } from "./redact.js";
 import type { Environment, ProviderName } from "./types.js";
 
@@ -9,13 +9,7 @@ import type { Environment, ProviderName } from "./types.js";
 
 /** The RefundError of a bad config or option: invalid_request, no status, not retryable. */
 export function configError(provider: ProviderName, message: string): RefundError {
-  return new RefundError({
-    code: "invalid_request",
-    provider,
-    message: `${provider}: ${message}`,
-    status: null,
-    retryable: false,
-  });
+  return refundError(provider, "invalid_request", message);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isAbort } from "./abort.js";
 import type { ProviderName } from "./types.js";
 
 export type RefundErrorCode =
@@ -62,4 +63,56 @@ export class RefundError extends Error {
 
 export function isRefundError(value: unknown): value is RefundError {
   return value instanceof RefundError;
+}
+
+/** What a RefundError carries besides its code and message. */
+export interface ErrorDetails {
+  /** HTTP status; default null (no response). */
+  status?: number | null;
+  /** The provider's body, untouched. */
+  raw?: unknown;
+  /** Default false. */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/** A RefundError whose message is prefixed with the provider ("sezzle: ..."). */
+export function refundError(
+  provider: ProviderName,
+  code: RefundErrorCode,
+  message: string,
+  details: ErrorDetails = {},
+): RefundError {
+  return new RefundError({
+    code,
+    provider,
+    message: `${provider}: ${message}`,
+    status: details.status ?? null,
+    retryable: details.retryable ?? false,
+    raw: details.raw,
+    cause: details.cause,
+  });
+}
+
+/** `refundError` bound to one provider: `const fail = refundErrorFor("sezzle")`. */
+export function refundErrorFor(
+  provider: ProviderName,
+): (code: RefundErrorCode, message: string, details?: ErrorDetails) => RefundError {
+  return (code, message, details) => refundError(provider, code, message, details);
+}
+
+/**
+ * For `.catch` on a request: a RefundError (timeout, network_error from the resilient fetch) and
+ * the caller's abort pass through; anything else becomes a network_error, not retryable, with
+ * `message` and the failure as `cause`.
+ */
+export function asNetworkError(
+  provider: ProviderName,
+  message: string,
+  signal: AbortSignal | undefined,
+): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof RefundError || isAbort(error, signal)) throw error;
+    throw refundError(provider, "network_error", message, { cause: error });
+  };
 }

@@ -23,6 +23,18 @@ export async function readJsonBody(response: Response): Promise<JsonBody> {
   }
 }
 
+/**
+ * A body read as text (openapi-fetch `parseAs: "text"`), as kept in `raw`: the parsed JSON, or
+ * the text itself when it is empty or not JSON ("" when absent). A 2xx body that cannot be read
+ * as JSON is never an error: the money moved.
+ */
+export async function bodyOf(text: unknown): Promise<unknown> {
+  const body = typeof text === "string" ? text : "";
+  if (body === "") return body;
+  const { json } = await readJsonBody(new Response(body));
+  return json === undefined ? body : json;
+}
+
 /** The default RefundError code for an HTTP error status; adapters refine it from error bodies. */
 export function errorCodeForStatus(status: number): RefundErrorCode {
   switch (status) {

@@ -1,3 +1,4 @@
+export { isAbort } from "./abort.js";
 export { type AuthFetchOptions, createAuthFetch, createBearerFetch } from "./auth-fetch.js";
 export {
   assertHeaderSafe,
@@ -11,12 +12,17 @@ export {
   type TokenOrPair,
 } from "./config.js";
 export {
+  asNetworkError,
+  type ErrorDetails,
   isRefundError,
   RefundError,
   type RefundErrorCode,
   type RefundErrorOptions,
+  refundError,
+  refundErrorFor,
 } from "./errors.js";
 export {
+  bodyOf,
   errorCodeForStatus,
   isRetryableStatus,
   type JsonBody,
