@@ -5,14 +5,14 @@ import {
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  bodyOf,
   type Capabilities,
   errorCodeForStatus,
   type ProviderAdapter,
   type RefundAdapter,
-  RefundError,
-  type RefundErrorCode,
+  type RefundError,
   type RefundResult,
-  readJsonBody,
+  refundErrorFor,
   type TransportOptions,
 } from "@refundkit/core";
 import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
@@ -50,20 +50,7 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-function fail(
-  code: RefundErrorCode,
-  message: string,
-  extra: { status?: number | null; raw?: unknown; retryable?: boolean } = {},
-): RefundError {
-  return new RefundError({
-    code,
-    provider: "briqpay",
-    message: `briqpay: ${message}`,
-    status: extra.status ?? null,
-    retryable: extra.retryable ?? false,
-    raw: extra.raw,
-  });
-}
+const fail = refundErrorFor("briqpay");
 
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId("briqpay", field, value);
@@ -260,12 +247,6 @@ function mapError(status: number, raw: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, at);
 }
 
-async function parse(text: string | undefined): Promise<unknown> {
-  if (text === undefined || text === "") return text ?? "";
-  const body = await readJsonBody(new Response(text));
-  return body.json === undefined ? body.text : body.json;
-}
-
 async function refundWith(
   client: BriqpayClient,
   request: BriqpayRefundRequest,
@@ -279,7 +260,7 @@ async function refundWith(
   });
   if (response.ok) {
     // Any 2xx (201 documented) means Briqpay took the refund: an odd body stays in raw.
-    const raw = await parse(data);
+    const raw = await bodyOf(data);
     const answer = isRecord(raw) ? raw : {};
     const amount = answer.amountIncVat;
     return {

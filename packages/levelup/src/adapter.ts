@@ -4,14 +4,14 @@ import {
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  bodyOf,
   type Capabilities,
   errorCodeForStatus,
   type ProviderAdapter,
   type RefundAdapter,
-  RefundError,
-  type RefundErrorCode,
+  type RefundError,
   type RefundResult,
-  readJsonBody,
+  refundErrorFor,
   type TransportOptions,
 } from "@refundkit/core";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
@@ -33,20 +33,7 @@ export const levelupCapabilities: Capabilities = Object.freeze({
 
 const PATH = "/v14/orders/{uuid}/refund";
 
-function fail(
-  code: RefundErrorCode,
-  message: string,
-  extra: { status?: number | null; raw?: unknown; retryable?: boolean } = {},
-): RefundError {
-  return new RefundError({
-    code,
-    provider: "levelup",
-    message: `levelup: ${message}`,
-    status: extra.status ?? null,
-    retryable: extra.retryable ?? false,
-    raw: extra.raw,
-  });
-}
+const fail = refundErrorFor("levelup");
 
 function validate(request: LevelUpRefundRequest): void {
   if (request === null || typeof request !== "object") {
@@ -115,12 +102,6 @@ function mapError(status: number, raw: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, { status, raw });
 }
 
-async function parse(text: string | undefined): Promise<unknown> {
-  if (text === undefined || text === "") return text ?? "";
-  const body = await readJsonBody(new Response(text));
-  return body.json === undefined ? body.text : body.json;
-}
-
 function totalAmount(raw: unknown): number | null {
   if (raw === null || typeof raw !== "object" || !("order" in raw)) return null;
   const order: unknown = raw.order;
@@ -147,7 +128,7 @@ async function refundWith(
   });
   if (response.ok) {
     // Any 2xx means the order was refunded: an unexpected body is kept in raw, never an error.
-    const raw = await parse(data);
+    const raw = await bodyOf(data);
     return {
       provider: "levelup",
       orderId,

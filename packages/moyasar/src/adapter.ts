@@ -5,15 +5,15 @@ import {
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  bodyOf,
   type Capabilities,
   errorCodeForStatus,
   newIdempotencyKey,
   type ProviderAdapter,
   type RefundAdapter,
-  RefundError,
-  type RefundErrorCode,
+  type RefundError,
   type RefundResult,
-  readJsonBody,
+  refundErrorFor,
   type TransportOptions,
 } from "@refundkit/core";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
@@ -39,20 +39,7 @@ export const moyasarCapabilities: Capabilities = Object.freeze({
 const PATH = "/v1/orders/{id}/refund";
 const IN_FLIGHT = "Initial request is still processing.";
 
-function fail(
-  code: RefundErrorCode,
-  message: string,
-  extra: { status?: number | null; raw?: unknown; retryable?: boolean } = {},
-): RefundError {
-  return new RefundError({
-    code,
-    provider: "moyasar",
-    message: `moyasar: ${message}`,
-    status: extra.status ?? null,
-    retryable: extra.retryable ?? false,
-    raw: extra.raw,
-  });
-}
+const fail = refundErrorFor("moyasar");
 
 /** Validates the request and returns what goes on the wire. */
 function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
@@ -150,12 +137,6 @@ function mapError(status: number, raw: unknown): RefundError {
   return fail(code, where, { ...at, retryable: code === "provider_error" });
 }
 
-async function parse(text: string | undefined): Promise<unknown> {
-  if (text === undefined || text === "") return text ?? "";
-  const body = await readJsonBody(new Response(text));
-  return body.json === undefined ? body.text : body.json;
-}
-
 interface Transaction {
   id: string;
   type: unknown;
@@ -224,7 +205,7 @@ async function refundWith(
   });
   if (response.ok) {
     // Any 2xx means money moved: an unexpected body is kept in raw, never an error.
-    const raw = await parse(data);
+    const raw = await bodyOf(data);
     const transaction = refundTransaction(raw, handle);
     const txAmount = transaction?.amount;
     return {

@@ -1,22 +1,25 @@
 import {
+  asNetworkError,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  bodyOf,
   type Capabilities,
   currencyExponent,
   errorCodeForStatus,
+  isRetryableStatus,
   majorToMinor,
   minorToMajorNumber,
   newIdempotencyKey,
   type ProviderAdapter,
   type RefundAdapter,
-  RefundError,
+  type RefundError,
   type RefundErrorCode,
   type RefundResult,
-  readJsonBody,
+  refundErrorFor,
   type TransportOptions,
 } from "@refundkit/core";
 import { createOpttyClient, type OpttyConfig } from "./client.js";
@@ -40,9 +43,7 @@ const MAX_DECIMALS = 2;
 const DEFAULT_DESCRIPTION = "Refund";
 const AMOUNT_EXCEEDED = /only refund amount up to|exceed|greater than|more than/i;
 
-function fail(code: RefundErrorCode, message: string): RefundError {
-  return new RefundError({ code, provider: PROVIDER, message: `optty: ${message}`, status: null });
-}
+const fail = refundErrorFor(PROVIDER);
 
 /**
  * Integer minor units to Optty's decimal major units (a JSON number), exactly. A currency with
@@ -59,13 +60,11 @@ function toOpttyAmount(amount: number, currency: string): number {
   try {
     return minorToMajorNumber(amount, currency);
   } catch (error) {
-    throw new RefundError({
-      code: "invalid_request",
-      provider: PROVIDER,
-      message: `optty: amount ${amount} ${currency} cannot be sent as a decimal number exactly`,
-      status: null,
-      cause: error,
-    });
+    throw fail(
+      "invalid_request",
+      `amount ${amount} ${currency} cannot be sent as a decimal number exactly`,
+      { cause: error },
+    );
   }
 }
 
@@ -91,19 +90,13 @@ function classify(status: number, body: unknown): RefundErrorCode {
 
 function toError(status: number, body: unknown, orderId: string): RefundError {
   const detail = messageOf(body).slice(0, 200);
-  return new RefundError({
-    code: classify(status, body),
-    provider: PROVIDER,
-    message: `optty: refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
+  const message = `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`;
+  return fail(classify(status, body), message, {
     status,
     // Every refund carries refundReference, so the same call may be sent again.
-    retryable: status === 408 || status === 429 || status >= 500,
+    retryable: isRetryableStatus(status),
     raw: body,
   });
-}
-
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
 }
 
 function field(body: unknown, name: string): unknown {
@@ -165,25 +158,20 @@ export const opttyAdapter: OpttyProviderAdapter = {
           parseAs: "text",
           ...(signal === undefined ? {} : { signal }),
         })
-        .catch((error: unknown) => {
-          if (error instanceof RefundError || isAbort(error, signal)) throw error;
-          throw new RefundError({
-            code: "network_error",
-            provider: PROVIDER,
-            message: `optty: refund of order ${orderId} failed before an answer came`,
-            status: null,
-            retryable: false,
-            cause: error,
-          });
-        });
+        .catch(
+          asNetworkError(
+            PROVIDER,
+            `refund of order ${orderId} failed before an answer came`,
+            signal,
+          ),
+        );
       const { data, error, response } = outcome;
       if (!response.ok) throw toError(response.status, error ?? null, orderId);
 
       // 200 or 201 (any 2xx) means money moved: an unreadable body stays in raw, never an error.
-      const text = typeof data === "string" ? data : "";
-      const { json } = await readJsonBody(new Response(text));
-      const bnplRefundId = field(json, "bnplRefundId");
-      const refundReference = field(json, "refundReference");
+      const raw = await bodyOf(data);
+      const bnplRefundId = field(raw, "bnplRefundId");
+      const refundReference = field(raw, "refundReference");
       const refundId =
         typeof bnplRefundId === "string" && bnplRefundId !== ""
           ? bnplRefundId
@@ -193,12 +181,12 @@ export const opttyAdapter: OpttyProviderAdapter = {
       return {
         provider: PROVIDER,
         orderId,
-        status: field(json, "refundStatus") === "SUCCESSFUL" ? "succeeded" : "pending",
+        status: field(raw, "refundStatus") === "SUCCESSFUL" ? "succeeded" : "pending",
         refundId,
-        amount: refundedMinor(field(json, "refundedAmount"), currency),
+        amount: refundedMinor(field(raw, "refundedAmount"), currency),
         currency,
         idempotencyKey,
-        raw: json === undefined ? text : json,
+        raw,
       };
     }
 

@@ -1,19 +1,22 @@
 import {
+  asNetworkError,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  bodyOf,
   type Capabilities,
   errorCodeForStatus,
+  isRetryableStatus,
   newIdempotencyKey,
   type ProviderAdapter,
   type RefundAdapter,
-  RefundError,
+  type RefundError,
   type RefundErrorCode,
   type RefundResult,
-  readJsonBody,
+  refundErrorFor,
   type TransportOptions,
 } from "@refundkit/core";
 import { createSezzleClient, type SezzleConfig } from "./client.js";
@@ -35,9 +38,7 @@ const PROVIDER = "sezzle";
 const MAX_REASON_LENGTH = 255;
 const AMOUNT_EXCEEDED = /exceed|greater|more than|remaining/i;
 
-function fail(code: RefundErrorCode, message: string): RefundError {
-  return new RefundError({ code, provider: PROVIDER, message: `sezzle: ${message}`, status: null });
-}
+const fail = refundErrorFor(PROVIDER);
 
 interface SezzleErrorItem {
   code?: unknown;
@@ -84,19 +85,16 @@ function describeError(body: unknown): string {
 function toError(status: number, body: unknown, orderId: string): RefundError {
   const code = classify(status, body);
   const detail = describeError(body);
-  return new RefundError({
+  return fail(
     code,
-    provider: PROVIDER,
-    message: `sezzle: refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
-    status,
-    // Every refund carries Sezzle-Request-Id, so the same call may be sent again.
-    retryable: status === 408 || status === 429 || status >= 500,
-    raw: body,
-  });
-}
-
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
+    `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
+    {
+      status,
+      // Every refund carries Sezzle-Request-Id, so the same call may be sent again.
+      retryable: isRetryableStatus(status),
+      raw: body,
+    },
+  );
 }
 
 export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
@@ -144,26 +142,21 @@ export const sezzleAdapter: SezzleProviderAdapter = {
           parseAs: "text",
           ...(signal === undefined ? {} : { signal }),
         })
-        .catch((error: unknown) => {
-          if (error instanceof RefundError || isAbort(error, signal)) throw error;
-          throw new RefundError({
-            code: "network_error",
-            provider: PROVIDER,
-            message: `sezzle: refund of order ${orderId} failed before an answer came`,
-            status: null,
-            retryable: false,
-            cause: error,
-          });
-        });
+        .catch(
+          asNetworkError(
+            PROVIDER,
+            `refund of order ${orderId} failed before an answer came`,
+            signal,
+          ),
+        );
       const { data, error, response } = outcome;
       if (!response.ok) throw toError(response.status, error ?? null, orderId);
 
       // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
-      const text = typeof data === "string" ? data : "";
-      const { json } = await readJsonBody(new Response(text));
+      const raw = await bodyOf(data);
       const uuid =
-        typeof json === "object" && json !== null && "uuid" in json && typeof json.uuid === "string"
-          ? json.uuid
+        typeof raw === "object" && raw !== null && "uuid" in raw && typeof raw.uuid === "string"
+          ? raw.uuid
           : null;
       return {
         provider: PROVIDER,
@@ -174,7 +167,7 @@ export const sezzleAdapter: SezzleProviderAdapter = {
         amount,
         currency,
         idempotencyKey,
-        raw: json === undefined ? text : json,
+        raw,
       };
     }
 
