@@ -33,7 +33,13 @@ export interface ResilientFetchOptions {
    * that sending it again cannot refund twice. Only such requests are retried after a response or
    * after a failure that may have happened once the request was sent.
    */
-  isIdempotent: (request: Request) => boolean;
+  isIdempotent: (request: Request) => boolean | Promise<boolean>;
+  /**
+   * A provider's own "try again" answer beyond the retryable statuses, e.g. MPG's 400 "Initial
+   * request is still processing." for a duplicate in flight. Consulted only for idempotent
+   * requests with retries left, with a clone of the response; retried like a 503.
+   */
+  isRetryableResponse?: (response: Response) => boolean | Promise<boolean>;
   backoff?: BackoffOptions;
   /** Waits between attempts; replace in tests. Must settle or reject when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -81,7 +87,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
     callerSignal.throwIfAborted();
     // Buffered once: a stream can be read only once, and retries must send identical bytes.
     const body = original.body === null ? null : new Uint8Array(await original.arrayBuffer());
-    const idempotent = options.isIdempotent(new Request(original, { body }));
+    const idempotent = await options.isIdempotent(new Request(original, { body }));
     const fetchImpl = options.fetch ?? globalThis.fetch;
 
     for (let attempt = 1; ; attempt++) {
@@ -110,7 +116,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         continue;
       }
 
-      if (!idempotent || !RETRYABLE_STATUSES.has(response.status) || attempt > maxRetries) {
+      if (!idempotent || attempt > maxRetries || !(await isRetryable(response))) {
         return response;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
@@ -122,6 +128,12 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         { kind: "status", status: response.status },
         retryAfterMs ?? backoffDelay(attempt, baseMs, maxMs),
       );
+    }
+
+    async function isRetryable(response: Response): Promise<boolean> {
+      if (RETRYABLE_STATUSES.has(response.status)) return true;
+      if (response.ok || options.isRetryableResponse === undefined) return false;
+      return (await options.isRetryableResponse(response.clone())) === true;
     }
 
     async function waitBeforeRetry(attempt: number, reason: RetryReason, delayMs: number) {

@@ -209,6 +209,36 @@ describe("with a fake fetch", () => {
     expect(cancelled).toEqual([1, 2]);
   });
 
+  it("decides idempotency from the body (async) and retries a provider's own 'try again' answer", async () => {
+    const sent: string[] = [];
+    const answers = [
+      () => Response.json({ message: "Initial request is still processing." }, { status: 400 }),
+      () => Response.json({ id: "order" }, { status: 200 }),
+    ];
+    const fakeFetch = vi.fn(async (request: Request) => {
+      sent.push(await request.text());
+      return answers[Math.min(sent.length, answers.length) - 1]!();
+    });
+    const fetch = createResilientFetch({
+      provider: "moyasar",
+      fetch: fakeFetch as unknown as typeof globalThis.fetch,
+      isIdempotent: async (request) => (await request.text()).includes("transaction_id"),
+      isRetryableResponse: async (response) =>
+        response.status === 400 && (await response.text()).includes("still processing"),
+      sleep: noSleep(),
+    });
+    const response = await fetch(URL_, { method: "POST", body: '{"transaction_id":"t1"}' });
+    expect(response.status).toBe(200);
+    expect(sent).toEqual(['{"transaction_id":"t1"}', '{"transaction_id":"t1"}']);
+
+    // Without the handle the same answer is final: the first request may be the one in flight.
+    sent.length = 0;
+    const final = await fetch(URL_, { method: "POST", body: '{"amount":1}' });
+    expect(final.status).toBe(400);
+    expect(await final.json()).toEqual({ message: "Initial request is still processing." });
+    expect(sent).toHaveLength(1);
+  });
+
   it("retries a connection refused before sending even without an idempotency handle", async () => {
     const refused = () =>
       Promise.reject(

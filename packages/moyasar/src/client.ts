@@ -29,12 +29,6 @@ export interface MoyasarClientOptions extends MoyasarConfig, TransportOptions {}
 /** A typed openapi-fetch client for the MPG v1 API. */
 export type MoyasarClient = Client<paths>;
 
-/**
- * Internal marker between two of our own fetch layers; deleted before the request leaves.
- * See `markIdempotent`.
- */
-const IDEMPOTENT_MARKER = "x-refundkit-idempotent";
-
 const PROVIDER = "moyasar";
 
 /** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
@@ -53,68 +47,23 @@ function carriesTransactionId(bytes: Uint8Array): boolean {
   }
 }
 
-/**
- * Retry safety. Core's `isIdempotent(request)` is synchronous, so it cannot read the body where
- * MPG's handle (`transaction_id`) lives. This layer, in front of the resilient fetch, reads the
- * body once (it is small JSON) and marks the request with an internal header when it carries a
- * `transaction_id`; `isIdempotent` checks the marker, and `unmark` (behind the resilient fetch)
- * deletes it, so MPG never sees it. Any caller-supplied header of that name is dropped too.
- * This holds for the client used alone as well: only requests with a transaction_id are retried.
- */
-function markIdempotent(next: typeof globalThis.fetch): typeof globalThis.fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-    const headers = headerEntries(request);
-    if (body !== null && carriesTransactionId(body)) headers.push([IDEMPOTENT_MARKER, "1"]);
-    return next(rebuild(request, headers, body));
-  };
-}
-
-function unmark(options: TransportOptions): typeof globalThis.fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-    // Looked up at each call, like core does, so msw and late-patched fetches work.
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    return fetchImpl(rebuild(request, headerEntries(request), body));
-  };
-}
-
-/** The request's headers without the marker, as plain pairs. */
-function headerEntries(request: Request): [string, string][] {
-  return [...request.headers].filter(([name]) => name !== IDEMPOTENT_MARKER);
-}
-
-/**
- * A copy of `request` with exactly `headers`. Built from the URL and plain pairs rather than
- * `new Request(request, { headers: new Headers(...) })`: msw's interceptors patch `Headers` and
- * `Request` and, on that path, drop or duplicate header values (seen with msw 2.15).
- */
-function rebuild(
-  request: Request,
-  headers: [string, string][],
-  body: Uint8Array<ArrayBuffer> | null,
-): Request {
-  return new Request(request.url, {
-    method: request.method,
-    headers,
-    body,
-    signal: request.signal,
-    redirect: request.redirect,
-  });
-}
+/** MPG's answer to a duplicate of a request it is still processing (seed 003, the 400 example). */
+const STILL_PROCESSING = /initial request is still processing/i;
 
 function transport(options: TransportOptions): typeof globalThis.fetch {
-  return markIdempotent(
-    createResilientFetch({
-      provider: PROVIDER,
-      fetch: unmark(options),
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      isIdempotent: (request) => request.headers.get(IDEMPOTENT_MARKER) === "1",
-    }),
-  );
+  return createResilientFetch({
+    provider: PROVIDER,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    // Only a request naming its transaction_id can be sent again without refunding twice.
+    isIdempotent: async (request) =>
+      request.body !== null && carriesTransactionId(new Uint8Array(await request.arrayBuffer())),
+    // The first attempt is still being processed: waiting and asking again with the same
+    // transaction_id gets its answer instead of an in_progress error.
+    isRetryableResponse: async (response) =>
+      response.status === 400 && STILL_PROCESSING.test(await response.text()),
+  });
 }
 
 /**

@@ -115,14 +115,33 @@ describe("moyasar adapter: success", () => {
 });
 
 describe("moyasar adapter: errors", () => {
-  it('400 "Initial request is still processing." (documented) -> in_progress, retryable', async () => {
+  it('400 "Initial request is still processing." (documented) on every attempt -> in_progress, retryable', async () => {
     const body = example("RefundOrder.400.json");
     answer(() => HttpResponse.json(body, { status: 400 }));
     const error = await refundError(base);
     expect(error).toMatchObject({ code: "in_progress", status: 400, retryable: true });
     expect(error.raw).toEqual(body);
-    expect(bodies).toHaveLength(1);
-  });
+    // Asked again (maxRetries: 2) with the same transaction_id each time, then given up.
+    expect(bodies).toHaveLength(3);
+    expect(new Set(bodies).size).toBe(1);
+  }, 20_000);
+
+  it('400 "Initial request is still processing." then the first answer -> success, no second refund', async () => {
+    answer(
+      () => HttpResponse.json(example("RefundOrder.400.json"), { status: 400 }),
+      () => HttpResponse.json(example("RefundOrder.200.json")),
+    );
+    const result = await adapter.refund({
+      ...base,
+      transactionId: "f351a2a3-97c4-4f12-add3-80c1044091f5",
+    });
+    expect(result).toMatchObject({
+      status: "succeeded",
+      refundId: "f351a2a3-97c4-4f12-add3-80c1044091f5",
+    });
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe(bodies[1]);
+  }, 20_000);
 
   it("400 other -> invalid_request", async () => {
     answer(() => HttpResponse.json({ message: "Order is not captured" }, { status: 400 }));

@@ -67,17 +67,6 @@ describe("moyasar refund wire", () => {
     );
   });
 
-  it("never leaks the internal retry marker, even when a caller sets it", async () => {
-    const seen = record();
-    const client = createMoyasarClient({ environment: "sandbox", apiKey: "k1" });
-    await client.POST("/v1/orders/{id}/refund", {
-      params: { path: { id: ORDER } },
-      body: { amount: 5 },
-      headers: { "x-refundkit-idempotent": "1" },
-    });
-    expect(Object.keys(seen[0]?.headers ?? {})).not.toContain("x-refundkit-idempotent");
-  });
-
   it("the client alone retries a 500 only when the body carries transaction_id", async () => {
     const seen = record(500);
     const client = createMoyasarClient({ environment: "sandbox", apiKey: "k1", maxRetries: 2 });

@@ -731,9 +731,31 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.orders.get("moyasar", orderId)?.refunds).toHaveLength(1);
     });
 
-    it("a duplicate while the first is in flight: in_progress (retryable), one ledger entry", async () => {
+    it("a duplicate while the first is in flight waits for the first answer: one ledger entry", async () => {
       seed(262_346, 400);
       const refunds = h.connect();
+      const request = {
+        provider: "moyasar",
+        orderId,
+        amount: 700,
+        currency: "SAR",
+        transactionId: "mpg-inflight-wait",
+      } as const;
+      const first = refunds.refund(request);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // MPG answers the duplicate 400 "Initial request is still processing."; the client asks
+      // again with the same transaction_id until it gets the first refund's answer.
+      const second = await refunds.refund(request);
+      expect(second).toMatchObject({ status: "succeeded", refundId: "mpg-inflight-wait" });
+      await expect(first).resolves.toMatchObject({ refundId: "mpg-inflight-wait" });
+      // The first request, the duplicate answered "still processing", and at least one retry.
+      expect(h.refundCalls("moyasar").length).toBeGreaterThanOrEqual(3);
+      expect(h.orders.get("moyasar", orderId)?.refunds).toHaveLength(1);
+    });
+
+    it("a duplicate in flight with no retries left: in_progress (retryable), one ledger entry", async () => {
+      seed(262_346, 400);
+      const refunds = h.connect(undefined, { maxRetries: 0 });
       const request = {
         provider: "moyasar",
         orderId,
