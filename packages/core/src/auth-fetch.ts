@@ -64,12 +64,17 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
 export function createBearerFetch(
   fetch: typeof globalThis.fetch,
   source: Secret | (() => Promise<FetchedToken>),
+  /** With a token source: a token obtained earlier, used until the provider refuses it. */
+  initialToken?: Secret,
 ): typeof globalThis.fetch {
   if (typeof source !== "function") {
     const header = `Bearer ${source.reveal()}`;
     return createAuthFetch({ fetch, authorize: async () => header });
   }
-  const cache = createTokenCache({ fetchToken: source });
+  const cache = createTokenCache({
+    fetchToken: source,
+    ...(initialToken === undefined ? {} : { initialToken: initialToken.reveal() }),
+  });
   return createAuthFetch({
     fetch,
     authorize: async () => `Bearer ${await cache.get()}`,

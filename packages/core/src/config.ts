@@ -110,14 +110,18 @@ export function assertHeaderSafe(provider: ProviderName, field: string, secret: 
   }
 }
 
-/** A static bearer token, or a pair of credentials that tokens are fetched with. */
+/**
+ * A static bearer token, or a pair of credentials that tokens are fetched with (and then the
+ * given token, if any, is used first: say one cached from an earlier process).
+ */
 export type TokenOrPair<K extends string> =
   | { kind: "token"; token: Secret }
-  | { kind: "pair"; pair: Record<K, Secret> };
+  | { kind: "pair"; pair: Record<K, Secret>; token?: Secret };
 
 /**
- * Either `token` (sent as is in the Authorization header) or both `first` and `second` (say
- * publicKey and privateKey), each an optional non-empty string; never both, never neither.
+ * `token` (sent as is in the Authorization header), or both `first` and `second` (say
+ * publicKey and privateKey), or all three: the token is used until it is refused, then the pair
+ * fetches a new one. Each is an optional non-empty string; never neither, never half a pair.
  */
 export function resolveTokenOrPair<A extends string, B extends string>(
   provider: ProviderName,
@@ -128,12 +132,9 @@ export function resolveTokenOrPair<A extends string, B extends string>(
   const token = optionalString(provider, "token", config.token);
   const a = optionalString(provider, first, config[first]);
   const b = optionalString(provider, second, config[second]);
-  if (token !== undefined) {
-    if (a !== undefined || b !== undefined) {
-      throw configError(provider, `pass either token or ${first} + ${second}, not both`);
-    }
-    const secret = new Secret(token);
-    assertHeaderSafe(provider, "token", secret);
+  const secret = token === undefined ? undefined : new Secret(token);
+  if (secret !== undefined) assertHeaderSafe(provider, "token", secret);
+  if (secret !== undefined && a === undefined && b === undefined) {
     return { kind: "token", token: secret };
   }
   if (a === undefined && b === undefined) {
@@ -142,5 +143,5 @@ export function resolveTokenOrPair<A extends string, B extends string>(
   if (a === undefined) throw configError(provider, `${first} is required with ${second}`);
   if (b === undefined) throw configError(provider, `${second} is required with ${first}`);
   const pair = { [first]: new Secret(a), [second]: new Secret(b) } as Record<A | B, Secret>;
-  return { kind: "pair", pair };
+  return secret === undefined ? { kind: "pair", pair } : { kind: "pair", pair, token: secret };
 }

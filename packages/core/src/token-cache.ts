@@ -11,6 +11,8 @@ export interface TokenCacheOptions {
   refreshSkewMs?: number;
   /** The clock, in epoch milliseconds; replace in tests. */
   now?: () => number;
+  /** A token obtained earlier, expiry unknown: used until it is invalidated (a 401). */
+  initialToken?: string;
 }
 
 export interface TokenCache {
@@ -26,7 +28,10 @@ export interface TokenCache {
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const refreshSkewMs = options.refreshSkewMs ?? 60_000;
   const now = options.now ?? Date.now;
-  let current: { token: string; refreshAt: number } | undefined;
+  let current: { token: string; refreshAt: number } | undefined =
+    options.initialToken === undefined
+      ? undefined
+      : { token: options.initialToken, refreshAt: Number.POSITIVE_INFINITY };
   let inFlight: Promise<string> | undefined;
 
   async function fetchAndStore(): Promise<string> {

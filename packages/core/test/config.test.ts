@@ -166,11 +166,20 @@ describe("resolveTokenOrPair", () => {
     );
     expect(pair.kind === "pair" && pair.pair.publicKey.reveal()).toBe("p");
     expect(pair.kind === "pair" && pair.pair.privateKey.reveal()).toBe("q");
+    expect(pair.kind === "pair" && pair.token).toBeUndefined();
+    const both = resolveTokenOrPair(
+      "levelup",
+      { token: "t", publicKey: "p", privateKey: "q" },
+      "publicKey",
+      "privateKey",
+    );
+    expect(both.kind === "pair" && both.token?.reveal()).toBe("t");
+    expect(both.kind === "pair" && both.pair.publicKey.reveal()).toBe("p");
   });
 
   it("refuses both, neither, half a pair or a token unfit for a header, never echoing", () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ token: "sekrit", publicKey: "sekrit" }, "pass either token or publicKey + privateKey"],
+      [{ token: "sekrit", publicKey: "sekrit" }, "privateKey is required with publicKey"],
       [{}, "credentials are required: token, or publicKey and privateKey"],
       [{ privateKey: "sekrit" }, "publicKey is required with privateKey"],
       [{ publicKey: "sekrit" }, "privateKey is required with publicKey"],

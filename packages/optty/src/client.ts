@@ -158,7 +158,7 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
           : FALLBACK_TOKEN_LIFETIME_S;
       return { token, expiresAt: requestedAt + expiresIn * 1000 };
     };
-    authFetch = createBearerFetch(transport, fetchToken);
+    authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
   return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });

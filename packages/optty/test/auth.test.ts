@@ -103,6 +103,25 @@ describe("client credentials: POST /token", () => {
     expect(issuer.state.calls).toBe(2);
   });
 
+  it("token and client credentials: the given token first, a fetched one once it is refused", async () => {
+    const issuer = tokenIssuer();
+    const seen: (string | null)[] = [];
+    server.use(
+      issuer.handler,
+      http.post(REFUND_URL, ({ request }) => {
+        const auth = request.headers.get("authorization");
+        seen.push(auth);
+        return auth === "Bearer cached-jwt"
+          ? HttpResponse.json({ statusCode: 401, message: "Unauthorized" }, { status: 401 })
+          : HttpResponse.json(REFUND_OK);
+      }),
+    );
+    const { response } = await refund(createOpttyClient({ ...creds, token: "cached-jwt" }));
+    expect(response.status).toBe(200);
+    expect(seen).toEqual(["Bearer cached-jwt", "Bearer jwt-1"]);
+    expect(issuer.state.calls).toBe(1);
+  });
+
   it("a second 401 -> authentication_failed from the adapter", async () => {
     const issuer = tokenIssuer();
     let calls = 0;
@@ -223,9 +242,9 @@ describe("endpoints and config", () => {
       /clientId is required/,
     ],
     [
-      "token and client",
-      { environment: "sandbox", token: "t", clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-      /either token/,
+      "token and half the client credentials",
+      { environment: "sandbox", token: "t", clientId: CLIENT_ID },
+      /clientSecret is required/,
     ],
   ];
   it.each(bad)("%s -> invalid_request naming the field", (_name, config, message) => {

@@ -136,7 +136,7 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
           : undefined;
       return { token, expiresAt: expiryOf(expirationDate) };
     };
-    authFetch = createBearerFetch(transport, fetchToken);
+    authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
   return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });

@@ -80,6 +80,29 @@ describe("key auth: POST /v2/authentication", () => {
     expect(seen).toEqual(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
   });
 
+  it("token and keys: the given token first, a fetched one once it is refused", async () => {
+    const issuer = tokenIssuer();
+    const seen: (string | null)[] = [];
+    server.use(
+      issuer.handler,
+      http.post(REFUND_URL, ({ request }) => {
+        const auth = request.headers.get("authorization");
+        seen.push(auth);
+        return auth === "Bearer cached-token" && seen.length > 1
+          ? HttpResponse.json([{ code: "unauthorized", message: "authorization not accepted" }], {
+              status: 401,
+            })
+          : HttpResponse.json(REFUND_OK);
+      }),
+    );
+    const client = createSezzleClient({ ...keys, token: "cached-token" });
+    expect((await refund(client, "a")).response.status).toBe(200);
+    expect(issuer.state.calls).toBe(0);
+    expect((await refund(client, "b")).response.status).toBe(200);
+    expect(issuer.state.calls).toBe(1);
+    expect(seen).toEqual(["Bearer cached-token", "Bearer cached-token", "Bearer tok-1"]);
+  });
+
   it("refreshes once on a 401, then succeeds with the new token", async () => {
     const issuer = tokenIssuer();
     const seen: (string | null)[] = [];
@@ -225,9 +248,9 @@ describe("config", () => {
       /publicKey is required/,
     ],
     [
-      "token and keys",
-      { environment: "sandbox", token: "t", publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY },
-      /either token or/,
+      "token and half the keys",
+      { environment: "sandbox", token: "t", publicKey: PUBLIC_KEY },
+      /privateKey is required/,
     ],
     ["empty token", { environment: "sandbox", token: "" }, /token must be a non-empty string/],
   ];
