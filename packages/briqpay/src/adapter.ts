@@ -1,4 +1,5 @@
 import {
+  asNetworkError,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
@@ -252,12 +253,20 @@ async function refundWith(
   request: BriqpayRefundRequest,
 ): Promise<RefundResult<"briqpay">> {
   const body = buildBody(request);
-  const { data, error, response } = await client.POST(PATH, {
-    params: { path: { sessionId: request.orderId } },
-    body,
-    parseAs: "text",
-    signal: request.signal,
-  });
+  const { data, error, response } = await client
+    .POST(PATH, {
+      params: { path: { sessionId: request.orderId } },
+      body,
+      parseAs: "stream",
+      signal: request.signal,
+    })
+    .catch(
+      asNetworkError(
+        "briqpay",
+        `refund of session ${request.orderId} failed before an answer came`,
+        request.signal,
+      ),
+    );
   if (response.ok) {
     // Any 2xx (201 documented) means Briqpay took the refund: an odd body stays in raw.
     const raw = await bodyOf(data);

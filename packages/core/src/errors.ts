@@ -113,6 +113,8 @@ export function asNetworkError(
 ): (error: unknown) => never {
   return (error) => {
     if (error instanceof RefundError || isAbort(error, signal)) throw error;
-    throw refundError(provider, "network_error", message, { cause: error });
+    // The attempt's time ran out while an error body was still arriving.
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    throw refundError(provider, timedOut ? "timeout" : "network_error", message, { cause: error });
   };
 }

@@ -24,15 +24,23 @@ export async function readJsonBody(response: Response): Promise<JsonBody> {
 }
 
 /**
- * A body read as text (openapi-fetch `parseAs: "text"`), as kept in `raw`: the parsed JSON, or
- * the text itself when it is empty or not JSON ("" when absent). A 2xx body that cannot be read
- * as JSON is never an error: the money moved.
+ * A success body as kept in `raw`: the parsed JSON, or the text itself when it is empty or not
+ * JSON ("" when absent). Takes openapi-fetch's `data` for `parseAs: "stream"` (or "text"). A 2xx
+ * means the money moved, so nothing here throws: a body that cannot even be read (the connection
+ * dropped or the attempt's time ran out mid-body) is `null`.
  */
-export async function bodyOf(text: unknown): Promise<unknown> {
-  const body = typeof text === "string" ? text : "";
-  if (body === "") return body;
-  const { json } = await readJsonBody(new Response(body));
-  return json === undefined ? body : json;
+export async function bodyOf(
+  data: ReadableStream<Uint8Array> | string | null | undefined,
+): Promise<unknown> {
+  let text: string;
+  try {
+    text = typeof data === "string" ? data : data == null ? "" : await new Response(data).text();
+  } catch {
+    return null;
+  }
+  if (text === "") return text;
+  const { json } = await readJsonBody(new Response(text));
+  return json === undefined ? text : json;
 }
 
 /** The default RefundError code for an HTTP error status; adapters refine it from error bodies. */

@@ -1,4 +1,5 @@
 import {
+  asNetworkError,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
@@ -117,15 +118,19 @@ async function refundWith(
 ): Promise<RefundResult<"levelup">> {
   validate(request);
   const { orderId, managerConfirmation, signal } = request;
-  const { data, error, response } = await client.POST(PATH, {
-    params: { path: { uuid: orderId } },
-    body: {
-      refund:
-        managerConfirmation === undefined ? {} : { manager_confirmation: managerConfirmation },
-    },
-    parseAs: "text",
-    signal,
-  });
+  const { data, error, response } = await client
+    .POST(PATH, {
+      params: { path: { uuid: orderId } },
+      body: {
+        refund:
+          managerConfirmation === undefined ? {} : { manager_confirmation: managerConfirmation },
+      },
+      parseAs: "stream",
+      signal,
+    })
+    .catch(
+      asNetworkError("levelup", `refund of order ${orderId} failed before an answer came`, signal),
+    );
   if (response.ok) {
     // Any 2xx means the order was refunded: an unexpected body is kept in raw, never an error.
     const raw = await bodyOf(data);

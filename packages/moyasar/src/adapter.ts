@@ -1,4 +1,5 @@
 import {
+  asNetworkError,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
@@ -197,12 +198,16 @@ async function refundWith(
 ): Promise<RefundResult<"moyasar">> {
   const { amount, handle } = validate(request);
   const { orderId, signal } = request;
-  const { data, error, response } = await client.POST(PATH, {
-    params: { path: { id: orderId } },
-    body: { amount, transaction_id: handle },
-    parseAs: "text",
-    signal,
-  });
+  const { data, error, response } = await client
+    .POST(PATH, {
+      params: { path: { id: orderId } },
+      body: { amount, transaction_id: handle },
+      parseAs: "stream",
+      signal,
+    })
+    .catch(
+      asNetworkError("moyasar", `refund of order ${orderId} failed before an answer came`, signal),
+    );
   if (response.ok) {
     // Any 2xx means money moved: an unexpected body is kept in raw, never an error.
     const raw = await bodyOf(data);

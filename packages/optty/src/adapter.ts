@@ -155,7 +155,7 @@ export const opttyAdapter: OpttyProviderAdapter = {
             refundAmount: { amount: major, currency },
             refundDescription: reason ?? DEFAULT_DESCRIPTION,
           },
-          parseAs: "text",
+          parseAs: "stream",
           ...(signal === undefined ? {} : { signal }),
         })
         .catch(

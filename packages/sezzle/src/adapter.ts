@@ -139,7 +139,7 @@ export const sezzleAdapter: SezzleProviderAdapter = {
             header: { "Sezzle-Request-Id": idempotencyKey },
           },
           body: { amount_in_cents: amount, currency },
-          parseAs: "text",
+          parseAs: "stream",
           ...(signal === undefined ? {} : { signal }),
         })
         .catch(
