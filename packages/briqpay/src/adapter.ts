@@ -276,9 +276,16 @@ async function refundWith(
       provider: "briqpay",
       orderId: request.orderId,
       // `rejected` in a 2xx is not turned into an error: it is reported as pending (see raw).
-      status: answer.status === "approved" ? "succeeded" : "pending",
+      status:
+        typeof answer.status === "string" && answer.status.toLowerCase() === "approved"
+          ? "succeeded"
+          : "pending",
       refundId: typeof answer.refundId === "string" ? answer.refundId : null,
-      amount: typeof amount === "number" && Number.isSafeInteger(amount) ? amount : null,
+      // A 2xx to "refund N" took N; Briqpay's own amountIncVat wins when it has one.
+      amount:
+        typeof amount === "number" && Number.isSafeInteger(amount)
+          ? amount
+          : body.data.order.amountIncVat,
       currency: typeof answer.currency === "string" ? answer.currency : body.data.order.currency,
       idempotencyKey: null,
       raw,

@@ -4,7 +4,7 @@ import { RefundError } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
 export interface BackoffOptions {
-  /** First retry waits up to this long (full jitter), doubling each retry. Default 300. */
+  /** First retry waits between half of this and this (equal jitter), doubling each retry. Default 300. */
   baseMs?: number;
   /** Upper bound of one backoff wait. Default 8 000. */
   maxMs?: number;
@@ -163,9 +163,14 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Math.max(0, dateMs - nowMs);
 }
 
-/** Exponential backoff with full jitter: uniform in [0, min(maxMs, baseMs * 2^(attempt-1))). */
+/**
+ * Exponential backoff with equal jitter: uniform in [cap/2, cap), cap = min(maxMs, baseMs *
+ * 2^(attempt-1)). Half the wait is fixed so retries really spread out (a provider still
+ * processing the first attempt gets time), half is random so clients do not retry in step.
+ */
 function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.floor(Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+  const cap = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return Math.floor(cap / 2 + Math.random() * (cap / 2));
 }
 
 type FailureReason = Exclude<RetryReason, { kind: "status" }>;

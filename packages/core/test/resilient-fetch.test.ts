@@ -76,11 +76,12 @@ describe("with msw (default fetch looked up at call time)", () => {
     expect(new Set(seen.map((s) => s.body)).size).toBe(1);
     expect(seen[0]?.body).toBe('{"amount":{"amount_in_cents":2498,"currency":"USD"}}');
     expect(seen.every((s) => s.requestId === "req-1")).toBe(true);
-    // Full jitter: [0, 300) then [0, 600).
+    // Equal jitter: [150, 300) then [300, 600).
     expect(sleep).toHaveBeenCalledTimes(2);
     const [first, second] = sleep.mock.calls.map((call) => call[0]);
-    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeGreaterThanOrEqual(150);
     expect(first).toBeLessThan(300);
+    expect(second).toBeGreaterThanOrEqual(300);
     expect(second).toBeLessThan(600);
     expect(onRetry.mock.calls.map((call) => call.slice(0, 2))).toEqual([
       [1, { kind: "status", status: 500 }],

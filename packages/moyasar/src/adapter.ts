@@ -213,12 +213,17 @@ async function refundWith(
     const raw = await bodyOf(data);
     const transaction = refundTransaction(raw, handle);
     const txAmount = transaction?.amount;
+    // MPG refunds synchronously: a 200 is a done refund unless its transaction says otherwise.
+    const settled =
+      transaction === undefined ||
+      (typeof transaction.status === "string" && transaction.status.toLowerCase() === "approved");
     return {
       provider: "moyasar",
       orderId,
-      status: transaction?.status === "approved" ? "succeeded" : "pending",
+      status: settled ? "succeeded" : "pending",
       refundId: transaction?.id ?? handle,
-      amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : null,
+      // A 200 to "refund N" refunded N; the transaction's own figure wins when it has one.
+      amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : amount,
       currency: currencyOf(raw) ?? request.currency ?? null,
       idempotencyKey: handle,
       raw,

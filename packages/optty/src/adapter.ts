@@ -43,6 +43,9 @@ const MAX_DECIMALS = 2;
 const DEFAULT_DESCRIPTION = "Refund";
 const AMOUNT_EXCEEDED = /only refund amount up to|exceed|greater than|more than/i;
 
+/** The documented success value ("SUCCESSFUL"), in any case. */
+const SUCCESSFUL = /^success(ful)?$/i;
+
 const fail = refundErrorFor(PROVIDER);
 
 /**
@@ -181,9 +184,10 @@ export const opttyAdapter: OpttyProviderAdapter = {
       return {
         provider: PROVIDER,
         orderId,
-        status: field(raw, "refundStatus") === "SUCCESSFUL" ? "succeeded" : "pending",
+        status: SUCCESSFUL.test(String(field(raw, "refundStatus"))) ? "succeeded" : "pending",
         refundId,
-        amount: refundedMinor(field(raw, "refundedAmount"), currency),
+        // A 2xx to "refund N" refunded N; Optty's own refundedAmount wins when it has one.
+        amount: refundedMinor(field(raw, "refundedAmount"), currency) ?? amount,
         currency,
         idempotencyKey,
         raw,
