@@ -37,7 +37,15 @@ interface SeedBase {
 
 export type SeedOrder =
   | (SeedBase & { provider: "sezzle" })
-  | (SeedBase & { provider: "optty"; bnplProvider?: string })
+  | (SeedBase & {
+      provider: "optty";
+      bnplProvider?: string;
+      /**
+       * The BNPL provider settles refunds later: Optty answers `refundStatus: "PENDING"` with a
+       * `callbackUrl`, and the refund stays pending until `orders.settle`. Default false.
+       */
+      pendingRefunds?: boolean;
+    })
   | (Omit<SeedBase, "currency"> & {
       provider: "levelup";
       /** LevelUp amounts are US cents; default "USD". */
@@ -96,7 +104,7 @@ export interface MockOrders {
   seed(order: SeedOrder): MockOrder;
   get(provider: MockProvider, id: string): MockOrder | undefined;
   list(): MockOrder[];
-  /** Settles a pending (Briqpay) refund now, as `outcome` or the order's `settleAs`. */
+  /** Settles a pending (Briqpay, or Optty with `pendingRefunds`) refund now, as `outcome` or the order's `settleAs`. */
   settle(
     provider: MockProvider,
     orderId: string,

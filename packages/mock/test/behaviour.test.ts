@@ -197,6 +197,37 @@ describe("ledger rules per provider", () => {
     });
   });
 
+  it("Optty: a BNPL that settles later answers PENDING with a callbackUrl; orders.settle ends it", async () => {
+    mock.orders.seed({
+      provider: "optty",
+      id: "op-pending",
+      amount: 2498,
+      currency: "AUD",
+      pendingRefunds: true,
+    });
+    const answer = await client.opttyRefund("op-pending", {
+      refundReference: "ref-pending-1",
+      refundAmount: { amount: 10, currency: "AUD" },
+      refundDescription: "Returned",
+    });
+    expect(answer.status).toBe(201);
+    expectValid("optty", "RefundsController_refundOrder", answer);
+    const body = answer.body as { refundStatus: string; callbackUrl: string; bnplRefundId: string };
+    expect(body.refundStatus).toBe("PENDING");
+    expect(body.callbackUrl).toContain(body.bnplRefundId);
+    const refund = mock.orders.get("optty", "op-pending")?.refunds[0];
+    expect(refund).toMatchObject({ status: "pending", amount: 1000 });
+    // A pending refund holds its amount: only 14.98 is left.
+    const over = await client.opttyRefund("op-pending", {
+      refundReference: "ref-pending-2",
+      refundAmount: { amount: 15, currency: "AUD" },
+      refundDescription: "Returned",
+    });
+    expect(over.body).toMatchObject({ message: "You can only refund amount up to AUD 14.98" });
+    expect(mock.orders.settle("optty", "op-pending", body.bnplRefundId).status).toBe("approved");
+    expect(mock.orders.get("optty", "op-pending")?.refunds[0]?.status).toBe("approved");
+  });
+
   it("Briqpay: pending refunds settle as configured; rejected ones free the amount", async () => {
     mock.orders.seed({
       provider: "briqpay",

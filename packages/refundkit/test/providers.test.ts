@@ -266,6 +266,36 @@ describe.each(MODES)("%s mode", (mode) => {
     const seed = (amount = 2_498, currency = "AUD") =>
       h.orders.seed({ provider: "optty", id: orderId, amount, currency });
 
+    it("a BNPL that settles later: pending with Optty's callbackUrl, then settled in the ledger", async () => {
+      h.orders.seed({
+        provider: "optty",
+        id: orderId,
+        amount: 2_498,
+        currency: "AUD",
+        pendingRefunds: true,
+      });
+      const result = await h.connect().refund({
+        provider: "optty",
+        orderId,
+        amount: 500,
+        currency: "AUD",
+        idempotencyKey: "op-pending-1",
+      });
+      const entry = h.orders.get("optty", orderId)?.refunds[0];
+      expect(result).toMatchObject({
+        provider: "optty",
+        status: "pending",
+        refundId: entry?.id,
+        amount: 500,
+        currency: "AUD",
+        idempotencyKey: "op-pending-1",
+        raw: { refundStatus: "PENDING", callbackUrl: expect.stringContaining(entry?.id ?? "?") },
+      });
+      expect(entry?.status).toBe("pending");
+      h.orders.settle("optty", orderId, result.refundId ?? "");
+      expect(h.orders.get("optty", orderId)?.refunds[0]?.status).toBe("approved");
+    });
+
     it("refunds part of an order in decimal major units with refundReference", async () => {
       seed();
       const refunds = h.connect();

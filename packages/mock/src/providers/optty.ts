@@ -117,11 +117,12 @@ export function opttyHandlers(
                   `You can only refund amount up to ${order.currency} ${minorToMajor(remaining, order.currency)}`,
                 );
               }
+              const pending = order.seed.provider === "optty" && order.seed.pendingRefunds === true;
               const created = context.ledger.addRefund(order, {
                 id: crypto.randomUUID(),
                 amount,
                 currency: order.currency,
-                status: "approved",
+                status: pending ? "pending" : "approved",
                 idempotencyKey: refund.refundReference,
                 captureId: null,
                 cart: null,
@@ -136,10 +137,12 @@ export function opttyHandlers(
                 refundReference: refund.refundReference,
                 bnplProvider,
                 refundedAmount: minorToMajorNumber(amount, order.currency),
-                refundStatus: "SUCCESSFUL",
+                refundStatus: pending ? "PENDING" : "SUCCESSFUL",
                 description: {},
                 refundDate: new Date(created.createdAt).toUTCString(),
                 bnplRefundId: created.id,
+                // Where the asynchronous outcome will be posted (spec: "refund-callback url").
+                ...(pending ? { callbackUrl: `${baseUrl}/refund-callbacks/${created.id}` } : {}),
               });
             },
           );
