@@ -8,13 +8,12 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  defineAdapter,
   errorCodeForStatus,
   type ProviderAdapter,
-  type RefundAdapter,
   type RefundError,
   type RefundResult,
   refundErrorFor,
-  type TransportOptions,
 } from "@refundkit/core";
 import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
 import type { components } from "./generated/openapi.js";
@@ -129,9 +128,6 @@ function validLine(line: unknown, index: number): BriqpayLine {
 
 /** Validates the request and builds the wire body (docs/provider-behaviour.md, Briqpay). */
 function buildBody(request: BriqpayRefundRequest): RefundBody {
-  if (request === null || typeof request !== "object") {
-    throw fail("invalid_request", "refund(request): request must be an object");
-  }
   assertUuid("orderId (the Briqpay session id)", request.orderId);
   if (request.captureId !== undefined) assertUuid("captureId", request.captureId);
   if (request.idempotencyKey !== undefined) {
@@ -294,31 +290,11 @@ async function refundWith(
   throw mapError(response.status, error ?? "");
 }
 
-/** Briqpay's side of the unified refund. `connect` builds the client once. */
-export const briqpayAdapter: ProviderAdapter<"briqpay", BriqpayConfig, BriqpayRefundRequest> = {
-  provider: "briqpay",
-  capabilities: briqpayCapabilities,
-  connect(config: BriqpayConfig, options: TransportOptions = {}) {
-    if (config === null || typeof config !== "object") {
-      throw fail(
-        "invalid_request",
-        "config must be an object with environment/baseUrl, username and secret",
-      );
-    }
-    const client = createBriqpayClient({
-      environment: config.environment,
-      baseUrl: config.baseUrl,
-      username: config.username,
-      secret: config.secret,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
-    const connected: RefundAdapter<"briqpay", BriqpayRefundRequest> = {
-      provider: "briqpay",
-      capabilities: briqpayCapabilities,
-      refund: (request) => refundWith(client, request),
-    };
-    return connected;
-  },
-};
+/** Briqpay's side of the unified refund. */
+export const briqpayAdapter: ProviderAdapter<"briqpay", BriqpayConfig, BriqpayRefundRequest> =
+  defineAdapter({
+    provider: "briqpay",
+    capabilities: briqpayCapabilities,
+    createClient: createBriqpayClient,
+    refund: refundWith,
+  });

@@ -1,4 +1,5 @@
 export { isAbort } from "./abort.js";
+export { type AdapterDefinition, defineAdapter } from "./adapter.js";
 export { type AuthFetchOptions, createAuthFetch, createBearerFetch } from "./auth-fetch.js";
 export {
   assertHeaderSafe,

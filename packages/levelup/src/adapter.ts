@@ -7,13 +7,12 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  defineAdapter,
   errorCodeForStatus,
   type ProviderAdapter,
-  type RefundAdapter,
   type RefundError,
   type RefundResult,
   refundErrorFor,
-  type TransportOptions,
 } from "@refundkit/core";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
@@ -37,9 +36,6 @@ const PATH = "/v14/orders/{uuid}/refund";
 const fail = refundErrorFor("levelup");
 
 function validate(request: LevelUpRefundRequest): void {
-  if (request === null || typeof request !== "object") {
-    throw fail("invalid_request", "refund(request): request must be an object");
-  }
   assertPathId("levelup", "orderId", request.orderId);
   if (request.amount !== undefined) {
     throw fail(
@@ -149,27 +145,11 @@ async function refundWith(
   throw mapError(response.status, error ?? "");
 }
 
-/** LevelUp's side of the unified refund. `connect` builds the client once. */
-export const levelupAdapter: ProviderAdapter<"levelup", LevelUpConfig, LevelUpRefundRequest> = {
-  provider: "levelup",
-  capabilities: levelupCapabilities,
-  connect(config: LevelUpConfig, options: TransportOptions = {}) {
-    if (config === null || typeof config !== "object") {
-      throw fail("invalid_request", "config must be an object with environment/baseUrl and token");
-    }
-    const client = createLevelUpClient({
-      environment: config.environment,
-      baseUrl: config.baseUrl,
-      token: config.token,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
-    const connected: RefundAdapter<"levelup", LevelUpRefundRequest> = {
-      provider: "levelup",
-      capabilities: levelupCapabilities,
-      refund: (request) => refundWith(client, request),
-    };
-    return connected;
-  },
-};
+/** LevelUp's side of the unified refund. */
+export const levelupAdapter: ProviderAdapter<"levelup", LevelUpConfig, LevelUpRefundRequest> =
+  defineAdapter({
+    provider: "levelup",
+    capabilities: levelupCapabilities,
+    createClient: createLevelUpClient,
+    refund: refundWith,
+  });

@@ -8,14 +8,13 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  defineAdapter,
   errorCodeForStatus,
   newIdempotencyKey,
   type ProviderAdapter,
-  type RefundAdapter,
   type RefundError,
   type RefundResult,
   refundErrorFor,
-  type TransportOptions,
 } from "@refundkit/core";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
 
@@ -44,9 +43,6 @@ const fail = refundErrorFor("moyasar");
 
 /** Validates the request and returns what goes on the wire. */
 function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
-  if (request === null || typeof request !== "object") {
-    throw fail("invalid_request", "refund(request): request must be an object");
-  }
   assertPathId("moyasar", "orderId", request.orderId);
   if (request.amount === undefined) {
     throw fail(
@@ -232,27 +228,11 @@ async function refundWith(
   throw mapError(response.status, error ?? "");
 }
 
-/** MPG's side of the unified refund. `connect` builds the client once. */
-export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRefundRequest> = {
-  provider: "moyasar",
-  capabilities: moyasarCapabilities,
-  connect(config: MoyasarConfig, options: TransportOptions = {}) {
-    if (config === null || typeof config !== "object") {
-      throw fail("invalid_request", "config must be an object with environment/baseUrl and apiKey");
-    }
-    const client = createMoyasarClient({
-      environment: config.environment,
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
-    const connected: RefundAdapter<"moyasar", MoyasarRefundRequest> = {
-      provider: "moyasar",
-      capabilities: moyasarCapabilities,
-      refund: (request) => refundWith(client, request),
-    };
-    return connected;
-  },
-};
+/** MPG's side of the unified refund. */
+export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRefundRequest> =
+  defineAdapter({
+    provider: "moyasar",
+    capabilities: moyasarCapabilities,
+    createClient: createMoyasarClient,
+    refund: refundWith,
+  });

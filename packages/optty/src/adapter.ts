@@ -9,20 +9,19 @@ import {
   bodyOf,
   type Capabilities,
   currencyExponent,
+  defineAdapter,
   errorCodeForStatus,
   isRetryableStatus,
   majorToMinor,
   minorToMajorNumber,
   newIdempotencyKey,
   type ProviderAdapter,
-  type RefundAdapter,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
-  type TransportOptions,
 } from "@refundkit/core";
-import { createOpttyClient, type OpttyConfig } from "./client.js";
+import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
 
 /** Optty takes only the shared fields. */
 export type OpttyRefundRequest = BaseRefundRequest;
@@ -119,81 +118,69 @@ function refundedMinor(value: unknown, currency: string): number | null {
 
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
-export const opttyAdapter: OpttyProviderAdapter = {
+/** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
+async function refundWith(
+  client: OpttyClient,
+  request: OpttyRefundRequest,
+): Promise<RefundResult<"optty">> {
+  const { orderId, amount, currency, reason, signal } = request;
+  assertPathId(PROVIDER, "orderId", orderId);
+  if (amount === undefined) {
+    throw fail("unsupported", "amount is required: Optty has no full refund without an amount");
+  }
+  assertAmount(PROVIDER, amount);
+  if (currency === undefined) {
+    throw fail("invalid_request", "currency is required whenever amount is given");
+  }
+  assertCurrency(PROVIDER, currency);
+  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+  assertIdempotencyKey(PROVIDER, idempotencyKey);
+  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+  const major = toOpttyAmount(amount, currency);
+
+  const outcome = await client
+    .POST("/orders/{orderReference}/refund", {
+      params: { path: { orderReference: orderId } },
+      body: {
+        refundReference: idempotencyKey,
+        refundAmount: { amount: major, currency },
+        refundDescription: reason ?? DEFAULT_DESCRIPTION,
+      },
+      parseAs: "stream",
+      ...(signal === undefined ? {} : { signal }),
+    })
+    .catch(
+      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
+    );
+  const { data, error, response } = outcome;
+  if (!response.ok) throw toError(response.status, error ?? null, orderId);
+
+  // 200 or 201 (any 2xx) means money moved: an unreadable body stays in raw, never an error.
+  const raw = await bodyOf(data);
+  const bnplRefundId = field(raw, "bnplRefundId");
+  const refundReference = field(raw, "refundReference");
+  const refundId =
+    typeof bnplRefundId === "string" && bnplRefundId !== ""
+      ? bnplRefundId
+      : typeof refundReference === "string" && refundReference !== ""
+        ? refundReference
+        : null;
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: SUCCESSFUL.test(String(field(raw, "refundStatus"))) ? "succeeded" : "pending",
+    refundId,
+    // A 2xx to "refund N" refunded N; Optty's own refundedAmount wins when it has one.
+    amount: refundedMinor(field(raw, "refundedAmount"), currency) ?? amount,
+    currency,
+    idempotencyKey,
+    raw,
+  };
+}
+
+export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
-  connect(
-    config: OpttyConfig,
-    options: TransportOptions = {},
-  ): RefundAdapter<"optty", OpttyRefundRequest> {
-    if (config === null || typeof config !== "object") {
-      throw fail("invalid_request", "config must be an object");
-    }
-    const client = createOpttyClient({ ...config, ...options });
-
-    async function refund(request: OpttyRefundRequest): Promise<RefundResult<"optty">> {
-      if (request === null || typeof request !== "object") {
-        throw fail("invalid_request", "the refund request must be an object");
-      }
-      const { orderId, amount, currency, reason, signal } = request;
-      assertPathId(PROVIDER, "orderId", orderId);
-      if (amount === undefined) {
-        throw fail("unsupported", "amount is required: Optty has no full refund without an amount");
-      }
-      assertAmount(PROVIDER, amount);
-      if (currency === undefined) {
-        throw fail("invalid_request", "currency is required whenever amount is given");
-      }
-      assertCurrency(PROVIDER, currency);
-      const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-      assertIdempotencyKey(PROVIDER, idempotencyKey);
-      assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
-      const major = toOpttyAmount(amount, currency);
-
-      const outcome = await client
-        .POST("/orders/{orderReference}/refund", {
-          params: { path: { orderReference: orderId } },
-          body: {
-            refundReference: idempotencyKey,
-            refundAmount: { amount: major, currency },
-            refundDescription: reason ?? DEFAULT_DESCRIPTION,
-          },
-          parseAs: "stream",
-          ...(signal === undefined ? {} : { signal }),
-        })
-        .catch(
-          asNetworkError(
-            PROVIDER,
-            `refund of order ${orderId} failed before an answer came`,
-            signal,
-          ),
-        );
-      const { data, error, response } = outcome;
-      if (!response.ok) throw toError(response.status, error ?? null, orderId);
-
-      // 200 or 201 (any 2xx) means money moved: an unreadable body stays in raw, never an error.
-      const raw = await bodyOf(data);
-      const bnplRefundId = field(raw, "bnplRefundId");
-      const refundReference = field(raw, "refundReference");
-      const refundId =
-        typeof bnplRefundId === "string" && bnplRefundId !== ""
-          ? bnplRefundId
-          : typeof refundReference === "string" && refundReference !== ""
-            ? refundReference
-            : null;
-      return {
-        provider: PROVIDER,
-        orderId,
-        status: SUCCESSFUL.test(String(field(raw, "refundStatus"))) ? "succeeded" : "pending",
-        refundId,
-        // A 2xx to "refund N" refunded N; Optty's own refundedAmount wins when it has one.
-        amount: refundedMinor(field(raw, "refundedAmount"), currency) ?? amount,
-        currency,
-        idempotencyKey,
-        raw,
-      };
-    }
-
-    return { provider: PROVIDER, capabilities: opttyCapabilities, refund };
-  },
-};
+  createClient: createOpttyClient,
+  refund: refundWith,
+});

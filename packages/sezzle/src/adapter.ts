@@ -8,18 +8,17 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  defineAdapter,
   errorCodeForStatus,
   isRetryableStatus,
   newIdempotencyKey,
   type ProviderAdapter,
-  type RefundAdapter,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
-  type TransportOptions,
 } from "@refundkit/core";
-import { createSezzleClient, type SezzleConfig } from "./client.js";
+import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
 
 /** Sezzle takes only the shared fields. */
 export type SezzleRefundRequest = BaseRefundRequest;
@@ -99,78 +98,63 @@ function toError(status: number, body: unknown, orderId: string): RefundError {
 
 export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
 
-export const sezzleAdapter: SezzleProviderAdapter = {
+/** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
+async function refundWith(
+  client: SezzleClient,
+  request: SezzleRefundRequest,
+): Promise<RefundResult<"sezzle">> {
+  const { orderId, amount, currency, reason, signal } = request;
+  assertPathId(PROVIDER, "orderId", orderId);
+  if (amount === undefined) {
+    throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
+  }
+  assertAmount(PROVIDER, amount);
+  if (currency === undefined) {
+    throw fail("invalid_request", "currency is required whenever amount is given");
+  }
+  assertCurrency(PROVIDER, currency);
+  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+  assertIdempotencyKey(PROVIDER, idempotencyKey);
+  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+
+  const outcome = await client
+    .POST("/v2/order/{order_uuid}/refund", {
+      params: {
+        path: { order_uuid: orderId },
+        header: { "Sezzle-Request-Id": idempotencyKey },
+      },
+      body: { amount_in_cents: amount, currency },
+      parseAs: "stream",
+      ...(signal === undefined ? {} : { signal }),
+    })
+    .catch(
+      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
+    );
+  const { data, error, response } = outcome;
+  if (!response.ok) throw toError(response.status, error ?? null, orderId);
+
+  // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
+  const raw = await bodyOf(data);
+  const uuid =
+    typeof raw === "object" && raw !== null && "uuid" in raw && typeof raw.uuid === "string"
+      ? raw.uuid
+      : null;
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: "succeeded",
+    refundId: uuid,
+    // Sezzle answers 200 only for the full requested amount.
+    amount,
+    currency,
+    idempotencyKey,
+    raw,
+  };
+}
+
+export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
-  connect(
-    config: SezzleConfig,
-    options: TransportOptions = {},
-  ): RefundAdapter<"sezzle", SezzleRefundRequest> {
-    if (config === null || typeof config !== "object") {
-      throw fail("invalid_request", "config must be an object");
-    }
-    const client = createSezzleClient({ ...config, ...options });
-
-    async function refund(request: SezzleRefundRequest): Promise<RefundResult<"sezzle">> {
-      if (request === null || typeof request !== "object") {
-        throw fail("invalid_request", "the refund request must be an object");
-      }
-      const { orderId, amount, currency, reason, signal } = request;
-      assertPathId(PROVIDER, "orderId", orderId);
-      if (amount === undefined) {
-        throw fail(
-          "unsupported",
-          "amount is required: Sezzle has no full refund without an amount",
-        );
-      }
-      assertAmount(PROVIDER, amount);
-      if (currency === undefined) {
-        throw fail("invalid_request", "currency is required whenever amount is given");
-      }
-      assertCurrency(PROVIDER, currency);
-      const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-      assertIdempotencyKey(PROVIDER, idempotencyKey);
-      assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
-
-      const outcome = await client
-        .POST("/v2/order/{order_uuid}/refund", {
-          params: {
-            path: { order_uuid: orderId },
-            header: { "Sezzle-Request-Id": idempotencyKey },
-          },
-          body: { amount_in_cents: amount, currency },
-          parseAs: "stream",
-          ...(signal === undefined ? {} : { signal }),
-        })
-        .catch(
-          asNetworkError(
-            PROVIDER,
-            `refund of order ${orderId} failed before an answer came`,
-            signal,
-          ),
-        );
-      const { data, error, response } = outcome;
-      if (!response.ok) throw toError(response.status, error ?? null, orderId);
-
-      // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
-      const raw = await bodyOf(data);
-      const uuid =
-        typeof raw === "object" && raw !== null && "uuid" in raw && typeof raw.uuid === "string"
-          ? raw.uuid
-          : null;
-      return {
-        provider: PROVIDER,
-        orderId,
-        status: "succeeded",
-        refundId: uuid,
-        // Sezzle answers 200 only for the full requested amount.
-        amount,
-        currency,
-        idempotencyKey,
-        raw,
-      };
-    }
-
-    return { provider: PROVIDER, capabilities: sezzleCapabilities, refund };
-  },
-};
+  createClient: createSezzleClient,
+  refund: refundWith,
+});

@@ -1,0 +1,58 @@
+import { configError } from "./config.js";
+import type {
+  BaseRefundRequest,
+  Capabilities,
+  ProviderAdapter,
+  ProviderName,
+  RefundAdapter,
+  RefundResult,
+  TransportOptions,
+} from "./types.js";
+
+/** What a provider package writes; `defineAdapter` adds the plumbing every adapter shares. */
+export interface AdapterDefinition<
+  P extends ProviderName,
+  Config,
+  Request extends BaseRefundRequest,
+  Client,
+> {
+  provider: P;
+  capabilities: Capabilities;
+  /** The provider's client for a config and the shared transport options (built once). */
+  createClient(options: Config & TransportOptions): Client;
+  /** One refund through that client: validate before sending, send, map the answer. */
+  refund(client: Client, request: Request): Promise<RefundResult<P>>;
+}
+
+/**
+ * A ProviderAdapter from a provider's client factory and refund function: `connect` checks the
+ * config is an object and builds the client once; `refund` refuses a non-object request.
+ */
+export function defineAdapter<
+  P extends ProviderName,
+  Config,
+  Request extends BaseRefundRequest,
+  Client,
+>(definition: AdapterDefinition<P, Config, Request, Client>): ProviderAdapter<P, Config, Request> {
+  const { provider, capabilities } = definition;
+  return {
+    provider,
+    capabilities,
+    connect(config: Config, options: TransportOptions = {}): RefundAdapter<P, Request> {
+      if (config === null || typeof config !== "object") {
+        throw configError(provider, "config must be an object");
+      }
+      const client = definition.createClient({ ...config, ...options });
+      return {
+        provider,
+        capabilities,
+        async refund(request: Request) {
+          if (request === null || typeof request !== "object") {
+            throw configError(provider, "refund(request): request must be an object");
+          }
+          return definition.refund(client, request);
+        },
+      };
+    },
+  };
+}
