@@ -14,6 +14,7 @@ import {
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  refusalIn,
 } from "@refundkit/core";
 import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
 import type { components } from "./generated/openapi.js";
@@ -228,11 +229,10 @@ function mapError(status: number, raw: unknown): RefundError {
     return fail("authentication_failed", where, at);
   }
   if (status === 400) {
-    if (code === "INVALID_DATA") return fail("invalid_request", where, at);
+    if (code === "INVALID_DATA") return fail(refusalIn(message) ?? "invalid_request", where, at);
     if (code === "REFUND_NOT_SUPPORTED") return fail("unsupported", where, at);
     if (code === "REFUND_NOT_ALLOWED") {
-      const over = /exceed|remaining/i.test(message ?? "");
-      return fail(over ? "amount_exceeds_refundable" : "not_refundable", where, at);
+      return fail(refusalIn(message) ?? "not_refundable", where, at);
     }
     if (code !== undefined && NOT_REFUNDABLE.has(code)) return fail("not_refundable", where, at);
     return fail("invalid_request", where, at);

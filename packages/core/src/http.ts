@@ -94,3 +94,26 @@ export function tokenEndpointError(
     raw,
   });
 }
+
+const ALREADY_REFUNDED =
+  /already (been )?(fully )?refunded|fully refunded|nothing (left )?to refund/i;
+/** Minimum-amount messages ("must be greater than or equal to 1") are bad input, not refusals. */
+const MINIMUM_AMOUNT =
+  /greater than or equal to|at least|must be positive|greater than (0|zero)\b/i;
+const OVER_REFUND =
+  /exceed|greater than|more than|remaining|refundable amount|up to [A-Z]{3}\b|refund limit|too (large|high|much)|maximum/i;
+
+/**
+ * What a provider's refusal message says, in the wordings providers use: the order was already
+ * refunded, or the amount is more than can still be refunded (Optty: "You can only refund amount
+ * up to AUD 24.98"). Undefined when it says neither; adapters then map by status and code.
+ */
+export function refusalIn(
+  message: string | undefined,
+): "already_refunded" | "amount_exceeds_refundable" | undefined {
+  if (message === undefined || message === "") return undefined;
+  if (ALREADY_REFUNDED.test(message)) return "already_refunded";
+  if (MINIMUM_AMOUNT.test(message)) return undefined;
+  if (OVER_REFUND.test(message)) return "amount_exceeds_refundable";
+  return undefined;
+}

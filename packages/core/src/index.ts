@@ -28,6 +28,7 @@ export {
   isRetryableStatus,
   type JsonBody,
   readJsonBody,
+  refusalIn,
   tokenEndpointError,
 } from "./http.js";
 export {

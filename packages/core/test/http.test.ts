@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorCodeForStatus, readJsonBody } from "../src/http.js";
+import { errorCodeForStatus, readJsonBody, refusalIn } from "../src/http.js";
 
 describe("readJsonBody", () => {
   it("parses JSON and keeps the text", async () => {
@@ -50,5 +50,34 @@ describe("errorCodeForStatus", () => {
       "provider_error",
       "provider_error",
     ]);
+  });
+});
+
+describe("refusalIn", () => {
+  const rows: [string, ReturnType<typeof refusalIn>][] = [
+    ["You can only refund amount up to AUD 24.98", "amount_exceeds_refundable"],
+    [
+      "The amount must be less than or equal to the refundable amount (600).",
+      "amount_exceeds_refundable",
+    ],
+    ["refund amount exceeds the remaining captured amount", "amount_exceeds_refundable"],
+    ["Refund amount is greater than the captured amount", "amount_exceeds_refundable"],
+    ["amount too large", "amount_exceeds_refundable"],
+    [
+      "The refund was unsuccessful. Perhaps this order has already been refunded or was unsuccessful.",
+      "already_refunded",
+    ],
+    ["Order is already fully refunded", "already_refunded"],
+    ["The value must be greater than or equal to 1.", undefined],
+    ["amount must be at least 1", undefined],
+    ["Order is not refundable", undefined],
+    ["Unexpected token a in JSON at position 157", undefined],
+    ["", undefined],
+  ];
+  it.each(rows)("%s -> %s", (message, expected) => {
+    expect(refusalIn(message)).toBe(expected);
+  });
+  it("says nothing without a message", () => {
+    expect(refusalIn(undefined)).toBeUndefined();
   });
 });

@@ -15,6 +15,7 @@ import {
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  refusalIn,
 } from "@refundkit/core";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
 
@@ -90,16 +91,6 @@ function amountErrors(body: unknown): string[] {
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
 
-/**
- * "exceeds the refundable amount" in its usual wordings. "greater than or equal to" is MPG's
- * minimum-amount message (the documented 422, "must be greater than or equal to 1"), which is a
- * bad request, not an over-refund, so it is excluded before the broader words are tried.
- */
-function mentionsOverRefund(message: string): boolean {
-  if (/greater than or equal to|at least/i.test(message)) return false;
-  return /exceed|greater|more than|refundable/i.test(message);
-}
-
 /** docs/provider-behaviour.md, "Provider answer -> RefundError", MPG rows. */
 function mapError(status: number, raw: unknown): RefundError {
   const message = messageOf(raw);
@@ -111,7 +102,7 @@ function mapError(status: number, raw: unknown): RefundError {
     // A duplicate of a refund that is still processing: retry later with the same transaction_id.
     return fail("in_progress", where, { ...at, retryable: true });
   }
-  if (status === 400) return fail("invalid_request", where, at);
+  if (status === 400) return fail(refusalIn(message) ?? "invalid_request", where, at);
   if (status === 401) return fail("authentication_failed", where, at);
   if (status === 403) {
     // MPG answers a key it does not accept with 403 "Unauthorized".
@@ -125,7 +116,9 @@ function mapError(status: number, raw: unknown): RefundError {
   if (status === 422) {
     const amounts = amountErrors(raw);
     const detail = amounts.length > 0 ? `; amount: ${amounts.join(" ").slice(0, 300)}` : "";
-    const code = amounts.some(mentionsOverRefund) ? "amount_exceeds_refundable" : "invalid_request";
+    const code =
+      [...amounts, message].map((text) => refusalIn(text)).find((found) => found !== undefined) ??
+      "invalid_request";
     return fail(code, `${where}${detail}`, at);
   }
   if (status === 429) return fail("rate_limited", where, { ...at, retryable: true });

@@ -20,6 +20,7 @@ import {
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
+  refusalIn,
 } from "@refundkit/core";
 import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
 
@@ -40,7 +41,6 @@ const MAX_REASON_LENGTH = 255;
 /** Optty takes at most 2 decimals ("a positive number with up to 2 decimal places"). */
 const MAX_DECIMALS = 2;
 const DEFAULT_DESCRIPTION = "Refund";
-const AMOUNT_EXCEEDED = /only refund amount up to|exceed|greater than|more than/i;
 
 /** The documented success value ("SUCCESSFUL"), in any case. */
 const SUCCESSFUL = /^success(ful)?$/i;
@@ -82,7 +82,7 @@ function messageOf(body: unknown): string {
 
 function classify(status: number, body: unknown): RefundErrorCode {
   if (status === 400) {
-    return AMOUNT_EXCEEDED.test(messageOf(body)) ? "amount_exceeds_refundable" : "invalid_request";
+    return refusalIn(messageOf(body)) ?? "invalid_request";
   }
   if (status === 401) return "authentication_failed";
   if (status === 429) return "rate_limited";

@@ -17,6 +17,7 @@ import {
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
+  refusalIn,
 } from "@refundkit/core";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
 
@@ -35,7 +36,6 @@ export const sezzleCapabilities: Capabilities = Object.freeze({
 const PROVIDER = "sezzle";
 /** Sezzle sends no reason; a reason is still checked so that bad input fails the same everywhere. */
 const MAX_REASON_LENGTH = 255;
-const AMOUNT_EXCEEDED = /exceed|greater|more than|remaining/i;
 
 const fail = refundErrorFor(PROVIDER);
 
@@ -55,21 +55,14 @@ function classify(status: number, body: unknown): RefundErrorCode {
   if (status === 429) return "rate_limited";
   if (status >= 500) return "provider_error";
   const items = errorItems(body);
-  const codes = items.map((item) => item.code);
+  const refusal = items
+    .map((item) => (typeof item.message === "string" ? refusalIn(item.message) : undefined))
+    .find((code) => code !== undefined);
   if (status === 422) {
-    if (
-      items.some(
-        (item) =>
-          item.code === "invalid" &&
-          typeof item.message === "string" &&
-          AMOUNT_EXCEEDED.test(item.message),
-      )
-    ) {
-      return "amount_exceeds_refundable";
-    }
-    if (codes.includes("invalid_merchant")) return "permission_denied";
-    return "not_refundable";
+    if (items.some((item) => item.code === "invalid_merchant")) return "permission_denied";
+    return refusal ?? "not_refundable";
   }
+  if (status === 400) return refusal ?? "invalid_request";
   return errorCodeForStatus(status);
 }
 
