@@ -251,3 +251,46 @@ describe("createSpecValidator", () => {
     expect(performance.now() - start).toBeLessThan(500);
   });
 });
+
+describe("header parameters with media types (Briqpay documents Accept and Content-Type)", () => {
+  const headerDocument = {
+    openapi: "3.1.0",
+    info: { title: "headers", version: "1" },
+    paths: {
+      "/refund": {
+        post: {
+          operationId: "Refund",
+          parameters: [
+            {
+              name: "Content-Type",
+              in: "header",
+              schema: { type: "string", enum: ["application/json"] },
+            },
+            {
+              name: "Accept",
+              in: "header",
+              schema: { type: "string", enum: ["application/json"] },
+            },
+          ],
+          responses: { "201": { description: "created" } },
+        },
+      },
+    },
+  };
+  const validator = createSpecValidator(headerDocument);
+  const check = (headers: Record<string, string>) =>
+    validator.validateParameters("Refund", { headers }).valid;
+
+  it("compares Content-Type by its media type, so a charset does not fail it", () => {
+    expect(check({ "content-type": "application/json; charset=utf-8" })).toBe(true);
+    expect(check({ "Content-Type": "Application/JSON" })).toBe(true);
+    expect(check({ "content-type": "text/plain" })).toBe(false);
+  });
+
+  it("lets an Accept of only wildcards through and checks the first concrete type", () => {
+    expect(check({ accept: "*/*" })).toBe(true);
+    expect(check({ accept: "application/*;q=0.8, */*" })).toBe(true);
+    expect(check({ accept: "application/json, text/plain" })).toBe(true);
+    expect(check({ accept: "text/html" })).toBe(false);
+  });
+});

@@ -405,8 +405,9 @@ export function createSpecValidator(document: object): SpecValidator {
       for (const parameter of entry.parameters) {
         let value: string | undefined;
         if (parameter.in === "path") value = values.path?.[parameter.name];
-        else if (parameter.in === "header") value = headers.get(parameter.name.toLowerCase());
-        else continue;
+        else if (parameter.in === "header") {
+          value = mediaHeader(parameter.name, headers.get(parameter.name.toLowerCase()));
+        } else continue;
         if (value === undefined) {
           if (parameter.required)
             errors.push(`${parameter.in} parameter ${parameter.name} is required`);
@@ -461,4 +462,18 @@ export function createSpecValidator(document: object): SpecValidator {
       );
     },
   };
+}
+
+/**
+ * Content-Type and Accept compared as HTTP means them, not as strings: "application/json;
+ * charset=utf-8" is application/json, and an Accept of only wildcards (curl's default) accepts
+ * whatever the operation answers, so it is not checked against the documented value.
+ */
+function mediaHeader(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const lower = name.toLowerCase();
+  if (lower === "content-type") return value.split(";")[0]?.trim().toLowerCase();
+  if (lower !== "accept") return value;
+  const ranges = value.split(",").map((range) => range.split(";")[0]?.trim().toLowerCase() ?? "");
+  return ranges.find((range) => range !== "" && !range.includes("*"));
 }
