@@ -14,4 +14,4 @@ export {
   resolveOpttyEndpoints,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
-export { servers } from "./generated/spec.js";
+export { operations as operationInfo, servers } from "./generated/spec.js";

@@ -14,4 +14,4 @@ export {
   type SezzleRegion,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
-export { servers, serversByRegion } from "./generated/spec.js";
+export { operations as operationInfo, servers, serversByRegion } from "./generated/spec.js";
