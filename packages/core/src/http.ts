@@ -15,11 +15,16 @@ export interface JsonBody {
  */
 export async function readJsonBody(response: Response): Promise<JsonBody> {
   const text = await response.text();
-  if (text.trim() === "") return { text, json: undefined };
+  return { text, json: parseJson(text) };
+}
+
+/** Text already read, parsed as JSON when it is JSON; undefined when empty or not JSON. */
+export function parseJson(text: string): unknown | undefined {
+  if (text.trim() === "") return undefined;
   try {
-    return { text, json: JSON.parse(text) as unknown };
+    return JSON.parse(text) as unknown;
   } catch {
-    return { text, json: undefined };
+    return undefined;
   }
 }
 
@@ -38,8 +43,7 @@ export async function bodyOf(
   } catch {
     return null;
   }
-  if (text === "") return text;
-  const { json } = await readJsonBody(new Response(text));
+  const json = parseJson(text);
   return json === undefined ? text : json;
 }
 

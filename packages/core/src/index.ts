@@ -27,6 +27,7 @@ export {
   errorCodeForStatus,
   isRetryableStatus,
   type JsonBody,
+  parseJson,
   readJsonBody,
   refusalIn,
   tokenEndpointError,

@@ -5,8 +5,8 @@ import {
   createResilientFetch,
   type FetchedToken,
   optionalString,
+  parseJson,
   RefundError,
-  readJsonBody,
   resolveBaseUrl,
   resolveTokenOrPair,
   type TransportOptions,
@@ -136,7 +136,7 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
           "the client credentials",
         );
       }
-      const { json } = await readJsonBody(new Response(typeof data === "string" ? data : ""));
+      const json = parseJson(typeof data === "string" ? data : "");
       const body =
         typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
       const token = body.access_token;

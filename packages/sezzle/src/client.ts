@@ -4,8 +4,8 @@ import {
   createResilientFetch,
   type FetchedToken,
   optionalString,
+  parseJson,
   RefundError,
-  readJsonBody,
   resolveBaseUrl,
   resolveTokenOrPair,
   type TransportOptions,
@@ -116,7 +116,7 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
           "the API keys",
         );
       }
-      const { json } = await readJsonBody(new Response(data ?? ""));
+      const json = parseJson(data ?? "");
       const token =
         typeof json === "object" && json !== null && "token" in json ? json.token : undefined;
       if (typeof token !== "string" || token.length === 0) {
