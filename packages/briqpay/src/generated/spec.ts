@@ -16,6 +16,10 @@ export const alternativeServers = {
 
 /** Every operation by operationId; `servers` only where the operation has its own hosts. */
 export const operations = {
+  "ReadSession": {
+    "method": "get",
+    "path": "/session/{sessionId}"
+  },
   "RefundOrder": {
     "method": "post",
     "path": "/session/{sessionId}/order/refund"

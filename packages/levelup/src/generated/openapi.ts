@@ -27,6 +27,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v14/merchants/{merchantId}/orders/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get merchant-oriented order details
+         * @description "This endpoint returns parameters pertinent to merchants, as opposed to users." The order
+         *     answers `refunded_at` ("String (Date) or null"): null while the order is not refunded,
+         *     the time of the refund once it is. LevelUp refunds are full and synchronous, so there is
+         *     no refund status besides this field. v15 has the same path
+         *     (http://developer.thelevelup.com/api-reference/v15/orders-merchant-details/); this spec
+         *     stays on v14 like the refund call.
+         */
+        get: operations["GetMerchantOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -97,6 +122,41 @@ export interface components {
              */
             user_display_name: string;
         };
+        /** @description The order, wrapped in `order`. */
+        MerchantOrderResponse: {
+            order: components["schemas"]["MerchantOrder"];
+        };
+        /**
+         * @description An order as the merchant-oriented details endpoint returns it (v14 response table).
+         *     Amounts are integer cents. Only `uuid` and `refunded_at` are required here: v15's
+         *     documented example omits the amount fields. The object stays open.
+         */
+        MerchantOrder: {
+            /** @description The order's unique identifier. */
+            uuid: string;
+            /** @description When the order was created (ISO 8601). */
+            created_at?: string;
+            /** @description When the user placed the order (ISO 8601). */
+            transacted_at?: string;
+            /** @description When the order was refunded (ISO 8601), or null while it is not. */
+            refunded_at: string | null;
+            /** @description LevelUp location id that placed the order. */
+            location_id?: number;
+            /** @description The merchant-specific user id. */
+            loyalty_id?: number;
+            /** @description The first name and last initial of the user. */
+            user_display_name?: string;
+            /** @description Credit the customer earned by completing the order (in cents). */
+            earn_amount?: number;
+            /** @description Merchant-funded credit used on the order (in cents). */
+            merchant_funded_credit_amount?: number;
+            /** @description Amount requested for payment (in cents). */
+            spend_amount?: number;
+            /** @description Tip amount (in cents). */
+            tip_amount?: number;
+            /** @description Total amount including tip (in cents). */
+            total_amount?: number;
+        };
         /** @description LevelUp's error body for 422 responses, a JSON array of wrapped errors. */
         ErrorList: components["schemas"]["ErrorItem"][];
         /** @description One error, wrapped in `error`. */
@@ -139,6 +199,8 @@ export type SchemaRefundRequest = components['schemas']['RefundRequest'];
 export type SchemaRefundDetails = components['schemas']['RefundDetails'];
 export type SchemaRefundOrderResponse = components['schemas']['RefundOrderResponse'];
 export type SchemaOrder = components['schemas']['Order'];
+export type SchemaMerchantOrderResponse = components['schemas']['MerchantOrderResponse'];
+export type SchemaMerchantOrder = components['schemas']['MerchantOrder'];
 export type SchemaErrorList = components['schemas']['ErrorList'];
 export type SchemaErrorItem = components['schemas']['ErrorItem'];
 export type SchemaError = components['schemas']['Error'];
@@ -194,6 +256,46 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorList"];
                 };
+            };
+        };
+    };
+    GetMerchantOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The merchant's ID (LevelUp's numeric merchant id, e.g. 3225).
+                 * @example 3225
+                 */
+                merchantId: number;
+                /**
+                 * @description UUID of the order to refund. LevelUp writes order UUIDs as 32 characters without
+                 *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the seed's own cURL
+                 *     example uses `1esfba10ac51013149f162d2f425c456`, which is not hexadecimal.
+                 * @example 393b75b0806011e29e960800200c9a66
+                 */
+                uuid: components["parameters"]["OrderUuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order with its merchant-facing fields. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MerchantOrderResponse"];
+                };
+            };
+            /** @description The order does not exist for this merchant (no body documented). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

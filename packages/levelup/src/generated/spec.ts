@@ -21,6 +21,10 @@ export const operations = {
   "RefundOrder": {
     "method": "post",
     "path": "/v14/orders/{uuid}/refund"
+  },
+  "GetMerchantOrder": {
+    "method": "get",
+    "path": "/v14/merchants/{merchantId}/orders/{uuid}"
   }
 } as const;
 

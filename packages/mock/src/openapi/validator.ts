@@ -73,6 +73,8 @@ interface OperationEntry {
   basePaths: string[];
   /** Path-level then operation-level parameters (operation wins), with their schema pointers. */
   parameters: ParameterEntry[];
+  /** An OpenAPI 3.1 webhook (under `webhooks`), never matched to an incoming request. */
+  webhook: boolean;
 }
 
 interface ParameterEntry {
@@ -236,8 +238,14 @@ export function createSpecValidator(document: object): SpecValidator {
 
   const globalBasePaths = serverBasePaths(doc.servers);
   const operations = new Map<string, OperationEntry>();
-  for (const [pathTemplate, rawPathItem] of Object.entries(docPaths)) {
-    const pathPointer = `/paths/${escapePointerSegment(pathTemplate)}`;
+  // OpenAPI 3.1 `webhooks` are operations too: their bodies validate like requests (examples,
+  // and the mock's own deliveries), but no incoming request is ever matched to one.
+  const containers: Array<[string, JsonObject]> = [["paths", docPaths]];
+  if (isObject(doc.webhooks)) containers.push(["webhooks", doc.webhooks]);
+  for (const [container, pathTemplate, rawPathItem] of containers.flatMap(([name, items]) =>
+    Object.entries(items).map(([key, value]) => [name, key, value] as const),
+  )) {
+    const pathPointer = `/${container}/${escapePointerSegment(pathTemplate)}`;
     const pathItem = dereference(doc, rawPathItem, pathPointer);
     if (pathItem === undefined) continue;
     const pathBasePaths =
@@ -283,13 +291,16 @@ export function createSpecValidator(document: object): SpecValidator {
         operation,
         ...compileMatcher(pathTemplate),
         basePaths: operationBasePaths ?? pathBasePaths ?? globalBasePaths,
+        webhook: container === "webhooks",
       });
     }
   }
   const operationIds = [...operations.keys()];
-  const byPreference = [...operations.values()].sort(
-    (a, b) => a.paramNames.length - b.paramNames.length || b.literalSegments - a.literalSegments,
-  );
+  const byPreference = [...operations.values()]
+    .filter((entry) => !entry.webhook)
+    .sort(
+      (a, b) => a.paramNames.length - b.paramNames.length || b.literalSegments - a.literalSegments,
+    );
 
   const cache = new Map<string, ValidateFunction>();
   function validatorFor(schemaPointer: string): ValidateFunction {

@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders/{merchantReference}/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transaction Details (an order with its transaction history, refunds and captures)
+         * @description "This endpoint returns order transaction details". The method is POST with no request body: the order is named by the path. `merchantId` is only for a "Grand Parent/Parent" account; a merchant sends just the reference. Refunds are `refunds[]` with decimal major-unit amounts as strings; `status` words seen in the docs are SUCCESSFUL (refunds) and INITIATED, PENDING, SUCCESSFUL (transaction history), and PENDING is not final ("handle a state where the status is not final until a proceeding webhook", https://docs.optty.com/universal-integration-features/notification-handling). How `refundId` relates to the refund call's `refundReference` is not documented (in the docs' sample it equals the merchant reference). There is no refunded total: a client adds up the successful `refunds[]`.
+         */
+        post: operations["TransactionDetails"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -145,6 +165,62 @@ export interface components {
              */
             token_type: string;
         };
+        /** @description The "Success Response Parameters" of Transaction Details (https://docs.optty.com/api-references/transaction-details). The table types `amount` as numeric while the sample sends a string, so both are accepted. */
+        TransactionDetails: {
+            /** @description The merchant reference passed in the request */
+            merchantReference: string;
+            /** @description The status of the order transaction */
+            status: string;
+            /** @description The total order amount, decimal major units */
+            amount?: string | number;
+            /** @description The currency used for the order transaction */
+            currency?: string;
+            /** @description The BNPL provider processing the order transaction */
+            provider?: string;
+            /** @description The last time an update was made to the order transaction */
+            updatedAt?: string;
+            /** @description The failure reason for the error transactions */
+            failureReason?: string | null;
+            /** @description The BNPL order id for the transactions */
+            bnplOrderId?: string;
+            /** @description The unique transaction reference */
+            transactionReference?: string;
+            /** @description The transaction history list */
+            transactionHistory?: {
+                /** @description The id generated for the transaction */
+                transactionId?: string;
+                /** @description The status of the transaction */
+                status?: string;
+                /** @description The time the transaction was created */
+                createdAt?: string;
+            }[];
+            /** @description The refunds made on the order */
+            refunds?: components["schemas"]["TransactionRefund"][];
+            /** @description The captures made on the order */
+            orderCaptures?: {
+                captureId?: string;
+                amount?: string | number;
+                status?: string;
+                createdAt?: string;
+            }[];
+        };
+        /** @description One refund of an order, as Transaction Details lists it. */
+        TransactionRefund: {
+            /** @description The unique generated refund id */
+            refundId: string;
+            /** @description The refunded amount in decimal major units (a string in the docs) */
+            amount: string | number;
+            /** @description Refund currency */
+            currency: string;
+            /** @description The status of the order refund (SUCCESSFUL in the docs; PENDING while the APM has not settled) */
+            status: string;
+            /** @description The time the refund was created */
+            createdAt?: string;
+            /** @description The reason for the refund */
+            refundReason?: string;
+            /** @description Why the refund failed (empty when it did not) */
+            refundFailureReason?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -161,6 +237,8 @@ export type SchemaNotFoundResponse = components['schemas']['NotFoundResponse'];
 export type SchemaInternalServerErrorResponse = components['schemas']['InternalServerErrorResponse'];
 export type SchemaTokenRequest = components['schemas']['TokenRequest'];
 export type SchemaTokenResponse = components['schemas']['TokenResponse'];
+export type SchemaTransactionDetails = components['schemas']['TransactionDetails'];
+export type SchemaTransactionRefund = components['schemas']['TransactionRefund'];
 export type $defs = Record<string, never>;
 export interface operations {
     RefundsController_refundOrder: {
@@ -315,6 +393,112 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["UnauthorizedResponse"];
+                };
+            };
+        };
+    };
+    TransactionDetails: {
+        parameters: {
+            query?: {
+                /** @description Only when calling as a Grand Parent/Parent; the merchantId that belongs to it */
+                merchantId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The order reference generated for the merchant (as in the refund call) */
+                merchantReference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's transaction details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "merchantReference": "PLANPAY-0000-760-729",
+                     *       "status": "SUCCESSFUL",
+                     *       "amount": "260",
+                     *       "currency": "AUD",
+                     *       "provider": "PLANPAY_AU",
+                     *       "updatedAt": "2024-02-28T05:30:56.096Z",
+                     *       "failureReason": null,
+                     *       "bnplOrderId": "zfh1r58g7lqx",
+                     *       "transactionReference": "6d5af829b5",
+                     *       "transactionHistory": [
+                     *         {
+                     *           "transactionId": "4763fb55-728c-43ef-9008-ed5568ea9f88",
+                     *           "status": "INITIATED",
+                     *           "createdAt": "2024-02-28T05:27:31.170Z"
+                     *         },
+                     *         {
+                     *           "transactionId": "3df88423-0cb0-4259-8876-62b311f837ff",
+                     *           "status": "PENDING",
+                     *           "createdAt": "2024-02-28T05:27:32.663Z"
+                     *         },
+                     *         {
+                     *           "transactionId": "e9f42b19-3d57-4e8e-920f-068d7f90c6b0",
+                     *           "status": "SUCCESSFUL",
+                     *           "createdAt": "2024-02-28T05:30:56.096Z"
+                     *         }
+                     *       ],
+                     *       "refunds": [
+                     *         {
+                     *           "refundId": "PLANPAY-0000-760-729",
+                     *           "amount": "240",
+                     *           "currency": "AUD",
+                     *           "status": "SUCCESSFUL",
+                     *           "createdAt": "2024-02-28T05:38:18.438Z",
+                     *           "refundReason": "300 Refund",
+                     *           "refundFailureReason": ""
+                     *         }
+                     *       ],
+                     *       "orderCaptures": [
+                     *         {
+                     *           "captureId": "CAPTURE_789",
+                     *           "amount": "120",
+                     *           "status": "SUCCESSFUL",
+                     *           "createdAt": "2024-02-29T05:38:18.438Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TransactionDetails"];
+                };
+            };
+            /** @description Not authorised for this transaction */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "message": "You are not authorized to view this transaction...!",
+                     *       "error": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedResponse"];
+                };
+            };
+            /** @description No order with this reference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "message": "Not Found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundResponse"];
                 };
             };
         };

@@ -27,6 +27,10 @@ export const operations = {
       "sandbox": "https://auth.qa.optty.com",
       "production": "https://auth.optty.com"
     }
+  },
+  "TransactionDetails": {
+    "method": "post",
+    "path": "/orders/{merchantReference}/details"
   }
 } as const;
 

@@ -42,8 +42,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/order/{order_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description "Get details and check the status of an existing order. Can be performed any time after session creation." Refunds made on the order are listed under `authorization.refunds[]`, each only `{uuid, amount}`: Sezzle documents no per-refund status or time and no refunded total (a client adds up `refunds[].amount`). The refund call's answer says so too: the refund uuid is used by no endpoint, "You may retrieve an order's refund transactions using the Get an order endpoint".
+         */
+        get: operations["GetV2Order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "order.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An order is refunded by Sezzle
+         * @description Sent to the URLs subscribed with `POST /v2/webhooks` when an order is refunded, from the API (`data.source: gateway`) or the merchant dashboard (`dashboard`). Header `Sezzle-Signature`: HMAC-SHA256 of the raw body with the merchant private key ("always verify"); the encoding of the digest is not stated, refundkit reads hex (and base64). A delivery counts only on HTTP 200; others are retried over five days (then the subscription is deleted), not necessarily in order, and retries are signed with the current private key.
+         */
+        post: operations["OrderRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         RefundRequest: components["schemas"]["Price"];
@@ -82,6 +123,63 @@ export interface components {
             expiration_date: string;
             /** @description The merchant the keys belong to */
             merchant_uuid: string;
+        };
+        /** @description An order as `GET /v2/order/{order_uuid}` answers it (the fields refundkit reads; the object stays open, the answer carries more). */
+        Order: {
+            /** @description The order's uuid */
+            uuid: string;
+            /** @description AUTH or CAPTURE, as the session was created */
+            intent?: string;
+            order_amount?: components["schemas"]["Price"];
+            authorization?: components["schemas"]["OrderAuthorization"];
+        };
+        /** @description The order's authorization with its money movements. */
+        OrderAuthorization: {
+            authorization_amount?: components["schemas"]["Price"];
+            /** @description Whether the authorization was approved */
+            approved?: boolean;
+            /** @description Released (voided) parts of the authorization */
+            releases?: components["schemas"]["OrderMovement"][];
+            /** @description Captures of the authorization */
+            captures?: components["schemas"]["OrderMovement"][];
+            /** @description Refunds of the order. Each one listed has been made (Sezzle's refund call is synchronous); there is no status or time per refund. */
+            refunds?: components["schemas"]["OrderMovement"][];
+        };
+        /** @description One capture, release or refund, as the documented example lists them. */
+        OrderMovement: {
+            /** @description The transaction's uuid (for a refund, the uuid the refund call answered) */
+            uuid: string;
+            amount: components["schemas"]["Price"];
+        };
+        /** @description The envelope of every Sezzle v2 webhook (https://docs.sezzle.com/docs/api/core/webhooks/infov2webhooks). The body is signed: `Sezzle-Signature` is an HMAC-SHA256 of the body with the merchant private key. */
+        WebhookEvent: {
+            /** @description Unique identifier for the webhook event */
+            uuid: string;
+            /**
+             * Format: date-time
+             * @description Timestamp (ISO 8601) when the event was generated
+             */
+            created_at: string;
+            /**
+             * @description Type of the event
+             * @enum {string}
+             */
+            event: "customer.tokenized" | "order.authorized" | "order.captured" | "order.refunded" | "dispute.merchant_input_requested" | "dispute.deadline_approaching" | "dispute.closed.customer_win" | "dispute.closed.merchant_win" | "dispute.closed.neutral";
+            /**
+             * @description Type of data associated with the event
+             * @enum {string}
+             */
+            data_type: "customer" | "order" | "dispute";
+            /** @description Payload data specific to the event type. For `order` events `uuid` is the order's uuid (as in the documented order.authorized example); for order.refunded, `source` says where the refund was made. The rest of the order.refunded payload is not described here (not confirmed from the public page), so the object stays open. */
+            data: {
+                /** @description The order's uuid (order events) */
+                uuid?: string;
+                /**
+                 * @description "dashboard": refunded from the merchant dashboard; "gateway": through the API
+                 * @enum {string}
+                 */
+                source?: "dashboard" | "gateway";
+            };
         };
     };
     responses: {
@@ -164,6 +262,10 @@ export type SchemaPrice = components['schemas']['Price'];
 export type SchemaErrorV2 = components['schemas']['ErrorV2'];
 export type SchemaAuthenticationRequest = components['schemas']['AuthenticationRequest'];
 export type SchemaAuthenticationResponse = components['schemas']['AuthenticationResponse'];
+export type SchemaOrder = components['schemas']['Order'];
+export type SchemaOrderAuthorization = components['schemas']['OrderAuthorization'];
+export type SchemaOrderMovement = components['schemas']['OrderMovement'];
+export type SchemaWebhookEvent = components['schemas']['WebhookEvent'];
 export type ResponseBadRequestV2 = components['responses']['BadRequestV2'];
 export type ResponseUnauthorizedV2 = components['responses']['UnauthorizedV2'];
 export type ResponseNotFoundV2 = components['responses']['NotFoundV2'];
@@ -256,6 +358,112 @@ export interface operations {
                 };
             };
             401: components["responses"]["UnauthorizedV2"];
+        };
+    };
+    GetV2Order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's uuid (as in the refund call) */
+                order_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order, with its authorization and its captures, releases and refunds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "uuid": "12a34bc5-6de7-890f-g123-4hi5678jk901",
+                     *       "intent": "AUTH",
+                     *       "order_amount": {
+                     *         "amount_in_cents": 10000,
+                     *         "currency": "USD"
+                     *       },
+                     *       "authorization": {
+                     *         "authorization_amount": {
+                     *           "amount_in_cents": 10000,
+                     *           "currency": "USD"
+                     *         },
+                     *         "approved": true,
+                     *         "releases": [
+                     *           {
+                     *             "uuid": "4b4d6ca5-4e04-4a3f-a8a6-0d6b4b2f9f8e",
+                     *             "amount": {
+                     *               "amount_in_cents": 3000,
+                     *               "currency": "USD"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "captures": [
+                     *           {
+                     *             "uuid": "f4418fd5-3fb5-4e1a-9c4f-2b8e3d7a6c51",
+                     *             "amount": {
+                     *               "amount_in_cents": 7000,
+                     *               "currency": "USD"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "refunds": [
+                     *           {
+                     *             "uuid": "8316b5b4-5a5b-4c23-9f7e-1a3d2c4b5e6f",
+                     *             "amount": {
+                     *               "amount_in_cents": 1000,
+                     *               "currency": "USD"
+                     *             }
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            401: components["responses"]["UnauthorizedV2"];
+            404: components["responses"]["NotFoundV2"];
+        };
+    };
+    OrderRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description HMAC-SHA256 of the raw body with the merchant private key */
+                "Sezzle-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uuid": "9b1c0f5e-2d3a-4c7b-8e6f-1a2b3c4d5e6f",
+                 *       "created_at": "2026-03-11T18:22:32Z",
+                 *       "event": "order.refunded",
+                 *       "data_type": "order",
+                 *       "data": {
+                 *         "uuid": "12a34bc5-6de7-890f-g123-4hi5678jk901",
+                 *         "source": "gateway"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; anything else is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

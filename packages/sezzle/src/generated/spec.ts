@@ -37,6 +37,10 @@ export const operations = {
   "PostAuthentication": {
     "method": "post",
     "path": "/v2/authentication"
+  },
+  "GetV2Order": {
+    "method": "get",
+    "path": "/v2/order/{order_uuid}"
   }
 } as const;
 
