@@ -46,6 +46,11 @@ export type OpttyClient = Client<paths>;
 const PROVIDER = "optty";
 const TOKEN_PATH = operations.PostToken.path;
 const REFUND_PATH = /\/orders\/[^/]+\/refund$/;
+/**
+ * Transaction Details is a POST that only reads (https://docs.optty.com/api-references/transaction-details):
+ * sending it again changes nothing, so it is retried like a safe method.
+ */
+const DETAILS_PATH = /\/orders\/[^/]+\/details$/;
 /** When `expires_in` is missing or unreadable: a conservative guess (documented: 86400 s). */
 const FALLBACK_TOKEN_LIFETIME_S = 3600;
 
@@ -104,7 +109,11 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
       if (request.method !== "POST") return false;
       const url = new URL(request.url);
       // Refunds always carry refundReference, which Optty deduplicates; tokens are harmless.
-      return `${url.origin}${url.pathname}` === tokenUrl || REFUND_PATH.test(url.pathname);
+      return (
+        `${url.origin}${url.pathname}` === tokenUrl ||
+        REFUND_PATH.test(url.pathname) ||
+        DETAILS_PATH.test(url.pathname)
+      );
     },
   });
 

@@ -67,6 +67,9 @@ export function resolveSezzleBaseUrl(config: SezzleConfig): string {
  */
 function isIdempotent(request: Request): boolean {
   if (request.headers.has("sezzle-request-id")) return true;
+  // A read (GET /v2/order/{order_uuid}) changes nothing: safe to send again (RFC 9110 §9.2.1,
+  // https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1).
+  if (request.method === "GET") return true;
   return request.method === "POST" && new URL(request.url).pathname.endsWith(AUTH_PATH);
 }
 
