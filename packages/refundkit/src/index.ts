@@ -11,12 +11,19 @@ export {
   type Capabilities,
   type Environment,
   isRefundError,
+  type LifecycleCapabilities,
   PROVIDERS,
   type ProviderName,
   RefundError,
   type RefundErrorCode,
   type RefundResult,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type RetrievedRefundStatus,
   type TransportOptions,
+  type WebhookEvent,
+  type WebhookHeaders,
+  type WebhookInput,
 } from "@refundkit/core";
 export {
   createLevelUpClient,
@@ -42,6 +49,13 @@ export {
   type SezzleConfig,
   type SezzleRefundRequest,
 } from "@refundkit/sezzle";
+export type {
+  FinalRefund,
+  ReconcileRequest,
+  ReconcileResult,
+  RetrieveRequest,
+  WaitOptions,
+} from "./lifecycle.js";
 export {
   createRefunds,
   type RefundRequest,
