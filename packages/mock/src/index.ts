@@ -32,3 +32,12 @@ export { briqpayCartTotals } from "./providers/briqpay.js";
 export { type MockServer, type MockServerOptions, startMockServer } from "./server.js";
 export { documents } from "./specs.js";
 export { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";
+export {
+  MOCK_WEBHOOK_FAULTS,
+  type MockHookRegistration,
+  type MockWebhookDelivery,
+  type MockWebhookEvent,
+  type MockWebhookFault,
+  type MockWebhookProvider,
+  type MockWebhooks,
+} from "./webhooks.js";

@@ -54,6 +54,8 @@ export type SeedOrder =
       managerConfirmation?: string;
       /** Part of `amount` that is tip (cents). Default 0. */
       tipAmount?: number;
+      /** The merchant the order belongs to; the order lookup then needs this id. Default: any id. */
+      merchantId?: number;
     })
   | (SeedBase & { provider: "moyasar" })
   | (SeedBase & {
@@ -180,6 +182,8 @@ export function createLedger(options: {
   clock: Clock;
   /** Throws when `id` is not a valid path parameter for the provider's refund operation. */
   validateId: (provider: MockProvider, id: string) => void;
+  /** Told when a refund is created and when a pending one settles (the mock's webhooks). */
+  onRefundChange?: (order: OrderState, refund: RefundState, change: "created" | "settled") => void;
 }): Ledger {
   const { clock } = options;
   const orders = new Map<string, OrderState>();
@@ -192,6 +196,7 @@ export function createLedger(options: {
       if (refund.status === "pending" && refund.settlesAt !== null && refund.settlesAt <= now) {
         refund.status = refund.settleAs;
         refund.settlesAt = null;
+        options.onRefundChange?.(order, refund, "settled");
       }
     }
   }
@@ -336,6 +341,7 @@ export function createLedger(options: {
       }
       refund.status = outcome ?? refund.settleAs;
       refund.settlesAt = null;
+      options.onRefundChange?.(order, refund, "settled");
       return snapshotRefund(refund);
     },
     reset() {
@@ -350,6 +356,7 @@ export function createLedger(options: {
     addRefund(order, refund) {
       const state: RefundState = { ...refund, createdAt: clock() };
       order.refunds.push(state);
+      options.onRefundChange?.(order, state, "created");
       return state;
     },
     idempotency: {

@@ -6,6 +6,7 @@ import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
 import { createMockProviders, type MockOptions } from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
+import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
 
 export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   /** 0 (default): any free port. */
@@ -22,6 +23,8 @@ export interface MockServer {
   orders: MockOrders;
   faults: MockFaults;
   credentials: MockCredentials;
+  /** Refund webhooks: events emitted, URLs registered (also `POST /__mock/hooks`), faults. */
+  webhooks: MockWebhooks;
   close(): Promise<void>;
 }
 
@@ -147,6 +150,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         mock.faults.clear();
         return sendJson(res, 200, { faults: [] });
       }
+      if (path.startsWith("/__mock/hooks")) {
+        const answer = await hooksAdmin(
+          mock.webhooks,
+          path,
+          method,
+          method === "POST" ? await readJson() : undefined,
+        );
+        if (answer !== undefined) return sendJson(res, answer.status, answer.body);
+      }
       return sendJson(res, 404, { error: "not found" });
     } catch (error) {
       return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
@@ -228,6 +240,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     baseUrls: mock.baseUrls,
     orders: mock.orders,
     faults: mock.faults,
+    webhooks: mock.webhooks,
     credentials: mock.credentials,
     close() {
       mock.faults.clear();
