@@ -11,6 +11,7 @@ import {
   type MockOrders,
   type MockProvider,
   type MockServer,
+  type MockWebhooks,
   startMockServer,
 } from "@refundkit/mock";
 import { setupServer } from "msw/node";
@@ -82,6 +83,8 @@ export interface Harness {
   readonly mode: Mode;
   readonly orders: MockOrders;
   readonly faults: MockFaults;
+  /** The mock's refund webhooks (events emitted, registrations, faults); reset after each test. */
+  readonly webhooks: MockWebhooks;
   readonly baseUrls: MockBaseUrls;
   readonly credentials: MockCredentials;
   /** Every request refundkit sent since the last test started. */
@@ -107,6 +110,7 @@ export function useHarness(mode: Mode): Harness {
     | {
         orders: MockOrders;
         faults: MockFaults;
+        webhooks: MockWebhooks;
         baseUrls: MockBaseUrls;
         credentials: MockCredentials;
         close: () => Promise<void>;
@@ -133,6 +137,7 @@ export function useHarness(mode: Mode): Harness {
   afterEach(() => {
     need().faults.clear();
     need().orders.reset();
+    need().webhooks.reset();
     offset = 0;
     calls.length = 0;
   });
@@ -190,6 +195,9 @@ export function useHarness(mode: Mode): Harness {
     },
     get faults() {
       return need().faults;
+    },
+    get webhooks() {
+      return need().webhooks;
     },
     get baseUrls() {
       return need().baseUrls;
