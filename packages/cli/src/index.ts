@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { runDemo } from "./demo.js";
 import { runCapabilities, runRefund } from "./refund.js";
 import { runMockServer } from "./serve.js";
+import { runStatus } from "./status.js";
 
 export const usage = `refundkit: refund through Sezzle, Optty, LevelUp, MPG and Briqpay
 
@@ -11,6 +12,7 @@ Usage:
   refundkit refund --provider P --order ID [--amount N --currency C] [options]
                                       refund for real (credentials from REFUNDKIT_* env vars)
   refundkit capabilities [P]          what each provider supports
+  refundkit status P ORDER [--json]   the order's refunds as the provider reports them now
 
 Refund options:
   --environment sandbox|production    which provider host to use (or --base-url URL)
@@ -24,7 +26,7 @@ Refund options:
 Credentials (environment variables):
   REFUNDKIT_SEZZLE_TOKEN or REFUNDKIT_SEZZLE_PUBLIC_KEY + REFUNDKIT_SEZZLE_PRIVATE_KEY
   REFUNDKIT_OPTTY_TOKEN or REFUNDKIT_OPTTY_CLIENT_ID + REFUNDKIT_OPTTY_CLIENT_SECRET
-  REFUNDKIT_LEVELUP_TOKEN   REFUNDKIT_MOYASAR_API_KEY
+  REFUNDKIT_LEVELUP_TOKEN (+ REFUNDKIT_LEVELUP_MERCHANT_ID for status)   REFUNDKIT_MOYASAR_API_KEY
   REFUNDKIT_BRIQPAY_USERNAME + REFUNDKIT_BRIQPAY_SECRET
 `;
 
@@ -42,6 +44,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return runRefund(rest, env);
     case "capabilities":
       return runCapabilities(rest);
+    case "status":
+      return runStatus(rest, env);
     case undefined:
     case "help":
     case "--help":

@@ -12,6 +12,7 @@ export {
   type Environment,
   isRefundError,
   type LifecycleCapabilities,
+  minorToMajor,
   PROVIDERS,
   type ProviderName,
   RefundError,
