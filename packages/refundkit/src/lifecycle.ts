@@ -357,8 +357,10 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       return refund === undefined ? { refunded: false } : { refunded: true, refund };
     }
 
-    // A refund named by this request's own handle (Optty lists refunds by reference) decides.
-    const handle = request.idempotencyKey;
+    // A refund named by this request's own handle (Optty lists refunds by reference) decides:
+    // the one given, else the one the error reports having sent (when the error carries it).
+    const sent: unknown = (error as { idempotencyKey?: unknown }).idempotencyKey;
+    const handle = request.idempotencyKey ?? (typeof sent === "string" ? sent : undefined);
     if (handle !== undefined) {
       const own = order.refunds.find((refund) => refund.refundId === handle);
       if (own !== undefined) {
