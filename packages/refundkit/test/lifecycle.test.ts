@@ -599,35 +599,41 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
   });
 
   if (mode === "http") {
-    it("a plain node:http receiver verifies the mock's signed Briqpay deliveries (README handler)", async () => {
+    it("a plain node:http receiver verifies the mock's HTTP deliveries (the README handler)", async () => {
       const secret = "whsec-briqpay-test";
-      const refunds = h.connect({ briqpay: { ...h.config("briqpay"), webhookSecret: secret } });
+      const refunds = h.connect({
+        sezzle: h.config("sezzle"),
+        briqpay: { ...h.config("briqpay"), webhookSecret: secret },
+      });
       const verified: WebhookEvent[] = [];
       const refused: string[] = [];
       // The README's handler: raw body bytes in, verify, 200 or 400.
       const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
+        const provider = req.url === "/webhooks/sezzle" ? "sezzle" : "briqpay";
         const chunks: Buffer[] = [];
         req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", async () => {
           try {
             verified.push(
-              await refunds.webhooks.verify("briqpay", {
+              await refunds.webhooks.verify(provider, {
                 headers: req.headers,
                 body: Buffer.concat(chunks),
               }),
             );
             res.writeHead(200).end();
           } catch (error) {
-            refused.push(isRefundError(error) ? error.code : String(error));
+            refused.push(`${provider} ${isRefundError(error) ? error.code : String(error)}`);
             res.writeHead(400).end();
           }
         });
       });
       await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
       try {
-        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/briqpay`;
-        h.webhooks.register({ provider: "briqpay", url, secret });
+        const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+        h.webhooks.register({ provider: "briqpay", url: `${base}/briqpay`, secret });
+        h.webhooks.register({ provider: "sezzle", url: `${base}/sezzle` });
         h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
+        h.orders.seed({ provider: "sezzle", id: IDS.sezzle, amount: 3000, currency: "USD" });
         const result = await refunds.refund({
           provider: "briqpay",
           orderId: IDS.briqpay,
@@ -645,9 +651,39 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
           currency: "SEK",
         });
         await h.webhooks.flush();
-        expect(verified.map((event) => event.status)).toEqual(["pending", "succeeded"]);
-        expect(refused).toEqual(["authentication_failed"]);
-        expect(h.webhooks.deliveries().map((delivery) => delivery.status)).toEqual([200, 200, 400]);
+        h.webhooks.inject({ provider: "sezzle", kind: "duplicated" });
+        await refunds.refund({
+          provider: "sezzle",
+          orderId: IDS.sezzle,
+          amount: 500,
+          currency: "USD",
+        });
+        await h.webhooks.flush();
+        h.webhooks.inject({ provider: "sezzle", kind: "forged" });
+        await refunds.refund({
+          provider: "sezzle",
+          orderId: IDS.sezzle,
+          amount: 200,
+          currency: "USD",
+        });
+        await h.webhooks.flush();
+
+        expect(verified.map((event) => `${event.provider} ${event.status}`)).toEqual([
+          "briqpay pending",
+          "briqpay succeeded",
+          "sezzle succeeded",
+        ]);
+        // Briqpay's forged hook, Sezzle's duplicate (a replay) and Sezzle's forged signature.
+        expect(refused).toEqual([
+          "briqpay authentication_failed",
+          "sezzle authentication_failed",
+          "sezzle authentication_failed",
+        ]);
+        const statuses = h.webhooks.deliveries().map((delivery) => delivery.status);
+        expect(statuses.slice(0, 3)).toEqual([200, 200, 400]);
+        // The duplicate's two copies arrive together: whichever is verified first is accepted.
+        expect(statuses.slice(3, 5).sort()).toEqual([200, 400]);
+        expect(statuses[5]).toBe(400);
       } finally {
         await new Promise((resolve) => receiver.close(resolve));
       }
