@@ -152,7 +152,7 @@ export function lookupHandlers(context: MockContext, baseUrls: MockBaseUrls): Re
       }
       const order = orderOf(context, "sezzle", params.order_uuid);
       if (order === undefined) {
-        return response(404).json([{ code: "not_found", message: "order not found" }]);
+        return response(404).json([{ code: "record_not_found", message: "not found" }]);
       }
       return response(200).json(sezzleOrder(order));
     }),
