@@ -412,7 +412,8 @@ actions:
     const result = await generate({ root });
     expect(result.ok).toBe(false);
     expect(result.errors).toEqual([
-      "specs/acme/overlay.yaml: actions matched nothing: $.paths['/v1/nowhere'].post",
+      "specs/acme/overlay.yaml: 1 overlay action(s) cannot be applied (the document moved under the fix: update or drop the action):\n" +
+        "  action #1 $.paths['/v1/nowhere'].post: update target matches nothing; description: \"the upstream path moved\"",
     ]);
     expect(existsSync(join(root, "packages/acme"))).toBe(false);
   });
