@@ -88,7 +88,10 @@ async function runAction(
   action: OverlayAction,
 ): Promise<{ document: unknown; used: boolean }> {
   const { data, resultData } = (await openapiOverlay(structuredClone(document), {
-    overlaySet: { overlay: version, actions: [action] },
+    overlaySet: {
+      overlay: version,
+      actions: [action as OverlayAction & { [key: `x-${string}`]: unknown }],
+    },
   })) as OverlayResult;
   return { document: data, used: resultData.unusedActions.length === 0 };
 }
