@@ -454,10 +454,13 @@ export function hiddenChanges(
   overlaid: SpecChange[],
   actions: OverlayAction[],
 ): HiddenChange[] {
-  const visible = new Set(overlaid.map((change) => change.pointer));
+  // Seen by pointer, or by place and words: an overlay that removes an array item (a `required`
+  // entry) shifts the indices of the items after it.
+  const words = (change: SpecChange) => `${locationLabel(change.location)}|${change.what}`;
+  const visible = new Set([...overlaid.map((change) => change.pointer), ...overlaid.map(words)]);
   const hidden: HiddenChange[] = [];
   for (const change of upstream) {
-    if (visible.has(change.pointer)) continue;
+    if (visible.has(change.pointer) || visible.has(words(change))) continue;
     const path = change.pointer
       .slice(2)
       .split("/")
