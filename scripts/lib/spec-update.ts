@@ -8,7 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
@@ -140,9 +140,48 @@ export function parseTypeErrors(output: string): { adapter: string[]; other: str
   return { adapter, other };
 }
 
+/** The packages/<dir> folders of a package's `workspace:` dependencies that have no dist/ yet. */
+function unbuiltDependencies(root: string, provider: string): string[] {
+  const read = (dir: string) =>
+    JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as {
+      name: string;
+      dependencies?: Record<string, string>;
+    };
+  const dirs = new Map(
+    readdirSync(join(root, "packages"))
+      .filter((dir) => existsSync(join(root, "packages", dir, "package.json")))
+      .map((dir) => [read(dir).name, dir]),
+  );
+  return Object.entries(read(provider).dependencies ?? {})
+    .filter(([, range]) => range.startsWith("workspace:"))
+    .map(([name]) => dirs.get(name))
+    .filter(
+      (dir): dir is string => dir !== undefined && !existsSync(join(root, "packages", dir, "dist")),
+    );
+}
+
 /** Type check and tests of packages/<provider>, as `pnpm --filter @refundkit/<p>` would run them. */
-export async function checkPackage(root: string, provider: string): Promise<PackageCheck> {
+export async function checkPackage(
+  root: string,
+  provider: string,
+  log: (line: string) => void = () => {},
+): Promise<PackageCheck> {
   const cwd = join(root, "packages", provider);
+  // The type check reads sibling packages' types from their dist/ (turbo's typecheck depends
+  // on ^build for the same reason): build them first on a fresh clone.
+  const unbuilt = unbuiltDependencies(root, provider);
+  if (unbuilt.length > 0) {
+    const name = (JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")) as { name: string })
+      .name;
+    log(
+      `building ${unbuilt.join(", ")} first (no dist/ yet): turbo run build --filter=${name}^...`,
+    );
+    const turbo = join(root, "node_modules", "turbo", "bin", "turbo");
+    await run(process.execPath, [turbo, "run", "build", `--filter=${name}^...`], {
+      cwd: root,
+      maxBuffer: 32 * 1024 * 1024,
+    }).catch((error: { stdout?: string }) => log(`the build failed:\n${error.stdout ?? ""}`));
+  }
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
   const outcome = async (args: string[]) =>
@@ -320,7 +359,7 @@ export async function specUpdate(options: SpecUpdateOptions): Promise<SpecUpdate
     return result;
   }
   log(`running the type check and tests of packages/${provider}...`);
-  const check = await checkPackage(root, provider);
+  const check = await checkPackage(root, provider, log);
   result.check = check;
   if (check.adapterErrors.length > 0) {
     log(`the change broke the adapter: packages/${provider}/src/adapter.ts must change:`);
