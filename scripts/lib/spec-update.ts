@@ -185,7 +185,11 @@ export async function checkPackage(
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
   const outcome = async (args: string[]) =>
-    run(process.execPath, args, { cwd, maxBuffer: 32 * 1024 * 1024 }).then(
+    run(process.execPath, args, {
+      cwd,
+      maxBuffer: 32 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    }).then(
       ({ stdout, stderr }) => ({ ok: true, output: `${stdout}${stderr}` }),
       (error: { stdout?: string; stderr?: string }) => ({
         ok: false,
@@ -364,6 +368,8 @@ export async function specUpdate(options: SpecUpdateOptions): Promise<SpecUpdate
   if (check.adapterErrors.length > 0) {
     log(`the change broke the adapter: packages/${provider}/src/adapter.ts must change:`);
     for (const line of check.adapterErrors) log(`  ${line}`);
+  } else if (existsSync(join(root, "packages", provider, "src", "adapter.ts"))) {
+    log(`packages/${provider}/src/adapter.ts type-checks against the new types`);
   }
   if (check.otherErrors.length > 0) {
     log(`other type errors in packages/${provider}:`);
