@@ -230,17 +230,19 @@ function describeWhat(diff: Diff): string {
     return required ? "is now required" : "is no longer required";
   }
   const keyword = typeof last === "number" ? `${String(parent)}[${last}]` : String(last);
-  if (DOC_KEYWORDS.has(String(last)))
+  if (DOC_KEYWORDS.has(String(last)) && parent !== "properties")
     return `${keyword} ${action === "add" ? "added" : action === "remove" ? "removed" : "changed"}`;
-  if (
-    EXAMPLE_KEYWORDS.has(String(last)) ||
-    path.some((part) => EXAMPLE_KEYWORDS.has(String(part)))
-  ) {
+  if (isExamplePath(path)) {
     return "example changed";
   }
   if (action === "add") return `\`${keyword}\` added: ${short(diff.after)}`;
   if (action === "remove") return `\`${keyword}\` removed (was ${short(diff.before)})`;
   return `\`${keyword}\` changed from ${short(diff.before)} to ${short(diff.after)}`;
+}
+
+/** An `example`/`examples` keyword on the path (not a field of that name under `properties`). */
+function isExamplePath(path: Array<string | number>): boolean {
+  return path.some((part, i) => EXAMPLE_KEYWORDS.has(String(part)) && path[i - 1] !== "properties");
 }
 
 function typesOf(value: unknown): Set<string> {
@@ -259,7 +261,7 @@ function override(diff: Diff): { severity: Severity; bump: Bump; reason: string 
   const parent = path[path.length - 2];
   const inResponse = path.includes("responses");
   const inSchemaComponent = path[0] === "components" && path[1] === "schemas";
-  if (path.some((part) => EXAMPLE_KEYWORDS.has(part)) && !path.includes("properties")) {
+  if (isExamplePath(path)) {
     // Examples are documentation: they change no generated type and no request or response.
     return { severity: "non-breaking", bump: "patch", reason: "examples only" };
   }

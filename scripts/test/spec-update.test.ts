@@ -322,7 +322,15 @@ describe("examples stay true", () => {
       sezzleOk(doc).schema.properties.uuid.type = "integer";
       sezzleOk(doc).example = { uuid: 1 };
     });
+    const before = snapshot(root);
     const result = await update(root, "sezzle", next, { write: false, acceptBreaking: true });
+    // spec:diff: classified and checked, exit 0 with --accept-breaking, and nothing written.
+    expect(result.exitCode).toBe(0);
+    expect(result.report?.changes.map((change) => [change.severity, change.what])).toContainEqual([
+      "breaking",
+      "response 200 (application/json) field `uuid`: `type` changed from string to integer",
+    ]);
+    expect(snapshot(root)).toEqual(before);
     expect(result.examples).toEqual([
       "examples/HandleRefundAmountByOrder.200.json: /uuid must be integer",
     ]);
