@@ -136,15 +136,19 @@ export function locationLabel(location: ChangeLocation): string {
 
 /** The part of the path inside the located operation or schema, in reviewer words. */
 function describeWhere(path: Path, location: ChangeLocation, doc: unknown): string {
-  const rest = location.kind === "operation" ? path.slice(location.method === "*" ? 2 : 3) : [];
-  const schemaRest = location.kind === "schema" ? path.slice(3) : [];
+  // After `paths./x.post` (or `paths./x` for a path-level change), or `components.schemas.X`.
+  const walk =
+    location.kind === "operation"
+      ? path.slice(location.method === "*" ? 2 : 3)
+      : location.kind === "schema"
+        ? path.slice(3)
+        : [];
   const parts: string[] = [];
   let field: string[] = [];
   const flush = () => {
     if (field.length > 0) parts.push(`field \`${field.join(".").replace(/\.\[\]/g, "[]")}\``);
     field = [];
   };
-  const walk = location.kind === "operation" ? rest : location.kind === "schema" ? schemaRest : [];
   let inSchema = location.kind === "schema";
   for (let i = 0; i < walk.length; i++) {
     const key = walk[i];
@@ -183,7 +187,7 @@ function describeWhere(path: Path, location: ChangeLocation, doc: unknown): stri
     else break; // the rest is the changed keyword, worded by describeWhat
   }
   flush();
-  return parts.join(" ").replace(/ \(/g, " (").trim();
+  return parts.join(" ");
 }
 
 function describeWhat(diff: Diff): string {
