@@ -14,13 +14,13 @@ export interface paths {
          * Refund a capture
          * @description Refunds a captured order of a payment session, partially or fully. The full URL is the
          *     documented `POST /v3/session/:sessionId/order/refund`: the `/v3` prefix is in the server
-         *     URLs (PROVIDERS.md gives the hosts with `/v3`), so the path here starts at `/session`.
+         *     URLs (the hosts are documented with `/v3`), so the path here starts at `/session`.
          *
          *     `captureId` is needed only when the session had partial captures. A plain amount refund
-         *     can be sent as one `adjustment` line (PROVIDERS.md); `adjustment` lines are allowed only
+         *     can be sent as one `adjustment` line; `adjustment` lines are allowed only
          *     in refunds. US orders carry a `sales_tax` line with `totalTaxAmount`.
          *
-         *     Request headers: the seed lists `Content-Type` and `Accept` (both `application/json`),
+         *     Request headers: the reference page lists `Content-Type` and `Accept` (both `application/json`),
          *     documented as parameters below, and `Authorization` (`Basic <base64(username:secret)>`),
          *     which is the `basicAuth` security scheme rather than a parameter (OpenAPI ignores
          *     header parameters named `Authorization`, `Content-Type` and `Accept`; they are listed for
@@ -81,7 +81,7 @@ export interface components {
          *     `productType` (`sales_tax` only on the sales tax line).
          */
         CartItem: components["schemas"]["RegularItem"] | components["schemas"]["SalesTaxItem"];
-        /** @description A regular cart line (the seed's "Regular items"). */
+        /** @description A regular cart line (the reference page's "Regular items"). */
         RegularItem: {
             productType: components["schemas"]["ProductType"];
             /** @description The SKU of the item. */
@@ -108,7 +108,7 @@ export interface components {
          * @enum {string}
          */
         ProductType: "physical" | "digital" | "discount" | "shipping_fee" | "deposit" | "surcharge" | "adjustment";
-        /** @description The US sales tax line (the seed's "US sales tax"). */
+        /** @description The US sales tax line (the reference page's "US sales tax"). */
         SalesTaxItem: {
             /**
              * @description Has to be `sales_tax`.
@@ -129,10 +129,10 @@ export interface components {
          */
         RefundStatus: "pending" | "approved" | "rejected";
         /**
-         * @description The created refund. The seed marks no response field as required; `refundId` and
+         * @description The created refund. The reference page marks no response field as required; `refundId` and
          *     `status` are required here because a refund is meaningless without them (every
          *     documented example carries them), and the rest stay optional. `cart` has the same lines
-         *     as the request; the seed states no minimum for it in the response.
+         *     as the request; the reference page states no minimum for it in the response.
          */
         Refund: {
             /**
@@ -142,11 +142,11 @@ export interface components {
             createdAt?: string;
             /** @description Briqpay's id for this refund. */
             refundId: string;
-            /** @description Id of the capture this refund belongs to (by its name; the seed gives no description). */
+            /** @description Id of the capture this refund belongs to (by its name; the reference page gives no description). */
             parentCaptureId?: string;
-            /** @description Id of the parent transaction (by its name; the seed gives no description). */
+            /** @description Id of the parent transaction (by its name; the reference page gives no description). */
             parentTransactionId?: string;
-            /** @description Reservation id (by its name; the seed gives no description). */
+            /** @description Reservation id (by its name; the reference page gives no description). */
             reservationId?: string;
             /** @description Unique UUID identifier of the payment method. */
             pspId?: string;
@@ -161,9 +161,9 @@ export interface components {
              *     intended for the end user to see.
              */
             pspIntegrationName?: string;
-            /** @description Email address (the seed gives no description; presumably the customer's). */
+            /** @description Email address (the reference page gives no description; presumably the customer's). */
             email?: string;
-            /** @description Reference (the seed gives no description). */
+            /** @description Reference (the reference page gives no description). */
             reference?: string;
             amountIncVat?: components["schemas"]["AmountIncVat"];
             amountExVat?: components["schemas"]["AmountExVat"];
@@ -208,9 +208,9 @@ export interface components {
          * @example c5674f4f-7e84-405c-a44b-c83736bb7209
          */
         SessionId: string;
-        /** @description Media type of the request body (seed). Documentation only; OpenAPI takes it from `requestBody`. */
+        /** @description Media type of the request body (the reference page). Documentation only; OpenAPI takes it from `requestBody`. */
         ContentType: "application/json";
-        /** @description Media type of the response (seed). Documentation only; OpenAPI takes it from `responses`. */
+        /** @description Media type of the response (the reference page). Documentation only; OpenAPI takes it from `responses`. */
         Accept: "application/json";
     };
     requestBodies: never;
@@ -240,9 +240,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Media type of the request body (seed). Documentation only; OpenAPI takes it from `requestBody`. */
+                /** @description Media type of the request body (the reference page). Documentation only; OpenAPI takes it from `requestBody`. */
                 "Content-Type"?: components["parameters"]["ContentType"];
-                /** @description Media type of the response (seed). Documentation only; OpenAPI takes it from `responses`. */
+                /** @description Media type of the response (the reference page). Documentation only; OpenAPI takes it from `responses`. */
                 Accept?: components["parameters"]["Accept"];
             };
             path: {

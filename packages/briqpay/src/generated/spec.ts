@@ -28,7 +28,7 @@ export const securitySchemes = {
   "basicAuth": {
     "type": "http",
     "scheme": "basic",
-    "description": "`Authorization: Basic <base64(username:secret)>` (seed). The username is the merchant\nid and the secret the API secret (PROVIDERS.md).\n"
+    "description": "`Authorization: Basic <base64(username:secret)>` (the reference page). The username is the merchant\nid and the secret the API secret (https://developer.briqpay.com/docs/3.0.0/api/order-management).\n"
   }
 } as const;
 

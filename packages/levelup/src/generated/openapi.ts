@@ -17,7 +17,7 @@ export interface paths {
          *     needed only if the merchant uses a manager confirmation code ("this is uncommon");
          *     otherwise it may be omitted.
          *
-         *     The seed's cURL example also sends `Accept: application/json` and
+         *     The reference page's cURL example also sends `Accept: application/json` and
          *     `Content-Type: application/json`; `Authorization` is the `merchantToken` security scheme.
          */
         post: operations["RefundOrder"];
@@ -35,7 +35,7 @@ export interface components {
          * @description Optional request body, sent only if the merchant uses a manager confirmation code. There
          *     is no amount: LevelUp refunds the whole order. `refund` is required when a body is sent
          *     because it is the only documented member; `manager_confirmation` is optional as the
-         *     seed's parameter table says (Required: No).
+         *     reference page's parameter table says (Required: No).
          */
         RefundRequest: {
             refund: components["schemas"]["RefundDetails"];
@@ -53,7 +53,7 @@ export interface components {
             order: components["schemas"]["Order"];
         };
         /**
-         * @description A LevelUp order as returned to the merchant. Every field of the seed's response table is
+         * @description A LevelUp order as returned to the merchant. Every field of the reference page's response table is
          *     required here because the documented response carries all of them; the object stays
          *     open because the endpoint returns "other merchant-facing data" besides. Amounts are
          *     integer cents.
@@ -81,7 +81,7 @@ export interface components {
             /**
              * Format: date-time
              * @description Time when the order was refunded in ISO standard format 8601. Non-null on a
-             *     successful refund (the seed: "returns it with a non-null `refunded_at` key").
+             *     successful refund (the reference page: "returns it with a non-null `refunded_at` key").
              * @example 2014-01-01T00:00:00-04:00
              */
             refunded_at: string;
@@ -125,7 +125,7 @@ export interface components {
     parameters: {
         /**
          * @description UUID of the order to refund. LevelUp writes order UUIDs as 32 characters without
-         *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the seed's own cURL
+         *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the reference page's own cURL
          *     example uses `1esfba10ac51013149f162d2f425c456`, which is not hexadecimal.
          * @example 393b75b0806011e29e960800200c9a66
          */
@@ -152,7 +152,7 @@ export interface operations {
             path: {
                 /**
                  * @description UUID of the order to refund. LevelUp writes order UUIDs as 32 characters without
-                 *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the seed's own cURL
+                 *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the reference page's own cURL
                  *     example uses `1esfba10ac51013149f162d2f425c456`, which is not hexadecimal.
                  * @example 393b75b0806011e29e960800200c9a66
                  */

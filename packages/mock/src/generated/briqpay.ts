@@ -7,7 +7,7 @@ export const document = {
     "title": "Briqpay API v3 (refund a capture)",
     "version": "3.0.0",
     "summary": "The Briqpay v3 order refund endpoint, as documented.",
-    "description": "Written by hand for refundkit from the Briqpay v3 reference \"Refund a capture\" (seed\n`004_53cba9e1ded0250a.txt`, the source of truth for this endpoint) plus the facts in\n`PROVIDERS.md` (hosts, auth).\n\nAll amounts are integers in minor units (1 SEK = 100). A refund carries an order: its totals,\ncurrency and a cart of at least one line. `taxRate` and `discountPercentage` are in basis\npoints (2500 = 25%). A refund can be answered `pending` and settle later.\n"
+    "description": "Written by hand for refundkit from the Briqpay v3 reference \"Refund a capture\"\n(https://developer.briqpay.com/docs/3.0.0/api/order-management, the source of truth for this endpoint) and \"Refund status\"\n(https://developer.briqpay.com/docs/3.0.0/api/refund-status).\n\nAll amounts are integers in minor units (1 SEK = 100). A refund carries an order: its totals,\ncurrency and a cart of at least one line. `taxRate` and `discountPercentage` are in basis\npoints (2500 = 25%). A refund can be answered `pending` and settle later.\n"
   },
   "externalDocs": {
     "description": "Briqpay v3 API reference, order management",
@@ -16,12 +16,12 @@ export const document = {
   "servers": [
     {
       "url": "https://api.briqpay.com/v3",
-      "description": "Production (PROVIDERS.md). The `/v3` version prefix is part of the server URL.",
+      "description": "Production. The `/v3` version prefix is part of the server URL.",
       "x-refundkit-environment": "production"
     },
     {
       "url": "https://playground-api.briqpay.com/v3",
-      "description": "Sandbox (\"playground\", PROVIDERS.md). The `/v3` version prefix is part of the server URL.",
+      "description": "Sandbox (\"playground\"). The `/v3` version prefix is part of the server URL.",
       "x-refundkit-environment": "sandbox"
     }
   ],
@@ -41,7 +41,7 @@ export const document = {
       "post": {
         "operationId": "RefundOrder",
         "summary": "Refund a capture",
-        "description": "Refunds a captured order of a payment session, partially or fully. The full URL is the\ndocumented `POST /v3/session/:sessionId/order/refund`: the `/v3` prefix is in the server\nURLs (PROVIDERS.md gives the hosts with `/v3`), so the path here starts at `/session`.\n\n`captureId` is needed only when the session had partial captures. A plain amount refund\ncan be sent as one `adjustment` line (PROVIDERS.md); `adjustment` lines are allowed only\nin refunds. US orders carry a `sales_tax` line with `totalTaxAmount`.\n\nRequest headers: the seed lists `Content-Type` and `Accept` (both `application/json`),\ndocumented as parameters below, and `Authorization` (`Basic <base64(username:secret)>`),\nwhich is the `basicAuth` security scheme rather than a parameter (OpenAPI ignores\nheader parameters named `Authorization`, `Content-Type` and `Accept`; they are listed for\ndocumentation).\n",
+        "description": "Refunds a captured order of a payment session, partially or fully. The full URL is the\ndocumented `POST /v3/session/:sessionId/order/refund`: the `/v3` prefix is in the server\nURLs (the hosts are documented with `/v3`), so the path here starts at `/session`.\n\n`captureId` is needed only when the session had partial captures. A plain amount refund\ncan be sent as one `adjustment` line; `adjustment` lines are allowed only\nin refunds. US orders carry a `sales_tax` line with `totalTaxAmount`.\n\nRequest headers: the reference page lists `Content-Type` and `Accept` (both `application/json`),\ndocumented as parameters below, and `Authorization` (`Basic <base64(username:secret)>`),\nwhich is the `basicAuth` security scheme rather than a parameter (OpenAPI ignores\nheader parameters named `Authorization`, `Content-Type` and `Accept`; they are listed for\ndocumentation).\n",
         "tags": [
           "Order management"
         ],
@@ -81,7 +81,7 @@ export const document = {
                 },
                 "examples": {
                   "example-from-schema": {
-                    "summary": "The seed's \"example (from schema)\" (placeholder strings from the docs)",
+                    "summary": "The reference page's \"example (from schema)\" (placeholder strings from the docs)",
                     "value": {
                       "createdAt": "2023-04-12T13:16:08.647Z",
                       "refundId": "string",
@@ -131,7 +131,7 @@ export const document = {
                 },
                 "examples": {
                   "example-from-schema": {
-                    "summary": "The seed's \"example (from schema)\" (placeholder message from the docs)",
+                    "summary": "The reference page's \"example (from schema)\" (placeholder message from the docs)",
                     "value": {
                       "error": {
                         "code": "INVALID_CREDENTIALS",
@@ -152,7 +152,7 @@ export const document = {
                 },
                 "examples": {
                   "example-from-schema": {
-                    "summary": "The seed's \"example (from schema)\" (placeholder message from the docs)",
+                    "summary": "The reference page's \"example (from schema)\" (placeholder message from the docs)",
                     "value": {
                       "error": {
                         "code": "INVALID_CREDENTIALS",
@@ -173,7 +173,7 @@ export const document = {
       "basicAuth": {
         "type": "http",
         "scheme": "basic",
-        "description": "`Authorization: Basic <base64(username:secret)>` (seed). The username is the merchant\nid and the secret the API secret (PROVIDERS.md).\n"
+        "description": "`Authorization: Basic <base64(username:secret)>` (the reference page). The username is the merchant\nid and the secret the API secret (https://developer.briqpay.com/docs/3.0.0/api/order-management).\n"
       }
     },
     "parameters": {
@@ -192,7 +192,7 @@ export const document = {
         "name": "Content-Type",
         "in": "header",
         "required": false,
-        "description": "Media type of the request body (seed). Documentation only; OpenAPI takes it from `requestBody`.",
+        "description": "Media type of the request body (the reference page). Documentation only; OpenAPI takes it from `requestBody`.",
         "schema": {
           "type": "string",
           "enum": [
@@ -204,7 +204,7 @@ export const document = {
         "name": "Accept",
         "in": "header",
         "required": false,
-        "description": "Media type of the response (seed). Documentation only; OpenAPI takes it from `responses`.",
+        "description": "Media type of the response (the reference page). Documentation only; OpenAPI takes it from `responses`.",
         "schema": {
           "type": "string",
           "enum": [
@@ -308,7 +308,7 @@ export const document = {
       },
       "RegularItem": {
         "type": "object",
-        "description": "A regular cart line (the seed's \"Regular items\").",
+        "description": "A regular cart line (the reference page's \"Regular items\").",
         "required": [
           "productType",
           "name",
@@ -370,7 +370,7 @@ export const document = {
       },
       "SalesTaxItem": {
         "type": "object",
-        "description": "The US sales tax line (the seed's \"US sales tax\").",
+        "description": "The US sales tax line (the reference page's \"US sales tax\").",
         "required": [
           "productType",
           "name",
@@ -411,7 +411,7 @@ export const document = {
       },
       "Refund": {
         "type": "object",
-        "description": "The created refund. The seed marks no response field as required; `refundId` and\n`status` are required here because a refund is meaningless without them (every\ndocumented example carries them), and the rest stay optional. `cart` has the same lines\nas the request; the seed states no minimum for it in the response.\n",
+        "description": "The created refund. The reference page marks no response field as required; `refundId` and\n`status` are required here because a refund is meaningless without them (every\ndocumented example carries them), and the rest stay optional. `cart` has the same lines\nas the request; the reference page states no minimum for it in the response.\n",
         "required": [
           "refundId",
           "status"
@@ -428,15 +428,15 @@ export const document = {
           },
           "parentCaptureId": {
             "type": "string",
-            "description": "Id of the capture this refund belongs to (by its name; the seed gives no description)."
+            "description": "Id of the capture this refund belongs to (by its name; the reference page gives no description)."
           },
           "parentTransactionId": {
             "type": "string",
-            "description": "Id of the parent transaction (by its name; the seed gives no description)."
+            "description": "Id of the parent transaction (by its name; the reference page gives no description)."
           },
           "reservationId": {
             "type": "string",
-            "description": "Reservation id (by its name; the seed gives no description)."
+            "description": "Reservation id (by its name; the reference page gives no description)."
           },
           "pspId": {
             "type": "string",
@@ -452,11 +452,11 @@ export const document = {
           },
           "email": {
             "type": "string",
-            "description": "Email address (the seed gives no description; presumably the customer's)."
+            "description": "Email address (the reference page gives no description; presumably the customer's)."
           },
           "reference": {
             "type": "string",
-            "description": "Reference (the seed gives no description)."
+            "description": "Reference (the reference page gives no description)."
           },
           "amountIncVat": {
             "$ref": "#/components/schemas/AmountIncVat"

@@ -7,26 +7,26 @@ export const document = {
     "title": "LevelUp Orders API (refund)",
     "version": "v14",
     "summary": "The LevelUp v14 order refund endpoint, as documented.",
-    "description": "Written by hand for refundkit from the LevelUp reference page \"Orders: Refund\"\n(seed `002_64f03541078443b8.txt`, the source of truth for this endpoint) plus the facts in\n`PROVIDERS.md` (hosts, auth, idempotency). LevelUp publishes no OpenAPI document.\n\nLevelUp refunds are **full refunds only**: the request carries no amount. There is no\nidempotency handle; refunding an order a second time answers 422 \"already refunded\".\n"
+    "description": "Written by hand for refundkit from the LevelUp reference page \"Orders: Refund\"\n(https://developer.thelevelup.com/api-reference/v14/orders-refunds/, the source of truth for this endpoint) plus LevelUp's refunds guide\n(https://developer.thelevelup.com/resources-and-guides/refunds/). LevelUp publishes no OpenAPI document.\n\nLevelUp refunds are **full refunds only**: the request carries no amount. There is no\nidempotency handle; refunding an order a second time answers 422 \"already refunded\".\n"
   },
   "externalDocs": {
-    "description": "LevelUp API reference v14, \"Orders: Refund\" (the page the seed was taken from)",
+    "description": "LevelUp API reference v14, \"Orders: Refund\" (the page this spec follows)",
     "url": "https://developer.thelevelup.com/api-reference/v14/orders-refunds/"
   },
   "servers": [
     {
       "url": "https://api.thelevelup.com",
-      "description": "Production (host from the seed's cURL example and PROVIDERS.md).",
+      "description": "Production (the host of the cURL example in https://developer.thelevelup.com/api-reference/v14/orders-refunds/).",
       "x-refundkit-environment": "production"
     },
     {
       "url": "https://sandbox.thelevelup.com",
-      "description": "Sandbox (PROVIDERS.md). Sources disagree on the sandbox host; see the alternative below.",
+      "description": "Sandbox. Sources disagree on the sandbox host; see the alternative below.",
       "x-refundkit-environment": "sandbox"
     },
     {
       "url": "https://api.sandbox-levelup.com",
-      "description": "Alternative sandbox host. PROVIDERS.md: \"sources disagree: `https://api.sandbox-levelup.com`\nis also seen; make it configurable\". Clients default to the first sandbox server and let\ncallers pick this one (or any `baseUrl`) instead.\n",
+      "description": "Alternative sandbox host. LevelUp's public pages name no single sandbox host and\n`https://api.sandbox-levelup.com` is also seen, so it stays selectable. Clients default to the first sandbox server and let\ncallers pick this one (or any `baseUrl`) instead.\n",
       "x-refundkit-environment": "sandbox",
       "x-refundkit-alternative": true
     }
@@ -47,7 +47,7 @@ export const document = {
       "post": {
         "operationId": "RefundOrder",
         "summary": "Refund an order",
-        "description": "Refunds an order in full and returns it with a non-null `refunded_at` key and other\nmerchant-facing data. The request carries no amount (full refunds only). The body is\nneeded only if the merchant uses a manager confirmation code (\"this is uncommon\");\notherwise it may be omitted.\n\nThe seed's cURL example also sends `Accept: application/json` and\n`Content-Type: application/json`; `Authorization` is the `merchantToken` security scheme.\n",
+        "description": "Refunds an order in full and returns it with a non-null `refunded_at` key and other\nmerchant-facing data. The request carries no amount (full refunds only). The body is\nneeded only if the merchant uses a manager confirmation code (\"this is uncommon\");\notherwise it may be omitted.\n\nThe reference page's cURL example also sends `Accept: application/json` and\n`Content-Type: application/json`; `Authorization` is the `merchantToken` security scheme.\n",
         "tags": [
           "Orders"
         ],
@@ -170,7 +170,7 @@ export const document = {
         "name": "uuid",
         "in": "path",
         "required": true,
-        "description": "UUID of the order to refund. LevelUp writes order UUIDs as 32 characters without\nhyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the seed's own cURL\nexample uses `1esfba10ac51013149f162d2f425c456`, which is not hexadecimal.\n",
+        "description": "UUID of the order to refund. LevelUp writes order UUIDs as 32 characters without\nhyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the reference page's own cURL\nexample uses `1esfba10ac51013149f162d2f425c456`, which is not hexadecimal.\n",
         "schema": {
           "type": "string",
           "minLength": 1
@@ -181,7 +181,7 @@ export const document = {
     "schemas": {
       "RefundRequest": {
         "type": "object",
-        "description": "Optional request body, sent only if the merchant uses a manager confirmation code. There\nis no amount: LevelUp refunds the whole order. `refund` is required when a body is sent\nbecause it is the only documented member; `manager_confirmation` is optional as the\nseed's parameter table says (Required: No).\n",
+        "description": "Optional request body, sent only if the merchant uses a manager confirmation code. There\nis no amount: LevelUp refunds the whole order. `refund` is required when a body is sent\nbecause it is the only documented member; `manager_confirmation` is optional as the\nreference page's parameter table says (Required: No).\n",
         "required": [
           "refund"
         ],
@@ -218,7 +218,7 @@ export const document = {
       },
       "Order": {
         "type": "object",
-        "description": "A LevelUp order as returned to the merchant. Every field of the seed's response table is\nrequired here because the documented response carries all of them; the object stays\nopen because the endpoint returns \"other merchant-facing data\" besides. Amounts are\ninteger cents.\n",
+        "description": "A LevelUp order as returned to the merchant. Every field of the reference page's response table is\nrequired here because the documented response carries all of them; the object stays\nopen because the endpoint returns \"other merchant-facing data\" besides. Amounts are\ninteger cents.\n",
         "required": [
           "created_at",
           "merchant_funded_credit_amount",
@@ -267,7 +267,7 @@ export const document = {
           "refunded_at": {
             "type": "string",
             "format": "date-time",
-            "description": "Time when the order was refunded in ISO standard format 8601. Non-null on a\nsuccessful refund (the seed: \"returns it with a non-null `refunded_at` key\").\n",
+            "description": "Time when the order was refunded in ISO standard format 8601. Non-null on a\nsuccessful refund (the reference page: \"returns it with a non-null `refunded_at` key\").\n",
             "examples": [
               "2014-01-01T00:00:00-04:00"
             ]

@@ -7,17 +7,17 @@ export const document = {
     "title": "Moyasar Payment Gateway (MPG) Orders API (refund)",
     "version": "v1",
     "summary": "The MPG v1 order refund endpoint, as documented.",
-    "description": "Written by hand for refundkit from the Moyasar Payment Gateway (\"MPG\") reference for\n`POST /v1/orders/:id/refund` (seed `003_196f1bb3f7e57048.txt`, the source of truth for this\nendpoint) plus the facts in `PROVIDERS.md` (hosts, auth, the 404). MPG is not the classic\nMoyasar API (`api.moyasar.com`); it has its own hosts.\n\nAmounts are integers in minor units (100 = 1.00 SAR). Partial refunds are allowed: each refund\nadds a `type: \"refund\"` transaction to the order, and the order's `refunded_amount` is the sum\nof its approved refund transactions.\n"
+    "description": "Written by hand for refundkit from the Moyasar Payment Gateway (\"MPG\") reference for\n`POST /v1/orders/:id/refund` (the source of truth for this endpoint) plus MPG's API\nconventions (https://mpg-acquirer-docs.moyasar.com/api/acquirer-api: hosts, minor units, error statuses including the 404) and Orders\nAPI (https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api: the order object and its running totals). MPG is not the classic\nMoyasar API (`api.moyasar.com`); it has its own hosts.\n\nAmounts are integers in minor units (100 = 1.00 SAR). Partial refunds are allowed: each refund\nadds a `type: \"refund\"` transaction to the order, and the order's `refunded_amount` is the sum\nof its approved refund transactions.\n"
   },
   "servers": [
     {
       "url": "https://pg.moyasar.com",
-      "description": "Production (PROVIDERS.md).",
+      "description": "Production (https://mpg-acquirer-docs.moyasar.com/api/acquirer-api, Base URLs).",
       "x-refundkit-environment": "production"
     },
     {
       "url": "https://pg.mysr.dev",
-      "description": "Sandbox (PROVIDERS.md).",
+      "description": "Sandbox (https://mpg-acquirer-docs.moyasar.com/api/acquirer-api, Base URLs).",
       "x-refundkit-environment": "sandbox"
     }
   ],
@@ -37,7 +37,7 @@ export const document = {
       "post": {
         "operationId": "RefundOrder",
         "summary": "Refund an order",
-        "description": "Refunds `amount` (integer minor units, at least 1) of an order and returns the whole\norder, including its `transactions`; the refund appears as a new `type: \"refund\"`\ntransaction. `transaction_id` optionally names the transaction to refund (PROVIDERS.md:\nlikely also the idempotency handle, *unconfirmed*).\n\nError bodies are `{message}` (400, 401, 403, 404) or `{message, errors}` (422). The 404 is\nnot in the seed's response list; it comes from PROVIDERS.md, and its body is assumed to\nhave the same `{message}` shape as the other non-validation errors.\n",
+        "description": "Refunds `amount` (integer minor units, at least 1) of an order and returns the whole\norder, including its `transactions`; the refund appears as a new `type: \"refund\"`\ntransaction. `transaction_id` optionally names the transaction to refund (likely also\nthe idempotency handle, *unconfirmed*).\n\nError bodies are `{message}` (400, 401, 403, 404) or `{message, errors}` (422). The 404 is\nnot in the refund page's response list; it comes from MPG's API conventions\n(https://mpg-acquirer-docs.moyasar.com/api/acquirer-api: 404 not found), and its body is assumed to have the same `{message}` shape\nas the other non-validation errors.\n",
         "tags": [
           "Orders"
         ],
@@ -63,7 +63,7 @@ export const document = {
         },
         "responses": {
           "200": {
-            "description": "Success (the seed's \"returns success\"); the whole order after the refund.",
+            "description": "Success (the reference page's \"returns success\"); the whole order after the refund.",
             "content": {
               "application/json": {
                 "schema": {
@@ -156,7 +156,7 @@ export const document = {
             }
           },
           "400": {
-            "description": "Fails when retries are exhausted (the seed's wording), e.g. while an earlier request\nfor the same refund is still in flight: \"Initial request is still processing.\"\n",
+            "description": "Fails when retries are exhausted (the reference page's wording), e.g. while an earlier request\nfor the same refund is still in flight: \"Initial request is still processing.\"\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -174,7 +174,7 @@ export const document = {
             }
           },
           "401": {
-            "description": "Unauthorized (the seed's \"returns unauthorized\"), e.g. no `Authorization` header.",
+            "description": "Unauthorized (the reference page's \"returns unauthorized\"), e.g. no `Authorization` header.",
             "content": {
               "application/json": {
                 "schema": {
@@ -192,7 +192,7 @@ export const document = {
             }
           },
           "403": {
-            "description": "Forbidden (the seed's \"returns forbidden\"), the key may not act on this order.",
+            "description": "Forbidden (the reference page's \"returns forbidden\"), the key may not act on this order.",
             "content": {
               "application/json": {
                 "schema": {
@@ -210,7 +210,7 @@ export const document = {
             }
           },
           "404": {
-            "description": "The order does not exist. Not in the seed's response list: PROVIDERS.md lists the 404,\nwithout a body; the `{message}` shape of the other errors is assumed.\n",
+            "description": "The order does not exist. Not in the refund page's response list: MPG's API conventions\n(https://mpg-acquirer-docs.moyasar.com/api/acquirer-api) list the 404, without a body; the `{message}` shape of the other errors is assumed.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -220,7 +220,7 @@ export const document = {
             }
           },
           "422": {
-            "description": "Validation failed (the seed's \"returns unprocessable_entity\"), e.g. `amount` below 1.",
+            "description": "Validation failed (the reference page's \"returns unprocessable_entity\"), e.g. `amount` below 1.",
             "content": {
               "application/json": {
                 "schema": {
@@ -251,7 +251,7 @@ export const document = {
       "bearerAuth": {
         "type": "http",
         "scheme": "bearer",
-        "description": "`Authorization: Bearer <key>`. PROVIDERS.md marks this *unconfirmed for merchant keys*:\nMPG's published authentication describes acquirer keys (`acquirer_key_...`) sent as bearer\ntokens; that merchant keys are sent the same way is assumed.\n"
+        "description": "`Authorization: Bearer <key>`. This is *unconfirmed for merchant keys*:\nMPG's published authentication (https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api) describes acquirer keys (`acquirer_key_...`) sent as bearer\ntokens; that merchant keys are sent the same way is assumed.\n"
       }
     },
     "parameters": {
@@ -259,7 +259,7 @@ export const document = {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "Id of the order to refund. The seed types it as a plain string; its examples are UUIDs\n(version 7), but no format is enforced because the seed states none.\n",
+        "description": "Id of the order to refund. The reference page types it as a plain string; its examples are UUIDs\n(version 7), but no format is enforced because the reference page states none.\n",
         "schema": {
           "type": "string",
           "minLength": 1
@@ -282,13 +282,13 @@ export const document = {
           },
           "transaction_id": {
             "type": "string",
-            "description": "The transaction to refund. Optional. PROVIDERS.md: likely also the idempotency\nhandle (*unconfirmed*).\n"
+            "description": "The transaction to refund. Optional. Likely also the idempotency handle\n(*unconfirmed*).\n"
           }
         }
       },
       "Order": {
         "type": "object",
-        "description": "An MPG order with its transactions. The seed marks no response field as required; here\nthe fields every order carries (the amounts and running totals, timestamps and\n`transactions`) are required, and the rest are optional. Nullable fields (typed\n`[string, \"null\"]`) are the ones the seed lists as \"nullable\" without a base type and\nits example shows as `null`; they are optional because the seed's \"example (from\nschema)\" omits them. A string base type is assumed for them (codes, ids and reasons).\nThe seed's schema lists `reauthorized_order_id` right after `source.year` and `agreement`\nafter `sub_merchant.email` (its rendering loses nesting); its example puts both at the\ntop level of the order, which is what is modelled here.\n",
+        "description": "An MPG order with its transactions. The reference page marks no response field as required; here\nthe fields every order carries (the amounts and running totals, timestamps and\n`transactions`) are required, and the rest are optional. Nullable fields (typed\n`[string, \"null\"]`) are the ones the reference page lists as \"nullable\" without a base type and\nits example shows as `null`; they are optional because the reference page's \"example (from\nschema)\" omits them. A string base type is assumed for them (codes, ids and reasons).\nThe reference page's schema lists `reauthorized_order_id` right after `source.year` and `agreement`\nafter `sub_merchant.email` (its rendering loses nesting); its example puts both at the\ntop level of the order, which is what is modelled here.\n",
         "required": [
           "id",
           "currency",
@@ -338,12 +338,12 @@ export const document = {
           "created_at": {
             "type": "string",
             "format": "date-time",
-            "description": "When the order was created (ISO 8601, as in the seed's example)."
+            "description": "When the order was created (ISO 8601, as in the reference page's example)."
           },
           "updated_at": {
             "type": "string",
             "format": "date-time",
-            "description": "When the order was last updated (ISO 8601, as in the seed's example)."
+            "description": "When the order was last updated (ISO 8601, as in the reference page's example)."
           },
           "source": {
             "$ref": "#/components/schemas/Source"
@@ -353,7 +353,7 @@ export const document = {
               "string",
               "null"
             ],
-            "description": "Id of the order this order reauthorizes, if any; `null` in the seed's example."
+            "description": "Id of the order this order reauthorizes, if any; `null` in the reference page's example."
           },
           "airline": {
             "$ref": "#/components/schemas/Airline"
@@ -366,7 +366,7 @@ export const document = {
               "string",
               "null"
             ],
-            "description": "The agreement the order belongs to, if any; `null` in the seed's example. The seed\ngives no non-null shape; a string (an id) is assumed like the other nullable fields.\n"
+            "description": "The agreement the order belongs to, if any; `null` in the reference page's example. The reference page\ngives no non-null shape; a string (an id) is assumed like the other nullable fields.\n"
           },
           "transactions": {
             "type": "array",
@@ -403,7 +403,7 @@ export const document = {
           },
           "rule_precedence": {
             "type": "string",
-            "description": "The merchant's rule precedence setting, e.g. `mixed`. The seed lists no values."
+            "description": "The merchant's rule precedence setting, e.g. `mixed`. The reference page lists no values."
           }
         }
       },
@@ -413,35 +413,35 @@ export const document = {
         "properties": {
           "type": {
             "type": "string",
-            "description": "Source type, e.g. `card`. The seed lists no values."
+            "description": "Source type, e.g. `card`. The reference page lists no values."
           },
           "issuer": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Card issuer; `null` in the seed's example."
+            "description": "Card issuer; `null` in the reference page's example."
           },
           "card_type": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Card type; `null` in the seed's example."
+            "description": "Card type; `null` in the reference page's example."
           },
           "category": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Card category; `null` in the seed's example."
+            "description": "Card category; `null` in the reference page's example."
           },
           "country_alpha2": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Issuing country (ISO 3166-1 alpha-2); `null` in the seed's example."
+            "description": "Issuing country (ISO 3166-1 alpha-2); `null` in the reference page's example."
           },
           "scheme": {
             "type": "string",
@@ -499,7 +499,7 @@ export const document = {
       },
       "Transaction": {
         "type": "object",
-        "description": "One transaction on the order. A refund is a transaction with `type: \"refund\"`. The seed\nlists no values for `status`, `type` or `source_type`; its example shows `approved`,\n`capture`/`refund` and `merchant`. `auth_code` is typed as a string by the seed's schema,\nbut the refund transaction in its example carries `auth_code: null`, so it is nullable.\n",
+        "description": "One transaction on the order. A refund is a transaction with `type: \"refund\"`. The reference page\nlists no values for `status`, `type` or `source_type`; its example shows `approved`,\n`capture`/`refund` and `merchant`. `auth_code` is typed as a string by the reference page's schema,\nbut the refund transaction in its example carries `auth_code: null`, so it is nullable.\n",
         "required": [
           "id",
           "status",
@@ -529,21 +529,21 @@ export const document = {
               "string",
               "null"
             ],
-            "description": "Why the transaction was reversed, if it was; `null` in the seed's example."
+            "description": "Why the transaction was reversed, if it was; `null` in the reference page's example."
           },
           "justification": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Justification given for the transaction; `null` in the seed's example."
+            "description": "Justification given for the transaction; `null` in the reference page's example."
           },
           "reversed_transaction_id": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Id of the transaction this one reverses, if any; `null` in the seed's example."
+            "description": "Id of the transaction this one reverses, if any; `null` in the reference page's example."
           },
           "message": {
             "type": "string",
@@ -566,7 +566,7 @@ export const document = {
               "string",
               "null"
             ],
-            "description": "Authorization code; `null` on the refund transaction in the seed's example."
+            "description": "Authorization code; `null` on the refund transaction in the reference page's example."
           },
           "created_at": {
             "type": "string",
@@ -610,7 +610,7 @@ export const document = {
           },
           "errors": {
             "type": "object",
-            "description": "Validation messages keyed by request field. The seed documents `amount`; other keys\nfollow the same shape (an array of strings per field), hence `additionalProperties`.\n",
+            "description": "Validation messages keyed by request field. The reference page documents `amount`; other keys\nfollow the same shape (an array of strings per field), hence `additionalProperties`.\n",
             "properties": {
               "amount": {
                 "type": "array",

@@ -412,7 +412,7 @@ export const document = {
         "tags": [
           "refunds"
         ],
-        "description": "Refund all or part of a captured order. `refundReference` is the idempotency handle: it must be unique per merchant. The amount is decimal major units in the order's currency; the sum of refunds cannot exceed the captured amount."
+        "description": "Refund all or part of a captured order. `refundReference` is the idempotency handle: it must be unique per merchant. The amount is decimal major units in the order's currency; the sum of refunds cannot exceed the captured amount. Source: https://docs.optty.com/api-references/refund-order"
       }
     },
     "/token": {

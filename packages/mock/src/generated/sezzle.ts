@@ -133,7 +133,7 @@ export const document = {
           "Authentication"
         ],
         "summary": "Get an authentication token",
-        "description": "Exchange the merchant's public and private API keys for a bearer token. A new token may be requested at any time; each lives about 120 minutes.",
+        "description": "Exchange the merchant's public and private API keys for a bearer token. A new token may be requested at any time; each lives about 120 minutes. Source: https://docs.sezzle.com/docs/api/core/authentication/postauthentication",
         "operationId": "PostAuthentication",
         "security": [],
         "requestBody": {

@@ -14,12 +14,13 @@ export interface paths {
          * Refund an order
          * @description Refunds `amount` (integer minor units, at least 1) of an order and returns the whole
          *     order, including its `transactions`; the refund appears as a new `type: "refund"`
-         *     transaction. `transaction_id` optionally names the transaction to refund (PROVIDERS.md:
-         *     likely also the idempotency handle, *unconfirmed*).
+         *     transaction. `transaction_id` optionally names the transaction to refund (likely also
+         *     the idempotency handle, *unconfirmed*).
          *
          *     Error bodies are `{message}` (400, 401, 403, 404) or `{message, errors}` (422). The 404 is
-         *     not in the seed's response list; it comes from PROVIDERS.md, and its body is assumed to
-         *     have the same `{message}` shape as the other non-validation errors.
+         *     not in the refund page's response list; it comes from MPG's API conventions
+         *     (https://mpg-acquirer-docs.moyasar.com/api/acquirer-api: 404 not found), and its body is assumed to have the same `{message}` shape
+         *     as the other non-validation errors.
          */
         post: operations["RefundOrder"];
         delete?: never;
@@ -37,19 +38,19 @@ export interface components {
             /** @description Amount to refund, integer minor units (100 = 1.00 SAR); at least 1. */
             amount: number;
             /**
-             * @description The transaction to refund. Optional. PROVIDERS.md: likely also the idempotency
-             *     handle (*unconfirmed*).
+             * @description The transaction to refund. Optional. Likely also the idempotency handle
+             *     (*unconfirmed*).
              */
             transaction_id?: string;
         };
         /**
-         * @description An MPG order with its transactions. The seed marks no response field as required; here
+         * @description An MPG order with its transactions. The reference page marks no response field as required; here
          *     the fields every order carries (the amounts and running totals, timestamps and
          *     `transactions`) are required, and the rest are optional. Nullable fields (typed
-         *     `[string, "null"]`) are the ones the seed lists as "nullable" without a base type and
-         *     its example shows as `null`; they are optional because the seed's "example (from
+         *     `[string, "null"]`) are the ones the reference page lists as "nullable" without a base type and
+         *     its example shows as `null`; they are optional because the reference page's "example (from
          *     schema)" omits them. A string base type is assumed for them (codes, ids and reasons).
-         *     The seed's schema lists `reauthorized_order_id` right after `source.year` and `agreement`
+         *     The reference page's schema lists `reauthorized_order_id` right after `source.year` and `agreement`
          *     after `sub_merchant.email` (its rendering loses nesting); its example puts both at the
          *     top level of the order, which is what is modelled here.
          */
@@ -74,21 +75,21 @@ export interface components {
             description?: string;
             /**
              * Format: date-time
-             * @description When the order was created (ISO 8601, as in the seed's example).
+             * @description When the order was created (ISO 8601, as in the reference page's example).
              */
             created_at: string;
             /**
              * Format: date-time
-             * @description When the order was last updated (ISO 8601, as in the seed's example).
+             * @description When the order was last updated (ISO 8601, as in the reference page's example).
              */
             updated_at: string;
             source?: components["schemas"]["Source"];
-            /** @description Id of the order this order reauthorizes, if any; `null` in the seed's example. */
+            /** @description Id of the order this order reauthorizes, if any; `null` in the reference page's example. */
             reauthorized_order_id?: string | null;
             airline?: components["schemas"]["Airline"];
             sub_merchant?: components["schemas"]["SubMerchant"];
             /**
-             * @description The agreement the order belongs to, if any; `null` in the seed's example. The seed
+             * @description The agreement the order belongs to, if any; `null` in the reference page's example. The reference page
              *     gives no non-null shape; a string (an id) is assumed like the other nullable fields.
              */
             agreement?: string | null;
@@ -107,20 +108,20 @@ export interface components {
             arabic_name?: string;
             /** @description The merchant's number, e.g. `60052`. */
             merchant_id?: string;
-            /** @description The merchant's rule precedence setting, e.g. `mixed`. The seed lists no values. */
+            /** @description The merchant's rule precedence setting, e.g. `mixed`. The reference page lists no values. */
             rule_precedence?: string;
         };
         /** @description The payment source (e.g. a card) of the order. */
         Source: {
-            /** @description Source type, e.g. `card`. The seed lists no values. */
+            /** @description Source type, e.g. `card`. The reference page lists no values. */
             type?: string;
-            /** @description Card issuer; `null` in the seed's example. */
+            /** @description Card issuer; `null` in the reference page's example. */
             issuer?: string | null;
-            /** @description Card type; `null` in the seed's example. */
+            /** @description Card type; `null` in the reference page's example. */
             card_type?: string | null;
-            /** @description Card category; `null` in the seed's example. */
+            /** @description Card category; `null` in the reference page's example. */
             category?: string | null;
-            /** @description Issuing country (ISO 3166-1 alpha-2); `null` in the seed's example. */
+            /** @description Issuing country (ISO 3166-1 alpha-2); `null` in the reference page's example. */
             country_alpha2?: string | null;
             /** @description Card scheme, e.g. `mastercard`. */
             scheme?: string;
@@ -150,9 +151,9 @@ export interface components {
             email?: string;
         };
         /**
-         * @description One transaction on the order. A refund is a transaction with `type: "refund"`. The seed
+         * @description One transaction on the order. A refund is a transaction with `type: "refund"`. The reference page
          *     lists no values for `status`, `type` or `source_type`; its example shows `approved`,
-         *     `capture`/`refund` and `merchant`. `auth_code` is typed as a string by the seed's schema,
+         *     `capture`/`refund` and `merchant`. `auth_code` is typed as a string by the reference page's schema,
          *     but the refund transaction in its example carries `auth_code: null`, so it is nullable.
          */
         Transaction: {
@@ -164,11 +165,11 @@ export interface components {
             type: string;
             /** @description Who initiated the transaction, e.g. `merchant`. */
             source_type?: string;
-            /** @description Why the transaction was reversed, if it was; `null` in the seed's example. */
+            /** @description Why the transaction was reversed, if it was; `null` in the reference page's example. */
             reverse_reason?: string | null;
-            /** @description Justification given for the transaction; `null` in the seed's example. */
+            /** @description Justification given for the transaction; `null` in the reference page's example. */
             justification?: string | null;
-            /** @description Id of the transaction this one reverses, if any; `null` in the seed's example. */
+            /** @description Id of the transaction this one reverses, if any; `null` in the reference page's example. */
             reversed_transaction_id?: string | null;
             /** @description Processor message, e.g. `APPROVED`. */
             message?: string;
@@ -178,7 +179,7 @@ export interface components {
             retrieval_reference?: string;
             /** @description System trace audit number. */
             stan?: string;
-            /** @description Authorization code; `null` on the refund transaction in the seed's example. */
+            /** @description Authorization code; `null` on the refund transaction in the reference page's example. */
             auth_code?: string | null;
             /**
              * Format: date-time
@@ -200,7 +201,7 @@ export interface components {
             /** @description Human-readable message, e.g. `Data validation failed`. */
             message: string;
             /**
-             * @description Validation messages keyed by request field. The seed documents `amount`; other keys
+             * @description Validation messages keyed by request field. The reference page documents `amount`; other keys
              *     follow the same shape (an array of strings per field), hence `additionalProperties`.
              */
             errors: {
@@ -214,8 +215,8 @@ export interface components {
     responses: never;
     parameters: {
         /**
-         * @description Id of the order to refund. The seed types it as a plain string; its examples are UUIDs
-         *     (version 7), but no format is enforced because the seed states none.
+         * @description Id of the order to refund. The reference page types it as a plain string; its examples are UUIDs
+         *     (version 7), but no format is enforced because the reference page states none.
          * @example 0191f5a7-44d3-7430-8739-2d80821416bf
          */
         OrderId: string;
@@ -242,8 +243,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Id of the order to refund. The seed types it as a plain string; its examples are UUIDs
-                 *     (version 7), but no format is enforced because the seed states none.
+                 * @description Id of the order to refund. The reference page types it as a plain string; its examples are UUIDs
+                 *     (version 7), but no format is enforced because the reference page states none.
                  * @example 0191f5a7-44d3-7430-8739-2d80821416bf
                  */
                 id: components["parameters"]["OrderId"];
@@ -256,7 +257,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (the seed's "returns success"); the whole order after the refund. */
+            /** @description Success (the reference page's "returns success"); the whole order after the refund. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -266,7 +267,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Fails when retries are exhausted (the seed's wording), e.g. while an earlier request
+             * @description Fails when retries are exhausted (the reference page's wording), e.g. while an earlier request
              *     for the same refund is still in flight: "Initial request is still processing."
              */
             400: {
@@ -277,7 +278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorMessage"];
                 };
             };
-            /** @description Unauthorized (the seed's "returns unauthorized"), e.g. no `Authorization` header. */
+            /** @description Unauthorized (the reference page's "returns unauthorized"), e.g. no `Authorization` header. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -286,7 +287,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorMessage"];
                 };
             };
-            /** @description Forbidden (the seed's "returns forbidden"), the key may not act on this order. */
+            /** @description Forbidden (the reference page's "returns forbidden"), the key may not act on this order. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -296,8 +297,8 @@ export interface operations {
                 };
             };
             /**
-             * @description The order does not exist. Not in the seed's response list: PROVIDERS.md lists the 404,
-             *     without a body; the `{message}` shape of the other errors is assumed.
+             * @description The order does not exist. Not in the refund page's response list: MPG's API conventions
+             *     (https://mpg-acquirer-docs.moyasar.com/api/acquirer-api) list the 404, without a body; the `{message}` shape of the other errors is assumed.
              */
             404: {
                 headers: {
@@ -307,7 +308,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorMessage"];
                 };
             };
-            /** @description Validation failed (the seed's "returns unprocessable_entity"), e.g. `amount` below 1. */
+            /** @description Validation failed (the reference page's "returns unprocessable_entity"), e.g. `amount` below 1. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -28,7 +28,7 @@ export const securitySchemes = {
   "bearerAuth": {
     "type": "http",
     "scheme": "bearer",
-    "description": "`Authorization: Bearer <key>`. PROVIDERS.md marks this *unconfirmed for merchant keys*:\nMPG's published authentication describes acquirer keys (`acquirer_key_...`) sent as bearer\ntokens; that merchant keys are sent the same way is assumed.\n"
+    "description": "`Authorization: Bearer <key>`. This is *unconfirmed for merchant keys*:\nMPG's published authentication (https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api) describes acquirer keys (`acquirer_key_...`) sent as bearer\ntokens; that merchant keys are sent the same way is assumed.\n"
   }
 } as const;
 

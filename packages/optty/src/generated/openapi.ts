@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Process a refund for an order ---- [auth scope:  api-user]
-         * @description Refund all or part of a captured order. `refundReference` is the idempotency handle: it must be unique per merchant. The amount is decimal major units in the order's currency; the sum of refunds cannot exceed the captured amount.
+         * @description Refund all or part of a captured order. `refundReference` is the idempotency handle: it must be unique per merchant. The amount is decimal major units in the order's currency; the sum of refunds cannot exceed the captured amount. Source: https://docs.optty.com/api-references/refund-order
          */
         post: operations["RefundsController_refundOrder"];
         delete?: never;

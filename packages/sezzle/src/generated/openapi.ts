@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         /**
          * Get an authentication token
-         * @description Exchange the merchant's public and private API keys for a bearer token. A new token may be requested at any time; each lives about 120 minutes.
+         * @description Exchange the merchant's public and private API keys for a bearer token. A new token may be requested at any time; each lives about 120 minutes. Source: https://docs.sezzle.com/docs/api/core/authentication/postauthentication
          */
         post: operations["PostAuthentication"];
         delete?: never;
