@@ -33,7 +33,7 @@ export function tokenIssuer(base = AUTH, expiresIn = 86400) {
   return { state, handler };
 }
 
-/** The documented 200 body (seed 001, "200 Refund Successfully"). */
+/** The documented 200 body ("200 Refund Successfully", https://docs.optty.com/api-references/refund-order). */
 export const REFUND_OK = {
   refundReference: "TgEHcPtpN2HSrTMK-0-00",
   bnplProvider: "KLARNA_AU",

@@ -28,7 +28,8 @@ async function failure(promise: Promise<unknown>): Promise<RefundError> {
   return error as RefundError;
 }
 
-// The documented bodies: seed 000 (component examples) and docs/provider-behaviour.md (mock rules).
+// The documented bodies: the component examples of Sezzle's refund reference
+// (https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder) and docs/provider-behaviour.md.
 const documented = {
   badRequest: [{ code: "bad_request", message: "bad request" }],
   unauthorized: [{ code: "unauthorized", message: "authorization not accepted" }],
