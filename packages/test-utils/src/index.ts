@@ -2,8 +2,8 @@
  * Helpers the refundkit packages' tests share (a private workspace package, never published):
  * one msw server per test file, and one way to record what a client put on the wire.
  */
-import { type HttpHandler, http } from "msw";
-import { type SetupServerApi, setupServer } from "msw/node";
+import { http, type RequestHandler } from "msw";
+import { type SetupServer, setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
 /** One request as it went out: what the wire tests assert on. Header names are lower case. */
@@ -30,7 +30,7 @@ export async function captureRequest(request: Request): Promise<CapturedRequest>
  * handler answers failing the test, handlers added by `server.use` dropped after each test, closed
  * after the last one.
  */
-export function useMswServer(...handlers: HttpHandler[]): SetupServerApi {
+export function useMswServer(...handlers: RequestHandler[]): SetupServer {
   const server = setupServer(...handlers);
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
   afterEach(() => server.resetHandlers());
@@ -47,7 +47,7 @@ export type Responder = (request: Request, seen: readonly CapturedRequest[]) => 
  * Returns the list it records into, in arrival order.
  */
 export function captureRequests(
-  server: SetupServerApi,
+  server: SetupServer,
   url: string,
   respond: Responder,
 ): CapturedRequest[] {
