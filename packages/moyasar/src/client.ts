@@ -77,6 +77,8 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
  * A typed openapi-fetch client for MPG with `Authorization: Bearer <apiKey>`, a per-attempt
  * timeout, and retries only of requests whose body carries a `transaction_id`.
  *
+ * @see https://mpg-acquirer-docs.moyasar.com/api/acquirer-api (hosts, minor units, errors)
+ * @see https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api (orders, Bearer keys)
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {
