@@ -40,6 +40,10 @@ const refund = (
   request: AnyRequest,
 ) => refunds.refund({ provider, ...request } as RefundRequest);
 
+/** Table rows as `[provider, title, row]`, so test names read "sezzle: <title>" (no quotes). */
+const named = <R extends { provider: string; title: string }>(rows: readonly R[]) =>
+  rows.map((row) => [row.provider, row.title, row] as const);
+
 /** The order each shared scenario starts from: the provider's own currency and amounts. */
 function seedOrder(h: Harness, provider: ProviderName, amount: number, extra: object = {}) {
   const currency = { sezzle: "USD", optty: "AUD", levelup: "USD", moyasar: "SAR", briqpay: "SEK" };
@@ -269,8 +273,8 @@ interface RefusalRow {
   title: string;
   /** The order to seed (none: the order does not exist). */
   seed?: number;
-  /** Refunds that succeed first. */
-  before: AnyRequest[];
+  /** Refunds that succeed first (default none). */
+  before?: AnyRequest[];
   request: AnyRequest;
   code: "amount_exceeds_refundable" | "already_refunded" | "not_found" | "invalid_request";
   status: number;
@@ -278,16 +282,26 @@ interface RefusalRow {
   raw: unknown;
 }
 
+/** The error bodies the mock answers an over-refund with, as the providers do. */
+const SEZZLE_EXCEEDS = [
+  { code: "invalid", message: "refund amount exceeds the remaining captured amount" },
+];
+const BRIQPAY_NOT_ALLOWED = {
+  error: {
+    code: "REFUND_NOT_ALLOWED",
+    message: "refund amount exceeds the remaining captured amount",
+  },
+};
+
 const OVER_REFUND: RefusalRow[] = [
   {
     provider: "sezzle",
     title: "Sezzle's error array",
     seed: 1_000,
-    before: [],
     request: { orderId: IDS.sezzle, amount: 1_001, currency: "USD" },
     code: "amount_exceeds_refundable",
     status: 422,
-    raw: [{ code: "invalid", message: "refund amount exceeds the remaining captured amount" }],
+    raw: SEZZLE_EXCEEDS,
   },
   {
     provider: "optty",
@@ -307,7 +321,6 @@ const OVER_REFUND: RefusalRow[] = [
     provider: "moyasar",
     title: "MPG's validation body",
     seed: 1_000,
-    before: [],
     request: { orderId: IDS.moyasar, amount: 1_001, currency: "SAR" },
     code: "amount_exceeds_refundable",
     status: 422,
@@ -322,16 +335,10 @@ const OVER_REFUND: RefusalRow[] = [
     provider: "briqpay",
     title: "REFUND_NOT_ALLOWED",
     seed: 3_000,
-    before: [],
     request: { orderId: IDS.briqpay, amount: 3_001, currency: "SEK" },
     code: "amount_exceeds_refundable",
     status: 400,
-    raw: {
-      error: {
-        code: "REFUND_NOT_ALLOWED",
-        message: "refund amount exceeds the remaining captured amount",
-      },
-    },
+    raw: BRIQPAY_NOT_ALLOWED,
   },
 ];
 
@@ -344,7 +351,7 @@ const ALREADY_REFUNDED: RefusalRow[] = [
     request: { orderId: IDS.sezzle, amount: 1, currency: "USD" },
     code: "amount_exceeds_refundable",
     status: 422,
-    raw: [{ code: "invalid", message: "refund amount exceeds the remaining captured amount" }],
+    raw: SEZZLE_EXCEEDS,
   },
   {
     provider: "optty",
@@ -393,12 +400,7 @@ const ALREADY_REFUNDED: RefusalRow[] = [
     request: { orderId: IDS.briqpay, amount: 1, currency: "SEK" },
     code: "amount_exceeds_refundable",
     status: 400,
-    raw: {
-      error: {
-        code: "REFUND_NOT_ALLOWED",
-        message: "refund amount exceeds the remaining captured amount",
-      },
-    },
+    raw: BRIQPAY_NOT_ALLOWED,
   },
 ];
 
@@ -406,7 +408,6 @@ const UNKNOWN_ORDER: RefusalRow[] = [
   {
     provider: "sezzle",
     title: "not_found with record_not_found",
-    before: [],
     request: { orderId: MISSING_IDS.sezzle, amount: 100, currency: "USD" },
     code: "not_found",
     status: 404,
@@ -415,7 +416,6 @@ const UNKNOWN_ORDER: RefusalRow[] = [
   {
     provider: "optty",
     title: "not_found",
-    before: [],
     request: { orderId: MISSING_IDS.optty, amount: 100, currency: "AUD" },
     code: "not_found",
     status: 404,
@@ -424,7 +424,6 @@ const UNKNOWN_ORDER: RefusalRow[] = [
   {
     provider: "levelup",
     title: "not_found with LevelUp's empty body",
-    before: [],
     request: { orderId: MISSING_IDS.levelup },
     code: "not_found",
     status: 404,
@@ -433,7 +432,6 @@ const UNKNOWN_ORDER: RefusalRow[] = [
   {
     provider: "moyasar",
     title: "not_found",
-    before: [],
     request: { orderId: MISSING_IDS.moyasar, amount: 100, currency: "SAR" },
     code: "not_found",
     status: 404,
@@ -442,7 +440,6 @@ const UNKNOWN_ORDER: RefusalRow[] = [
   {
     provider: "briqpay",
     title: "Briqpay documents no 404, so invalid_request (INVALID_DATA)",
-    before: [],
     request: { orderId: MISSING_IDS.briqpay, amount: 100, currency: "SEK" },
     code: "invalid_request",
     status: 400,
@@ -616,7 +613,7 @@ const REPLAY: { provider: ProviderName; title: string; seed: number; request: An
 describe.each(MODES)("%s mode", (mode) => {
   const h = useHarness(mode);
 
-  describe.each(FIRST_REFUND)("$provider: the first refund, $title", (row) => {
+  describe.each(named(FIRST_REFUND))("%s: the first refund, %s", (_provider, _title, row) => {
     it("is reported exactly, recorded once, and sent as documented", async () => {
       seedOrder(h, row.provider, row.seed.amount, row.seed.extra);
       const result = await refund(h.connect(), row.provider, row.request);
@@ -646,10 +643,11 @@ describe.each(MODES)("%s mode", (mode) => {
     ["already fully refunded", ALREADY_REFUNDED],
     ["unknown order", UNKNOWN_ORDER],
   ] as const)("%s", (_scenario, rows) => {
-    it.each(rows)("$provider: $title; nothing more refunded", async (row) => {
+    it.each(named(rows))("%s: %s; nothing more refunded", async (_provider, _title, row) => {
       if (row.seed !== undefined) seedOrder(h, row.provider, row.seed);
       const refunds = h.connect();
-      for (const earlier of row.before) await refund(refunds, row.provider, earlier);
+      const before = row.before ?? [];
+      for (const earlier of before) await refund(refunds, row.provider, earlier);
       const error = await refundError(refund(refunds, row.provider, row.request));
       expectError(error, {
         code: row.code,
@@ -659,14 +657,14 @@ describe.each(MODES)("%s mode", (mode) => {
       });
       expect(error.raw).toEqual(row.raw);
       // One request per refund asked for: a refusal is not sent again.
-      expect(h.refundCalls(row.provider)).toHaveLength(row.before.length + 1);
+      expect(h.refundCalls(row.provider)).toHaveLength(before.length + 1);
       const refunded = h.orders.get(row.provider, row.request.orderId)?.refunds ?? [];
-      expect(refunded).toHaveLength(row.before.length);
+      expect(refunded).toHaveLength(before.length);
     });
   });
 
   describe("credentials the provider refuses: authentication_failed, nothing refunded", () => {
-    it.each(REFUSED_CREDENTIALS)("$provider: $title", async (row) => {
+    it.each(named(REFUSED_CREDENTIALS))("%s: %s", async (_provider, _title, row) => {
       seedOrder(h, row.provider, row.seed);
       const error = await refundError(refund(h.connect(row.config(h)), row.provider, row.request));
       expectError(error, {
@@ -680,7 +678,7 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.orders.get(row.provider, IDS[row.provider])?.refunds).toEqual([]);
     });
 
-    it.each(EXPIRED_STATIC_CREDENTIALS)("$provider: $title, not retried", async (row) => {
+    it.each(named(EXPIRED_STATIC_CREDENTIALS))("%s: %s, not retried", async (_p, _t, row) => {
       seedOrder(h, row.provider, row.seed);
       h.faults.inject({ provider: row.provider, kind: "expired_token" });
       const error = await refundError(refund(h.connect(), row.provider, row.request));
@@ -696,62 +694,65 @@ describe.each(MODES)("%s mode", (mode) => {
     });
   });
 
-  describe.each(TOKEN_PROVIDERS)("$provider: tokens from its token endpoint", (row) => {
-    const { provider, orderId, currency } = row;
-    const tokenCalls = () => h.calls.filter(row.isTokenCall);
+  describe.each(TOKEN_PROVIDERS.map((row) => [row.provider, row] as const))(
+    "%s: tokens from its token endpoint",
+    (_provider, row) => {
+      const { provider, orderId, currency } = row;
+      const tokenCalls = () => h.calls.filter(row.isTokenCall);
 
-    it("fetches a token once, reuses it, and fetches a new one when the mock's token expires", async () => {
-      seedOrder(h, provider, row.seed);
-      const refunds = h.connect();
-      await refund(refunds, provider, { orderId, amount: 100, currency });
-      await refund(refunds, provider, { orderId, amount: 100, currency });
-      expect(tokenCalls()).toHaveLength(1);
-      expect(tokenCalls()[0]?.headers["content-type"]).toMatch(row.tokenRequest.contentType);
-      expect(row.tokenRequest.body(tokenCalls()[0] as Call)).toEqual(row.tokenRequest.expected);
-      const firstToken = h.refundCalls(provider)[0]?.headers.authorization;
+      it("fetches a token once, reuses it, and fetches a new one when the mock's token expires", async () => {
+        seedOrder(h, provider, row.seed);
+        const refunds = h.connect();
+        await refund(refunds, provider, { orderId, amount: 100, currency });
+        await refund(refunds, provider, { orderId, amount: 100, currency });
+        expect(tokenCalls()).toHaveLength(1);
+        expect(tokenCalls()[0]?.headers["content-type"]).toMatch(row.tokenRequest.contentType);
+        expect(row.tokenRequest.body(tokenCalls()[0] as Call)).toEqual(row.tokenRequest.expected);
+        const firstToken = h.refundCalls(provider)[0]?.headers.authorization;
 
-      h.advanceClock(row.expireAfterMs);
-      const key = `${provider}-after-expiry`;
-      const result = await refund(refunds, provider, {
-        orderId,
-        amount: 100,
-        currency,
-        idempotencyKey: key,
+        h.advanceClock(row.expireAfterMs);
+        const key = `${provider}-after-expiry`;
+        const result = await refund(refunds, provider, {
+          orderId,
+          amount: 100,
+          currency,
+          idempotencyKey: key,
+        });
+        expect(result).toMatchObject({ status: "succeeded", idempotencyKey: key });
+        expect(tokenCalls()).toHaveLength(2);
+        // The refused request and its resend: same handle, the second with the fresh token.
+        const last = h.refundCalls(provider).slice(-2);
+        expect(last.map(row.handleOf)).toEqual([key, key]);
+        expect(last[0]?.headers.authorization).toBe(firstToken);
+        expect(last[1]?.headers.authorization).not.toBe(firstToken);
+        expect(h.orders.get(provider, orderId)?.refunds.map((r) => r.amount)).toEqual([
+          100, 100, 100,
+        ]);
       });
-      expect(result).toMatchObject({ status: "succeeded", idempotencyKey: key });
-      expect(tokenCalls()).toHaveLength(2);
-      // The refused request and its resend: same handle, the second with the fresh token.
-      const last = h.refundCalls(provider).slice(-2);
-      expect(last.map(row.handleOf)).toEqual([key, key]);
-      expect(last[0]?.headers.authorization).toBe(firstToken);
-      expect(last[1]?.headers.authorization).not.toBe(firstToken);
-      expect(h.orders.get(provider, orderId)?.refunds.map((r) => r.amount)).toEqual([
-        100, 100, 100,
-      ]);
-    });
 
-    it("refreshes the token after the mock's expired_token answer and refunds once", async () => {
-      const { before, amount } = row.expiredToken;
-      seedOrder(h, provider, row.seed);
-      const refunds = h.connect();
-      for (const earlier of before) {
-        await refund(refunds, provider, { orderId, amount: earlier, currency });
-      }
-      h.faults.inject({ provider, kind: "expired_token" });
-      const result = await refund(refunds, provider, { orderId, amount, currency });
-      expect(result).toMatchObject({ status: "succeeded", amount });
-      expect(tokenCalls()).toHaveLength(2);
-      // The earlier refunds, the refused request and its resend with the new token.
-      expect(h.refundCalls(provider)).toHaveLength(before.length + 2);
-      expect(h.orders.get(provider, orderId)?.refunds.map((r) => r.amount)).toEqual([
-        ...before,
-        amount,
-      ]);
-    });
-  });
+      it("refreshes the token after the mock's expired_token answer and refunds once", async () => {
+        const { before, amount } = row.expiredToken;
+        seedOrder(h, provider, row.seed);
+        const refunds = h.connect();
+        for (const earlier of before) {
+          await refund(refunds, provider, { orderId, amount: earlier, currency });
+        }
+        h.faults.inject({ provider, kind: "expired_token" });
+        const result = await refund(refunds, provider, { orderId, amount, currency });
+        expect(result).toMatchObject({ status: "succeeded", amount });
+        expect(tokenCalls()).toHaveLength(2);
+        // The earlier refunds, the refused request and its resend with the new token.
+        expect(h.refundCalls(provider)).toHaveLength(before.length + 2);
+        expect(h.orders.get(provider, orderId)?.refunds.map((r) => r.amount)).toEqual([
+          ...before,
+          amount,
+        ]);
+      });
+    },
+  );
 
   describe("the same idempotency handle again is answered from the first refund", () => {
-    it.each(REPLAY)("$provider: $title", async (row) => {
+    it.each(named(REPLAY))("%s: %s", async (_provider, _title, row) => {
       seedOrder(h, row.provider, row.seed);
       const refunds = h.connect();
       const first = await refund(refunds, row.provider, row.request);
