@@ -271,7 +271,7 @@ export interface operations {
                 merchantId: number;
                 /**
                  * @description UUID of the order to refund. LevelUp writes order UUIDs as 32 characters without
-                 *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the seed's own cURL
+                 *     hyphens (`393b75b0806011e29e960800200c9a66`). No pattern is enforced: the reference page's own cURL
                  *     example uses `1esfba10ac51013149f162d2f425c456`, which is not hexadecimal.
                  * @example 393b75b0806011e29e960800200c9a66
                  */
