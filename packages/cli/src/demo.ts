@@ -224,7 +224,8 @@ async function lifecycleStories(server: MockServer, refunds: Refunds): Promise<v
   } catch (error) {
     if (!isRefundError(error)) throw error;
     console.log(`    -> RefundError ${error.code}: did the money move?`);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // LevelUp finishes 1.5 s after the request; read it back once it has had the time.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     const answer = await impatient.reconcile(request, error);
     console.log(
       answer.refunded === true
