@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "./index.js";
+import { main } from "./program.js";
 
 // `refundkit ... | head`: a closed pipe ends the output, not the program with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -14,7 +14,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // Not a RefundError or a usage error: a bug, reported as one line with where to look.
+    // Not a RefundError or a usage error: a bug, reported as one line.
     console.error(
       `refundkit: unexpected error: ${error instanceof Error ? error.message : String(error)}`,
     );

@@ -1,9 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
-import { runBulk } from "./bulk/run.js";
-import { runDemo } from "./demo.js";
+import type { BulkOptions } from "./bulk/run.js";
 import { EXIT } from "./internal/output.js";
-import { runCapabilities, runRefund } from "./refund.js";
-import { runMockServer } from "./serve.js";
+import type { RefundOptions } from "./refund.js";
 
 const CREDENTIALS_HELP = `
 Credentials and hosts (environment variables, or a .env file in the current directory;
@@ -40,6 +38,9 @@ export function createProgram(env: NodeJS.ProcessEnv, exit: { code: number }): C
     .command("demo")
     .description("run every provider's refund story against local mock providers over HTTP")
     .action(async () => {
+      // Loaded on use: the mock (msw, the specs) is not needed to refund, so `refund` and
+      // `bulk` start faster and smaller without it.
+      const { runDemo } = await import("./demo.js");
       exit.code = await runDemo();
     });
 
@@ -54,6 +55,7 @@ export function createProgram(env: NodeJS.ProcessEnv, exit: { code: number }): C
         .default("none"),
     )
     .action(async (options: { port: string; host: string; seed: string }) => {
+      const { runMockServer } = await import("./serve.js");
       exit.code = await runMockServer(options);
     });
 
@@ -78,7 +80,8 @@ export function createProgram(env: NodeJS.ProcessEnv, exit: { code: number }): C
     .option("--max-retries <n>", "retries where they cannot refund twice (default 2)")
     .option("--json", "print the result (or the error) as JSON")
     .addHelpText("after", `${CREDENTIALS_HELP}\n${EXIT_HELP}`)
-    .action(async (options: Parameters<typeof runRefund>[0]) => {
+    .action(async (options: RefundOptions) => {
+      const { runRefund } = await import("./refund.js");
       exit.code = await runRefund(options, env);
     });
 
@@ -111,7 +114,8 @@ never sent twice.
 ${CREDENTIALS_HELP}
 ${EXIT_HELP}`,
     )
-    .action(async (file: string, options: Parameters<typeof runBulk>[1]) => {
+    .action(async (file: string, options: BulkOptions) => {
+      const { runBulk } = await import("./bulk/run.js");
       exit.code = await runBulk(file, options, env);
     });
 
@@ -120,7 +124,8 @@ ${EXIT_HELP}`,
     .description("what each provider supports")
     .argument("[provider]", "one provider (default: all)")
     .option("--json", "print JSON instead of a table")
-    .action((provider: string | undefined, options: { json?: boolean }) => {
+    .action(async (provider: string | undefined, options: { json?: boolean }) => {
+      const { runCapabilities } = await import("./refund.js");
       exit.code = runCapabilities(provider, options);
     });
 

@@ -18,7 +18,13 @@ import type { ProviderName } from "refundkit";
 export type RowStatus = "succeeded" | "pending" | "failed" | "needs_review";
 
 export interface SendRecord {
-  kind: "send";
+  /**
+   * "key": the idempotency key of a row of an idempotent provider, written ahead of its send
+   * (sending it again with this key cannot refund twice, so whether it went out does not matter).
+   * "send": written right before the request of a row of a provider without an idempotency
+   * handle: the request may have reached the provider.
+   */
+  kind: "key" | "send";
   row: number;
   provider: ProviderName;
   order: string;
@@ -84,7 +90,7 @@ export function readJournal(path: string): JournalContents {
     }
     if (record.kind === "start") return;
     const state = rows.get(record.row) ?? { send: null, outcome: null };
-    if (record.kind === "send") {
+    if (record.kind === "send" || record.kind === "key") {
       // A new attempt: its outcome, if any, comes after it.
       state.send = record;
       state.outcome = null;

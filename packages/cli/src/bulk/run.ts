@@ -23,6 +23,7 @@ import {
   type OutcomeRecord,
   type RowState,
   readJournal,
+  type SendRecord,
 } from "./journal.js";
 import { reconcileInFlight } from "./reconcile.js";
 import { createProgress, formatMinor, type ResultStatus, Tally } from "./report.js";
@@ -55,6 +56,8 @@ const SHOWN_PROBLEMS = 20;
 const READ_AHEAD = 1_000;
 /** A row answered 429 this many times is recorded as rate_limited (a re-run tries it again). */
 const MAX_RATE_LIMITED = 8;
+/** Key records of idempotent rows written ahead per fsync. */
+const KEY_BATCH = 256;
 
 function problemLine(problem: RowProblem): string {
   const where = problem.row === 0 ? "header" : `row ${problem.row} (line ${problem.line})`;
@@ -313,23 +316,36 @@ async function sendAll(
     at: now(),
   });
 
-  /** Sends a row: the key is on disk before the request goes out. */
-  async function send(row: BulkRow, key: string | null, rateLimited = 0): Promise<void> {
+  const intent = (kind: "key" | "send", row: BulkRow, key: string | null): SendRecord => ({
+    kind,
+    row: row.row,
+    provider: row.provider,
+    order: row.orderId,
+    amount: row.amount ?? null,
+    currency: row.currency ?? null,
+    key,
+    at: now(),
+  });
+
+  /**
+   * Sends a row. `journaled`: its key record is already on disk (idempotent providers, written
+   * ahead in batches); otherwise a `send` record is written and fsync'd first (providers without
+   * an idempotency handle, where "was it sent?" decides what a re-run may do).
+   */
+  async function send(
+    row: BulkRow,
+    key: string | null,
+    journaled: boolean,
+    rateLimited = 0,
+  ): Promise<void> {
     if (journalFailure !== null) return;
-    try {
-      await journal.append({
-        kind: "send",
-        row: row.row,
-        provider: row.provider,
-        order: row.orderId,
-        amount: row.amount ?? null,
-        currency: row.currency ?? null,
-        key,
-        at: now(),
-      });
-    } catch (error) {
-      journalFailure ??= error;
-      return;
+    if (!journaled) {
+      try {
+        await journal.append(intent("send", row, key));
+      } catch (error) {
+        journalFailure ??= error;
+        return;
+      }
     }
     const request = requestFor(row, key);
     try {
@@ -347,7 +363,7 @@ async function sendAll(
         const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
         const waitMs = typeof asked === "number" ? asked : Math.min(30_000, 500 * 2 ** rateLimited);
         scheduler.slowDown(row.provider, waitMs);
-        scheduler.submit(row.provider, () => send(row, key, rateLimited + 1), true);
+        scheduler.submit(row.provider, () => send(row, key, true, rateLimited + 1), true);
         return;
       }
       const ambiguous =
@@ -372,13 +388,28 @@ async function sendAll(
     if (verdict.kind === "refunded") {
       record(outcomeOf(row, key, verdict.refund), row);
     } else if (verdict.kind === "not_refunded") {
-      await send(row, key);
+      await send(row, key, false);
     } else {
       record(failureOf(row, key, "needs_review", "needs_review", verdict.reason, false), row);
     }
   }
 
-  // Pass 2: stream the rows again and send what is not finished.
+  // Pass 2: stream the rows again and send what is not finished. Keys of idempotent rows are
+  // decided here and written ahead in batches (one fsync for many rows), so senders do not wait
+  // for the disk; a row is submitted only once its key record is on disk.
+  let batch: { row: BulkRow; key: string }[] = [];
+  const flushBatch = async () => {
+    const rows = batch;
+    batch = [];
+    if (rows.length === 0) return;
+    try {
+      await Promise.all(rows.map(({ row, key }) => journal.append(intent("key", row, key))));
+    } catch (error) {
+      journalFailure ??= error;
+      return;
+    }
+    for (const { row, key } of rows) scheduler.submit(row.provider, () => send(row, key, true));
+  };
   for await (const item of readBulkCsv(file)) {
     if (journalFailure !== null) break;
     if (item.kind !== "row") continue;
@@ -386,27 +417,29 @@ async function sendAll(
     const state = journalState.rows.get(row.row);
     const previous = state?.outcome ?? null;
     if (previous !== null && isFinal(previous)) continue;
+    if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) await flushBatch();
     await scheduler.waitForRoom(READ_AHEAD);
-    const send_ = state?.send ?? null;
+    const before = state?.send ?? null;
     const idempotent = capabilities(row.provider).idempotency !== "none";
-    if (
-      send_ !== null &&
-      (previous === null || previous.status === "needs_review") &&
-      !idempotent
-    ) {
-      // In flight when the last run stopped (or left for review): ask the provider first.
-      scheduler.submit(row.provider, () => settleInFlight(row, send_.key, null));
-    } else if (send_ !== null) {
+    if (before !== null && idempotent) {
       // In flight with an idempotency key, or a failure the same request may repeat: the same
       // key again, so the provider answers the first refund instead of making a second.
-      scheduler.submit(row.provider, () => send(row, send_.key));
+      scheduler.submit(row.provider, () => send(row, before.key, true));
+    } else if (
+      before?.kind === "send" &&
+      (previous === null || previous.status === "needs_review")
+    ) {
+      // No idempotency handle, and in flight when the last run stopped (or left for review):
+      // ask the provider what it has before anything is sent.
+      scheduler.submit(row.provider, () => settleInFlight(row, before.key, null));
+    } else if (idempotent) {
+      batch.push({ row, key: row.transactionId ?? row.idempotencyKey ?? randomUUID() });
     } else {
-      const key = idempotent
-        ? (row.transactionId ?? row.idempotencyKey ?? randomUUID())
-        : (row.idempotencyKey ?? null);
-      scheduler.submit(row.provider, () => send(row, key));
+      // Not sent before, or refused in a way that proves nothing reached the provider.
+      scheduler.submit(row.provider, () => send(row, row.idempotencyKey ?? null, false));
     }
   }
+  await flushBatch();
   await scheduler.idle();
   progress.stop();
   try {

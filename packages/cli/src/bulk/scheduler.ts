@@ -65,6 +65,11 @@ export class Scheduler {
     return this.lane(provider).limit;
   }
 
+  /** Tasks queued or running. */
+  pending(): number {
+    return this.queued + this.active;
+  }
+
   /** Resolves when fewer than `room` tasks wait (backpressure for the CSV reader). */
   waitForRoom(room: number): Promise<void> {
     if (this.queued < room) return Promise.resolve();
