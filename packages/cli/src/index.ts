@@ -1,6 +1,6 @@
 export { type BulkRow, type CsvItem, type RowProblem, readBulkCsv } from "./bulk/csv.js";
 export { type InFlightVerdict, type ReconcileAnswer, reconcileInFlight } from "./bulk/reconcile.js";
-export { type BulkOptions, bulkPaths, runBulk } from "./bulk/run.js";
+export { type BulkIo, type BulkOptions, bulkPaths, runBulk } from "./bulk/run.js";
 export { parseTypedAmount } from "./internal/amount.js";
 export { configFromEnv } from "./internal/env.js";
 export { EXIT, errorLine } from "./internal/output.js";

@@ -39,6 +39,14 @@ export interface BulkOptions {
   maxRetries?: string;
 }
 
+/** Where output goes, and (for tests and embedding) a wrapper around the facade it uses. */
+export interface BulkIo {
+  out?: NodeJS.WriteStream;
+  err?: NodeJS.WriteStream;
+  /** Called with the facade built from the environment; the run uses what it returns. */
+  decorate?: (refunds: Refunds) => Refunds;
+}
+
 /** Where a run keeps its files: beside the CSV, named after it. */
 export function bulkPaths(file: string) {
   const name = basename(file, extname(file));
@@ -162,8 +170,9 @@ export async function runBulk(
   file: string,
   options: BulkOptions,
   env: NodeJS.ProcessEnv,
-  streams: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {},
+  io: BulkIo = {},
 ): Promise<number> {
+  const streams = io;
   const output: Output = {
     json: options.json === true,
     out: streams.out ?? process.stdout,
@@ -212,11 +221,12 @@ export async function runBulk(
     }
     checked.keys.clear();
 
-    const refunds = buildRefunds(checked.providers, withDotEnv(env), {
+    const built = buildRefunds(checked.providers, withDotEnv(env), {
       concurrency,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(maxRetries === undefined ? {} : { maxRetries }),
     });
+    const refunds = io.decorate === undefined ? built : io.decorate(built);
     const paths = bulkPaths(file);
     let lock: { release(): void };
     try {
@@ -234,7 +244,7 @@ export async function runBulk(
       lock.release();
     }
   } catch (error) {
-    return reportFailure(error, output.json);
+    return reportFailure(error, output.json, output.err);
   }
 }
 

@@ -79,18 +79,20 @@ export function exitCodeFor(error: RefundError): number {
  * Reports a failure of a command: a RefundError or UsageError as one line on stderr (or its JSON
  * with `json`), and the exit code. Anything else is a bug and is rethrown.
  */
-export function reportFailure(error: unknown, json: boolean): number {
+export function reportFailure(
+  error: unknown,
+  json: boolean,
+  stream: NodeJS.WritableStream = process.stderr,
+): number {
   if (isRefundError(error)) {
-    if (json) process.stderr.write(`${JSON.stringify({ error })}\n`);
-    else process.stderr.write(`refundkit: ${errorLine(error)}\n`);
+    if (json) stream.write(`${JSON.stringify({ error })}\n`);
+    else stream.write(`refundkit: ${errorLine(error)}\n`);
     return exitCodeFor(error);
   }
   if (error instanceof UsageError) {
     if (json)
-      process.stderr.write(
-        `${JSON.stringify({ error: { code: "usage", message: error.message } })}\n`,
-      );
-    else process.stderr.write(`refundkit: ${error.message}\n`);
+      stream.write(`${JSON.stringify({ error: { code: "usage", message: error.message } })}\n`);
+    else stream.write(`refundkit: ${error.message}\n`);
     return EXIT.usage;
   }
   throw error;
