@@ -85,6 +85,7 @@ export class Tally {
   /** What a dry run would send: valid rows per provider, amounts per currency. */
   formatPlan(): string {
     const providers = [...this.counts.keys()].sort();
+    if (providers.length === 0) return "No valid rows.\n";
     let text = formatTable(
       ["provider", "valid rows"],
       providers.map((provider) => [

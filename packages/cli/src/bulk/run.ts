@@ -459,10 +459,17 @@ async function sendAll(
   }
 
   // Pass 3: the results CSV, every input row in input order.
-  const tally = await writeResults(file, paths.results, outcomes);
+  const { tally, problems } = await writeResults(file, paths.results, outcomes);
   if (output.json) emit(output, { type: "summary", results: paths.results, ...tally.toJSON() });
   else {
-    output.out.write(`\n${tally.format()}\nResults: ${paths.results}\nJournal: ${paths.journal}\n`);
+    const more = tally.count("failed") + tally.count("needs_review") - problems.length;
+    const listed =
+      problems.length === 0
+        ? ""
+        : `\nNot refunded:\n${problems.map((line) => `  ${line}\n`).join("")}${more > 0 ? `  ... and ${more} more in the results\n` : ""}`;
+    output.out.write(
+      `\n${tally.format()}${listed}\nResults: ${paths.results}\nJournal: ${paths.journal}\n`,
+    );
   }
   if (journalFailure !== null) {
     const message =
@@ -547,8 +554,9 @@ async function writeResults(
   file: string,
   path: string,
   outcomes: Map<number, OutcomeRecord>,
-): Promise<Tally> {
+): Promise<{ tally: Tally; problems: string[] }> {
   const tally = new Tally();
+  const problems: string[] = [];
   const target = createWriteStream(path);
   const csv = stringify();
   csv.pipe(target);
@@ -588,6 +596,11 @@ async function writeResults(
     const outcome = outcomes.get(row.row);
     const status: ResultStatus = outcome?.status ?? "not_sent";
     tally.add(row.provider, status, outcome?.amount ?? null, outcome?.currency ?? null);
+    if ((status === "failed" || status === "needs_review") && problems.length < SHOWN_PROBLEMS) {
+      problems.push(
+        `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
+      );
+    }
     await write([
       ...row.fields,
       String(row.row),
@@ -606,7 +619,7 @@ async function writeResults(
   }
   csv.end();
   await finished(target);
-  return tally;
+  return { tally, problems };
 }
 
 export { formatMinor };
