@@ -9,10 +9,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -30,7 +30,11 @@ const maxRssPreload = fileURLToPath(new URL("./max-rss.cjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "refundkit-bulk-bench-"));
 
 /** Starts `refundkit mock`; resolves with its URL and the `export` lines as variables. */
-async function startMock(): Promise<{ child: ChildProcess; url: string; env: Record<string, string> }> {
+async function startMock(): Promise<{
+  child: ChildProcess;
+  url: string;
+  env: Record<string, string>;
+}> {
   const child = spawn(process.execPath, [bin, "mock", "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -66,8 +70,16 @@ async function prepare(url: string, file: string, rows: number) {
   for (let index = 0; index < rows; index++) {
     const p = PROVIDERS[index % PROVIDERS.length] as (typeof PROVIDERS)[number];
     const id = p.id();
-    orders.push({ provider: p.provider, id, amount: 50_000, currency: p.currency, ...(p.provider === "briqpay" ? { settleAfterMs: 0 } : {}) });
-    csv.write(`${p.provider},${id},${p.amount},${p.amount === "" ? "" : p.currency},Bench row ${index + 1}\n`);
+    orders.push({
+      provider: p.provider,
+      id,
+      amount: 50_000,
+      currency: p.currency,
+      ...(p.provider === "briqpay" ? { settleAfterMs: 0 } : {}),
+    });
+    csv.write(
+      `${p.provider},${id},${p.amount},${p.amount === "" ? "" : p.currency},Bench row ${index + 1}\n`,
+    );
   }
   csv.end();
   await once(csv, "finish");
@@ -104,19 +116,28 @@ async function runCli(args: string[], env: Record<string, string>) {
 async function main() {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const lines: string[] = [
-    `machine: ${cpus().length} x ${cpu}, Node.js ${process.version}, load average ${(await import("node:os")).loadavg().map((n) => n.toFixed(1)).join(" ")}`,
+    `machine: ${cpus().length} x ${cpu}, Node.js ${process.version}, load average ${(
+      await import("node:os")
+    )
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")}`,
   ];
   const mock = await startMock();
   try {
     const file = join(dir, "refunds.csv");
     await prepare(mock.url, file, ROWS);
-    const run = await runCli(["bulk", file, "--concurrency", values.concurrency as string], mock.env);
+    const run = await runCli(
+      ["bulk", file, "--concurrency", values.concurrency as string],
+      mock.env,
+    );
     const ledger = (await (await fetch(`${mock.url}/__mock/orders`)).json()) as {
       orders: { refunds: unknown[] }[];
     };
     const refundCounts = ledger.orders.map((order) => order.refunds.length);
     const exactlyOnce = refundCounts.every((count) => count === 1);
-    const resultRows = readFileSync(join(dir, "refunds.results.csv"), "utf8").trim().split("\n").length - 1;
+    const resultRows =
+      readFileSync(join(dir, "refunds.results.csv"), "utf8").trim().split("\n").length - 1;
     const rate = ROWS / run.seconds;
     lines.push(
       `bulk ${ROWS} rows (5 providers, --concurrency ${values.concurrency}): exit ${run.code}, ${run.seconds.toFixed(2)} s end to end, ${Math.round(rate)} refunds/s (target >= 2000: ${rate >= 2000 ? "met" : "NOT met"}), peak RSS ${run.maxRssMb.toFixed(0)} MB (target < 150: ${run.maxRssMb < 150 ? "met" : "NOT met"}); ledger: ${exactlyOnce ? "exactly one refund on every order" : "NOT one refund per order"}; results CSV rows: ${resultRows}`,
@@ -131,7 +152,11 @@ async function main() {
     csv.write("provider,order_id,amount,currency,reason\n");
     for (let index = 0; index < DRY_ROWS; index++) {
       const p = PROVIDERS[index % PROVIDERS.length] as (typeof PROVIDERS)[number];
-      if (!csv.write(`${p.provider},${p.id()},${p.amount},${p.amount === "" ? "" : p.currency},"Row ${index + 1}, returned"\n`)) {
+      if (
+        !csv.write(
+          `${p.provider},${p.id()},${p.amount},${p.amount === "" ? "" : p.currency},"Row ${index + 1}, returned"\n`,
+        )
+      ) {
         await once(csv, "drain");
       }
     }

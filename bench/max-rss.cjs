@@ -3,6 +3,7 @@
 const { writeFileSync } = require("node:fs");
 
 process.on("exit", () => {
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: set only by bench/bulk.ts for its child
   const file = process.env.BENCH_MAX_RSS_FILE;
   if (file) writeFileSync(file, String(process.resourceUsage().maxRSS));
 });
