@@ -109,6 +109,45 @@ describe("refundkit bulk under kill -9", () => {
     );
   }, 180_000);
 
+  it("Ctrl-C stops taking rows, records the ones in flight and writes the results; a re-run finishes", async () => {
+    const rows = 300;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const ids: string[] = [];
+    for (let index = 0; index < rows; index++) {
+      const id = `mp-${randomUUID()}`;
+      ids.push(id);
+      server.orders.seed({
+        provider: "moyasar",
+        id,
+        amount: 5_000,
+        currency: "SAR",
+        processingMs: 5,
+      });
+      lines.push(`moyasar,${id},1.00,SAR,row ${index + 1}`);
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    const child = start(file);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = exitOf(child);
+    while (journalLines(file) < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill("SIGINT");
+    const code = await exited;
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(rows);
+    expect(results.some((row) => row.status === "not_sent")).toBe(true);
+    expect(code).toBe(1);
+    expect(stderr).toContain("Stopped by SIGINT");
+    for (const [index, id] of ids.entries()) {
+      const refunds = server.orders.get("moyasar", id)?.refunds ?? [];
+      expect(refunds).toHaveLength(results[index]?.status === "succeeded" ? 1 : 0);
+    }
+    expect(await exitOf(start(file))).toBe(0);
+    for (const id of ids) expect(server.orders.get("moyasar", id)?.refunds).toHaveLength(1);
+  }, 120_000);
+
   it("LevelUp and Briqpay rows in flight at the kill are never refunded twice", async () => {
     const rows = 120;
     const lines = ["provider,order_id,amount,currency,reason"];

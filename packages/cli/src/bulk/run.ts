@@ -420,8 +420,24 @@ async function sendAll(
     }
     for (const { row, key } of rows) scheduler.submit(row.provider, () => send(row, key, true));
   };
+  // Ctrl-C (or SIGTERM): stop taking rows, let the requests in flight finish and be recorded,
+  // write the results; the same command later goes on from there. A second Ctrl-C stops at once
+  // (the journal still makes the re-run safe).
+  let stopSignal: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopSignal !== null) process.exit(130);
+    stopSignal = signal;
+    scheduler.dropQueued();
+    if (!output.json) {
+      output.err.write(
+        `\n${signal}: finishing the requests in flight, then stopping (again to stop now)\n`,
+      );
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   for await (const item of readBulkCsv(file)) {
-    if (journalFailure !== null) break;
+    if (journalFailure !== null || stopSignal !== null) break;
     if (item.kind !== "row") continue;
     const row = item.row;
     const state = journalState.rows.get(row.row);
@@ -449,8 +465,10 @@ async function sendAll(
       scheduler.submit(row.provider, () => send(row, row.idempotencyKey ?? null, false));
     }
   }
-  await flushBatch();
+  if (stopSignal === null) await flushBatch();
   await scheduler.idle();
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
   progress.stop();
   try {
     await journal.close();
@@ -476,6 +494,11 @@ async function sendAll(
       journalFailure instanceof Error ? journalFailure.message : String(journalFailure);
     throw new Error(
       `the journal could not be written (${message}): stopped sending; run the same command again once the disk is fixed`,
+    );
+  }
+  if (stopSignal !== null && !output.json) {
+    output.err.write(
+      `Stopped by ${stopSignal}: ${tally.count("not_sent")} rows not sent. Run the same command again to go on.\n`,
     );
   }
   const notDone =

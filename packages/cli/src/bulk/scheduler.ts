@@ -65,6 +65,13 @@ export class Scheduler {
     return this.lane(provider).limit;
   }
 
+  /** Drops every queued task (running ones finish); for a run told to stop. */
+  dropQueued(): void {
+    for (const lane of this.lanes.values()) lane.queue = [];
+    this.queued = 0;
+    this.pump();
+  }
+
   /** Tasks queued or running. */
   pending(): number {
     return this.queued + this.active;
