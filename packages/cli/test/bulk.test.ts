@@ -235,6 +235,22 @@ describe("refundkit bulk: sending", () => {
     expect(records(readFileSync(bulkPaths(file).results, "utf8"))[0]?.status).toBe("succeeded");
   });
 
+  it("a journal line cut short by a crash is skipped; the row's key is reused", async () => {
+    server.orders.seed({ provider: "sezzle", id: "sz-1", amount: 5_000, currency: "USD" });
+    const file = csvFile(`${HEADER}\nsezzle,sz-1,1.00,USD,x\n`);
+    const key = "key-from-the-first-run";
+    writeFileSync(
+      bulkPaths(file).journal,
+      `${JSON.stringify({ kind: "key", row: 1, provider: "sezzle", order: "sz-1", amount: 100, currency: "USD", key, at: "2026-01-01T00:00:00Z" })}\n{"kind":"outcome","row":1,"sta`,
+    );
+    const run = await bulk(file);
+    expect(run.code).toBe(0);
+    expect(run.err).toContain("ignored 1 line(s) cut short by a crash");
+    expect(refundsIn().map((refund) => refund.idempotencyKey)).toEqual([key]);
+    const lines = readFileSync(bulkPaths(file).journal, "utf8").trim().split("\n");
+    expect(() => lines.slice(2).map((line) => JSON.parse(line))).not.toThrow();
+  });
+
   it("refuses to resume when the file changed under the journal", async () => {
     server.orders.seed({ provider: "sezzle", id: "sz-1", amount: 5_000, currency: "USD" });
     const file = csvFile(`${HEADER}\nsezzle,sz-1,1.00,USD,x\n`);

@@ -1,5 +1,14 @@
-import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import type { ProviderName } from "refundkit";
 
 /**
@@ -73,22 +82,27 @@ export interface JournalContents {
   torn: number[];
 }
 
-/** Reads a journal; a missing file is an empty journal. */
-export function readJournal(path: string): JournalContents {
+/** Reads a journal line by line (constant memory besides the rows' states); none: empty. */
+export async function readJournal(path: string): Promise<JournalContents> {
   const rows = new Map<number, RowState>();
   const torn: number[] = [];
   if (!existsSync(path)) return { rows, torn };
-  const lines = readFileSync(path, "utf8").split("\n");
-  lines.forEach((line, index) => {
-    if (line.trim() === "") return;
+  const lines = createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (line.trim() === "") continue;
     let record: JournalRecord;
     try {
       record = JSON.parse(line) as JournalRecord;
     } catch {
-      torn.push(index + 1);
-      return;
+      torn.push(number);
+      continue;
     }
-    if (record.kind === "start") return;
+    if (record.kind === "start") continue;
     const state = rows.get(record.row) ?? { send: null, outcome: null };
     if (record.kind === "send" || record.kind === "key") {
       // A new attempt: its outcome, if any, comes after it.
@@ -98,7 +112,7 @@ export function readJournal(path: string): JournalContents {
       state.outcome = record;
     }
     rows.set(record.row, state);
-  });
+  }
   return { rows, torn };
 }
 

@@ -256,7 +256,7 @@ async function sendAll(
   output: Output,
   limits: { concurrency: number; perProvider: number },
 ): Promise<number> {
-  const journalState = readJournal(paths.journal);
+  const journalState = await readJournal(paths.journal);
   if (journalState.torn.length > 0 && !output.json) {
     output.err.write(
       `journal: ignored ${journalState.torn.length} line(s) cut short by a crash (${paths.journal})\n`,
