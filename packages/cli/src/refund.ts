@@ -11,6 +11,9 @@ import { parseTypedAmount } from "./internal/amount.js";
 import { configFromEnv, refundsFromConfig, withDotEnv } from "./internal/env.js";
 import { EXIT, formatTable, reportFailure, UsageError } from "./internal/output.js";
 
+/** Kept here too for the commands that read credentials the way `refund` does. */
+export { configFromEnv } from "./internal/env.js";
+
 export function isProvider(value: string | undefined): value is ProviderName {
   return value !== undefined && (PROVIDERS as readonly string[]).includes(value);
 }

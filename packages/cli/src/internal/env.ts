@@ -65,8 +65,17 @@ export function configFromEnv(
           clientSecret: read("CLIENT_SECRET"),
         },
       };
-    case "levelup":
-      return { levelup: { ...where, token: read("TOKEN") ?? "" } };
+    case "levelup": {
+      // LevelUp's order lookup (refunds.retrieve / reconcile) is per merchant.
+      const merchantId = read("MERCHANT_ID");
+      return {
+        levelup: {
+          ...where,
+          token: read("TOKEN") ?? "",
+          ...(merchantId === undefined ? {} : { merchantId }),
+        },
+      };
+    }
     case "moyasar":
       return { moyasar: { ...where, apiKey: read("API_KEY") ?? "" } };
     case "briqpay":
@@ -84,7 +93,7 @@ function environmentFrom(value: string | undefined): Environment | undefined {
 export const CREDENTIAL_VARIABLES: Record<ProviderName, string> = {
   sezzle: "REFUNDKIT_SEZZLE_TOKEN or REFUNDKIT_SEZZLE_PUBLIC_KEY + REFUNDKIT_SEZZLE_PRIVATE_KEY",
   optty: "REFUNDKIT_OPTTY_TOKEN or REFUNDKIT_OPTTY_CLIENT_ID + REFUNDKIT_OPTTY_CLIENT_SECRET",
-  levelup: "REFUNDKIT_LEVELUP_TOKEN",
+  levelup: "REFUNDKIT_LEVELUP_TOKEN (+ REFUNDKIT_LEVELUP_MERCHANT_ID for order lookups)",
   moyasar: "REFUNDKIT_MOYASAR_API_KEY",
   briqpay: "REFUNDKIT_BRIQPAY_USERNAME + REFUNDKIT_BRIQPAY_SECRET",
 };
