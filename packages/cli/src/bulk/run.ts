@@ -347,6 +347,7 @@ async function sendAll(
     key: string | null,
     journaled: boolean,
     rateLimited = 0,
+    reconciled = false,
   ): Promise<void> {
     if (journalFailure !== null) return;
     if (!journaled) {
@@ -373,13 +374,33 @@ async function sendAll(
         const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
         const waitMs = typeof asked === "number" ? asked : Math.min(30_000, 500 * 2 ** rateLimited);
         scheduler.slowDown(row.provider, waitMs);
-        scheduler.submit(row.provider, () => send(row, key, true, rateLimited + 1), true);
+        scheduler.submit(
+          row.provider,
+          () => send(row, key, true, rateLimited + 1, reconciled),
+          true,
+        );
         return;
       }
       const ambiguous =
         capabilities(row.provider).idempotency === "none" &&
         (error.code === "timeout" || error.code === "network_error") &&
         !error.retryable;
+      if (ambiguous && reconciled) {
+        // Sent once more after the provider said it had nothing, and again no answer: a person
+        // looks rather than a loop of sends.
+        record(
+          failureOf(
+            row,
+            key,
+            "needs_review",
+            error.code,
+            `${error.message}; sent again after the provider reported no refund, and again no answer: check the order with ${row.provider}`,
+            false,
+          ),
+          row,
+        );
+        return;
+      }
       if (ambiguous) {
         await settleInFlight(row, key, error);
         return;
@@ -398,7 +419,7 @@ async function sendAll(
     if (verdict.kind === "refunded") {
       record(outcomeOf(row, key, verdict.refund), row);
     } else if (verdict.kind === "not_refunded") {
-      await send(row, key, false);
+      await send(row, key, false, 0, true);
     } else {
       record(failureOf(row, key, "needs_review", "needs_review", verdict.reason, false), row);
     }
