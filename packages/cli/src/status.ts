@@ -1,27 +1,19 @@
 /**
  * `refundkit status <provider> <orderId> [--json]`: what the provider says about an order's
- * refunds now (refunds.retrieve). Self-contained: its own argument parsing (node:util
- * parseArgs), credentials from the same REFUNDKIT_* variables as `refund`.
+ * refunds now (`refunds.retrieve`). Self-contained: program.ts only declares the command.
  */
-import { parseArgs } from "node:util";
-import {
-  createRefunds,
-  isRefundError,
-  minorToMajor,
-  PROVIDERS,
-  type ProviderName,
-  type RefundsConfig,
-  type RetrievedOrder,
-} from "refundkit";
-import { configFromEnv } from "./refund.js";
+import { minorToMajor, PROVIDERS, type RetrievedOrder } from "refundkit";
+import { configFromEnv, refundsFromConfig, withDotEnv } from "./internal/env.js";
+import { EXIT, reportFailure, UsageError } from "./internal/output.js";
+import { isProvider } from "./refund.js";
 
-export const statusUsage = `Usage: refundkit status <provider> <orderId> [--json]
-  [--environment sandbox|production | --base-url URL] [--merchant-id ID]
-  Prints the order's refunds as the provider reports them now.
-  --merchant-id (or REFUNDKIT_LEVELUP_MERCHANT_ID): LevelUp's lookup is per merchant.`;
-
-function isProvider(value: string | undefined): value is ProviderName {
-  return value !== undefined && (PROVIDERS as readonly string[]).includes(value);
+/** `refundkit status` options as commander parses them (all strings, as typed). */
+export interface StatusOptions {
+  json?: boolean;
+  environment?: string;
+  baseUrl?: string;
+  /** LevelUp: the merchant id its lookup needs (or REFUNDKIT_LEVELUP_MERCHANT_ID). */
+  merchantId?: string;
 }
 
 /** `1250` USD -> `12.50 USD`; minor units as they are when the currency is unknown. */
@@ -35,7 +27,7 @@ function money(amount: number | null, currency: string | null): string {
   }
 }
 
-/** The human-readable table of an order's refunds. */
+/** The human-readable lines of an order's refunds. */
 export function formatStatus(order: RetrievedOrder): string {
   const lines = [
     `${order.provider} order ${order.orderId}: ${order.refunds.length} refund(s), ${money(
@@ -53,55 +45,35 @@ export function formatStatus(order: RetrievedOrder): string {
   return lines.join("\n");
 }
 
-/** Runs `status`; resolves with the exit code (0 found, 1 provider refused, 2 usage). */
-export async function runStatus(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean", default: false },
-        environment: { type: "string" },
-        "base-url": { type: "string" },
-        "merchant-id": { type: "string" },
-      },
-    });
-  }
+/** Runs `status`; exit 0 read, 1 the provider refused, 2 bad usage (nothing sent). */
+export async function runStatus(
+  provider: string,
+  orderId: string,
+  options: StatusOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const json = options.json === true;
   try {
-    parsed = parse();
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${statusUsage}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [provider, orderId, ...extra] = positionals;
-  if (!isProvider(provider) || orderId === undefined || extra.length > 0) {
-    console.error(statusUsage);
-    return 2;
-  }
-  const environment = values.environment;
-  if (environment !== undefined && environment !== "sandbox" && environment !== "production") {
-    console.error("--environment must be sandbox or production");
-    return 2;
-  }
-  const config: RefundsConfig = configFromEnv(provider, env, {
-    ...(environment === undefined ? {} : { environment }),
-    ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
-  });
-  const merchantId = values["merchant-id"] ?? env.REFUNDKIT_LEVELUP_MERCHANT_ID;
-  if (provider === "levelup" && config.levelup !== undefined && merchantId !== undefined) {
-    config.levelup = { ...config.levelup, merchantId };
-  }
-  try {
-    const order = await createRefunds(config).retrieve({ provider, orderId });
-    console.log(values.json ? JSON.stringify(order, null, 2) : formatStatus(order));
-    return 0;
-  } catch (error) {
-    if (isRefundError(error)) {
-      console.error(values.json ? JSON.stringify(error, null, 2) : error.message);
-      return 1;
+    if (!isProvider(provider)) {
+      throw new UsageError(`unknown provider "${provider}" (one of ${PROVIDERS.join(", ")})`);
     }
-    throw error;
+    const environment = options.environment;
+    if (environment !== undefined && environment !== "sandbox" && environment !== "production") {
+      throw new UsageError(`--environment must be sandbox or production; got "${environment}"`);
+    }
+    const vars = withDotEnv(env);
+    const config = configFromEnv(provider, vars, {
+      ...(environment === undefined ? {} : { environment }),
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    });
+    const merchantId = options.merchantId ?? vars.REFUNDKIT_LEVELUP_MERCHANT_ID;
+    if (config.levelup !== undefined && merchantId !== undefined) {
+      config.levelup = { ...config.levelup, merchantId };
+    }
+    const order = await refundsFromConfig(config, {}).retrieve({ provider, orderId });
+    process.stdout.write(`${json ? JSON.stringify(order) : formatStatus(order)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(error, json);
   }
 }

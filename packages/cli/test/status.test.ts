@@ -16,11 +16,13 @@ afterAll(async () => {
 beforeEach(() => {
   output = [];
   errors = [];
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    output.push(args.join(" "));
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    output.push(String(chunk));
+    return true;
   });
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    errors.push(args.join(" "));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    errors.push(String(chunk));
+    return true;
   });
 });
 afterEach(() => {
@@ -72,26 +74,33 @@ describe("refundkit status", () => {
     expect(json.refunds).toHaveLength(2);
   });
 
-  it("LevelUp needs a merchant id: refused without one, found with --merchant-id", async () => {
+  it("LevelUp needs a merchant id: refused without one (nothing sent), found with --merchant-id", async () => {
     server.orders.seed({ provider: "levelup", id: "lu-status", amount: 800 });
     const env = { REFUNDKIT_LEVELUP_TOKEN: server.credentials.levelup.token };
     const args = ["status", "levelup", "lu-status", "--base-url", server.baseUrls.levelup];
-    expect(await main(args, env)).toBe(1);
+    expect(await main(args, env)).toBe(2);
     expect(errors.join("\n")).toContain("merchantId");
     expect(await main([...args, "--merchant-id", "3225"], env)).toBe(0);
     expect(output.join("\n")).toContain("levelup order lu-status: 0 refund(s), 0.00 USD refunded");
   });
 
-  it("MPG has no documented lookup: unsupported, exit 1", async () => {
+  it("MPG has no documented lookup: unsupported, refused before sending (exit 2)", async () => {
     const code = await main(
       ["status", "moyasar", "order-1", "--base-url", server.baseUrls.moyasar],
       { REFUNDKIT_MOYASAR_API_KEY: server.credentials.moyasar.apiKey },
     );
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(errors.join("\n")).toContain("MPG documents no merchant order lookup");
   });
 
-  it("usage errors exit 2", async () => {
+  it("an unknown order is exit 1 (the provider answered); usage errors exit 2", async () => {
+    const env = {
+      REFUNDKIT_BRIQPAY_USERNAME: server.credentials.briqpay.username,
+      REFUNDKIT_BRIQPAY_SECRET: server.credentials.briqpay.secret,
+    };
+    expect(
+      await main(["status", "briqpay", SESSION, "--base-url", server.baseUrls.briqpay], env),
+    ).toBe(1);
     expect(await main(["status", "nope", "x"])).toBe(2);
     expect(await main(["status", "sezzle"])).toBe(2);
     expect(await main(["status", "sezzle", "o", "--bogus"])).toBe(2);
