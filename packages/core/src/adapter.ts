@@ -1,4 +1,5 @@
 import { configError } from "./config.js";
+import { createKeyMemory, type KeyMemory } from "./key-memory.js";
 import type {
   BaseRefundRequest,
   Capabilities,
@@ -20,8 +21,17 @@ export interface AdapterDefinition<
   capabilities: Capabilities;
   /** The provider's client for a config and the shared transport options (built once). */
   createClient(options: Config & TransportOptions): Client;
-  /** One refund through that client: validate before sending, send, map the answer. */
-  refund(client: Client, request: Request): Promise<RefundResult<P>>;
+  /**
+   * One refund through that client: validate before sending, send, map the answer. `context.keys`
+   * remembers the idempotency keys this connected adapter sent (see `claimKey`).
+   */
+  refund(client: Client, request: Request, context: AdapterContext): Promise<RefundResult<P>>;
+}
+
+/** What `defineAdapter` keeps per connected adapter and hands to each refund. */
+export interface AdapterContext {
+  /** The keys sent by this connected adapter, at most `DEFAULT_KEY_MEMORY` (least recent forgotten). */
+  keys: KeyMemory;
 }
 
 /**
@@ -43,6 +53,7 @@ export function defineAdapter<
         throw configError(provider, "config must be an object");
       }
       const client = definition.createClient({ ...config, ...options });
+      const context: AdapterContext = { keys: createKeyMemory() };
       return {
         provider,
         capabilities,
@@ -50,7 +61,7 @@ export function defineAdapter<
           if (request === null || typeof request !== "object") {
             throw configError(provider, "refund(request): request must be an object");
           }
-          return definition.refund(client, request);
+          return definition.refund(client, request, context);
         },
       };
     },

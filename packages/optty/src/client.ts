@@ -4,6 +4,8 @@ import {
   createBearerFetch,
   createResilientFetch,
   type FetchedToken,
+  guardedPathSerializer,
+  isInProgressResponse,
   optionalString,
   parseJson,
   RefundError,
@@ -12,7 +14,7 @@ import {
   type TransportOptions,
   tokenEndpointError,
 } from "@refundkit/core";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { operations, servers } from "./generated/spec.js";
 
@@ -55,6 +57,9 @@ export interface OpttyEndpoints {
   /** The auth server base URL; the token is requested at `<authBaseUrl>/token`. */
   authBaseUrl: string;
 }
+
+/** Refuses path parameters that could change the request's path (core's one rule). */
+const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
 
 /**
  * Resolves the API and auth hosts: `baseUrl` wins over `environment`; `authUrl` wins over
@@ -100,19 +105,27 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     isIdempotent(request) {
       if (request.method !== "POST") return false;
       const url = new URL(request.url);
       // Refunds always carry refundReference, which Optty deduplicates; tokens are harmless.
       return `${url.origin}${url.pathname}` === tokenUrl || REFUND_PATH.test(url.pathname);
     },
+    // A refund with the same refundReference still being processed (409 "in progress"): the
+    // same bytes later get the first request's answer, so it is retried like a 503.
+    isRetryableResponse: isInProgressResponse,
   });
 
   let authFetch: typeof globalThis.fetch;
   if (credentials.kind === "token") {
     authFetch = createBearerFetch(transport, credentials.token);
   } else {
-    const authClient = createClient<paths>({ baseUrl: authBaseUrl, fetch: transport });
+    const authClient = createClient<paths>({
+      baseUrl: authBaseUrl,
+      fetch: transport,
+      pathSerializer,
+    });
     const { clientId, clientSecret } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const requestedAt = Date.now();
@@ -161,5 +174,9 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
-  return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });
+  return createClient<paths>({
+    baseUrl,
+    fetch: (request: Request) => authFetch(request),
+    pathSerializer,
+  });
 }

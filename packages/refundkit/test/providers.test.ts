@@ -859,7 +859,7 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(error.raw).toEqual({ message: "Not Found" });
     });
 
-    it("a key MPG does not accept (403 Unauthorized): authentication_failed", async () => {
+    it("a key MPG does not accept (401): authentication_failed", async () => {
       seed();
       const refunds = h.connect({ moyasar: { ...h.config("moyasar"), apiKey: "sk_test_wrong" } });
       const error = await refundError(
@@ -868,10 +868,10 @@ describe.each(MODES)("%s mode", (mode) => {
       expectError(error, {
         code: "authentication_failed",
         provider: "moyasar",
-        status: 403,
+        status: 401,
         retryable: false,
       });
-      expect(error.raw).toEqual({ message: "Unauthorized" });
+      expect(error.raw).toEqual({ message: "Invalid authorization credentials" });
       expect(h.refundCalls("moyasar")).toHaveLength(1);
       expect(h.orders.get("moyasar", orderId)?.refunds).toEqual([]);
     });
@@ -977,7 +977,7 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(order?.refundableAmount).toBe(3_000);
     });
 
-    it("an order that settles at once: succeeded; rejected in a 201 stays a result (pending)", async () => {
+    it("an order that settles at once: succeeded; rejected in a 201 is RefundError declined", async () => {
       h.orders.seed({
         provider: "briqpay",
         id: orderId,
@@ -1001,13 +1001,10 @@ describe.each(MODES)("%s mode", (mode) => {
         settleAfterMs: 0,
         settleAs: "rejected",
       });
-      const rejected = await refunds.refund({
-        provider: "briqpay",
-        orderId,
-        amount: 500,
-        currency: "SEK",
-      });
-      expect(rejected.status).toBe("pending");
+      const rejected = await refundError(
+        refunds.refund({ provider: "briqpay", orderId, amount: 500, currency: "SEK" }),
+      );
+      expect(rejected).toMatchObject({ code: "declined", status: 201, retryable: false });
       expect(rejected.raw).toMatchObject({ status: "rejected" });
       expect(h.orders.get("briqpay", orderId)?.refunds[0]?.status).toBe("rejected");
     });

@@ -1,4 +1,5 @@
 import {
+  type AdapterContext,
   asNetworkError,
   assertAmount,
   assertCurrency,
@@ -8,6 +9,7 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  claimKey,
   defineAdapter,
   errorCodeForStatus,
   isRetryableStatus,
@@ -18,6 +20,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refusalIn,
+  retryAfterMsOf,
 } from "@refundkit/core";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
 
@@ -74,7 +77,13 @@ function describeError(body: unknown): string {
   return [code, message].filter(Boolean).join(": ");
 }
 
-function toError(status: number, body: unknown, orderId: string): RefundError {
+function toError(
+  response: Response,
+  body: unknown,
+  orderId: string,
+  idempotencyKey: string,
+): RefundError {
+  const { status } = response;
   const code = classify(status, body);
   const detail = describeError(body);
   return fail(
@@ -82,9 +91,12 @@ function toError(status: number, body: unknown, orderId: string): RefundError {
     `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
     {
       status,
-      // Every refund carries Sezzle-Request-Id, so the same call may be sent again.
-      retryable: isRetryableStatus(status),
+      // Every refund carries Sezzle-Request-Id, so the same call may be sent again; an
+      // in-progress answer (409) then gets the first request's outcome.
+      retryable: isRetryableStatus(status) || code === "in_progress",
       raw: body,
+      idempotencyKey,
+      retryAfterMs: retryAfterMsOf(response),
     },
   );
 }
@@ -95,8 +107,9 @@ export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, Sezz
 async function refundWith(
   client: SezzleClient,
   request: SezzleRefundRequest,
+  context: AdapterContext,
 ): Promise<RefundResult<"sezzle">> {
-  const { orderId, amount, currency, reason, signal } = request;
+  const { orderId, amount, currency, reason } = request;
   assertPathId(PROVIDER, "orderId", orderId);
   if (amount === undefined) {
     throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
@@ -109,7 +122,25 @@ async function refundWith(
   const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
   assertIdempotencyKey(PROVIDER, idempotencyKey);
   assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+  // Sezzle's answer ({uuid}) does not state the amount: a key reused for another refund would be
+  // reported as that refund. Refused before sending (this client's memory of its keys).
+  const claim = claimKey(PROVIDER, context.keys, idempotencyKey, { orderId, amount, currency });
+  try {
+    return await send(client, request, orderId, amount, currency, idempotencyKey);
+  } catch (error) {
+    claim.failed(error);
+    throw error;
+  }
+}
 
+async function send(
+  client: SezzleClient,
+  { signal }: SezzleRefundRequest,
+  orderId: string,
+  amount: number,
+  currency: string,
+  idempotencyKey: string,
+): Promise<RefundResult<"sezzle">> {
   const outcome = await client
     .POST("/v2/order/{order_uuid}/refund", {
       params: {
@@ -121,10 +152,15 @@ async function refundWith(
       ...(signal === undefined ? {} : { signal }),
     })
     .catch(
-      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
+      asNetworkError(
+        PROVIDER,
+        `refund of order ${orderId} failed before an answer came`,
+        signal,
+        idempotencyKey,
+      ),
     );
   const { data, error, response } = outcome;
-  if (!response.ok) throw toError(response.status, error ?? null, orderId);
+  if (!response.ok) throw toError(response, error ?? null, orderId, idempotencyKey);
 
   // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
   const raw = await bodyOf(data);
