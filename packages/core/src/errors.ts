@@ -127,14 +127,29 @@ export function refundError(
 
 /**
  * `error` with `idempotencyKey` set, when it is a RefundError that does not name one yet (errors
- * raised below the adapter, such as a timeout from the resilient fetch, do not know the handle).
- * Anything else is returned as is. The same object is returned, so stack and cause stay.
+ * raised below the adapter, such as a timeout from the resilient fetch or a token endpoint's
+ * refusal, do not know the handle). A copy, never the same object changed: one token failure is
+ * thrown to every refund waiting on that token, each with its own key. Anything else is returned
+ * as is.
  */
-export function withIdempotencyKey<E>(error: E, idempotencyKey: string | null): E {
-  if (error instanceof RefundError && error.idempotencyKey === null && idempotencyKey !== null) {
-    (error as { idempotencyKey: string | null }).idempotencyKey = idempotencyKey;
+export function withIdempotencyKey<E>(error: E, idempotencyKey: string | null): E | RefundError {
+  if (!(error instanceof RefundError) || error.idempotencyKey !== null || idempotencyKey === null) {
+    return error;
   }
-  return error;
+  const copy = new RefundError({
+    code: error.code,
+    provider: error.provider,
+    message: error.message,
+    status: error.status,
+    retryable: error.retryable,
+    idempotencyKey,
+    retryAfterMs: error.retryAfterMs,
+    refundId: error.refundId,
+    raw: error.raw,
+    cause: error.cause,
+  });
+  if (error.stack !== undefined) copy.stack = error.stack;
+  return copy;
 }
 
 /** `refundError` bound to one provider: `const fail = refundErrorFor("sezzle")`. */

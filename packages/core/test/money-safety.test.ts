@@ -36,8 +36,13 @@ describe("RefundError carries the idempotency key and Retry-After", () => {
 
   it("asNetworkError sets the key on errors from below (timeouts) and on its own", () => {
     const timeout = refundError("optty", "timeout", "slow", { retryable: true });
-    expect(() => asNetworkError("optty", "m", undefined, "k-2")(timeout)).toThrow(timeout);
-    expect(timeout.idempotencyKey).toBe("k-2");
+    const keyed = thrown(() => asNetworkError("optty", "m", undefined, "k-2")(timeout));
+    expect(keyed).toMatchObject({ code: "timeout", retryable: true, idempotencyKey: "k-2" });
+    expect(keyed.message).toBe(timeout.message);
+    // One token failure reaches every waiting refund: each gets its own key, none is changed.
+    const other = thrown(() => asNetworkError("optty", "m", undefined, "k-9")(timeout));
+    expect(other.idempotencyKey).toBe("k-9");
+    expect(timeout.idempotencyKey).toBeNull();
     const wrapped = thrown(() => asNetworkError("optty", "m", undefined, "k-3")(new TypeError()));
     expect(wrapped).toMatchObject({ code: "network_error", idempotencyKey: "k-3" });
   });

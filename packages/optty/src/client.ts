@@ -86,6 +86,12 @@ export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
   return { baseUrl: api, authBaseUrl: auth };
 }
 
+/** A token response body that is safe to keep in an error: JSON naming no token; else null. */
+function tokenFreeBody(json: unknown): unknown {
+  if (typeof json !== "object" || json === null) return null;
+  return "access_token" in json ? null : json;
+}
+
 /**
  * A typed client for the Optty Merchant API: `client.POST("/orders/{orderReference}/refund", ...)`.
  * Sends `Authorization: Bearer <token>` (the given token, or one from the client-credentials
@@ -160,7 +166,9 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
           message: `optty: POST ${TOKEN_PATH} answered ${response.status} without an access_token`,
           status: response.status,
           retryable: false,
-          raw: json ?? data ?? null,
+          // Kept only when it is JSON without a token field: a body cut off mid-token, or a
+          // token of the wrong type, would put (part of) a credential in the error.
+          raw: tokenFreeBody(json),
         });
       }
       const expiresIn =

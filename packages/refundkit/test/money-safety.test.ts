@@ -227,6 +227,30 @@ describe.each(MODES)("%s mode", (mode) => {
     });
   });
 
+  describe("no credential in an error", () => {
+    it.each(["sezzle", "optty"] as const)(
+      "%s: a token answer cut off mid-token is not kept in raw",
+      async (provider) => {
+        seed(provider);
+        h.faults.inject({ provider, kind: "malformed_json", endpoint: "token" });
+        const error = await refundError(h.connect().refund(requests[provider]()));
+        expect(error).toMatchObject({ code: "authentication_failed", raw: null });
+        expect(JSON.stringify(error)).not.toMatch(/eyJ/);
+      },
+    );
+
+    it("one token failure shared by concurrent refunds: each error names its own key", async () => {
+      seed("sezzle");
+      h.faults.inject({ provider: "sezzle", kind: "expired_token", endpoint: "token" });
+      const refunds = h.connect();
+      const [a, b] = await Promise.all([
+        refundError(refunds.refund(requests.sezzle({ idempotencyKey: "key-a", amount: 100 }))),
+        refundError(refunds.refund(requests.sezzle({ idempotencyKey: "key-b", amount: 200 }))),
+      ]);
+      expect([a.idempotencyKey, b.idempotencyKey]).toEqual(["key-a", "key-b"]);
+    });
+  });
+
   describe("8. status meanings from the docs", () => {
     it("MPG 403 forbidden (a publishable key): permission_denied, not authentication_failed", async () => {
       seed("moyasar");

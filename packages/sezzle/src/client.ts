@@ -85,6 +85,12 @@ function expiryOf(expirationDate: unknown): number {
   return Number.isFinite(parsed) ? parsed : Date.now() + FALLBACK_TOKEN_LIFETIME_MS;
 }
 
+/** A token response body that is safe to keep in an error: JSON naming no token; else null. */
+function tokenFreeBody(json: unknown): unknown {
+  if (typeof json !== "object" || json === null) return null;
+  return "token" in json ? null : json;
+}
+
 /**
  * A typed client for the Sezzle API v2: `client.POST("/v2/order/{order_uuid}/refund", ...)`.
  * Sends `Authorization: Bearer <token>` (the given token, or one fetched from
@@ -140,8 +146,9 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
           message: `sezzle: POST ${AUTH_PATH} answered ${response.status} without a token`,
           status: response.status,
           retryable: false,
-          // The body would hold a token if it had one; it has none, so it is safe to keep.
-          raw: json ?? data ?? null,
+          // Kept only when it is JSON without a token field: a body cut off mid-token, or a
+          // token of the wrong type, would put (part of) a credential in the error.
+          raw: tokenFreeBody(json),
         });
       }
       const expirationDate =
