@@ -38,10 +38,10 @@ export function isInProgressAnswer(status: number, bodyText: string): boolean {
 
 /** `isInProgressAnswer` for a response (reads a clone's body; resilient fetch passes a clone). */
 export async function isInProgressResponse(response: Response): Promise<boolean> {
-  if (response.status === 409) return true;
-  if (![400, 422, 423, 425].includes(response.status)) return false;
-  const text = await response.text().catch(() => "");
-  return isInProgressAnswer(response.status, text);
+  const { status } = response;
+  // Only these statuses are worth reading the body for.
+  const text = status >= 400 && status < 430 ? await response.text().catch(() => "") : "";
+  return isInProgressAnswer(status, text);
 }
 
 /**

@@ -81,7 +81,7 @@ export function claimKey(
     throw refundError(
       provider,
       "invalid_request",
-      `idempotencyKey ${JSON.stringify(key.slice(0, 80))} was already sent by this client with other parameters (${Object.keys(params).join(", ")}); a key names one refund: use a new key for a new refund`,
+      `idempotencyKey ${JSON.stringify(key.slice(0, 80))} was already sent for another refund (other ${Object.keys(params).join(", ")}): a new refund needs a new key`,
       { idempotencyKey: key },
     );
   }
