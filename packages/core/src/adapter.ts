@@ -26,12 +26,24 @@ export interface AdapterDefinition<
    * remembers the idempotency keys this connected adapter sent (see `claimKey`).
    */
   refund(client: Client, request: Request, context: AdapterContext): Promise<RefundResult<P>>;
+  /**
+   * The idempotency handle an outgoing request carries (a `Sezzle-Request-Id` header, a body
+   * field), or null (token calls). Given by providers with a handle: every attempt that fails
+   * without an answer (it may have reached the provider) is then noted in `context.uncertain`.
+   */
+  handleOf?(request: globalThis.Request): string | null | Promise<string | null>;
 }
 
 /** What `defineAdapter` keeps per connected adapter and hands to each refund. */
 export interface AdapterContext {
   /** The keys sent by this connected adapter, at most `DEFAULT_KEY_MEMORY` (least recent forgotten). */
   keys: KeyMemory;
+  /**
+   * Handles of refunds in flight one of whose attempts failed without an answer (a timeout, a
+   * reset connection): that attempt may have refunded, whatever a later attempt was answered.
+   * `keyedCall` reads and clears its handle's entry when the call ends, so it stays small.
+   */
+  uncertain: Set<string>;
 }
 
 /**
@@ -52,8 +64,29 @@ export function defineAdapter<
       if (config === null || typeof config !== "object") {
         throw configError(provider, "config must be an object");
       }
-      const client = definition.createClient({ ...config, ...options });
-      const context: AdapterContext = { keys: createKeyMemory() };
+      const context: AdapterContext = { keys: createKeyMemory(), uncertain: new Set() };
+      const { handleOf } = definition;
+      const given = options.fetch;
+      // Innermost: sees every attempt (retries, the resend after a 401, token calls).
+      const fetch: typeof globalThis.fetch | undefined =
+        handleOf === undefined
+          ? given
+          : async (input, init) => {
+              const request = new globalThis.Request(input, init);
+              const handle = await handleOf(request.clone());
+              try {
+                // Looked up at each call, as the resilient fetch does (so msw works).
+                return await (given ?? globalThis.fetch)(request);
+              } catch (error) {
+                if (handle !== null) context.uncertain.add(handle);
+                throw error;
+              }
+            };
+      const client = definition.createClient({
+        ...config,
+        ...options,
+        ...(fetch === undefined ? {} : { fetch }),
+      });
       return {
         provider,
         capabilities,

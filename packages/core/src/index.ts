@@ -49,6 +49,7 @@ export {
   DEFAULT_KEY_MEMORY,
   type KeyClaim,
   type KeyMemory,
+  keyedCall,
 } from "./key-memory.js";
 export {
   currencyCodes,

@@ -1,3 +1,4 @@
+import type { AdapterContext } from "./adapter.js";
 import { RefundError, refundError } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
@@ -99,4 +100,43 @@ export function claimKey(
       }
     },
   };
+}
+
+/**
+ * One refund call carrying idempotency key `key`: claims the key for `params` (see `claimKey`),
+ * runs `send`, and settles what its failure means. When an earlier attempt of this call failed
+ * without an answer (it may have refunded) and the call then ends in a refusal that is not
+ * retryable (say a 401 on the retry), the refusal says nothing about that first attempt: the
+ * call is reported as `network_error`, `retryable: true` with the key (retrying with it is safe
+ * and gets the first attempt's outcome), the refusal as `cause`. A refusal is never reported
+ * for a call that may have moved money.
+ */
+export async function keyedCall<T>(
+  provider: ProviderName,
+  context: AdapterContext,
+  key: string,
+  params: Readonly<Record<string, unknown>>,
+  send: () => Promise<T>,
+): Promise<T> {
+  const claim = claimKey(provider, context.keys, key, params);
+  try {
+    return await send();
+  } catch (error) {
+    const settled = context.uncertain.has(key) ? uncertainOutcome(provider, key, error) : error;
+    claim.failed(settled);
+    throw settled;
+  } finally {
+    context.uncertain.delete(key);
+  }
+}
+
+function uncertainOutcome(provider: ProviderName, key: string, error: unknown): unknown {
+  if (!(error instanceof RefundError) || error.retryable) return error;
+  if (error.code === "timeout" || error.code === "network_error") return error;
+  return refundError(
+    provider,
+    "network_error",
+    `an attempt of this refund failed without an answer (it may have been applied), then another was refused (${error.message}); whether it was refunded is unknown: retry with the same idempotencyKey to learn the outcome`,
+    { retryable: true, idempotencyKey: key, cause: error },
+  );
 }

@@ -9,13 +9,14 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
-  claimKey,
   declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
+  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
+  parseJson,
   type RefundError,
   type RefundResult,
   refundErrorFor,
@@ -195,17 +196,8 @@ async function refundWith(
   const { amount, handle } = validate(request);
   // A transaction_id reused for another refund would replay that refund's order: refused before
   // sending when this client sent it (its memory of its keys).
-  const claim = claimKey("moyasar", context.keys, handle, {
-    orderId: request.orderId,
-    amount,
-    currency: request.currency,
-  });
-  try {
-    return await send(client, request, amount, handle);
-  } catch (error) {
-    claim.failed(error);
-    throw error;
-  }
+  const params = { orderId: request.orderId, amount, currency: request.currency };
+  return keyedCall("moyasar", context, handle, params, () => send(client, request, amount, handle));
 }
 
 async function send(
@@ -271,4 +263,12 @@ export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRe
     capabilities: moyasarCapabilities,
     createClient: createMoyasarClient,
     refund: refundWith,
+    handleOf: async (request) => {
+      const body = parseJson(await request.text());
+      const id =
+        typeof body === "object" && body !== null && "transaction_id" in body
+          ? body.transaction_id
+          : undefined;
+      return typeof id === "string" && id !== "" ? id : null;
+    },
   });

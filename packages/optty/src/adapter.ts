@@ -9,16 +9,17 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
-  claimKey,
   currencyExponent,
   declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
   isRetryableStatus,
+  keyedCall,
   majorToMinor,
   minorToMajorNumber,
   newIdempotencyKey,
   type ProviderAdapter,
+  parseJson,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
@@ -131,6 +132,12 @@ function refundedMinor(value: unknown, currency: string): number | null {
   }
 }
 
+/** A string field of a JSON request body (the idempotency handle), or null. */
+async function bodyField(request: Request, name: string): Promise<string | null> {
+  const value = field(parseJson(await request.text()), name);
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
@@ -155,13 +162,9 @@ async function refundWith(
   const major = toOpttyAmount(amount, currency);
   // A refundReference reused for another refund would replay that refund's answer: refused
   // before sending when this client sent it (its memory of its keys).
-  const claim = claimKey(PROVIDER, context.keys, idempotencyKey, { orderId, amount, currency });
-  try {
-    return await send(client, request, { orderId, amount, major, currency, idempotencyKey });
-  } catch (error) {
-    claim.failed(error);
-    throw error;
-  }
+  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
+    send(client, request, { orderId, amount, major, currency, idempotencyKey }),
+  );
 }
 
 async function send(
@@ -239,4 +242,5 @@ export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
   refund: refundWith,
+  handleOf: (request) => bodyField(request, "refundReference"),
 });

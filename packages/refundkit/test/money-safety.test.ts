@@ -85,6 +85,26 @@ describe.each(MODES)("%s mode", (mode) => {
     });
   });
 
+  describe.each(keyed)("a refusal after an attempt that may have refunded (%s)", (provider) => {
+    it("reset after commit, then 401 on the retry: network_error with the key, not authentication_failed", async () => {
+      seed(provider);
+      h.faults.inject({ provider, kind: "reset_after_commit" });
+      // Sezzle and Optty fetch a new token after a 401 and send once more: two refusals.
+      h.faults.inject({ provider, kind: "expired_token", count: provider === "moyasar" ? 1 : 2 });
+      const refunds = h.connect(undefined, { maxRetries: 2, backoff: FAST });
+      const error = await refundError(refunds.refund(requests[provider]()));
+      // The refund was made by the first attempt: a refusal would say it was not.
+      expect(refunded(provider)).toBe(2_500);
+      expect(error).toMatchObject({ code: "network_error", retryable: true });
+      expect(error.cause).toMatchObject({ code: "authentication_failed" });
+      const result = await refunds.refund(
+        requests[provider]({ idempotencyKey: error.idempotencyKey ?? undefined }),
+      );
+      expect(result.amount).toBe(2_500);
+      expect(h.orders.get(provider, IDS[provider])?.refunds).toHaveLength(1);
+    });
+  });
+
   describe("2. a reused key never reports money that did not move", () => {
     it("Sezzle rk-7 for 1000 then 4000: invalid_request before anything is sent", async () => {
       seed("sezzle");

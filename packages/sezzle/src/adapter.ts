@@ -9,10 +9,10 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
-  claimKey,
   defineAdapter,
   errorCodeForStatus,
   isRetryableStatus,
+  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
   type RefundError,
@@ -124,13 +124,9 @@ async function refundWith(
   assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
   // Sezzle's answer ({uuid}) does not state the amount: a key reused for another refund would be
   // reported as that refund. Refused before sending (this client's memory of its keys).
-  const claim = claimKey(PROVIDER, context.keys, idempotencyKey, { orderId, amount, currency });
-  try {
-    return await send(client, request, orderId, amount, currency, idempotencyKey);
-  } catch (error) {
-    claim.failed(error);
-    throw error;
-  }
+  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
+    send(client, request, orderId, amount, currency, idempotencyKey),
+  );
 }
 
 async function send(
@@ -186,4 +182,5 @@ export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
   refund: refundWith,
+  handleOf: (request) => request.headers.get("sezzle-request-id"),
 });
