@@ -13,6 +13,7 @@ import {
   declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
+  isInProgressAnswer,
   isRetryableStatus,
   keyedCall,
   majorToMinor,
@@ -87,6 +88,8 @@ function messageOf(body: unknown): string {
 }
 
 function classify(status: number, body: unknown): RefundErrorCode {
+  // Core's one in-progress rule, the one the client retries by (a 409, "in progress" wording).
+  if (isInProgressAnswer(status, messageOf(body))) return "in_progress";
   if (status === 400) {
     return refusalIn(messageOf(body)) ?? "invalid_request";
   }

@@ -398,3 +398,41 @@ describe("7. the standalone clients refuse path-changing ids", () => {
     expect(sent).toEqual([`${base}/v2/order/abc-123/refund`]);
   });
 });
+
+describe("4. one in-progress rule: what is retried is what is reported", () => {
+  it.each([
+    ["sezzle", 400, [{ code: "bad_request", message: "Request in progress" }]],
+    ["optty", 409, { statusCode: 409, message: "Conflict" }],
+    ["moyasar", 400, { message: "Initial request is still processing." }],
+  ] as const)(
+    "%s %d in progress on every attempt: retried, then in_progress retryable",
+    async (provider, status, body) => {
+      let refundAttempts = 0;
+      const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith("/token")) {
+          return Response.json({ access_token: "t", expires_in: 3600, token_type: "Bearer" });
+        }
+        refundAttempts++;
+        return Response.json(body, { status });
+      };
+      const refunds = createRefunds(
+        {
+          sezzle: { baseUrl: "https://s.invalid", token: "t" },
+          optty: { baseUrl: "https://o.invalid", token: "t" },
+          moyasar: { baseUrl: "https://m.invalid", apiKey: "k" },
+        },
+        { fetch, maxRetries: 2, backoff: FAST },
+      );
+      const request = {
+        sezzle: { provider: "sezzle", orderId: "o-1", amount: 100, currency: "USD" },
+        optty: { provider: "optty", orderId: "o-1", amount: 100, currency: "AUD" },
+        moyasar: { provider: "moyasar", orderId: "o-1", amount: 100, currency: "SAR" },
+      }[provider] as RefundRequest;
+      const error = await refundError(refunds.refund(request));
+      expect(error).toMatchObject({ code: "in_progress", retryable: true, status });
+      expect(error.idempotencyKey).not.toBeNull();
+      expect(refundAttempts).toBe(3);
+    },
+  );
+});
