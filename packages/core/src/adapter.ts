@@ -39,11 +39,12 @@ export interface AdapterContext {
   /** The keys sent by this connected adapter, at most `DEFAULT_KEY_MEMORY` (least recent forgotten). */
   keys: KeyMemory;
   /**
-   * Handles of refunds in flight one of whose attempts failed without an answer (a timeout, a
-   * reset connection): that attempt may have refunded, whatever a later attempt was answered.
-   * `keyedCall` reads and clears its handle's entry when the call ends, so it stays small.
+   * The handles of refund calls in flight (`keyedCall` adds one when its call starts and removes
+   * it when the call ends, so this holds only calls in flight), each `true` once an attempt of
+   * that call failed without an answer (a timeout, a reset connection): that attempt may have
+   * refunded, whatever a later attempt was answered.
    */
-  uncertain: Set<string>;
+  uncertain: Map<string, boolean>;
 }
 
 /**
@@ -64,7 +65,7 @@ export function defineAdapter<
       if (config === null || typeof config !== "object") {
         throw configError(provider, "config must be an object");
       }
-      const context: AdapterContext = { keys: createKeyMemory(), uncertain: new Set() };
+      const context: AdapterContext = { keys: createKeyMemory(), uncertain: new Map() };
       const { handleOf } = definition;
       const given = options.fetch;
       // Innermost: sees every attempt (retries, the resend after a 401, token calls).
@@ -78,7 +79,10 @@ export function defineAdapter<
                 // Looked up at each call, as the resilient fetch does (so msw works).
                 return await (given ?? globalThis.fetch)(request);
               } catch (error) {
-                if (handle !== null) context.uncertain.add(handle);
+                // Only for a call still in flight: an attempt given up on may reject later.
+                if (handle !== null && context.uncertain.has(handle)) {
+                  context.uncertain.set(handle, true);
+                }
                 throw error;
               }
             };

@@ -119,10 +119,12 @@ export async function keyedCall<T>(
   send: () => Promise<T>,
 ): Promise<T> {
   const claim = claimKey(provider, context.keys, key, params);
+  context.uncertain.set(key, false);
   try {
     return await send();
   } catch (error) {
-    const settled = context.uncertain.has(key) ? uncertainOutcome(provider, key, error) : error;
+    const settled =
+      context.uncertain.get(key) === true ? uncertainOutcome(provider, key, error) : error;
     claim.failed(settled);
     throw settled;
   } finally {
