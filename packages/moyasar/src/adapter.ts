@@ -99,7 +99,7 @@ function amountErrors(body: unknown): string[] {
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
 
-/** docs/provider-behaviour.md, "Provider answer -> RefundError", MPG rows. */
+/** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
 function mapError(response: Response, raw: unknown, handle: string): RefundError {
   const { status } = response;
   const message = messageOf(raw);

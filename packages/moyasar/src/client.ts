@@ -18,7 +18,10 @@ import { operations, servers } from "./generated/spec.js";
 
 /** MPG credentials and host. Either `environment` or `baseUrl` is required. */
 export interface MoyasarConfig {
-  /** Production `https://pg.moyasar.com`, sandbox `https://pg.mysr.dev` (from the spec's servers). */
+  /**
+   * Production `https://pg.moyasar.com`, sandbox `https://pg.mysr.dev` (from the spec's servers;
+   * https://mpg-acquirer-docs.moyasar.com/api/acquirer-api, Base URLs).
+   */
   environment?: Environment;
   /** Overrides the environment's host (a proxy, the mock server). */
   baseUrl?: string;
@@ -76,6 +79,8 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
  * A typed openapi-fetch client for MPG with `Authorization: Bearer <apiKey>`, a per-attempt
  * timeout, and retries only of requests whose body carries a `transaction_id`.
  *
+ * @see https://mpg-acquirer-docs.moyasar.com/api/acquirer-api (hosts, minor units, errors)
+ * @see https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api (orders, Bearer keys)
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {
