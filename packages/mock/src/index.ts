@@ -1,6 +1,7 @@
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
   FAULT_KINDS,
+  type FaultEndpoint,
   type FaultKind,
   type FaultSpec,
   type MockFaults,

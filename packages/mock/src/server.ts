@@ -159,6 +159,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           ...(typeof body.retryAfterSeconds === "number"
             ? { retryAfterSeconds: body.retryAfterSeconds }
             : {}),
+          ...(body.endpoint === "refund" || body.endpoint === "token"
+            ? { endpoint: body.endpoint }
+            : {}),
         });
         return sendJson(res, 201, { faults: mock.faults.list() });
       }
