@@ -14,26 +14,38 @@ import { defineConfig, type UserConfig } from "tsdown";
  * dependency either way: the declaration files import its types.
  * https://github.com/rolldown/rolldown/issues/10800
  */
-const BUNDLED_IN_CJS = new Set(["openapi-fetch"]);
+const BUNDLED_IN_CJS = ["openapi-fetch"];
 
-export function packageBuild(overrides: Partial<UserConfig> = {}): UserConfig {
+/** What a package may change: its entry points, and dependencies it bundles in both formats. */
+export interface PackageBuildOptions {
+  /** Default `["src/index.ts"]`. */
+  entry?: string[];
+  /**
+   * Dependencies inlined into the ESM and CJS code (never into the declarations), so they need
+   * not be installed by users: they must then be devDependencies, not dependencies.
+   */
+  bundle?: string[];
+}
+
+/** Code imports of one of `names`; declaration files (importer `*.d.ts`) keep importing them. */
+function bundles(names: readonly string[]) {
+  const set = new Set(names);
+  return (id: string, importer: string | undefined) => set.has(id) && !importer?.endsWith(".d.ts");
+}
+
+export function packageBuild(options: PackageBuildOptions = {}): UserConfig {
+  const both = options.bundle ?? [];
+  const cjs = [...both, ...BUNDLED_IN_CJS];
   return defineConfig({
-    entry: ["src/index.ts"],
+    entry: options.entry ?? ["src/index.ts"],
     dts: true,
     platform: "node",
     target: "node20",
     format: {
-      esm: {},
-      cjs: {
-        deps: {
-          // Code only: the declaration build (importer `*.d.ts`) keeps importing the types from
-          // openapi-fetch, so `Client<paths>` stays openapi-fetch's own type.
-          alwaysBundle: (id, importer) => BUNDLED_IN_CJS.has(id) && !importer?.endsWith(".d.ts"),
-          onlyBundle: [...BUNDLED_IN_CJS],
-          skipNodeModulesBundle: false,
-        },
+      esm: {
+        deps: { alwaysBundle: bundles(both), onlyBundle: both, skipNodeModulesBundle: false },
       },
+      cjs: { deps: { alwaysBundle: bundles(cjs), onlyBundle: cjs, skipNodeModulesBundle: false } },
     },
-    ...overrides,
   });
 }
