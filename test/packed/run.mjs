@@ -6,7 +6,8 @@
 // 3. Compiles a strict TypeScript consumer with moduleResolution node16 (.mts and .cts) and bundler.
 // 4. Runs the smoke (smoke.mjs: import, smoke.cjs: require, dual.mjs: both builds in one process)
 //    on Node 20 (this process), 22, 24, 26, Bun and Deno (npm: specifiers).
-// 5. Installs msw 3 in a second project and runs the smoke on Node 22 and 24 (msw 3 needs >= 22.12).
+// 5. Installs msw 3 in a second project and runs the smoke on Node 22, 24 and Deno (msw 3 needs
+//    Node >= 22.12).
 //
 // The extra runtimes come from the npm registry (packages node, bun, deno), installed once into
 // $REFUNDKIT_RUNTIMES_DIR (default ~/.cache/refundkit/runtimes) and reused afterwards.
@@ -279,7 +280,7 @@ async function main() {
     for (const runtime of runtimes) await smokeOn(runtime, app);
 
     // msw 3 (ESM only, Node >= 22.12): the mock's handlers and server under it.
-    const msw3Runtimes = runtimes.filter((r) => r.name === "node22" || r.name === "node24");
+    const msw3Runtimes = runtimes.filter((r) => ["node22", "node24", "deno"].includes(r.name));
     if (msw3Runtimes.length > 0) {
       const app3 = join(work, "app-msw3");
       await timed("npm install (msw 3)", () =>
