@@ -221,12 +221,12 @@ function smokes(runtime) {
   ];
 }
 
-async function smokeOn(runtime, dir, tag = "") {
+async function smokeOn(runtime, dir, tag = "", env = {}) {
   for (const [kind, [command, ...argv]] of smokes(runtime)) {
     const label = `smoke ${runtime.name}${tag} ${kind}`;
     try {
       const out = await timed(label, () =>
-        run(command, argv, { cwd: dir, timeoutMs: SMOKE_TIMEOUT_MS }),
+        run(command, argv, { cwd: dir, env, timeoutMs: SMOKE_TIMEOUT_MS }),
       );
       console.log(
         out
@@ -286,7 +286,12 @@ async function main() {
       await timed("npm install (msw 3)", () =>
         makeProject(app3, tarballs, { msw: "^3.0.0", "@types/node": "^22.0.0" }),
       );
-      for (const runtime of msw3Runtimes) await smokeOn(runtime, app3, " msw3");
+      for (const runtime of msw3Runtimes) {
+        // msw 3.0's setupServer does not intercept Deno's fetch (requests go to the real host);
+        // msw 2 does. On Deno, msw 3 is checked through startMockServer only.
+        const env = runtime.name === "deno" ? { REFUNDKIT_SMOKE_NO_INTERCEPT: "1" } : {};
+        await smokeOn(runtime, app3, " msw3", env);
+      }
     }
   } catch (error) {
     failures.push(error.message);
