@@ -3,6 +3,7 @@ import { runDemo } from "./demo.js";
 import { runCapabilities, runRefund } from "./refund.js";
 import { runMockServer } from "./serve.js";
 
+/** The `refundkit --help` text: commands, refund options and the credential environment variables. */
 export const usage = `refundkit: refund through Sezzle, Optty, LevelUp, MPG and Briqpay
 
 Usage:

@@ -1,6 +1,7 @@
 import { isAbort } from "./abort.js";
 import type { ProviderName } from "./types.js";
 
+/** Why a refund failed, the same across providers (see each code's mapping in docs/provider-behaviour.md). */
 export type RefundErrorCode =
   | "invalid_request"
   | "unsupported"
@@ -17,6 +18,7 @@ export type RefundErrorCode =
   | "network_error"
   | "timeout";
 
+/** What a RefundError is made from: code, provider and message are required, the rest default to null/false. */
 export interface RefundErrorOptions {
   code: RefundErrorCode;
   provider: ProviderName;
@@ -71,6 +73,7 @@ export class RefundError extends Error {
     this.raw = options.raw ?? null;
   }
 
+  /** The error's fields for logs and `JSON.stringify` (no credentials: messages never carry them). */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

@@ -21,6 +21,7 @@ export type FaultKind =
   | "malformed_json"
   | "expired_token";
 
+/** Every fault the mock can inject (`faults.inject({ provider, kind })`). */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "http_500",
   "http_503",
@@ -31,6 +32,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "expired_token",
 ];
 
+/** A fault to inject: which provider, what kind, how many requests, and Retry-After for rate limits. */
 export interface FaultSpec {
   provider: MockProvider;
   kind: FaultKind;
@@ -40,6 +42,7 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
 }
 
+/** A queued fault and how many more requests it applies to. */
 export interface PendingFault {
   provider: MockProvider;
   kind: FaultKind;
@@ -47,6 +50,7 @@ export interface PendingFault {
   retryAfterSeconds: number;
 }
 
+/** Fault injection: queue faults for a provider's next refund requests, list and clear them. */
 export interface MockFaults {
   /** Queues a fault for the provider's next `count` refund requests (after earlier faults). */
   inject(fault: FaultSpec): void;

@@ -16,6 +16,7 @@ import { sezzleHandlers } from "./providers/sezzle.js";
 import { documents, routes } from "./specs.js";
 import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
 
+/** Options of `createMockHandlers`: base URLs, accepted credentials, clock and token lifetimes. */
 export interface MockOptions {
   /** Where each provider is mocked. Default: each spec's sandbox server (Optty's token host too). */
   baseUrls?: Partial<MockBaseUrls>;
@@ -27,6 +28,7 @@ export interface MockOptions {
   tokenTtlSeconds?: number | { sezzle?: number; optty?: number };
 }
 
+/** The mocked providers: msw handlers and the ledger, faults, base URLs and credentials behind them. */
 export interface MockProviders {
   /** msw request handlers for `setupServer(...handlers)` / `server.use(...handlers)`. */
   handlers: RequestHandler[];

@@ -7,6 +7,7 @@ import { createMockProviders, type MockOptions } from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
 
+/** Options of `startMockServer`: port, host, and the handler options except base URLs. */
 export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   /** 0 (default): any free port. */
   port?: number;
@@ -14,6 +15,7 @@ export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   host?: string;
 }
 
+/** A running mock HTTP server: its URLs, ledger, faults and credentials. */
 export interface MockServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -22,6 +24,7 @@ export interface MockServer {
   orders: MockOrders;
   faults: MockFaults;
   credentials: MockCredentials;
+  /** Stops the server; resolves once it is closed. */
   close(): Promise<void>;
 }
 

@@ -116,6 +116,7 @@ function refundedMinor(value: unknown, currency: string): number | null {
   }
 }
 
+/** The Optty side of the unified refund: config and request types of `opttyAdapter`. */
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
@@ -178,6 +179,7 @@ async function refundWith(
   };
 }
 
+/** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,

@@ -35,6 +35,7 @@ export type RefundRequest =
   | ({ provider: "moyasar" } & MoyasarRefundRequest)
   | ({ provider: "briqpay" } & BriqpayRefundRequest);
 
+/** What `createRefunds()` returns: one `refund()` over every configured provider. */
 export interface Refunds {
   /** Refunds through the request's provider. Resolves with the result; rejects with RefundError. */
   refund<R extends RefundRequest>(request: R): Promise<RefundResult<R["provider"]>>;

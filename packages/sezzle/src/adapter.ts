@@ -89,6 +89,7 @@ function toError(status: number, body: unknown, orderId: string): RefundError {
   );
 }
 
+/** The Sezzle side of the unified refund: config and request types of `sezzleAdapter`. */
 export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
@@ -145,6 +146,7 @@ async function refundWith(
   };
 }
 
+/** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
