@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRefundError, RefundError } from "../src/index.ts";
+import { isRefundError, RefundError } from "../src/index.js";
 
 describe("RefundError brand (dual-package hazard)", () => {
   const made = () => new RefundError({ code: "declined", provider: "sezzle", message: "declined" });
