@@ -205,6 +205,9 @@ async function compileConsumer(dir) {
   }
 }
 
+/** The `refundkit` command as installed (package.json `bin`). */
+const CLI_BIN = "node_modules/@refundkit/cli/dist/bin.mjs";
+
 /** The smoke commands for one runtime. */
 function smokes(runtime) {
   if (runtime.name === "deno") {
@@ -212,12 +215,14 @@ function smokes(runtime) {
       ["import (npm:)", [runtime.binary, "run", "-A", "smoke-deno.mjs"]],
       ["require", [runtime.binary, "run", "-A", "smoke.cjs"]],
       ["dual", [runtime.binary, "run", "-A", "dual.mjs"]],
+      ["cli bin", [runtime.binary, "run", "-A", CLI_BIN, "capabilities"]],
     ];
   }
   return [
     ["import", [runtime.binary, "smoke.mjs"]],
     ["require", [runtime.binary, "smoke.cjs"]],
     ["dual", [runtime.binary, "dual.mjs"]],
+    ["cli bin", [runtime.binary, CLI_BIN, "capabilities"]],
   ];
 }
 
@@ -228,6 +233,11 @@ async function smokeOn(runtime, dir, tag = "", env = {}) {
       const out = await timed(label, () =>
         run(command, argv, { cwd: dir, env, timeoutMs: SMOKE_TIMEOUT_MS }),
       );
+      // The bin prints every provider's capabilities.
+      const missing = ["sezzle", "optty", "levelup", "moyasar", "briqpay"].filter(
+        (provider) => kind === "cli bin" && !out.includes(provider),
+      );
+      if (missing.length > 0) throw new Error(`refundkit capabilities: no ${missing.join(", ")}`);
       console.log(
         out
           .trim()
