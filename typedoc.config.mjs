@@ -1,13 +1,20 @@
 // API reference: `pnpm docs:api` writes docs/api/ (HTML, not committed) from each package's
 // src/index.ts. It fails on a public export without a doc comment (validation.notDocumented,
 // warnings as errors), so the test command keeps the reference complete.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { OptionDefaults } from "typedoc";
+
+/** The published packages (private ones, like test-utils, have no public API). */
+const published = readdirSync("packages")
+  .map((dir) => `packages/${dir}`)
+  .filter((dir) => existsSync(`${dir}/package.json`))
+  .filter((dir) => !JSON.parse(readFileSync(`${dir}/package.json`, "utf8")).private);
 
 /** @type {Partial<import("typedoc").TypeDocOptions>} */
 export default {
   name: "refundkit",
   entryPointStrategy: "packages",
-  entryPoints: ["packages/*"],
+  entryPoints: published,
   packageOptions: {
     entryPoints: ["src/index.ts"],
     readme: "none",

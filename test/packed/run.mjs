@@ -125,6 +125,7 @@ async function packAll(destination) {
     const packed = await run("tar", ["-xzOf", tarball, "package/package.json"]);
     const manifest = JSON.parse(packed);
     // The published manifest must not point at the workspace.
+    if (manifest.private) continue; // not published
     if (packed.includes("workspace:")) throw new Error(`${manifest.name}: workspace: range packed`);
     tarballs[manifest.name] = tarball;
   }

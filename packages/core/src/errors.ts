@@ -1,7 +1,7 @@
 import { isAbort } from "./abort.js";
 import type { ProviderName } from "./types.js";
 
-/** Why a refund failed, the same across providers (see each code's mapping in docs/provider-behaviour.md). */
+/** Why a refund failed, the same across providers: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
 export type RefundErrorCode =
   | "invalid_request"
   | "unsupported"
