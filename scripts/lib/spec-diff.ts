@@ -4,6 +4,13 @@
  * raw differences; this module groups them per operation and schema, words them, applies the few
  * rules where a typed client sees a change differently from the library (each commented), and
  * finds upstream changes that the overlay hides.
+ *
+ * Why api-smart-diff: it is pure JavaScript (two small dependencies, works offline on Node 20),
+ * reads OpenAPI 3.0 and 3.1 with JSON Schema 2020-12, resolves `$ref`s, and classifies every
+ * change as breaking, non-breaking, annotation, deprecated or unclassified. Atlassian's
+ * `openapi-diff` refuses OpenAPI 3.1 documents (its swagger-parser 10 reads 3.0.x only), and every
+ * overlaid spec here is 3.1; `@useoptic/openapi-utilities` computes raw diffs but leaves breaking
+ * rules to Optic's separate rulesets; `oasdiff` is a Go binary.
  */
 import { apiCompare, type Diff } from "api-smart-diff";
 import type { OpenApiDocument, OverlayAction } from "./specs.js";

@@ -17,7 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { generate } from "../lib/generate.js";
 import { diffSpecs, targetSegments } from "../lib/spec-diff.js";
@@ -28,7 +28,7 @@ const git = promisify(execFile);
 const temps: string[] = [];
 afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 let tracked: string[] | null = null;
 
@@ -272,6 +272,59 @@ describe("a breaking change", () => {
     expect(hidden.flatMap((change) => change.actions.map((action) => action.index))).toContain(4);
     expect(result.output).toContain("overlay action #4 $.components.schemas.PriceBase");
   }, 120_000);
+});
+
+describe("spec:diff classifies the same kinds of change in both upstream documents", () => {
+  const cases: Array<[string, string, Buffer, "major" | "minor" | "patch"]> = [
+    ["sezzle", "an added optional response field", sezzleAdditive, "minor"],
+    [
+      "sezzle",
+      "a description change",
+      sezzleNext((doc) => {
+        doc.components.schemas.ErrorV2.properties.code.description = "The error type";
+      }),
+      "patch",
+    ],
+    ["sezzle", "a removed response field, a required request header", sezzleBreaking, "major"],
+    [
+      "optty",
+      "an added optional response field",
+      opttyNext((doc) => {
+        doc.components.schemas.RefundResponse.properties.refundCurrency = { type: "string" };
+      }),
+      "minor",
+    ],
+    [
+      "optty",
+      "a description change",
+      opttyNext((doc) => {
+        doc.components.schemas.RefundResponse.properties.refundDate.description = "When";
+      }),
+      "patch",
+    ],
+    [
+      "optty",
+      "a removed response field",
+      opttyNext((doc) => {
+        delete doc.components.schemas.RefundResponse.properties.callbackUrl;
+      }),
+      "major",
+    ],
+  ];
+  let root = "";
+  beforeAll(async () => {
+    root = await repoCopy();
+  });
+  it.each(cases.map(([provider, label, next, bump]) => ({ provider, label, next, bump })))(
+    "$provider, $label: $bump",
+    async ({ provider, next, bump }) => {
+      const result = await update(root, provider, next, { write: false, acceptBreaking: true });
+      expect(result.errors).toEqual([]);
+      expect(result.report?.bump).toBe(bump);
+      expect(result.report?.breaking).toBe(bump === "major");
+      expect(result.written).toEqual([]);
+    },
+  );
 });
 
 describe("an overlay action that no longer matches: error naming it, nothing written", () => {

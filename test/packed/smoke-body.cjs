@@ -70,7 +70,7 @@ async function smoke(m, label) {
   assert.equal(typeof m.mock.startMockServer, "function");
   assert.equal(typeof m.mock.createMockHandlers, "function");
   assert.equal(typeof m.cli.main, "function");
-  assert.match(m.cli.usage, /refundkit demo/);
+  assert.equal(typeof m.cli.createProgram, "function");
   step("exports");
 
   const server = await m.mock.startMockServer({ port: 0, host: "127.0.0.1" });

@@ -8,13 +8,16 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
   type ProviderAdapter,
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  refundOutcomeOf,
   refusalIn,
+  retryAfterMsOf,
 } from "@refundkit/core";
 import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
 import type { components } from "./generated/openapi.js";
@@ -38,6 +41,8 @@ export const briqpayCapabilities: Capabilities = Object.freeze({
 });
 
 const PATH = "/session/{sessionId}/order/refund";
+/** Briqpay's refund status for money moved ("successful" is what its WooCommerce plugin also accepts). */
+const SUCCESS_WORDS = ["approved", "successful"] as const;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["ProductType"]>([
   "physical",
@@ -222,7 +227,8 @@ const NOT_REFUNDABLE = new Set([
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
 /** Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(status: number, raw: unknown): RefundError {
+function mapError(response: Response, raw: unknown): RefundError {
+  const { status } = response;
   const { code, message } = errorOf(raw);
   const where = `POST /v3/session/{sessionId}/order/refund answered ${status}${
     code === undefined ? "" : ` ${code}`
@@ -242,7 +248,13 @@ function mapError(status: number, raw: unknown): RefundError {
   }
   if (status === 401) return fail("authentication_failed", where, at);
   if (status === 403) return fail("permission_denied", where, at);
-  if (status === 429) return fail("rate_limited", where, { ...at, retryable: true });
+  if (status === 429) {
+    return fail("rate_limited", where, {
+      ...at,
+      retryable: true,
+      retryAfterMs: retryAfterMsOf(response),
+    });
+  }
   // 5xx: no idempotency handle, so the refund may have happened; never retryable.
   return fail(errorCodeForStatus(status), where, at);
 }
@@ -271,15 +283,26 @@ async function refundWith(
     const raw = await bodyOf(data);
     const answer = isRecord(raw) ? raw : {};
     const amount = answer.amountIncVat;
+    const refundId = typeof answer.refundId === "string" ? answer.refundId : null;
+    // `approved` and `pending` are Briqpay's refund statuses besides `rejected`
+    // (https://developer.briqpay.com/docs/3.0.0/api/refund-status): a 201 saying `rejected` (or
+    // another failure word) refunded nothing, so it is an error; an unknown word stays pending.
+    const outcome = refundOutcomeOf(answer.status, SUCCESS_WORDS);
+    if (outcome === "failed") {
+      throw declinedInAnswer("briqpay", {
+        orderId: request.orderId,
+        status: response.status,
+        word: String(answer.status),
+        raw,
+        refundId,
+        idempotencyKey: null,
+      });
+    }
     return {
       provider: "briqpay",
       orderId: request.orderId,
-      // `rejected` in a 2xx is not turned into an error: it is reported as pending (see raw).
-      status:
-        typeof answer.status === "string" && answer.status.toLowerCase() === "approved"
-          ? "succeeded"
-          : "pending",
-      refundId: typeof answer.refundId === "string" ? answer.refundId : null,
+      status: outcome,
+      refundId,
       // A 2xx to "refund N" took N; Briqpay's own amountIncVat wins when it has one.
       amount:
         typeof amount === "number" && Number.isSafeInteger(amount)
@@ -290,7 +313,7 @@ async function refundWith(
       raw,
     };
   }
-  throw mapError(response.status, error ?? "");
+  throw mapError(response, error ?? "");
 }
 
 /** Briqpay's side of the unified refund. */

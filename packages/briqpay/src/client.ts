@@ -1,16 +1,18 @@
 import {
+  apiVersionOf,
   configError,
   createAuthFetch,
   createResilientFetch,
   type Environment,
+  guardedPathSerializer,
   requireSecret,
   resolveBaseUrl,
   type Secret,
   type TransportOptions,
 } from "@refundkit/core";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { servers } from "./generated/spec.js";
+import { operations, servers } from "./generated/spec.js";
 
 /** Briqpay credentials and host. Either `environment` or `baseUrl` is required. */
 export interface BriqpayConfig {
@@ -21,8 +23,9 @@ export interface BriqpayConfig {
   environment?: Environment;
   /**
    * Overrides the environment's URL (a proxy, a local emulator, the mock server). Give either the
-   * API root (`http://localhost:4010`) or the versioned root (`http://localhost:4010/v3`): a URL
-   * that does not end in `/v3` gets `/v3` appended, since every spec path is relative to it.
+   * API root (`http://localhost:4010`) or the versioned root (`http://localhost:4010/v3`), with or
+   * without a trailing slash: every spec path is relative to `/v3`, so it is appended when
+   * missing (core's `normalizeBaseUrl`, the rule of every provider). Another version is refused.
    */
   baseUrl?: string;
   /** The merchant id: the user part of `Authorization: Basic base64(username:secret)`. */
@@ -47,13 +50,11 @@ function hasControl(text: string): boolean {
 }
 
 const PROVIDER = "briqpay";
-
-/** `baseUrl` may be the API root or the versioned root: every spec path is relative to `/v3`. */
-function resolveBriqpayBaseUrl(options: BriqpayConfig): string {
-  const resolved = resolveBaseUrl(PROVIDER, options, servers);
-  if (options.baseUrl === undefined) return resolved;
-  return resolved.endsWith("/v3") ? resolved : `${resolved}/v3`;
-}
+/** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
+const API_VERSION = apiVersionOf(
+  servers,
+  Object.values(operations).map((operation) => operation.path),
+);
 
 /** The merchant id: a plain string (it is not a secret), not a Secret. */
 function requireUsername(value: unknown): string {
@@ -93,7 +94,7 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
   if (options === null || typeof options !== "object") {
     throw configError(PROVIDER, "options must be an object");
   }
-  const baseUrl = resolveBriqpayBaseUrl(options);
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const username = requireUsername(options.username);
   const secret = requireBasicSecret(options.secret);
   const transport = createResilientFetch({
@@ -101,6 +102,7 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    backoff: options.backoff,
     // Briqpay documents no idempotency handle: a request that may have reached Briqpay is never
     // sent again. Core still retries a request that provably never left.
     isIdempotent: () => false,
@@ -109,5 +111,11 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     fetch: transport,
     authorize: async () => basicAuthorization(username, secret),
   });
-  return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  return createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { Accept: "application/json" },
+    // Refuses path parameters that could change the request's path (core's one rule).
+    pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
+  });
 }

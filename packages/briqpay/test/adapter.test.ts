@@ -66,7 +66,7 @@ describe("briqpay adapter: success", () => {
     });
   });
 
-  it("approved -> succeeded; rejected in a 2xx stays a (pending) success", async () => {
+  it("approved -> succeeded; rejected in a 2xx is RefundError declined with raw and the refund id", async () => {
     answer(() =>
       HttpResponse.json(
         { refundId: "r-1", status: "approved", amountIncVat: 3000, currency: "SEK" },
@@ -75,12 +75,26 @@ describe("briqpay adapter: success", () => {
     );
     expect(await adapter.refund(base)).toMatchObject({ status: "succeeded", refundId: "r-1" });
     answer(() => HttpResponse.json({ refundId: "r-2", status: "rejected" }, { status: 201 }));
-    // No amountIncVat in the answer: the 2xx took the amount asked for.
+    const error = await adapter.refund(base).then(
+      () => expect.unreachable("a rejected refund is not a result"),
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({
+      name: "RefundError",
+      code: "declined",
+      status: 201,
+      retryable: false,
+      refundId: "r-2",
+      raw: { refundId: "r-2", status: "rejected" },
+    });
+    // An unknown status word is not taken as a failure: pending, the body in raw.
+    answer(() => HttpResponse.json({ refundId: "r-3", status: "on_hold" }, { status: 201 }));
     expect(await adapter.refund(base)).toMatchObject({
       status: "pending",
-      refundId: "r-2",
+      refundId: "r-3",
+      // No amountIncVat in the answer: the 2xx took the amount asked for.
       amount: 3000,
-      currency: "SEK",
+      raw: { status: "on_hold" },
     });
   });
 

@@ -41,6 +41,21 @@ async function step(
   }
 }
 
+/** The orders the demo refunds (also what `refundkit mock --seed demo` serves). */
+export function seedDemoOrders(orders: MockServer["orders"]): void {
+  orders.seed({ provider: "sezzle", id: SEZZLE_ORDER, amount: 10_000, currency: "USD" });
+  orders.seed({ provider: "optty", id: OPTTY_ORDER, amount: 2_498, currency: "AUD" });
+  orders.seed({ provider: "levelup", id: LEVELUP_ORDER, amount: 1_500, currency: "USD" });
+  orders.seed({ provider: "moyasar", id: MOYASAR_ORDER, amount: 262_346, currency: "SAR" });
+  orders.seed({
+    provider: "briqpay",
+    id: BRIQPAY_SESSION,
+    amount: 3_000,
+    currency: "SEK",
+    settleAs: "approved",
+  });
+}
+
 function connect(server: MockServer): Refunds {
   const { baseUrls, credentials } = server;
   return createRefunds(
@@ -63,17 +78,7 @@ export async function runDemo(): Promise<number> {
     const refunds = connect(server);
     const { orders, faults } = server;
 
-    orders.seed({ provider: "sezzle", id: SEZZLE_ORDER, amount: 10_000, currency: "USD" });
-    orders.seed({ provider: "optty", id: OPTTY_ORDER, amount: 2_498, currency: "AUD" });
-    orders.seed({ provider: "levelup", id: LEVELUP_ORDER, amount: 1_500, currency: "USD" });
-    orders.seed({ provider: "moyasar", id: MOYASAR_ORDER, amount: 262_346, currency: "SAR" });
-    orders.seed({
-      provider: "briqpay",
-      id: BRIQPAY_SESSION,
-      amount: 3_000,
-      currency: "SEK",
-      settleAs: "approved",
-    });
+    seedDemoOrders(orders);
 
     console.log("Sezzle (idempotent by Sezzle-Request-Id header)");
     await step(refunds, "refund 25.00 USD", {

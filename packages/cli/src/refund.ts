@@ -1,144 +1,173 @@
-import { parseArgs } from "node:util";
+import { minorToMajor } from "@refundkit/core";
 import {
   createRefunds,
   type Environment,
-  isRefundError,
   PROVIDERS,
   type ProviderName,
   type RefundRequest,
-  type RefundsConfig,
+  type RefundResult,
 } from "refundkit";
+import { parseTypedAmount } from "./internal/amount.js";
+import { configFromEnv, refundsFromConfig, withDotEnv } from "./internal/env.js";
+import { EXIT, formatTable, reportFailure, UsageError } from "./internal/output.js";
 
-function isProvider(value: string | undefined): value is ProviderName {
+/** Kept here too for the commands that read credentials the way `refund` does. */
+export { configFromEnv } from "./internal/env.js";
+
+export function isProvider(value: string | undefined): value is ProviderName {
   return value !== undefined && (PROVIDERS as readonly string[]).includes(value);
 }
 
-/** Reads one provider's settings from REFUNDKIT_<PROVIDER>_* variables; secrets never printed. */
-export function configFromEnv(
-  provider: ProviderName,
-  env: NodeJS.ProcessEnv,
-  target: { environment?: Environment; baseUrl?: string },
-): RefundsConfig {
-  const read = (name: string) => env[`REFUNDKIT_${provider.toUpperCase()}_${name}`] || undefined;
-  switch (provider) {
-    case "sezzle":
-      return {
-        sezzle: {
-          ...target,
-          token: read("TOKEN"),
-          publicKey: read("PUBLIC_KEY"),
-          privateKey: read("PRIVATE_KEY"),
-        },
-      };
-    case "optty":
-      return {
-        optty: {
-          ...target,
-          authUrl: read("AUTH_URL"),
-          token: read("TOKEN"),
-          clientId: read("CLIENT_ID"),
-          clientSecret: read("CLIENT_SECRET"),
-        },
-      };
-    case "levelup":
-      return { levelup: { ...target, token: read("TOKEN") ?? "" } };
-    case "moyasar":
-      return { moyasar: { ...target, apiKey: read("API_KEY") ?? "" } };
-    case "briqpay":
-      return {
-        briqpay: { ...target, username: read("USERNAME") ?? "", secret: read("SECRET") ?? "" },
-      };
-  }
+/** `refundkit refund` options as commander parses them (all strings, as typed). */
+export interface RefundOptions {
+  provider?: string;
+  order?: string;
+  amount?: string;
+  currency?: string;
+  environment?: string;
+  baseUrl?: string;
+  idempotencyKey?: string;
+  reason?: string;
+  managerConfirmation?: string;
+  transactionId?: string;
+  captureId?: string;
+  timeoutMs?: string;
+  maxRetries?: string;
+  json?: boolean;
 }
 
-export async function runRefund(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      provider: { type: "string" },
-      order: { type: "string" },
-      amount: { type: "string" },
-      currency: { type: "string" },
-      environment: { type: "string" },
-      "base-url": { type: "string" },
-      "idempotency-key": { type: "string" },
-      reason: { type: "string" },
-      "manager-confirmation": { type: "string" },
-      "transaction-id": { type: "string" },
-      "capture-id": { type: "string" },
-      "timeout-ms": { type: "string" },
-      "max-retries": { type: "string" },
-    },
-  });
-  const provider = values.provider;
+/** A whole number from a flag, or a UsageError naming the flag. */
+export function integerOption(
+  value: string | undefined,
+  flag: string,
+  min: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`${flag} must be a whole number of at least ${min}; got "${value}"`);
+  }
+  return Number(value);
+}
+
+function environmentOption(value: string | undefined): Environment | undefined {
+  if (value === undefined) return undefined;
+  if (value !== "sandbox" && value !== "production") {
+    throw new UsageError(`--environment must be sandbox or production; got "${value}"`);
+  }
+  return value;
+}
+
+/** Builds the refund request from the flags; throws UsageError before anything is sent. */
+function requestFrom(options: RefundOptions): RefundRequest {
+  const provider = options.provider;
   if (!isProvider(provider)) {
-    console.error(`--provider must be one of ${PROVIDERS.join(", ")}`);
-    return 2;
+    throw new UsageError(
+      `--provider must be one of ${PROVIDERS.join(", ")}${provider === undefined ? "" : `; got "${provider}"`}`,
+    );
   }
-  if (values.order === undefined) {
-    console.error("--order is required: the provider's order / session id");
-    return 2;
+  if (options.order === undefined || options.order === "") {
+    throw new UsageError("--order is required: the provider's order (Briqpay: session) id");
   }
-  const environment = values.environment;
-  if (environment !== undefined && environment !== "sandbox" && environment !== "production") {
-    console.error("--environment must be sandbox or production");
-    return 2;
+  let amount: number | undefined;
+  if (options.amount !== undefined) {
+    if (options.currency === undefined) {
+      throw new UsageError("--amount needs --currency (the ISO 4217 code, e.g. USD)");
+    }
+    try {
+      amount = parseTypedAmount(options.amount, options.currency);
+    } catch (error) {
+      throw new UsageError(`--amount: ${(error as Error).message}`);
+    }
   }
-  // Integer minor units only: "12.50" is refused rather than guessed at.
-  if (values.amount !== undefined && !/^\d+$/.test(values.amount)) {
-    console.error("--amount must be an integer number of minor units (cents), e.g. 1250");
-    return 2;
-  }
+  return {
+    provider,
+    orderId: options.order,
+    ...(amount === undefined ? {} : { amount }),
+    ...(options.currency === undefined ? {} : { currency: options.currency }),
+    ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
+    ...(options.managerConfirmation === undefined
+      ? {}
+      : { managerConfirmation: options.managerConfirmation }),
+    ...(options.transactionId === undefined ? {} : { transactionId: options.transactionId }),
+    ...(options.captureId === undefined ? {} : { captureId: options.captureId }),
+  } as RefundRequest;
+}
+
+/** A result for a person: what happened, how much (as typed and in minor units), the ids. */
+export function describeResult(result: RefundResult): string {
+  const money =
+    result.amount === null
+      ? "amount not reported"
+      : result.currency === null
+        ? `${result.amount} (minor units)`
+        : `${minorToMajor(result.amount, result.currency)} ${result.currency} (${result.amount} minor units)`;
+  return [
+    `${result.status === "succeeded" ? "Refunded" : "Refund pending"}: ${money}, ${result.provider} order ${result.orderId}`,
+    `  refund id        ${result.refundId ?? "-"}`,
+    `  idempotency key  ${result.idempotencyKey ?? "- (the provider has no idempotency handle)"}`,
+    ...(result.status === "pending"
+      ? ["  the provider settles it later: check with the provider before refunding again"]
+      : []),
+  ].join("\n");
+}
+
+/** `refundkit refund`: one refund; exit 0 refunded or pending, 1 refused, 2 bad input. */
+export async function runRefund(options: RefundOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const json = options.json === true;
   try {
-    const refunds = createRefunds(
-      configFromEnv(provider, env, {
+    const request = requestFrom(options);
+    const environment = environmentOption(options.environment);
+    const timeoutMs = integerOption(options.timeoutMs, "--timeout-ms", 1);
+    const maxRetries = integerOption(options.maxRetries, "--max-retries", 0);
+    const refunds = refundsFromConfig(
+      configFromEnv(request.provider, withDotEnv(env), {
         ...(environment === undefined ? {} : { environment }),
-        ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       }),
       {
-        ...(values["timeout-ms"] === undefined ? {} : { timeoutMs: Number(values["timeout-ms"]) }),
-        ...(values["max-retries"] === undefined
-          ? {}
-          : { maxRetries: Number(values["max-retries"]) }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        ...(maxRetries === undefined ? {} : { maxRetries }),
       },
     );
-    const request = {
-      provider,
-      orderId: values.order,
-      ...(values.amount === undefined ? {} : { amount: Number(values.amount) }),
-      ...(values.currency === undefined ? {} : { currency: values.currency }),
-      ...(values["idempotency-key"] === undefined
-        ? {}
-        : { idempotencyKey: values["idempotency-key"] }),
-      ...(values.reason === undefined ? {} : { reason: values.reason }),
-      ...(values["manager-confirmation"] === undefined
-        ? {}
-        : { managerConfirmation: values["manager-confirmation"] }),
-      ...(values["transaction-id"] === undefined
-        ? {}
-        : { transactionId: values["transaction-id"] }),
-      ...(values["capture-id"] === undefined ? {} : { captureId: values["capture-id"] }),
-    } as RefundRequest;
     const result = await refunds.refund(request);
-    console.log(JSON.stringify(result, null, 2));
-    return 0;
+    process.stdout.write(`${json ? JSON.stringify(result) : describeResult(result)}\n`);
+    return EXIT.ok;
   } catch (error) {
-    if (isRefundError(error)) {
-      console.error(JSON.stringify(error, null, 2));
-      return 1;
-    }
-    throw error;
+    return reportFailure(error, json);
   }
 }
 
-export async function runCapabilities(args: string[]): Promise<number> {
+/** `refundkit capabilities [provider]`: a table (or JSON) of what each provider supports. */
+export function runCapabilities(provider: string | undefined, options: { json?: boolean }): number {
   const refunds = createRefunds({});
-  const wanted = args[0];
-  if (wanted !== undefined && !isProvider(wanted)) {
-    console.error(`unknown provider "${wanted}"`);
-    return 2;
+  try {
+    if (provider !== undefined && !isProvider(provider)) {
+      throw new UsageError(`unknown provider "${provider}": one of ${PROVIDERS.join(", ")}`);
+    }
+    const providers = provider === undefined ? PROVIDERS : [provider];
+    const rows = providers.map((p) => ({ provider: p, ...refunds.capabilities(p) }));
+    if (options.json === true) {
+      process.stdout.write(
+        `${JSON.stringify(Object.fromEntries(rows.map(({ provider: p, ...c }) => [p, c])))}\n`,
+      );
+      return EXIT.ok;
+    }
+    const columns = Object.keys(rows[0] ?? {}).filter((key) => key !== "provider");
+    process.stdout.write(
+      formatTable(
+        ["provider", ...columns],
+        rows.map((row) => [
+          row.provider,
+          ...columns.map((column) => {
+            const value = (row as Record<string, unknown>)[column];
+            return value === true ? "yes" : value === false ? "no" : String(value);
+          }),
+        ]),
+      ),
+    );
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(error, options.json === true);
   }
-  const providers = wanted === undefined ? PROVIDERS : [wanted];
-  console.table(Object.fromEntries(providers.map((p) => [p, refunds.capabilities(p)])));
-  return 0;
 }

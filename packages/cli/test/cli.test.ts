@@ -1,6 +1,7 @@
 import { startMockServer } from "@refundkit/mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/index.js";
+import { parseTypedAmount } from "../src/internal/amount.js";
 
 let output: string[];
 let errors: string[];
@@ -9,16 +10,14 @@ beforeEach(() => {
   output = [];
   errors = [];
   vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    output.push(args.join(" "));
-  });
-  vi.spyOn(console, "table").mockImplementation((data: unknown) => {
-    output.push(JSON.stringify(data));
-  });
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    errors.push(args.join(" "));
+    output.push(`${args.join(" ")}\n`);
   });
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
     output.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    errors.push(String(chunk));
     return true;
   });
 });
@@ -27,10 +26,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const stdout = () => output.join("");
+const stderr = () => errors.join("");
+
 describe("refundkit demo", () => {
   it("runs every provider's story against the mock over HTTP and exits 0", async () => {
     const code = await main(["demo"]);
-    const text = output.join("\n");
+    const text = stdout();
     expect(code).toBe(0);
     for (const provider of ["Sezzle", "Optty", "LevelUp", "Moyasar", "Briqpay"]) {
       expect(text).toContain(provider);
@@ -45,12 +47,38 @@ describe("refundkit demo", () => {
   }, 30_000);
 });
 
+describe("amounts as a person types them", () => {
+  it("converts with the currency's ISO 4217 exponent, exactly", () => {
+    expect(parseTypedAmount("24.98", "USD")).toBe(2498);
+    expect(parseTypedAmount("12.34", "USD")).toBe(1234);
+    expect(parseTypedAmount("0.29", "USD")).toBe(29); // 0.29 * 100 is 28.999999999999996 in floats
+    expect(parseTypedAmount("500", "JPY")).toBe(500);
+    expect(parseTypedAmount("1.250", "KWD")).toBe(1250);
+    expect(parseTypedAmount("24.980", "USD")).toBe(2498); // trailing zeros lose nothing
+  });
+
+  it("refuses more decimals than the currency has, naming the exponent", () => {
+    expect(() => parseTypedAmount("12.345", "USD")).toThrow(
+      "amount 12.345 has more than 2 decimals, the most USD has (ISO 4217 exponent 2)",
+    );
+    expect(() => parseTypedAmount("500.5", "JPY")).toThrow("JPY has none (ISO 4217 exponent 0)");
+    expect(() => parseTypedAmount("1.2505", "KWD")).toThrow("ISO 4217 exponent 3");
+    expect(() => parseTypedAmount("1e3", "USD")).toThrow("not a plain decimal");
+    expect(() => parseTypedAmount("-5", "USD")).toThrow("not a plain decimal");
+    expect(() => parseTypedAmount("12,50", "EUR")).toThrow("not a plain decimal");
+    expect(() => parseTypedAmount("1", "usd")).toThrow("ISO 4217");
+  });
+});
+
 describe("refundkit refund", () => {
-  it("refunds through a provider with credentials from the environment", async () => {
+  it("takes the amount in major units and prints a sentence", async () => {
     const server = await startMockServer({ port: 0 });
     try {
       server.orders.seed({ provider: "moyasar", id: "order-1", amount: 5_000, currency: "SAR" });
-      const env = { REFUNDKIT_MOYASAR_API_KEY: server.credentials.moyasar.apiKey };
+      const env = {
+        REFUNDKIT_MOYASAR_API_KEY: server.credentials.moyasar.apiKey,
+        REFUNDKIT_MOYASAR_BASE_URL: server.baseUrls.moyasar,
+      };
       const code = await main(
         [
           "refund",
@@ -59,31 +87,54 @@ describe("refundkit refund", () => {
           "--order",
           "order-1",
           "--amount",
-          "1250",
+          "12.34",
           "--currency",
           "SAR",
-          "--base-url",
-          server.baseUrls.moyasar,
         ],
         env,
       );
-      expect(errors).toEqual([]);
+      expect(stderr()).toBe("");
       expect(code).toBe(0);
-      const result = JSON.parse(output.join("\n")) as Record<string, unknown>;
-      expect(result).toMatchObject({
-        provider: "moyasar",
-        orderId: "order-1",
-        status: "succeeded",
-        amount: 1250,
-        currency: "SAR",
-      });
-      expect(server.orders.get("moyasar", "order-1")?.refunds).toHaveLength(1);
+      expect(stdout()).toContain("Refunded: 12.34 SAR (1234 minor units), moyasar order order-1");
+      expect(server.orders.get("moyasar", "order-1")?.refunds.map((r) => r.amount)).toEqual([1234]);
     } finally {
       await server.close();
     }
   });
 
-  it("prints the RefundError as JSON and exits 1, without the credential", async () => {
+  it("prints JSON only with --json", async () => {
+    const server = await startMockServer({ port: 0 });
+    try {
+      server.orders.seed({ provider: "moyasar", id: "order-2", amount: 5_000, currency: "KWD" });
+      const code = await main(
+        [
+          "refund",
+          "--provider",
+          "moyasar",
+          "--order",
+          "order-2",
+          "--amount",
+          "1.250",
+          "--currency",
+          "KWD",
+          "--base-url",
+          server.baseUrls.moyasar,
+          "--json",
+        ],
+        { REFUNDKIT_MOYASAR_API_KEY: server.credentials.moyasar.apiKey },
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout())).toMatchObject({
+        status: "succeeded",
+        amount: 1250,
+        currency: "KWD",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a refused refund is one line with the code and what to do, exit 1, no credential", async () => {
     const server = await startMockServer({ port: 0 });
     try {
       const code = await main(
@@ -99,19 +150,19 @@ describe("refundkit refund", () => {
         { REFUNDKIT_LEVELUP_TOKEN: "wrong-secret-token-value" },
       );
       expect(code).toBe(1);
-      const error = JSON.parse(errors.join("\n")) as Record<string, unknown>;
-      expect(error).toMatchObject({
-        code: "authentication_failed",
-        provider: "levelup",
-        status: 401,
-      });
-      expect(errors.join("\n")).not.toContain("wrong-secret-token-value");
+      const text = stderr();
+      expect(text.trim().split("\n")).toHaveLength(1);
+      expect(text).toMatch(
+        /^refundkit: authentication_failed \(levelup, HTTP 401\): .*Check REFUNDKIT_LEVELUP_TOKEN/,
+      );
+      expect(text).not.toContain("wrong-secret-token-value");
+      expect(text).not.toContain('"code"'); // a sentence, not a JSON object
     } finally {
       await server.close();
     }
   });
 
-  it("refuses a decimal amount instead of guessing minor units", async () => {
+  it("refuses more decimals than the currency has, before anything is sent (exit 2)", async () => {
     const code = await main([
       "refund",
       "--provider",
@@ -119,41 +170,74 @@ describe("refundkit refund", () => {
       "--order",
       "o",
       "--amount",
-      "12.50",
+      "12.345",
       "--currency",
       "USD",
     ]);
     expect(code).toBe(2);
-    expect(errors.join("\n")).toContain("integer number of minor units");
+    expect(stderr()).toBe(
+      "refundkit: --amount: amount 12.345 has more than 2 decimals, the most USD has (ISO 4217 exponent 2)\n",
+    );
   });
 
-  it("names a missing environment/baseUrl without echoing credentials", async () => {
-    const code = await main(["refund", "--provider", "moyasar", "--order", "o", "--amount", "1"], {
-      REFUNDKIT_MOYASAR_API_KEY: "sk_live_do_not_print",
-    });
-    expect(code).toBe(1);
-    const text = errors.join("\n");
-    expect(text).toContain("environment");
+  it("names what to set when no environment or base URL is given, without the credential", async () => {
+    const code = await main(
+      ["refund", "--provider", "moyasar", "--order", "o", "--amount", "1", "--currency", "SAR"],
+      { REFUNDKIT_MOYASAR_API_KEY: "sk_live_do_not_print" },
+    );
+    expect(code).toBe(2);
+    const text = stderr();
+    expect(text).toContain("REFUNDKIT_ENVIRONMENT");
+    expect(text).toContain("REFUNDKIT_MOYASAR_BASE_URL");
     expect(text).not.toContain("sk_live_do_not_print");
+  });
+
+  it("a missing required option is bad usage (exit 2)", async () => {
+    expect(await main(["refund", "--order", "o"])).toBe(2);
+    expect(stderr()).toContain("--provider");
+  });
+});
+
+describe("--help on every command", () => {
+  it.each([["demo"], ["mock"], ["refund"], ["bulk"], ["capabilities"]])(
+    "refundkit %s --help prints usage and exits 0",
+    async (command) => {
+      expect(await main([command, "--help"])).toBe(0);
+      expect(stdout()).toContain(`Usage: refundkit ${command}`);
+    },
+  );
+
+  it("refundkit --help lists the commands", async () => {
+    expect(await main(["--help"])).toBe(0);
+    for (const command of ["demo", "mock", "refund", "bulk", "capabilities"]) {
+      expect(stdout()).toContain(command);
+    }
   });
 });
 
 describe("refundkit capabilities", () => {
-  it("lists what each provider supports", async () => {
-    expect(await main(["capabilities", "levelup"])).toBe(0);
-    expect(JSON.parse(output.join(""))).toEqual({
-      levelup: {
-        partialRefunds: false,
-        fullRefundWithoutAmount: true,
-        idempotency: "none",
-        pendingResults: false,
-        lineItems: false,
-      },
+  it("prints a table for a terminal, ending with a newline", async () => {
+    expect(await main(["capabilities"])).toBe(0);
+    const text = stdout();
+    expect(text.endsWith("\n")).toBe(true);
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^provider\s+partialRefunds\s+fullRefundWithoutAmount\s+idempotency/);
+    expect(lines).toHaveLength(6);
+    expect(lines.find((line) => line.startsWith("levelup"))).toMatch(/^levelup\s+no\s+yes\s+none/);
+    expect(text).not.toContain("'");
+  });
+
+  it("prints JSON with --json", async () => {
+    expect(await main(["capabilities", "levelup", "--json"])).toBe(0);
+    expect(JSON.parse(stdout())).toMatchObject({
+      levelup: { partialRefunds: false, fullRefundWithoutAmount: true, idempotency: "none" },
     });
   });
 
-  it("rejects an unknown command with usage and exit 1", async () => {
-    expect(await main(["refnud"])).toBe(1);
-    expect(errors.join("\n")).toContain("unknown command");
+  it("rejects an unknown command or provider with exit 2", async () => {
+    expect(await main(["refnud"])).toBe(2);
+    expect(stderr()).toContain("unknown command");
+    expect(await main(["capabilities", "paypal"])).toBe(2);
+    expect(stderr()).toContain('unknown provider "paypal"');
   });
 });

@@ -249,7 +249,7 @@ describe("refundkit mock, driven by curl from another process", () => {
         "POST",
         `${url}/moyasar/v1/orders/mp-1/refund`,
         "-H",
-        "authorization: Bearer wrong",
+        "authorization: Bearer pk_test_publishable",
         ...json({ amount: 1 }),
       ),
     ).toEqual({ status: 403, body: { message: "Unauthorized" } });

@@ -1,4 +1,5 @@
 import { configError } from "./config.js";
+import { createKeyMemory, type KeyMemory } from "./key-memory.js";
 import type {
   BaseRefundRequest,
   Capabilities,
@@ -20,8 +21,30 @@ export interface AdapterDefinition<
   capabilities: Capabilities;
   /** The provider's client for a config and the shared transport options (built once). */
   createClient(options: Config & TransportOptions): Client;
-  /** One refund through that client: validate before sending, send, map the answer. */
-  refund(client: Client, request: Request): Promise<RefundResult<P>>;
+  /**
+   * One refund through that client: validate before sending, send, map the answer. `context.keys`
+   * remembers the idempotency keys this connected adapter sent (see `claimKey`).
+   */
+  refund(client: Client, request: Request, context: AdapterContext): Promise<RefundResult<P>>;
+  /**
+   * The idempotency handle an outgoing request carries (a `Sezzle-Request-Id` header, a body
+   * field), or null (token calls). Given by providers with a handle: every attempt that fails
+   * without an answer (it may have reached the provider) is then noted in `context.uncertain`.
+   */
+  handleOf?(request: globalThis.Request): string | null | Promise<string | null>;
+}
+
+/** What `defineAdapter` keeps per connected adapter and hands to each refund. */
+export interface AdapterContext {
+  /** The keys sent by this connected adapter, at most `DEFAULT_KEY_MEMORY` (least recent forgotten). */
+  keys: KeyMemory;
+  /**
+   * The handles of refund calls in flight (`keyedCall` adds one when its call starts and removes
+   * it when the call ends, so this holds only calls in flight), each `true` once an attempt of
+   * that call failed without an answer (a timeout, a reset connection): that attempt may have
+   * refunded, whatever a later attempt was answered.
+   */
+  uncertain: Map<string, boolean>;
 }
 
 /**
@@ -42,7 +65,32 @@ export function defineAdapter<
       if (config === null || typeof config !== "object") {
         throw configError(provider, "config must be an object");
       }
-      const client = definition.createClient({ ...config, ...options });
+      const context: AdapterContext = { keys: createKeyMemory(), uncertain: new Map() };
+      const { handleOf } = definition;
+      const given = options.fetch;
+      // Innermost: sees every attempt (retries, the resend after a 401, token calls).
+      const fetch: typeof globalThis.fetch | undefined =
+        handleOf === undefined
+          ? given
+          : async (input, init) => {
+              const request = new globalThis.Request(input, init);
+              const handle = await handleOf(request.clone());
+              try {
+                // Looked up at each call, as the resilient fetch does (so msw works).
+                return await (given ?? globalThis.fetch)(request);
+              } catch (error) {
+                // Only for a call still in flight: an attempt given up on may reject later.
+                if (handle !== null && context.uncertain.has(handle)) {
+                  context.uncertain.set(handle, true);
+                }
+                throw error;
+              }
+            };
+      const client = definition.createClient({
+        ...config,
+        ...options,
+        ...(fetch === undefined ? {} : { fetch }),
+      });
       return {
         provider,
         capabilities,
@@ -50,7 +98,7 @@ export function defineAdapter<
           if (request === null || typeof request !== "object") {
             throw configError(provider, "refund(request): request must be an object");
           }
-          return definition.refund(client, request);
+          return definition.refund(client, request, context);
         },
       };
     },

@@ -41,20 +41,98 @@ export interface HostConfig {
   baseUrl?: unknown;
 }
 
+/** A version segment such as `v2`, `v14` or `v3` (optionally `v2.1`). */
+const VERSION_SEGMENT = /^v\d+(\.\d+)?$/i;
+
 /**
- * The base URL: `baseUrl` when given (see `assertHttpUrl`), else `servers[environment]`. There is
- * no default: without either, live money would be one typo away.
+ * Where a provider's API version segment lives: at the start of every spec path (Sezzle `/v2`,
+ * LevelUp `/v14`, MPG `/v1`) or at the end of its servers (Briqpay `/v3`). undefined when neither
+ * (Optty: no version in its URLs).
+ */
+export interface ApiVersion {
+  /** The segment without slashes, e.g. "v2". */
+  segment: string;
+  in: "paths" | "base";
+}
+
+/**
+ * The API version of a spec: the last segment every server URL ends in, else the first segment
+ * every path starts with, when it looks like a version (`v2`); else undefined.
+ */
+export function apiVersionOf(
+  servers: Readonly<Record<string, string>>,
+  paths: readonly string[],
+): ApiVersion | undefined {
+  const lastSegments = new Set(
+    Object.values(servers).map((url) => new URL(url).pathname.split("/").filter(Boolean).at(-1)),
+  );
+  const [last] = lastSegments;
+  if (lastSegments.size === 1 && last !== undefined && VERSION_SEGMENT.test(last)) {
+    return { segment: last, in: "base" };
+  }
+  const firstSegments = new Set(paths.map((path) => path.split("/").filter(Boolean)[0]));
+  const [first] = firstSegments;
+  if (firstSegments.size === 1 && first !== undefined && VERSION_SEGMENT.test(first)) {
+    return { segment: first, in: "paths" };
+  }
+  return undefined;
+}
+
+/**
+ * An explicit base URL (already checked by `assertHttpUrl`) made to fit the spec's paths, the
+ * same way for every provider: given with or without the API version segment, with or without a
+ * trailing slash, it ends up as the spec's servers do (without the segment when the paths start
+ * with it, with it when the servers end with it). A URL ending in another version segment would
+ * reach a wrong path, so it is refused with RefundError("invalid_request").
+ */
+export function normalizeBaseUrl(
+  provider: ProviderName,
+  field: string,
+  url: string,
+  version: ApiVersion | undefined,
+): string {
+  const trimmed = url.replace(/\/+$/, "");
+  if (version === undefined) return trimmed;
+  const parsed = new URL(trimmed);
+  const segments = parsed.pathname.split("/").filter(Boolean);
+  const last = segments.at(-1);
+  const endsInVersion = last !== undefined && VERSION_SEGMENT.test(last);
+  if (endsInVersion && last.toLowerCase() !== version.segment.toLowerCase()) {
+    throw configError(
+      provider,
+      `${field} ends in /${last.slice(0, 10)}, but ${provider}'s API is /${version.segment}: give the API root, with or without /${version.segment}`,
+    );
+  }
+  if (version.in === "paths") {
+    // The spec's paths start with the version: a base URL that has it too would double it.
+    return endsInVersion ? trimmed.slice(0, trimmed.length - last.length - 1) : trimmed;
+  }
+  return endsInVersion ? trimmed : `${trimmed}/${version.segment}`;
+}
+
+/**
+ * The base URL: `baseUrl` when given (see `assertHttpUrl`, then `normalizeBaseUrl` with `version`,
+ * e.g. `apiVersionOf(servers, paths)`), else `servers[environment]`. There is no default:
+ * without either, live money would be one typo away.
  */
 export function resolveBaseUrl(
   provider: ProviderName,
   config: HostConfig,
   servers: Readonly<Record<Environment, string>>,
+  version?: ApiVersion,
 ): string {
   const { environment, baseUrl } = config;
   if (environment !== undefined && environment !== "sandbox" && environment !== "production") {
     throw configError(provider, 'environment must be "sandbox" or "production"');
   }
-  if (baseUrl !== undefined) return assertHttpUrl(provider, "baseUrl", baseUrl);
+  if (baseUrl !== undefined) {
+    return normalizeBaseUrl(
+      provider,
+      "baseUrl",
+      assertHttpUrl(provider, "baseUrl", baseUrl),
+      version,
+    );
+  }
   if (environment === undefined) {
     throw configError(
       provider,

@@ -29,6 +29,12 @@ export interface RefundErrorOptions {
   retryable?: boolean;
   /** The provider's error body, untouched. */
   raw?: unknown;
+  /** The idempotency handle that was sent (generated or given); null where the provider has none. */
+  idempotencyKey?: string | null;
+  /** How long the provider asked to wait before trying again (Retry-After), in ms; null if it did not. */
+  retryAfterMs?: number | null;
+  /** The provider's id of a refund it answered as failed (a 2xx saying `rejected`); else null. */
+  refundId?: string | null;
   cause?: unknown;
 }
 
@@ -62,6 +68,16 @@ export class RefundError extends Error {
   readonly provider: ProviderName;
   readonly status: number | null;
   readonly retryable: boolean;
+  /**
+   * The idempotency handle the request was sent with (generated or given), null where the
+   * provider has none. When `retryable`, repeat the call with `idempotencyKey: error.idempotencyKey`:
+   * the provider then answers the first attempt's outcome instead of refunding again.
+   */
+  readonly idempotencyKey: string | null;
+  /** Milliseconds the provider asked to wait (its `Retry-After`), null when it did not say. */
+  readonly retryAfterMs: number | null;
+  /** The provider's refund id, when its answer named the refund it refused (`declined`); else null. */
+  readonly refundId: string | null;
   readonly raw: unknown;
 
   constructor(options: RefundErrorOptions) {
@@ -70,6 +86,9 @@ export class RefundError extends Error {
     this.provider = options.provider;
     this.status = options.status ?? null;
     this.retryable = options.retryable ?? false;
+    this.idempotencyKey = options.idempotencyKey ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+    this.refundId = options.refundId ?? null;
     this.raw = options.raw ?? null;
   }
 
@@ -81,6 +100,9 @@ export class RefundError extends Error {
       provider: this.provider,
       status: this.status,
       retryable: this.retryable,
+      idempotencyKey: this.idempotencyKey,
+      retryAfterMs: this.retryAfterMs,
+      refundId: this.refundId,
       message: this.message,
       raw: this.raw,
     };
@@ -102,6 +124,12 @@ export interface ErrorDetails {
   raw?: unknown;
   /** Default false. */
   retryable?: boolean;
+  /** The idempotency handle sent; default null (none). */
+  idempotencyKey?: string | null;
+  /** The provider's Retry-After in ms; default null. */
+  retryAfterMs?: number | null;
+  /** The refund the provider named while refusing it; default null. */
+  refundId?: string | null;
   cause?: unknown;
 }
 
@@ -118,9 +146,39 @@ export function refundError(
     message: `${provider}: ${message}`,
     status: details.status ?? null,
     retryable: details.retryable ?? false,
+    idempotencyKey: details.idempotencyKey ?? null,
+    retryAfterMs: details.retryAfterMs ?? null,
+    refundId: details.refundId ?? null,
     raw: details.raw,
     cause: details.cause,
   });
+}
+
+/**
+ * `error` with `idempotencyKey` set, when it is a RefundError that does not name one yet (errors
+ * raised below the adapter, such as a timeout from the resilient fetch or a token endpoint's
+ * refusal, do not know the handle). A copy, never the same object changed: one token failure is
+ * thrown to every refund waiting on that token, each with its own key. Anything else is returned
+ * as is.
+ */
+export function withIdempotencyKey<E>(error: E, idempotencyKey: string | null): E | RefundError {
+  if (!(error instanceof RefundError) || error.idempotencyKey !== null || idempotencyKey === null) {
+    return error;
+  }
+  const copy = new RefundError({
+    code: error.code,
+    provider: error.provider,
+    message: error.message,
+    status: error.status,
+    retryable: error.retryable,
+    idempotencyKey,
+    retryAfterMs: error.retryAfterMs,
+    refundId: error.refundId,
+    raw: error.raw,
+    cause: error.cause,
+  });
+  if (error.stack !== undefined) copy.stack = error.stack;
+  return copy;
 }
 
 /** `refundError` bound to one provider: `const fail = refundErrorFor("sezzle")`. */
@@ -139,11 +197,17 @@ export function asNetworkError(
   provider: ProviderName,
   message: string,
   signal: AbortSignal | undefined,
+  /** The handle the request carried (null: none); set on every RefundError passing through. */
+  idempotencyKey: string | null = null,
 ): (error: unknown) => never {
   return (error) => {
-    if (error instanceof RefundError || isAbort(error, signal)) throw error;
+    if (isAbort(error, signal)) throw error;
+    if (error instanceof RefundError) throw withIdempotencyKey(error, idempotencyKey);
     // The attempt's time ran out while an error body was still arriving.
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    throw refundError(provider, timedOut ? "timeout" : "network_error", message, { cause: error });
+    throw refundError(provider, timedOut ? "timeout" : "network_error", message, {
+      cause: error,
+      idempotencyKey,
+    });
   };
 }

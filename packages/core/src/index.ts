@@ -1,11 +1,21 @@
 export { isAbort } from "./abort.js";
-export { type AdapterDefinition, defineAdapter } from "./adapter.js";
+export { type AdapterContext, type AdapterDefinition, defineAdapter } from "./adapter.js";
+export {
+  declinedInAnswer,
+  isInProgressAnswer,
+  isInProgressResponse,
+  refundOutcomeOf,
+  retryAfterMsOf,
+} from "./answers.js";
 export { type AuthFetchOptions, createAuthFetch, createBearerFetch } from "./auth-fetch.js";
 export {
+  type ApiVersion,
+  apiVersionOf,
   assertHeaderSafe,
   assertHttpUrl,
   configError,
   type HostConfig,
+  normalizeBaseUrl,
   optionalString,
   requireSecret,
   resolveBaseUrl,
@@ -21,6 +31,7 @@ export {
   type RefundErrorOptions,
   refundError,
   refundErrorFor,
+  withIdempotencyKey,
 } from "./errors.js";
 export {
   bodyOf,
@@ -32,6 +43,14 @@ export {
   refusalIn,
   tokenEndpointError,
 } from "./http.js";
+export {
+  claimKey,
+  createKeyMemory,
+  DEFAULT_KEY_MEMORY,
+  type KeyClaim,
+  type KeyMemory,
+  keyedCall,
+} from "./key-memory.js";
 export {
   currencyCodes,
   currencyExponent,
@@ -71,5 +90,6 @@ export {
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
+  guardedPathSerializer,
   newIdempotencyKey,
 } from "./validate.js";

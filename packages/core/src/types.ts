@@ -1,3 +1,5 @@
+import type { BackoffOptions } from "./resilient-fetch.js";
+
 /** The providers refundkit speaks to. */
 export type ProviderName = "sezzle" | "optty" | "levelup" | "moyasar" | "briqpay";
 
@@ -21,6 +23,11 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Retries after the first attempt, only where a retry cannot refund twice. Default 2. */
   maxRetries?: number;
+  /**
+   * Waits between retries: `{ baseMs = 300, maxMs = 8000, maxRetryAfterMs = 60000 }` (exponential
+   * backoff with equal jitter; a longer `Retry-After` is not waited for).
+   */
+  backoff?: BackoffOptions;
 }
 
 /** What a provider supports, as `refunds.capabilities(provider)` reports it. */

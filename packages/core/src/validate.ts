@@ -150,3 +150,30 @@ export function assertOptionalString(
 export function newIdempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }
+
+/**
+ * A path serializer for openapi-fetch's `createClient({ pathSerializer })` that refuses every
+ * path parameter `assertPathId` refuses (empty, `.` / `..`, `/ ? # %`, control characters and
+ * anything else outside the id alphabet) with RefundError("invalid_request") before the request
+ * is built, then serializes with `serialize` (openapi-fetch's `defaultPathSerializer`). The
+ * facade and every standalone `create<P>Client` use this one rule. Numbers (safe integers) are
+ * checked as their decimal text.
+ */
+export function guardedPathSerializer(
+  provider: ProviderName,
+  serialize: (pathname: string, pathParams: Record<string, unknown>) => string,
+): (pathname: string, pathParams: Record<string, unknown>) => string {
+  return (pathname, pathParams) => {
+    // A parameter the path names but the call left out would go out as a literal `{name}`.
+    for (const match of pathname.matchAll(/\{[.;]?([^}*]+)\*?\}/g)) {
+      const name = match[1] as string;
+      if (pathParams?.[name] === undefined)
+        assertPathId(provider, `path parameter ${name}`, undefined);
+    }
+    for (const [name, value] of Object.entries(pathParams ?? {})) {
+      const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
+      assertPathId(provider, `path parameter ${name}`, text);
+    }
+    return serialize(pathname, pathParams);
+  };
+}

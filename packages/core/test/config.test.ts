@@ -39,6 +39,9 @@ describe("configError", () => {
       provider: "moyasar",
       status: null,
       retryable: false,
+      idempotencyKey: null,
+      retryAfterMs: null,
+      refundId: null,
       message: "moyasar: apiKey is required",
       raw: null,
     });

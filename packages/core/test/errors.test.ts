@@ -11,6 +11,9 @@ describe("refundError", () => {
       provider: "optty",
       status: null,
       retryable: false,
+      idempotencyKey: null,
+      retryAfterMs: null,
+      refundId: null,
       message: "optty: no",
       raw: null,
     });

@@ -13,6 +13,7 @@ import {
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  retryAfterMsOf,
 } from "@refundkit/core";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
@@ -71,7 +72,8 @@ function providerMessage(error: { message?: unknown } | undefined): string {
 }
 
 /** LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(status: number, raw: unknown): RefundError {
+function mapError(response: Response, raw: unknown): RefundError {
+  const { status } = response;
   const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
   if (status === 404) {
     return fail("not_found", `${where}: the order does not exist`, { status, raw });
@@ -95,7 +97,14 @@ function mapError(status: number, raw: unknown): RefundError {
       raw,
     });
   }
-  if (status === 429) return fail("rate_limited", where, { status, raw, retryable: true });
+  if (status === 429) {
+    return fail("rate_limited", where, {
+      status,
+      raw,
+      retryable: true,
+      retryAfterMs: retryAfterMsOf(response),
+    });
+  }
   // 5xx: no idempotency handle, so the refund may have happened; never retryable.
   return fail(errorCodeForStatus(status), where, { status, raw });
 }
@@ -143,7 +152,7 @@ async function refundWith(
     };
   }
   // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
-  throw mapError(response.status, error ?? "");
+  throw mapError(response, error ?? "");
 }
 
 /** LevelUp's side of the unified refund. */

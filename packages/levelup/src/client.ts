@@ -1,17 +1,19 @@
 import {
+  apiVersionOf,
   assertHeaderSafe,
   configError,
   createAuthFetch,
   createResilientFetch,
   type Environment,
+  guardedPathSerializer,
   requireSecret,
   resolveBaseUrl,
   type Secret,
   type TransportOptions,
 } from "@refundkit/core";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { servers } from "./generated/spec.js";
+import { operations, servers } from "./generated/spec.js";
 
 /** LevelUp credentials and host. Either `environment` or `baseUrl` is required. */
 export interface LevelUpConfig {
@@ -35,6 +37,11 @@ export interface LevelUpClientOptions extends LevelUpConfig, TransportOptions {}
 export type LevelUpClient = Client<paths>;
 
 const PROVIDER = "levelup";
+/** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
+const API_VERSION = apiVersionOf(
+  servers,
+  Object.values(operations).map((operation) => operation.path),
+);
 
 /**
  * A typed openapi-fetch client for LevelUp with `Authorization: token <token>`, a per-attempt
@@ -47,7 +54,7 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
   if (options === null || typeof options !== "object") {
     throw configError(PROVIDER, "options must be an object");
   }
-  const baseUrl = resolveBaseUrl(PROVIDER, options, servers);
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const token = requireSecret(PROVIDER, "token", options.token, "the merchant access token");
   assertHeaderSafe(PROVIDER, "token", token);
   const transport = createResilientFetch({
@@ -55,6 +62,7 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    backoff: options.backoff,
     // LevelUp has no idempotency handle: a request that may have reached LevelUp is never sent
     // again. Core still retries a request that provably never left (connection refused...).
     isIdempotent: () => false,
@@ -63,5 +71,11 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     fetch: transport,
     authorize: async () => `token ${token.reveal()}`,
   });
-  return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  return createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { Accept: "application/json" },
+    // Refuses path parameters that could change the request's path (core's one rule).
+    pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
+  });
 }

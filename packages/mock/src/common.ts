@@ -1,6 +1,6 @@
 import { HttpResponse } from "msw";
 import type { MockCredentials } from "./credentials.js";
-import type { FaultController, PendingFault } from "./faults.js";
+import type { FaultController, FaultEndpoint, PendingFault } from "./faults.js";
 import type { IdempotentAnswer, Ledger } from "./ledger.js";
 import type { SpecValidator } from "./openapi/validator.js";
 import type { Clock, MockProvider } from "./types.js";
@@ -90,6 +90,7 @@ export function sleep(ms: number): Promise<void> {
 export function htmlError(status: number, headers?: Record<string, string>): HttpResponse<string> {
   const reason =
     {
+      409: "Conflict",
       429: "Too Many Requests",
       500: "Internal Server Error",
       502: "Bad Gateway",
@@ -118,10 +119,12 @@ export function fromAnswer(answer: IdempotentAnswer, status = answer.status): Ht
 }
 
 export interface RefundPipeline {
-  /** The provider's answer to an expired token / secret. */
+  /** The provider's answer to an expired token / secret (for a token endpoint: a refusal). */
   expired(): Response;
   /** The provider's 500 (documented body where the spec has one, else HTML). */
   internalError(): Response;
+  /** The provider's answer to a request whose handle is still being processed. */
+  inProgress?(): Response;
   /** Validates, applies and answers the refund. */
   process(): Promise<Response>;
 }
@@ -136,8 +139,9 @@ export async function withFaults(
   provider: MockProvider,
   request: Request,
   pipeline: RefundPipeline,
+  endpoint: FaultEndpoint = "refund",
 ): Promise<Response> {
-  const fault: PendingFault | undefined = context.faults.take(provider);
+  const fault: PendingFault | undefined = context.faults.take(provider, endpoint);
   if (fault === undefined) return pipeline.process();
   switch (fault.kind) {
     case "http_500":
@@ -154,6 +158,16 @@ export async function withFaults(
     case "reset_after_commit":
       await pipeline.process();
       return HttpResponse.error();
+    case "in_progress":
+      return pipeline.inProgress?.() ?? htmlError(409);
+    case "invalid_body": {
+      const response = await pipeline.process();
+      if (response.status < 200 || response.status >= 300) return response;
+      return new HttpResponse(
+        "<!DOCTYPE html>\n<html><head><title>OK</title></head><body>OK</body></html>\n",
+        { status: response.status, headers: { "Content-Type": "text/html; charset=utf-8" } },
+      );
+    }
     case "malformed_json": {
       const response = await pipeline.process();
       if (response.status < 200 || response.status >= 300) return response;
@@ -167,28 +181,39 @@ export async function withFaults(
 }
 
 /**
- * Idempotency by the provider's handle. A finished request's answer is replayed (with
- * `replayStatus` when given); a request still in flight is either awaited and replayed, or
- * answered by `onInFlight` (MPG). Only successful answers are kept: a refused request may be
- * retried with the same handle.
+ * Idempotency by the provider's handle, per merchant (one mock = one merchant per provider: a
+ * handle is unique across the merchant's orders, as Optty documents for `refundReference`).
+ * A finished request's answer is replayed (with `replayStatus` when given); a request still in
+ * flight is either awaited and replayed, or answered by `onInFlight` (MPG). A handle reused with
+ * another `fingerprint` (another order, amount or currency) is answered by `onMismatch`, the 4xx
+ * a provider that checks its keys sends, and nothing is applied: the mock assumes each provider
+ * checks, since replaying another refund's answer would report money that did not move. Only
+ * successful answers are kept: a refused request may be retried with the same handle.
  */
 export async function withIdempotency(
   context: MockContext,
   provider: MockProvider,
   key: string | null,
-  options: { replayStatus?: number; onInFlight?: () => Response },
+  options: {
+    replayStatus?: number;
+    onInFlight?: () => Response;
+    /** The order and parameters the request is for; compared with the key's first use. */
+    fingerprint: string;
+    onMismatch: () => Response;
+  },
   run: () => Promise<Response>,
 ): Promise<Response> {
   if (key === null) return run();
   for (;;) {
     const record = context.ledger.idempotency.get(provider, key);
     if (record === undefined) break;
+    if (record.fingerprint !== options.fingerprint) return options.onMismatch();
     if (record.state === "done") return fromAnswer(record.answer, options.replayStatus);
     if (options.onInFlight !== undefined) return options.onInFlight();
     const answer = await record.done;
     if (answer !== undefined) return fromAnswer(answer, options.replayStatus);
   }
-  const finish = context.ledger.idempotency.begin(provider, key);
+  const finish = context.ledger.idempotency.begin(provider, key, options.fingerprint);
   let answer: IdempotentAnswer | undefined;
   try {
     const response = await run();
@@ -197,6 +222,11 @@ export async function withIdempotency(
   } finally {
     finish(answer);
   }
+}
+
+/** The fingerprint of a keyed refund: its order and the parameters that define it. */
+export function fingerprintOf(orderId: string, parameters: unknown): string {
+  return JSON.stringify([orderId, parameters]);
 }
 
 export function isoSeconds(ms: number): string {

@@ -9,8 +9,16 @@ import { isMockProvider, MOCK_PROVIDERS, type MockProvider } from "./types.js";
  * - `reset_after_commit`: the refund is applied, then the connection is reset (no response).
  * - `malformed_json`: the refund is applied and the success status is sent with a truncated
  *   JSON body (a 2xx is still money moved).
+ * - `invalid_body`: the refund is applied and the success status is sent with an HTML page
+ *   instead of JSON (a proxy's page; still money moved).
  * - `expired_token`: answered as if the credentials/token had expired (the provider's own
  *   401/403 body); nothing is applied.
+ * - `in_progress`: the provider's answer to a request whose handle is still being processed
+ *   (Sezzle and Optty 409 "Request in progress", MPG 400 "Initial request is still
+ *   processing.", LevelUp and Briqpay a 409 in their error shape); nothing is applied by it.
+ *
+ * With `endpoint: "token"` (Sezzle and Optty only) the fault hits the token endpoint instead:
+ * `expired_token` then refuses the credentials (401), `in_progress` is not available.
  */
 export type FaultKind =
   | "http_500"
@@ -19,7 +27,9 @@ export type FaultKind =
   | "hang"
   | "reset_after_commit"
   | "malformed_json"
-  | "expired_token";
+  | "invalid_body"
+  | "expired_token"
+  | "in_progress";
 
 /** Every fault the mock can inject (`faults.inject({ provider, kind })`). */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -29,8 +39,13 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "hang",
   "reset_after_commit",
   "malformed_json",
+  "invalid_body",
   "expired_token",
+  "in_progress",
 ];
+
+/** Which of a provider's endpoints a fault hits: its refund operation, or its token endpoint. */
+export type FaultEndpoint = "refund" | "token";
 
 /** A fault to inject: which provider, what kind, how many requests, and Retry-After for rate limits. */
 export interface FaultSpec {
@@ -40,12 +55,15 @@ export interface FaultSpec {
   count?: number;
   /** For `rate_limit`: the `Retry-After` seconds. Default 1. */
   retryAfterSeconds?: number;
+  /** Default "refund"; "token" for Sezzle's `/v2/authentication` and Optty's `/token`. */
+  endpoint?: FaultEndpoint;
 }
 
 /** A queued fault and how many more requests it applies to. */
 export interface PendingFault {
   provider: MockProvider;
   kind: FaultKind;
+  endpoint: FaultEndpoint;
   remaining: number;
   retryAfterSeconds: number;
 }
@@ -61,8 +79,8 @@ export interface MockFaults {
 }
 
 export interface FaultController extends MockFaults {
-  /** Takes the next fault for a refund request of `provider`, if any. */
-  take(provider: MockProvider): PendingFault | undefined;
+  /** Takes the next fault for a request to `provider`'s `endpoint` (default refund), if any. */
+  take(provider: MockProvider, endpoint?: FaultEndpoint): PendingFault | undefined;
   /** Resolves when `signal` aborts or the faults are cleared. */
   hang(signal: AbortSignal | undefined): Promise<void>;
 }
@@ -94,9 +112,20 @@ export function createFaultController(): FaultController {
       if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
         throw new TypeError("retryAfterSeconds must be a non-negative integer");
       }
+      const endpoint = fault.endpoint ?? "refund";
+      if (endpoint !== "refund" && endpoint !== "token") {
+        throw new TypeError('fault endpoint must be "refund" or "token"');
+      }
+      if (endpoint === "token" && fault.provider !== "sezzle" && fault.provider !== "optty") {
+        throw new TypeError("only sezzle and optty have a token endpoint");
+      }
+      if (endpoint === "token" && fault.kind === "in_progress") {
+        throw new TypeError("in_progress is a refund fault");
+      }
       queue.push({
         provider: fault.provider,
         kind: fault.kind,
+        endpoint,
         remaining: count,
         retryAfterSeconds,
       });
@@ -110,8 +139,10 @@ export function createFaultController(): FaultController {
     list() {
       return queue.map((fault) => ({ ...fault }));
     },
-    take(provider) {
-      const index = queue.findIndex((fault) => fault.provider === provider);
+    take(provider, endpoint = "refund") {
+      const index = queue.findIndex(
+        (fault) => fault.provider === provider && fault.endpoint === endpoint,
+      );
       const fault = queue[index];
       if (fault === undefined) return undefined;
       fault.remaining -= 1;

@@ -4,6 +4,7 @@ import "./deno-broadcast-channel.js";
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
   FAULT_KINDS,
+  type FaultEndpoint,
   type FaultKind,
   type FaultSpec,
   type MockFaults,

@@ -155,9 +155,10 @@ export interface IdempotentAnswer {
   contentType: string | null;
 }
 
+/** A key's record; `fingerprint` is what the key was first used for (order and parameters). */
 type IdempotencyRecord =
-  | { state: "in_flight"; done: Promise<IdempotentAnswer | undefined> }
-  | { state: "done"; answer: IdempotentAnswer };
+  | { state: "in_flight"; fingerprint: string; done: Promise<IdempotentAnswer | undefined> }
+  | { state: "done"; fingerprint: string; answer: IdempotentAnswer };
 
 export interface Ledger extends MockOrders {
   find(provider: MockProvider, id: string): OrderState | undefined;
@@ -168,7 +169,11 @@ export interface Ledger extends MockOrders {
   idempotency: {
     get(provider: MockProvider, key: string): IdempotencyRecord | undefined;
     /** Marks a key in flight; the returned function completes it (undefined: forget it). */
-    begin(provider: MockProvider, key: string): (answer: IdempotentAnswer | undefined) => void;
+    begin(
+      provider: MockProvider,
+      key: string,
+      fingerprint: string,
+    ): (answer: IdempotentAnswer | undefined) => void;
   };
 }
 
@@ -364,16 +369,16 @@ export function createLedger(options: {
       get(provider, idempotencyKey) {
         return keys.get(key(provider, idempotencyKey));
       },
-      begin(provider, idempotencyKey) {
+      begin(provider, idempotencyKey, fingerprint) {
         const k = key(provider, idempotencyKey);
         let finish: (answer: IdempotentAnswer | undefined) => void = () => {};
         const done = new Promise<IdempotentAnswer | undefined>((resolve) => {
           finish = resolve;
         });
-        keys.set(k, { state: "in_flight", done });
+        keys.set(k, { state: "in_flight", fingerprint, done });
         return (answer) => {
           if (answer === undefined) keys.delete(k);
-          else keys.set(k, { state: "done", answer });
+          else keys.set(k, { state: "done", fingerprint, answer });
           finish(answer);
         };
       },

@@ -29,14 +29,16 @@ export interface MockServer {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** The admin API takes more: an array of orders seeded in one request (100,000 orders fit). */
+const MAX_ADMIN_BODY = 64 * 1024 * 1024;
 
-function readBody(message: IncomingMessage): Promise<Buffer> {
+function readBody(message: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     message.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
         reject(new RangeError("request body too large"));
         message.destroy();
         return;
@@ -84,7 +86,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const { mock, url } = state;
     const method = req.method ?? "GET";
     const readJson = async (): Promise<unknown> => {
-      const raw = (await readBody(req)).toString("utf8");
+      const raw = (await readBody(req, MAX_ADMIN_BODY)).toString("utf8");
       return raw.trim() === "" ? {} : (JSON.parse(raw) as unknown);
     };
     try {
@@ -95,7 +97,23 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         return sendJson(res, 200, { orders: mock.orders.list() });
       }
       if (path === "/__mock/orders" && method === "POST") {
-        const order = mock.orders.seed((await readJson()) as SeedOrder);
+        const body = await readJson();
+        // An array seeds many orders in one request (bulk runs), in order; the first invalid
+        // one stops it with a 400 naming its index and how many were seeded before it.
+        if (Array.isArray(body)) {
+          for (const [index, order] of body.entries()) {
+            try {
+              mock.orders.seed(order as SeedOrder);
+            } catch (error) {
+              return sendJson(res, 400, {
+                error: `orders[${index}]: ${(error as Error).message}`,
+                seeded: index,
+              });
+            }
+          }
+          return sendJson(res, 201, { seeded: body.length });
+        }
+        const order = mock.orders.seed(body as SeedOrder);
         return sendJson(res, 201, order);
       }
       if (path === "/__mock/orders" && method === "DELETE") {
@@ -140,6 +158,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           ...(typeof body.count === "number" ? { count: body.count } : {}),
           ...(typeof body.retryAfterSeconds === "number"
             ? { retryAfterSeconds: body.retryAfterSeconds }
+            : {}),
+          ...(body.endpoint === "refund" || body.endpoint === "token"
+            ? { endpoint: body.endpoint }
             : {}),
         });
         return sendJson(res, 201, { faults: mock.faults.list() });

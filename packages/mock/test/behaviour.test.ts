@@ -60,12 +60,21 @@ describe("validation: bad requests get each provider's own error shape", () => {
     expect(missing).toMatchObject({ status: 404, text: "" });
   });
 
-  it("MPG: 401 without a Bearer header, 403 for a wrong key, 422 {message, errors}", async () => {
+  it("MPG: 401 without a Bearer header or for an unknown key, 403 for a publishable key, 422 {message, errors}", async () => {
     mock.orders.seed({ provider: "moyasar", id: "m", amount: 1000, currency: "SAR" });
     const basic = await client.moyasarRefund("m", { amount: 1 }, { authorization: "Basic abc" });
     expect(basic.body).toEqual({ message: "Missing authentication information" });
     const wrong = await client.moyasarRefund("m", { amount: 1 }, { authorization: "Bearer nope" });
-    expect(wrong).toMatchObject({ status: 403, body: { message: "Unauthorized" } });
+    expect(wrong).toMatchObject({
+      status: 401,
+      body: { message: "Invalid authorization credentials" },
+    });
+    const publishable = await client.moyasarRefund(
+      "m",
+      { amount: 1 },
+      { authorization: "Bearer pk_test_publishable" },
+    );
+    expect(publishable).toMatchObject({ status: 403, body: { message: "Unauthorized" } });
     const invalid = await client.moyasarRefund("m", { amount: 0 });
     expect(invalid.body).toEqual({
       message: "Data validation failed",

@@ -148,7 +148,11 @@ const scenarios: Record<MockProvider, Record<string, Record<string, () => Promis
       },
       "401": () => client.moyasarRefund("mpg-1", { amount: 1 }, { authorization: null }),
       "403": () =>
-        client.moyasarRefund("mpg-1", { amount: 1 }, { authorization: "Bearer sk_test_wrong" }),
+        client.moyasarRefund(
+          "mpg-1",
+          { amount: 1 },
+          { authorization: "Bearer pk_test_publishable" },
+        ),
       "404": () => client.moyasarRefund("mpg-missing", { amount: 1 }),
       "422": () => client.moyasarRefund("mpg-1", { amount: 0 }),
     },

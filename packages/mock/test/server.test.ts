@@ -137,7 +137,7 @@ describe("startMockServer", () => {
       "POST",
       `${server.baseUrls.moyasar}/v1/orders/curl-1/refund`,
       "-H",
-      "Authorization: Bearer wrong",
+      "Authorization: Bearer pk_test_publishable",
       "-H",
       "Content-Type: application/json",
       "-d",

@@ -1,4 +1,5 @@
 import {
+  type AdapterContext,
   asNetworkError,
   assertAmount,
   assertCurrency,
@@ -8,14 +9,20 @@ import {
   type BaseRefundRequest,
   bodyOf,
   type Capabilities,
+  declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
+  isInProgressAnswer,
+  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
+  parseJson,
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  refundOutcomeOf,
   refusalIn,
+  retryAfterMsOf,
 } from "@refundkit/core";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
 
@@ -38,7 +45,8 @@ export const moyasarCapabilities: Capabilities = Object.freeze({
 });
 
 const PATH = "/v1/orders/{id}/refund";
-const IN_FLIGHT = "Initial request is still processing.";
+/** The one transaction status word MPG documents. */
+const SUCCESS_WORDS = ["approved"] as const;
 
 const fail = refundErrorFor("moyasar");
 
@@ -92,26 +100,25 @@ function amountErrors(body: unknown): string[] {
 }
 
 /** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(status: number, raw: unknown): RefundError {
+function mapError(response: Response, raw: unknown, handle: string): RefundError {
+  const { status } = response;
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${
     message === undefined ? "" : `: ${message.slice(0, 300)}`
   }`;
-  const at = { status, raw };
-  if (status === 400 && message === IN_FLIGHT) {
-    // A duplicate of a refund that is still processing: retry later with the same transaction_id.
+  const at = { status, raw, idempotencyKey: handle, retryAfterMs: retryAfterMsOf(response) };
+  if (isInProgressAnswer(status, message ?? "")) {
+    // A duplicate of a refund that is still processing ("Initial request is still
+    // processing."): retry later with the same transaction_id (core's one in-progress rule).
     return fail("in_progress", where, { ...at, retryable: true });
   }
   if (status === 400) return fail(refusalIn(message) ?? "invalid_request", where, at);
+  // MPG's reference documents 401 as "returns unauthorized" (no or unreadable credentials) and
+  // 403 as "returns forbidden" (a key that was read but may not refund, e.g. a publishable key),
+  // whatever the body's message word says ({message: "Unauthorized"} on its 403 example):
+  // https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api
   if (status === 401) return fail("authentication_failed", where, at);
-  if (status === 403) {
-    // MPG answers a key it does not accept with 403 "Unauthorized".
-    return fail(
-      message === "Unauthorized" ? "authentication_failed" : "permission_denied",
-      where,
-      at,
-    );
-  }
+  if (status === 403) return fail("permission_denied", where, at);
   if (status === 404) return fail("not_found", where, at);
   if (status === 422) {
     const amounts = amountErrors(raw);
@@ -184,8 +191,21 @@ function currencyOf(raw: unknown): string | undefined {
 async function refundWith(
   client: MoyasarClient,
   request: MoyasarRefundRequest,
+  context: AdapterContext,
 ): Promise<RefundResult<"moyasar">> {
   const { amount, handle } = validate(request);
+  // A transaction_id reused for another refund would replay that refund's order: refused before
+  // sending when this client sent it (its memory of its keys).
+  const params = { orderId: request.orderId, amount, currency: request.currency };
+  return keyedCall("moyasar", context, handle, params, () => send(client, request, amount, handle));
+}
+
+async function send(
+  client: MoyasarClient,
+  request: MoyasarRefundRequest,
+  amount: number,
+  handle: string,
+): Promise<RefundResult<"moyasar">> {
   const { orderId, signal } = request;
   const { data, error, response } = await client
     .POST(PATH, {
@@ -195,21 +215,36 @@ async function refundWith(
       signal,
     })
     .catch(
-      asNetworkError("moyasar", `refund of order ${orderId} failed before an answer came`, signal),
+      asNetworkError(
+        "moyasar",
+        `refund of order ${orderId} failed before an answer came`,
+        signal,
+        handle,
+      ),
     );
   if (response.ok) {
     // Any 2xx means money moved: an unexpected body is kept in raw, never an error.
     const raw = await bodyOf(data);
     const transaction = refundTransaction(raw, handle);
     const txAmount = transaction?.amount;
-    // MPG refunds synchronously: a 200 is a done refund unless its transaction says otherwise.
-    const settled =
-      transaction === undefined ||
-      (typeof transaction.status === "string" && transaction.status.toLowerCase() === "approved");
+    // MPG refunds synchronously: a 200 is a done refund unless its transaction says otherwise
+    // (a failure word such as "failed" or "declined": nothing moved; an unknown word: pending).
+    const outcome =
+      transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
+    if (outcome === "failed") {
+      throw declinedInAnswer("moyasar", {
+        orderId,
+        status: response.status,
+        word: String(transaction?.status),
+        raw,
+        refundId: transaction?.id ?? null,
+        idempotencyKey: handle,
+      });
+    }
     return {
       provider: "moyasar",
       orderId,
-      status: settled ? "succeeded" : "pending",
+      status: outcome,
       refundId: transaction?.id ?? handle,
       // A 200 to "refund N" refunded N; the transaction's own figure wins when it has one.
       amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : amount,
@@ -218,7 +253,7 @@ async function refundWith(
       raw,
     };
   }
-  throw mapError(response.status, error ?? "");
+  throw mapError(response, error ?? "", handle);
 }
 
 /** MPG's side of the unified refund. */
@@ -228,4 +263,12 @@ export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRe
     capabilities: moyasarCapabilities,
     createClient: createMoyasarClient,
     refund: refundWith,
+    handleOf: async (request) => {
+      const body = parseJson(await request.text());
+      const id =
+        typeof body === "object" && body !== null && "transaction_id" in body
+          ? body.transaction_id
+          : undefined;
+      return typeof id === "string" && id !== "" ? id : null;
+    },
   });

@@ -1,17 +1,20 @@
 import {
+  apiVersionOf,
   assertHeaderSafe,
   configError,
   createAuthFetch,
   createResilientFetch,
   type Environment,
+  guardedPathSerializer,
+  isInProgressResponse,
   requireSecret,
   resolveBaseUrl,
   type Secret,
   type TransportOptions,
 } from "@refundkit/core";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { servers } from "./generated/spec.js";
+import { operations, servers } from "./generated/spec.js";
 
 /** MPG credentials and host. Either `environment` or `baseUrl` is required. */
 export interface MoyasarConfig {
@@ -33,6 +36,11 @@ export interface MoyasarClientOptions extends MoyasarConfig, TransportOptions {}
 export type MoyasarClient = Client<paths>;
 
 const PROVIDER = "moyasar";
+/** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
+const API_VERSION = apiVersionOf(
+  servers,
+  Object.values(operations).map((operation) => operation.path),
+);
 
 /** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
 function carriesTransactionId(bytes: Uint8Array): boolean {
@@ -50,26 +58,20 @@ function carriesTransactionId(bytes: Uint8Array): boolean {
   }
 }
 
-/**
- * MPG's answer to a duplicate of a request it is still processing: the 400 example of MPG's
- * refund reference (`POST /v1/orders/:id/refund`; MPG's API conventions:
- * https://mpg-acquirer-docs.moyasar.com/api/acquirer-api).
- */
-const STILL_PROCESSING = /initial request is still processing/i;
-
 function transport(options: TransportOptions): typeof globalThis.fetch {
   return createResilientFetch({
     provider: PROVIDER,
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    backoff: options.backoff,
     // Only a request naming its transaction_id can be sent again without refunding twice.
     isIdempotent: async (request) =>
       request.body !== null && carriesTransactionId(new Uint8Array(await request.arrayBuffer())),
-    // The first attempt is still being processed: waiting and asking again with the same
-    // transaction_id gets its answer instead of an in_progress error.
-    isRetryableResponse: async (response) =>
-      response.status === 400 && STILL_PROCESSING.test(await response.text()),
+    // The first attempt is still being processed (MPG's 400 "Initial request is still
+    // processing."): waiting and asking again with the same transaction_id gets its answer
+    // instead of an in_progress error. Core's one "in progress" rule, as for Sezzle and Optty.
+    isRetryableResponse: isInProgressResponse,
   });
 }
 
@@ -85,12 +87,18 @@ export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClien
   if (options === null || typeof options !== "object") {
     throw configError(PROVIDER, "options must be an object");
   }
-  const baseUrl = resolveBaseUrl(PROVIDER, options, servers);
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
   assertHeaderSafe(PROVIDER, "apiKey", apiKey);
   const fetch = createAuthFetch({
     fetch: transport(options),
     authorize: async () => `Bearer ${apiKey.reveal()}`,
   });
-  return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  return createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { Accept: "application/json" },
+    // Refuses path parameters that could change the request's path (core's one rule).
+    pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
+  });
 }

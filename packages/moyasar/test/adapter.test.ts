@@ -153,11 +153,11 @@ describe("moyasar adapter: errors", () => {
     expect(error.raw).toEqual(body);
   });
 
-  it('403 {message: "Unauthorized"} (documented) -> authentication_failed; other 403 -> permission_denied', async () => {
+  it('403 (documented "returns forbidden", body {message: "Unauthorized"}) -> permission_denied, whatever the message', async () => {
     const body = example("RefundOrder.403.json");
     answer(() => HttpResponse.json(body, { status: 403 }));
     const error = await refundError(base);
-    expect(error).toMatchObject({ code: "authentication_failed", status: 403, retryable: false });
+    expect(error).toMatchObject({ code: "permission_denied", status: 403, retryable: false });
     expect(error.raw).toEqual(body);
     answer(() => HttpResponse.json({ message: "Refunds are disabled" }, { status: 403 }));
     expect(await refundError(base)).toMatchObject({ code: "permission_denied", status: 403 });

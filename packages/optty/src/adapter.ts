@@ -1,4 +1,5 @@
 import {
+  type AdapterContext,
   asNetworkError,
   assertAmount,
   assertCurrency,
@@ -9,18 +10,24 @@ import {
   bodyOf,
   type Capabilities,
   currencyExponent,
+  declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
+  isInProgressAnswer,
   isRetryableStatus,
+  keyedCall,
   majorToMinor,
   minorToMajorNumber,
   newIdempotencyKey,
   type ProviderAdapter,
+  parseJson,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
+  refundOutcomeOf,
   refusalIn,
+  retryAfterMsOf,
 } from "@refundkit/core";
 import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
 
@@ -46,7 +53,7 @@ const MAX_DECIMALS = 2;
 const DEFAULT_DESCRIPTION = "Refund";
 
 /** The documented success value ("SUCCESSFUL"), in any case. */
-const SUCCESSFUL = /^success(ful)?$/i;
+const SUCCESS_WORDS = ["SUCCESSFUL", "SUCCESS"] as const;
 
 const fail = refundErrorFor(PROVIDER);
 
@@ -84,6 +91,8 @@ function messageOf(body: unknown): string {
 }
 
 function classify(status: number, body: unknown): RefundErrorCode {
+  // Core's one in-progress rule, the one the client retries by (a 409, "in progress" wording).
+  if (isInProgressAnswer(status, messageOf(body))) return "in_progress";
   if (status === 400) {
     return refusalIn(messageOf(body)) ?? "invalid_request";
   }
@@ -93,14 +102,24 @@ function classify(status: number, body: unknown): RefundErrorCode {
   return errorCodeForStatus(status);
 }
 
-function toError(status: number, body: unknown, orderId: string): RefundError {
+function toError(
+  response: Response,
+  body: unknown,
+  orderId: string,
+  idempotencyKey: string,
+): RefundError {
+  const { status } = response;
   const detail = messageOf(body).slice(0, 200);
   const message = `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`;
-  return fail(classify(status, body), message, {
+  const code = classify(status, body);
+  return fail(code, message, {
     status,
-    // Every refund carries refundReference, so the same call may be sent again.
-    retryable: isRetryableStatus(status),
+    // Every refund carries refundReference, so the same call may be sent again; an in-progress
+    // answer (409) then gets the first request's outcome.
+    retryable: isRetryableStatus(status) || code === "in_progress",
     raw: body,
+    idempotencyKey,
+    retryAfterMs: retryAfterMsOf(response),
   });
 }
 
@@ -119,6 +138,12 @@ function refundedMinor(value: unknown, currency: string): number | null {
   }
 }
 
+/** A string field of a JSON request body (the idempotency handle), or null. */
+async function bodyField(request: Request, name: string): Promise<string | null> {
+  const value = field(parseJson(await request.text()), name);
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
 /** The Optty side of the unified refund: config and request types of `opttyAdapter`. */
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
@@ -126,8 +151,9 @@ export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRe
 async function refundWith(
   client: OpttyClient,
   request: OpttyRefundRequest,
+  context: AdapterContext,
 ): Promise<RefundResult<"optty">> {
-  const { orderId, amount, currency, reason, signal } = request;
+  const { orderId, amount, currency, reason } = request;
   assertPathId(PROVIDER, "orderId", orderId);
   if (amount === undefined) {
     throw fail("unsupported", "amount is required: Optty has no full refund without an amount");
@@ -141,7 +167,25 @@ async function refundWith(
   assertIdempotencyKey(PROVIDER, idempotencyKey);
   assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
   const major = toOpttyAmount(amount, currency);
+  // A refundReference reused for another refund would replay that refund's answer: refused
+  // before sending when this client sent it (its memory of its keys).
+  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
+    send(client, request, { orderId, amount, major, currency, idempotencyKey }),
+  );
+}
 
+async function send(
+  client: OpttyClient,
+  { reason, signal }: OpttyRefundRequest,
+  checked: {
+    orderId: string;
+    amount: number;
+    major: number;
+    currency: string;
+    idempotencyKey: string;
+  },
+): Promise<RefundResult<"optty">> {
+  const { orderId, amount, major, currency, idempotencyKey } = checked;
   const outcome = await client
     .POST("/orders/{orderReference}/refund", {
       params: { path: { orderReference: orderId } },
@@ -154,10 +198,15 @@ async function refundWith(
       ...(signal === undefined ? {} : { signal }),
     })
     .catch(
-      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
+      asNetworkError(
+        PROVIDER,
+        `refund of order ${orderId} failed before an answer came`,
+        signal,
+        idempotencyKey,
+      ),
     );
   const { data, error, response } = outcome;
-  if (!response.ok) throw toError(response.status, error ?? null, orderId);
+  if (!response.ok) throw toError(response, error ?? null, orderId, idempotencyKey);
 
   // 200 or 201 (any 2xx) means money moved: an unreadable body stays in raw, never an error.
   const raw = await bodyOf(data);
@@ -169,10 +218,23 @@ async function refundWith(
       : typeof refundReference === "string" && refundReference !== ""
         ? refundReference
         : null;
+  // A 2xx whose refundStatus says the refund failed (FAILED, DECLINED, ...) moved no money.
+  const word = field(raw, "refundStatus");
+  const outcomeWord = refundOutcomeOf(word, SUCCESS_WORDS);
+  if (outcomeWord === "failed") {
+    throw declinedInAnswer(PROVIDER, {
+      orderId,
+      status: response.status,
+      word: String(word),
+      raw,
+      refundId,
+      idempotencyKey,
+    });
+  }
   return {
     provider: PROVIDER,
     orderId,
-    status: SUCCESSFUL.test(String(field(raw, "refundStatus"))) ? "succeeded" : "pending",
+    status: outcomeWord,
     refundId,
     // A 2xx to "refund N" refunded N; Optty's own refundedAmount wins when it has one.
     amount: refundedMinor(field(raw, "refundedAmount"), currency) ?? amount,
@@ -188,4 +250,5 @@ export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
   refund: refundWith,
+  handleOf: (request) => bodyField(request, "refundReference"),
 });

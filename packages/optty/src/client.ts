@@ -4,6 +4,8 @@ import {
   createBearerFetch,
   createResilientFetch,
   type FetchedToken,
+  guardedPathSerializer,
+  isInProgressResponse,
   optionalString,
   parseJson,
   RefundError,
@@ -12,7 +14,7 @@ import {
   type TransportOptions,
   tokenEndpointError,
 } from "@refundkit/core";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { operations, servers } from "./generated/spec.js";
 
@@ -59,6 +61,9 @@ export interface OpttyEndpoints {
   authBaseUrl: string;
 }
 
+/** Refuses path parameters that could change the request's path (core's one rule). */
+const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
+
 /**
  * Resolves the API and auth hosts: `baseUrl` wins over `environment`; `authUrl` wins over
  * everything for the token; `baseUrl` alone puts the token at `<baseUrl>/token`.
@@ -84,6 +89,12 @@ export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
   return { baseUrl: api, authBaseUrl: auth };
 }
 
+/** A token response body that is safe to keep in an error: JSON naming no token; else null. */
+function tokenFreeBody(json: unknown): unknown {
+  if (typeof json !== "object" || json === null) return null;
+  return "access_token" in json ? null : json;
+}
+
 /**
  * A typed client for the Optty Merchant API: `client.POST("/orders/{orderReference}/refund", ...)`.
  * Sends `Authorization: Bearer <token>` (the given token, or one from the client-credentials
@@ -106,19 +117,27 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     isIdempotent(request) {
       if (request.method !== "POST") return false;
       const url = new URL(request.url);
       // Refunds always carry refundReference, which Optty deduplicates; tokens are harmless.
       return `${url.origin}${url.pathname}` === tokenUrl || REFUND_PATH.test(url.pathname);
     },
+    // A refund with the same refundReference still being processed (409 "in progress"): the
+    // same bytes later get the first request's answer, so it is retried like a 503.
+    isRetryableResponse: isInProgressResponse,
   });
 
   let authFetch: typeof globalThis.fetch;
   if (credentials.kind === "token") {
     authFetch = createBearerFetch(transport, credentials.token);
   } else {
-    const authClient = createClient<paths>({ baseUrl: authBaseUrl, fetch: transport });
+    const authClient = createClient<paths>({
+      baseUrl: authBaseUrl,
+      fetch: transport,
+      pathSerializer,
+    });
     const { clientId, clientSecret } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const requestedAt = Date.now();
@@ -153,7 +172,9 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
           message: `optty: POST ${TOKEN_PATH} answered ${response.status} without an access_token`,
           status: response.status,
           retryable: false,
-          raw: json ?? data ?? null,
+          // Kept only when it is JSON without a token field: a body cut off mid-token, or a
+          // token of the wrong type, would put (part of) a credential in the error.
+          raw: tokenFreeBody(json),
         });
       }
       const expiresIn =
@@ -167,5 +188,9 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
-  return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });
+  return createClient<paths>({
+    baseUrl,
+    fetch: (request: Request) => authFetch(request),
+    pathSerializer,
+  });
 }

@@ -497,12 +497,12 @@ const REFUSED_CREDENTIALS: RefusedCredentialsRow[] = [
   },
   {
     provider: "moyasar",
-    title: "a key MPG does not accept (403 Unauthorized)",
+    title: "a key MPG does not accept (401)",
     seed: 262_346,
     config: (h) => ({ moyasar: { ...h.config("moyasar"), apiKey: "sk_test_wrong" } }),
     request: { orderId: IDS.moyasar, amount: 100, currency: "SAR" },
-    status: 403,
-    raw: { message: "Unauthorized" },
+    status: 401,
+    raw: { message: "Invalid authorization credentials" },
     calls: [["moyasar", `/v1/orders/${IDS.moyasar}/refund`]],
   },
   {
@@ -1129,7 +1129,7 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(order?.refundableAmount).toBe(3_000);
     });
 
-    it("an order that settles at once: succeeded; rejected in a 201 stays a result (pending)", async () => {
+    it("an order that settles at once: succeeded; rejected in a 201 is RefundError declined", async () => {
       h.orders.seed({
         provider: "briqpay",
         id: orderId,
@@ -1153,13 +1153,10 @@ describe.each(MODES)("%s mode", (mode) => {
         settleAfterMs: 0,
         settleAs: "rejected",
       });
-      const rejected = await refunds.refund({
-        provider: "briqpay",
-        orderId,
-        amount: 500,
-        currency: "SEK",
-      });
-      expect(rejected.status).toBe("pending");
+      const rejected = await refundError(
+        refunds.refund({ provider: "briqpay", orderId, amount: 500, currency: "SEK" }),
+      );
+      expect(rejected).toMatchObject({ code: "declined", status: 201, retryable: false });
       expect(rejected.raw).toMatchObject({ status: "rejected" });
       expect(h.orders.get("briqpay", orderId)?.refunds[0]?.status).toBe("rejected");
     });

@@ -1,4 +1,5 @@
 import {
+  type AdapterContext,
   asNetworkError,
   assertAmount,
   assertCurrency,
@@ -10,7 +11,9 @@ import {
   type Capabilities,
   defineAdapter,
   errorCodeForStatus,
+  isInProgressAnswer,
   isRetryableStatus,
+  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
   type RefundError,
@@ -18,6 +21,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refusalIn,
+  retryAfterMsOf,
 } from "@refundkit/core";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
 
@@ -57,6 +61,8 @@ function classify(status: number, body: unknown): RefundErrorCode {
   if (status === 401) return "authentication_failed";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "provider_error";
+  // Core's one in-progress rule, the one the client retries by (a 409, "in progress" wording).
+  if (isInProgressAnswer(status, JSON.stringify(body ?? ""))) return "in_progress";
   const items = errorItems(body);
   const refusal = items
     .map((item) => (typeof item.message === "string" ? refusalIn(item.message) : undefined))
@@ -77,7 +83,13 @@ function describeError(body: unknown): string {
   return [code, message].filter(Boolean).join(": ");
 }
 
-function toError(status: number, body: unknown, orderId: string): RefundError {
+function toError(
+  response: Response,
+  body: unknown,
+  orderId: string,
+  idempotencyKey: string,
+): RefundError {
+  const { status } = response;
   const code = classify(status, body);
   const detail = describeError(body);
   return fail(
@@ -85,9 +97,12 @@ function toError(status: number, body: unknown, orderId: string): RefundError {
     `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
     {
       status,
-      // Every refund carries Sezzle-Request-Id, so the same call may be sent again.
-      retryable: isRetryableStatus(status),
+      // Every refund carries Sezzle-Request-Id, so the same call may be sent again; an
+      // in-progress answer (409) then gets the first request's outcome.
+      retryable: isRetryableStatus(status) || code === "in_progress",
       raw: body,
+      idempotencyKey,
+      retryAfterMs: retryAfterMsOf(response),
     },
   );
 }
@@ -99,8 +114,9 @@ export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, Sezz
 async function refundWith(
   client: SezzleClient,
   request: SezzleRefundRequest,
+  context: AdapterContext,
 ): Promise<RefundResult<"sezzle">> {
-  const { orderId, amount, currency, reason, signal } = request;
+  const { orderId, amount, currency, reason } = request;
   assertPathId(PROVIDER, "orderId", orderId);
   if (amount === undefined) {
     throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
@@ -113,7 +129,21 @@ async function refundWith(
   const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
   assertIdempotencyKey(PROVIDER, idempotencyKey);
   assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+  // Sezzle's answer ({uuid}) does not state the amount: a key reused for another refund would be
+  // reported as that refund. Refused before sending (this client's memory of its keys).
+  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
+    send(client, request, orderId, amount, currency, idempotencyKey),
+  );
+}
 
+async function send(
+  client: SezzleClient,
+  { signal }: SezzleRefundRequest,
+  orderId: string,
+  amount: number,
+  currency: string,
+  idempotencyKey: string,
+): Promise<RefundResult<"sezzle">> {
   const outcome = await client
     .POST("/v2/order/{order_uuid}/refund", {
       params: {
@@ -125,10 +155,15 @@ async function refundWith(
       ...(signal === undefined ? {} : { signal }),
     })
     .catch(
-      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
+      asNetworkError(
+        PROVIDER,
+        `refund of order ${orderId} failed before an answer came`,
+        signal,
+        idempotencyKey,
+      ),
     );
   const { data, error, response } = outcome;
-  if (!response.ok) throw toError(response.status, error ?? null, orderId);
+  if (!response.ok) throw toError(response, error ?? null, orderId, idempotencyKey);
 
   // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
   const raw = await bodyOf(data);
@@ -155,4 +190,5 @@ export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
   refund: refundWith,
+  handleOf: (request) => request.headers.get("sezzle-request-id"),
 });

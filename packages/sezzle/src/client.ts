@@ -1,8 +1,11 @@
 import {
+  apiVersionOf,
   configError,
   createBearerFetch,
   createResilientFetch,
   type FetchedToken,
+  guardedPathSerializer,
+  isInProgressResponse,
   optionalString,
   parseJson,
   RefundError,
@@ -11,7 +14,7 @@ import {
   type TransportOptions,
   tokenEndpointError,
 } from "@refundkit/core";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { operations, type Region, type servers, serversByRegion } from "./generated/spec.js";
 
@@ -44,8 +47,12 @@ export type SezzleClient = Client<paths>;
 
 const PROVIDER = "sezzle";
 const AUTH_PATH = operations.PostAuthentication.path;
+const OPERATION_PATHS = Object.values(operations).map((operation) => operation.path);
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
+
+/** Refuses path parameters that could change the request's path (core's one rule). */
+const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
 
 /**
  * Resolves the base URL: `baseUrl` if given, else the spec's server for environment and region.
@@ -57,10 +64,13 @@ export function resolveSezzleBaseUrl(config: SezzleConfig): string {
   if (!Object.hasOwn(serversByRegion, String(region))) {
     throw configError(PROVIDER, `region must be one of ${Object.keys(serversByRegion).join(", ")}`);
   }
+  const servers = serversByRegion[region as SezzleRegion];
   return resolveBaseUrl(
     PROVIDER,
     { environment: config.environment ?? undefined, baseUrl },
-    serversByRegion[region as SezzleRegion],
+    servers,
+    // Every Sezzle path starts with /v2: a baseUrl given with /v2 is used without it.
+    apiVersionOf(servers, OPERATION_PATHS),
   );
 }
 
@@ -76,6 +86,12 @@ function isIdempotent(request: Request): boolean {
 function expiryOf(expirationDate: unknown): number {
   const parsed = typeof expirationDate === "string" ? Date.parse(expirationDate) : Number.NaN;
   return Number.isFinite(parsed) ? parsed : Date.now() + FALLBACK_TOKEN_LIFETIME_MS;
+}
+
+/** A token response body that is safe to keep in an error: JSON naming no token; else null. */
+function tokenFreeBody(json: unknown): unknown {
+  if (typeof json !== "object" || json === null) return null;
+  return "token" in json ? null : json;
 }
 
 /**
@@ -99,14 +115,18 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     isIdempotent,
+    // A request with the same Sezzle-Request-Id still being processed (409 "in progress"): the
+    // same bytes later get the first request's answer, so it is retried like a 503.
+    isRetryableResponse: isInProgressResponse,
   });
 
   let authFetch: typeof globalThis.fetch;
   if (credentials.kind === "token") {
     authFetch = createBearerFetch(transport, credentials.token);
   } else {
-    const authClient = createClient<paths>({ baseUrl, fetch: transport });
+    const authClient = createClient<paths>({ baseUrl, fetch: transport, pathSerializer });
     const { publicKey, privateKey } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const { data, error, response } = await authClient.POST("/v2/authentication", {
@@ -132,8 +152,9 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
           message: `sezzle: POST ${AUTH_PATH} answered ${response.status} without a token`,
           status: response.status,
           retryable: false,
-          // The body would hold a token if it had one; it has none, so it is safe to keep.
-          raw: json ?? data ?? null,
+          // Kept only when it is JSON without a token field: a body cut off mid-token, or a
+          // token of the wrong type, would put (part of) a credential in the error.
+          raw: tokenFreeBody(json),
         });
       }
       const expirationDate =
@@ -145,5 +166,9 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
-  return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });
+  return createClient<paths>({
+    baseUrl,
+    fetch: (request: Request) => authFetch(request),
+    pathSerializer,
+  });
 }

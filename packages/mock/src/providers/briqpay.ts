@@ -1,4 +1,4 @@
-import type { RequestHandler } from "msw";
+import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import {
   headersOf,
@@ -85,6 +85,13 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
       return withFaults(context, "briqpay", request, {
         expired: () => forbidden("AUTH_SECRET_EXPIRED", "The authentication secret has expired"),
         internalError: () => htmlError(500),
+        inProgress: () =>
+          response.untyped(
+            HttpResponse.json(
+              { error: { code: "CONFLICT", message: "Request in progress" } },
+              { status: 409 },
+            ),
+          ),
         process: async () => {
           const given = basicCredentials(request.headers.get("authorization"));
           if (given?.username !== credentials.username || given.secret !== credentials.secret) {

@@ -39,6 +39,13 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
       return withFaults(context, "levelup", request, {
         expired: unauthorized,
         internalError: () => htmlError(500),
+        inProgress: () =>
+          response.untyped(
+            HttpResponse.json(
+              [{ error: { object: "order", property: "base", message: "Request in progress." } }],
+              { status: 409 },
+            ),
+          ),
         process: async () => {
           if (request.headers.get("authorization") !== `token ${credentials.token}`) {
             return unauthorized();

@@ -1,6 +1,7 @@
 import type { RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import {
+  fingerprintOf,
   headersOf,
   htmlError,
   isoSeconds,
@@ -108,11 +109,17 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
       return withFaults(context, "moyasar", request, {
         expired: missingAuth,
         internalError: () => htmlError(500),
+        inProgress: () => response(400).json({ message: "Initial request is still processing." }),
         process: async () => {
           const header = request.headers.get("authorization");
           const key = /^Bearer (\S+)$/.exec(header ?? "")?.[1];
           if (key === undefined) return missingAuth();
-          if (key !== credentials.apiKey) return response(403).json({ message: "Unauthorized" });
+          // A publishable key is read but may not refund: MPG's "returns forbidden" 403 (its
+          // documented body says "Unauthorized"). Any other key it does not know is a 401.
+          if (key.startsWith("pk_")) return response(403).json({ message: "Unauthorized" });
+          if (key !== credentials.apiKey) {
+            return response(401).json({ message: "Invalid authorization credentials" });
+          }
           const id = params.id;
           const checked = validator.validateParameters(REFUND, {
             path: { id },
@@ -144,6 +151,11 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
             {
               onInFlight: () =>
                 response(400).json({ message: "Initial request is still processing." }),
+              fingerprint: fingerprintOf(id, [refund.amount]),
+              onMismatch: () =>
+                response(400).json({
+                  message: "The transaction_id is already used by a different request.",
+                }),
             },
             async () => {
               const order = context.ledger.find("moyasar", id);

@@ -1,8 +1,9 @@
 import { majorToMinor, minorToMajor, minorToMajorNumber } from "@refundkit/core";
-import type { RequestHandler } from "msw";
+import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import {
   bearerToken,
+  fingerprintOf,
   headersOf,
   type MockContext,
   readJsonBody,
@@ -34,20 +35,41 @@ export function opttyHandlers(
 
   const tokenHandler = auth.post(routes.optty.token.path, async ({ request, response }) => {
     const unauthorized = () => response(401).json({ statusCode: 401, message: "Unauthorized" });
-    const type = request.headers.get("content-type") ?? "";
-    if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return unauthorized();
-    const form = Object.fromEntries(new URLSearchParams(await request.text()));
-    if (
-      !validator.validateRequestBody(TOKEN, form, "application/x-www-form-urlencoded").valid ||
-      form.client_id !== credentials.clientId ||
-      form.client_secret !== credentials.clientSecret ||
-      form.scope !== "api-user"
-    ) {
-      return unauthorized();
+    return withFaults(
+      context,
+      "optty",
+      request,
+      {
+        expired: unauthorized,
+        internalError: () =>
+          response.untyped(
+            HttpResponse.json(
+              { statusCode: 500, message: "Internal server error" },
+              { status: 500 },
+            ),
+          ),
+        process: () => issue(),
+      },
+      "token",
+    );
+
+    async function issue() {
+      const type = request.headers.get("content-type") ?? "";
+      if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded"))
+        return unauthorized();
+      const form = Object.fromEntries(new URLSearchParams(await request.text()));
+      if (
+        !validator.validateRequestBody(TOKEN, form, "application/x-www-form-urlencoded").valid ||
+        form.client_id !== credentials.clientId ||
+        form.client_secret !== credentials.clientSecret ||
+        form.scope !== "api-user"
+      ) {
+        return unauthorized();
+      }
+      const ttl = context.tokenTtlSeconds.optty;
+      const { token } = context.tokens.issue("optty", ttl);
+      return response(200).json({ access_token: token, expires_in: ttl, token_type: "Bearer" });
     }
-    const ttl = context.tokenTtlSeconds.optty;
-    const { token } = context.tokens.issue("optty", ttl);
-    return response(200).json({ access_token: token, expires_in: ttl, token_type: "Bearer" });
   });
 
   const refundHandler = api.post(
@@ -61,6 +83,13 @@ export function opttyHandlers(
         expired: unauthorized,
         internalError: () =>
           response(500).json({ statusCode: 500, message: "Internal server error" }),
+        inProgress: () =>
+          response.untyped(
+            HttpResponse.json(
+              { statusCode: 409, message: "Request in progress", error: "Conflict" },
+              { status: 409 },
+            ),
+          ),
         process: async () => {
           const token = bearerToken(request);
           if (token === undefined || context.tokens.check("optty", token) !== "valid") {
@@ -90,7 +119,17 @@ export function opttyHandlers(
             context,
             "optty",
             refund.refundReference,
-            { replayStatus: 200 },
+            {
+              replayStatus: 200,
+              fingerprint: fingerprintOf(orderReference, [
+                refund.refundAmount.amount,
+                refund.refundAmount.currency,
+              ]),
+              onMismatch: () =>
+                badRequest(
+                  "refundReference must be unique per merchant: it was already used for a different refund request",
+                ),
+            },
             async () => {
               const order = context.ledger.find("optty", orderReference);
               if (order === undefined) {

@@ -1,7 +1,8 @@
-import type { RequestHandler } from "msw";
+import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import {
   bearerToken,
+  fingerprintOf,
   headersOf,
   htmlError,
   type MockContext,
@@ -22,21 +23,35 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
   const credentials = context.credentials.sezzle;
 
   const authHandler = http.post(routes.sezzle.auth.path, async ({ request, response }) => {
-    const body = await readJsonBody(request);
-    const accepted =
-      body.kind === "json" &&
-      validator.validateRequestBody(AUTH, body.value).valid &&
-      (body.value as { public_key: string }).public_key === credentials.publicKey &&
-      (body.value as { private_key: string }).private_key === credentials.privateKey;
-    if (!accepted) {
-      return response(401).json([{ code: "unauthorized", message: "authorization not accepted" }]);
+    const refused = () =>
+      response(401).json([{ code: "unauthorized", message: "authorization not accepted" }]);
+    return withFaults(
+      context,
+      "sezzle",
+      request,
+      { expired: refused, internalError: () => htmlError(500), process: () => issue() },
+      "token",
+    );
+
+    async function issue() {
+      const body = await readJsonBody(request);
+      const accepted =
+        body.kind === "json" &&
+        validator.validateRequestBody(AUTH, body.value).valid &&
+        (body.value as { public_key: string }).public_key === credentials.publicKey &&
+        (body.value as { private_key: string }).private_key === credentials.privateKey;
+      if (!accepted) {
+        return response(401).json([
+          { code: "unauthorized", message: "authorization not accepted" },
+        ]);
+      }
+      const { token, expiresAt } = context.tokens.issue("sezzle", context.tokenTtlSeconds.sezzle);
+      return response(200).json({
+        token,
+        expiration_date: new Date(expiresAt).toISOString(),
+        merchant_uuid: SEZZLE_MERCHANT_UUID,
+      });
     }
-    const { token, expiresAt } = context.tokens.issue("sezzle", context.tokenTtlSeconds.sezzle);
-    return response(200).json({
-      token,
-      expiration_date: new Date(expiresAt).toISOString(),
-      merchant_uuid: SEZZLE_MERCHANT_UUID,
-    });
   });
 
   const refundHandler = http.post(
@@ -51,6 +66,12 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
       return withFaults(context, "sezzle", request, {
         expired: unauthorized,
         internalError: () => htmlError(500),
+        inProgress: () =>
+          response.untyped(
+            HttpResponse.json([{ code: "conflict", message: "Request in progress" }], {
+              status: 409,
+            }),
+          ),
         process: async () => {
           const token = bearerToken(request);
           if (token === undefined || context.tokens.check("sezzle", token) !== "valid") {
@@ -76,35 +97,46 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
           const refund = body.value as { amount_in_cents: number; currency: string };
           const requestId = request.headers.get("sezzle-request-id");
 
-          return withIdempotency(context, "sezzle", requestId, {}, async () => {
-            const order = context.ledger.find("sezzle", orderId);
-            if (order === undefined) {
-              return response(404).json([{ code: "record_not_found", message: "not found" }]);
-            }
-            await sleep(order.seed.processingMs ?? 0);
-            if (refund.amount_in_cents <= 0) {
-              return invalid("refund amount must be greater than zero");
-            }
-            if (!order.captured) return invalid("order has not been captured");
-            if (refund.currency !== order.currency) {
-              return invalid("currency does not match the order");
-            }
-            if (refund.amount_in_cents > context.ledger.refundable(order)) {
-              return invalid("refund amount exceeds the remaining captured amount");
-            }
-            const created = context.ledger.addRefund(order, {
-              id: crypto.randomUUID(),
-              amount: refund.amount_in_cents,
-              currency: order.currency,
-              status: "approved",
-              idempotencyKey: requestId,
-              captureId: null,
-              cart: null,
-              settlesAt: null,
-              settleAs: "approved",
-            });
-            return response(200).json({ uuid: created.id });
-          });
+          const fingerprint = fingerprintOf(orderId, [refund.amount_in_cents, refund.currency]);
+          const onMismatch = () =>
+            badRequest(
+              "Sezzle-Request-Id was already used for a different refund request; use a new Sezzle-Request-Id",
+            );
+          return withIdempotency(
+            context,
+            "sezzle",
+            requestId,
+            { fingerprint, onMismatch },
+            async () => {
+              const order = context.ledger.find("sezzle", orderId);
+              if (order === undefined) {
+                return response(404).json([{ code: "record_not_found", message: "not found" }]);
+              }
+              await sleep(order.seed.processingMs ?? 0);
+              if (refund.amount_in_cents <= 0) {
+                return invalid("refund amount must be greater than zero");
+              }
+              if (!order.captured) return invalid("order has not been captured");
+              if (refund.currency !== order.currency) {
+                return invalid("currency does not match the order");
+              }
+              if (refund.amount_in_cents > context.ledger.refundable(order)) {
+                return invalid("refund amount exceeds the remaining captured amount");
+              }
+              const created = context.ledger.addRefund(order, {
+                id: crypto.randomUUID(),
+                amount: refund.amount_in_cents,
+                currency: order.currency,
+                status: "approved",
+                idempotencyKey: requestId,
+                captureId: null,
+                cart: null,
+                settlesAt: null,
+                settleAs: "approved",
+              });
+              return response(200).json({ uuid: created.id });
+            },
+          );
         },
       });
     },

@@ -1,0 +1,174 @@
+/**
+ * `refundkit bulk` end to end, as a person runs it: the built CLI against `refundkit mock` in
+ * another process. 10,000 rows (all five providers) must go at >= 2,000 refunds/s with a peak
+ * RSS under 150 MB; a 1,000,000-row `--dry-run` must stay under 200 MB. Also checks the outcome:
+ * the mock's ledger has exactly one refund on every order and the results CSV has every row.
+ *
+ * Run: `npx -y pnpm@10.34.9 bench` (or `tsx bench/bulk.ts` after a build). Options:
+ * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: "string", default: "10000" },
+    "dry-rows": { type: "string", default: "1000000" },
+    concurrency: { type: "string", default: "8" },
+  },
+});
+const ROWS = Number(values.rows);
+const DRY_ROWS = Number(values["dry-rows"]);
+const bin = fileURLToPath(new URL("../packages/cli/dist/bin.mjs", import.meta.url));
+const maxRssPreload = fileURLToPath(new URL("./max-rss.cjs", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "refundkit-bulk-bench-"));
+
+/** Starts `refundkit mock`; resolves with its URL and the `export` lines as variables. */
+async function startMock(): Promise<{
+  child: ChildProcess;
+  url: string;
+  env: Record<string, string>;
+}> {
+  const child = spawn(process.execPath, [bin, "mock", "--port", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  while (!out.includes("Ctrl-C stops it.")) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (child.exitCode !== null) throw new Error(`refundkit mock exited: ${out}`);
+  }
+  const url = /mock providers on (\S+)/.exec(out)?.[1] ?? "";
+  const env: Record<string, string> = {};
+  for (const match of out.matchAll(/^export (REFUNDKIT_\w+)=(.*)$/gm)) {
+    env[match[1] as string] = match[2] as string;
+  }
+  return { child, url, env };
+}
+
+const PROVIDERS = [
+  { provider: "sezzle", currency: "USD", amount: "24.98", id: () => randomUUID() },
+  { provider: "optty", currency: "AUD", amount: "10.00", id: () => `op-${randomUUID()}` },
+  { provider: "moyasar", currency: "SAR", amount: "100.50", id: () => randomUUID() },
+  { provider: "levelup", currency: "USD", amount: "", id: () => randomUUID().replaceAll("-", "") },
+  { provider: "briqpay", currency: "SEK", amount: "10.00", id: () => randomUUID() },
+] as const;
+
+/** Seeds `rows` orders through the admin API and writes the CSV that refunds each once. */
+async function prepare(url: string, file: string, rows: number) {
+  const orders: Record<string, unknown>[] = [];
+  const csv = createWriteStream(file);
+  csv.write("provider,order_id,amount,currency,reason\n");
+  for (let index = 0; index < rows; index++) {
+    const p = PROVIDERS[index % PROVIDERS.length] as (typeof PROVIDERS)[number];
+    const id = p.id();
+    orders.push({
+      provider: p.provider,
+      id,
+      amount: 50_000,
+      currency: p.currency,
+      ...(p.provider === "briqpay" ? { settleAfterMs: 0 } : {}),
+    });
+    csv.write(
+      `${p.provider},${id},${p.amount},${p.amount === "" ? "" : p.currency},Bench row ${index + 1}\n`,
+    );
+  }
+  csv.end();
+  await once(csv, "finish");
+  const response = await fetch(`${url}/__mock/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(orders),
+  });
+  if (response.status !== 201) throw new Error(`seeding failed: ${await response.text()}`);
+}
+
+/** Runs the CLI with the peak-RSS preload; resolves with exit code, wall time, peak RSS. */
+async function runCli(args: string[], env: Record<string, string>) {
+  const rssFile = join(dir, `rss-${Date.now()}`);
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-r", maxRssPreload, bin, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env, BENCH_MAX_RSS_FILE: rssFile },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, "exit")) as [number];
+  const seconds = (performance.now() - started) / 1000;
+  const maxRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
+  return { code, seconds, maxRssMb, stdout, stderr };
+}
+
+async function main() {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const lines: string[] = [
+    `machine: ${cpus().length} x ${cpu}, Node.js ${process.version}, load average ${(
+      await import("node:os")
+    )
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")}`,
+  ];
+  const mock = await startMock();
+  try {
+    const file = join(dir, "refunds.csv");
+    await prepare(mock.url, file, ROWS);
+    const run = await runCli(
+      ["bulk", file, "--concurrency", values.concurrency as string],
+      mock.env,
+    );
+    const ledger = (await (await fetch(`${mock.url}/__mock/orders`)).json()) as {
+      orders: { refunds: unknown[] }[];
+    };
+    const refundCounts = ledger.orders.map((order) => order.refunds.length);
+    const exactlyOnce = refundCounts.every((count) => count === 1);
+    const resultRows =
+      readFileSync(join(dir, "refunds.results.csv"), "utf8").trim().split("\n").length - 1;
+    const rate = ROWS / run.seconds;
+    lines.push(
+      `bulk ${ROWS} rows (5 providers, --concurrency ${values.concurrency}): exit ${run.code}, ${run.seconds.toFixed(2)} s end to end, ${Math.round(rate)} refunds/s (target >= 2000: ${rate >= 2000 ? "met" : "NOT met"}), peak RSS ${run.maxRssMb.toFixed(0)} MB (target < 150: ${run.maxRssMb < 150 ? "met" : "NOT met"}); ledger: ${exactlyOnce ? "exactly one refund on every order" : "NOT one refund per order"}; results CSV rows: ${resultRows}`,
+    );
+    if (run.code !== 0) lines.push(run.stderr.slice(-2000), run.stdout.slice(-2000));
+  } finally {
+    mock.child.kill("SIGTERM");
+  }
+  if (DRY_ROWS > 0) {
+    const file = join(dir, "dry.csv");
+    const csv = createWriteStream(file);
+    csv.write("provider,order_id,amount,currency,reason\n");
+    for (let index = 0; index < DRY_ROWS; index++) {
+      const p = PROVIDERS[index % PROVIDERS.length] as (typeof PROVIDERS)[number];
+      if (
+        !csv.write(
+          `${p.provider},${p.id()},${p.amount},${p.amount === "" ? "" : p.currency},"Row ${index + 1}, returned"\n`,
+        )
+      ) {
+        await once(csv, "drain");
+      }
+    }
+    csv.end();
+    await once(csv, "finish");
+    const run = await runCli(["bulk", file, "--dry-run"], {});
+    lines.push(
+      `bulk --dry-run ${DRY_ROWS} rows: exit ${run.code}, ${run.seconds.toFixed(1)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB (target < 200: ${run.maxRssMb < 200 ? "met" : "NOT met"})`,
+    );
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.log(lines.join("\n"));
+}
+
+await main();

@@ -1,0 +1,324 @@
+import { createReadStream } from "node:fs";
+import {
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  isCurrencyCode,
+  isRefundError,
+} from "@refundkit/core";
+import { type CsvError, parse } from "csv-parse";
+import { createRefunds, PROVIDERS, type ProviderName, type RefundRequest } from "refundkit";
+import { parseTypedAmount } from "../internal/amount.js";
+
+/** Columns every bulk CSV has, in any order. */
+export const REQUIRED_COLUMNS = ["provider", "order_id", "amount", "currency", "reason"] as const;
+/** Columns a bulk CSV may add. */
+export const OPTIONAL_COLUMNS = [
+  "idempotency_key",
+  "manager_confirmation",
+  "transaction_id",
+  "capture_id",
+] as const;
+type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+
+/** One valid input row, ready to send. `row` is the 1-based data row (the header is row 0). */
+export interface BulkRow {
+  row: number;
+  /** The file line the row starts on (1-based, the header is line 1). */
+  line: number;
+  provider: ProviderName;
+  orderId: string;
+  /** The amount as typed in the CSV ("" for a full refund). */
+  amountTyped: string;
+  /** Integer minor units; absent for a full refund. */
+  amount?: number;
+  currency?: string;
+  reason?: string;
+  idempotencyKey?: string;
+  managerConfirmation?: string;
+  transactionId?: string;
+  captureId?: string;
+  /** The row's fields, in the input's column order, for the results CSV. */
+  fields: string[];
+}
+
+/** Why a row (or the file) cannot be sent. `row` 0 is the header; `field` null: the whole row. */
+export interface RowProblem {
+  row: number;
+  line: number;
+  field: string | null;
+  message: string;
+}
+
+export interface CsvHeader {
+  columns: string[];
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Longest `reason` each provider takes (its adapter's limit). */
+const REASON_LIMIT: Record<ProviderName, number> = {
+  sezzle: 255,
+  optty: 255,
+  levelup: 1000,
+  moyasar: 1000,
+  briqpay: 256,
+};
+
+/** The provider-specific columns and the one provider that takes each. */
+const ONLY_FOR: Partial<Record<Column, ProviderName>> = {
+  manager_confirmation: "levelup",
+  transaction_id: "moyasar",
+  capture_id: "briqpay",
+};
+
+const capabilities = createRefunds({});
+
+/** Checks the header; returns the problems (empty: fine). */
+export function checkHeader(columns: readonly string[]): string[] {
+  const problems: string[] = [];
+  const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
+  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+  if (missing.length > 0) {
+    problems.push(
+      `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: the header must have ${REQUIRED_COLUMNS.join(",")}`,
+    );
+  }
+  for (const column of columns) {
+    if (!known.has(column)) {
+      problems.push(
+        `unknown column "${column}" (allowed besides the required ones: ${OPTIONAL_COLUMNS.join(", ")})`,
+      );
+    }
+  }
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (seen.has(column)) problems.push(`column "${column}" appears twice`);
+    seen.add(column);
+  }
+  return problems;
+}
+
+/**
+ * Validates one data row with the rules the adapters apply before sending (path-safe ids, a UUID
+ * for Briqpay, amounts in the currency's exponent, what each provider supports), so that a bad
+ * row is found before anything is sent. Returns the row or its problems (one per field).
+ */
+export function validateRow(
+  columns: readonly string[],
+  fields: string[],
+  row: number,
+  line: number,
+): BulkRow | RowProblem[] {
+  const problems: RowProblem[] = [];
+  const problem = (field: string | null, message: string) => {
+    problems.push({ row, line, field, message });
+  };
+  if (fields.length !== columns.length) {
+    problem(null, `has ${fields.length} fields, the header has ${columns.length}`);
+    return problems;
+  }
+  const value = (column: Column): string | undefined => {
+    const index = columns.indexOf(column);
+    const text = index < 0 ? undefined : fields[index];
+    return text === undefined || text === "" ? undefined : text;
+  };
+  const providerText = value("provider");
+  if (providerText === undefined || !(PROVIDERS as readonly string[]).includes(providerText)) {
+    problem(
+      "provider",
+      providerText === undefined
+        ? `is empty: one of ${PROVIDERS.join(", ")}`
+        : `unknown provider "${providerText}": one of ${PROVIDERS.join(", ")}`,
+    );
+    return problems;
+  }
+  const provider = providerText as ProviderName;
+  const can = capabilities.capabilities(provider);
+  // core's checks throw RefundError("invalid_request") with the reason; keep the reason.
+  const check = (field: Column, run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      if (!isRefundError(error)) throw error;
+      problem(field, error.message.replace(/^[a-z]+: /, ""));
+    }
+  };
+
+  const orderId = value("order_id");
+  check("order_id", () => assertPathId(provider, "order_id", orderId ?? ""));
+  if (provider === "briqpay" && orderId !== undefined && !UUID.test(orderId)) {
+    problem("order_id", "must be the Briqpay session id, a UUID");
+  }
+
+  const currency = value("currency");
+  if (currency !== undefined && !isCurrencyCode(currency)) {
+    const upper = String(currency).toUpperCase();
+    problem(
+      "currency",
+      `"${currency}" is not an ISO 4217 code${isCurrencyCode(upper) ? ` (use upper case: ${upper})` : ""}`,
+    );
+  }
+  const amountTyped = value("amount") ?? "";
+  let amount: number | undefined;
+  if (amountTyped === "") {
+    if (!can.fullRefundWithoutAmount) {
+      problem("amount", `is empty, but ${provider} has no full refund without an amount`);
+    }
+  } else if (!can.partialRefunds) {
+    problem("amount", `${provider} refunds whole orders only: leave amount empty`);
+  } else if (currency === undefined) {
+    problem("currency", "is required with an amount");
+  } else if (isCurrencyCode(currency)) {
+    try {
+      amount = parseTypedAmount(amountTyped, currency);
+      if (amount === 0) problem("amount", "must be more than 0");
+    } catch (error) {
+      problem("amount", (error as Error).message);
+    }
+  }
+
+  const reason = value("reason");
+  check("reason", () => assertOptionalString(provider, "reason", reason, REASON_LIMIT[provider]));
+  const idempotencyKey = value("idempotency_key");
+  if (idempotencyKey !== undefined) {
+    check("idempotency_key", () => assertIdempotencyKey(provider, idempotencyKey));
+  }
+  for (const [column, only] of Object.entries(ONLY_FOR) as [Column, ProviderName][]) {
+    if (value(column) !== undefined && provider !== only) {
+      problem(column, `only ${only} takes ${column}; leave it empty for ${provider}`);
+    }
+  }
+  const managerConfirmation = value("manager_confirmation");
+  check("manager_confirmation", () =>
+    assertOptionalString(provider, "manager_confirmation", managerConfirmation, 255),
+  );
+  const transactionId = value("transaction_id");
+  if (transactionId !== undefined && provider === "moyasar") {
+    check("transaction_id", () => assertPathId(provider, "transaction_id", transactionId));
+    if (idempotencyKey !== undefined && idempotencyKey !== transactionId) {
+      problem(
+        "transaction_id",
+        "and idempotency_key are both MPG's transaction_id: give one, or the same value",
+      );
+    }
+  }
+  const captureId = value("capture_id");
+  if (captureId !== undefined && provider === "briqpay" && !UUID.test(captureId)) {
+    problem("capture_id", "must be a UUID");
+  }
+  if (problems.length > 0) return problems;
+  return {
+    row,
+    line,
+    provider,
+    orderId: orderId ?? "",
+    amountTyped,
+    ...(amount === undefined ? {} : { amount }),
+    ...(currency === undefined ? {} : { currency }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    ...(managerConfirmation === undefined ? {} : { managerConfirmation }),
+    ...(transactionId === undefined ? {} : { transactionId }),
+    ...(captureId === undefined ? {} : { captureId }),
+    fields,
+  };
+}
+
+/** The facade request for a row, with the idempotency key the journal decided. */
+export function requestFor(row: BulkRow, idempotencyKey: string | null): RefundRequest {
+  return {
+    provider: row.provider,
+    orderId: row.orderId,
+    ...(row.amount === undefined ? {} : { amount: row.amount }),
+    ...(row.currency === undefined ? {} : { currency: row.currency }),
+    ...(row.reason === undefined ? {} : { reason: row.reason }),
+    ...(idempotencyKey === null ? {} : { idempotencyKey }),
+    ...(row.managerConfirmation === undefined
+      ? {}
+      : { managerConfirmation: row.managerConfirmation }),
+    ...(row.captureId === undefined ? {} : { captureId: row.captureId }),
+  } as RefundRequest;
+}
+
+export type CsvItem =
+  | { kind: "header"; columns: string[]; problems: string[] }
+  | { kind: "row"; row: BulkRow }
+  | { kind: "bad"; problems: RowProblem[]; fields: string[] | null };
+
+/**
+ * Streams a bulk CSV (csv-parse: quoted fields, a UTF-8 BOM, CRLF or LF) in constant memory:
+ * the header first, then each data row validated. A record csv-parse cannot read (an unclosed
+ * quote) is a "bad" item with its line; reading goes on where csv-parse can.
+ */
+export async function* readBulkCsv(file: string): AsyncGenerator<CsvItem> {
+  const skipped: RowProblem[] = [];
+  const parser = createReadStream(file).pipe(
+    parse({
+      bom: true,
+      trim: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      info: true,
+      on_skip: (error: CsvError | undefined) => {
+        if (error === undefined) return undefined;
+        const context = error as CsvError & { lines?: number; records?: number };
+        skipped.push({
+          row: (context.records ?? 0) + (context.records === 0 ? 0 : 0),
+          line: context.lines ?? 0,
+          field: null,
+          message: error.message,
+        });
+        return undefined;
+      },
+    }),
+  );
+  let columns: string[] | null = null;
+  let row = 0;
+  for await (const item of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number; raw?: string };
+  }>) {
+    while (skipped.length > 0) {
+      const problem = skipped.shift() as RowProblem;
+      row++;
+      yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
+    }
+    const { record, info } = item;
+    if (columns === null) {
+      columns = record;
+      yield { kind: "header", columns, problems: checkHeader(columns) };
+      continue;
+    }
+    row++;
+    // info.lines is the line the record ends on; count back its embedded line breaks.
+    const line = info.lines - countBreaks(record);
+    const result = validateRow(columns, record, row, line);
+    if (Array.isArray(result)) yield { kind: "bad", problems: result, fields: record };
+    else yield { kind: "row", row: result };
+  }
+  for (const problem of skipped) {
+    row++;
+    yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
+  }
+  if (columns === null) {
+    yield {
+      kind: "header",
+      columns: [],
+      problems: [
+        `the file is empty: the first line must be the header ${REQUIRED_COLUMNS.join(",")}`,
+      ],
+    };
+  }
+}
+
+function countBreaks(fields: readonly string[]): number {
+  let breaks = 0;
+  for (const field of fields) {
+    for (let index = field.indexOf("\n"); index >= 0; index = field.indexOf("\n", index + 1)) {
+      breaks++;
+    }
+  }
+  return breaks;
+}

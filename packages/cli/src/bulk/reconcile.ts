@@ -1,0 +1,77 @@
+import {
+  type ProviderName,
+  RefundError,
+  type RefundRequest,
+  type RefundResult,
+  type Refunds,
+} from "refundkit";
+
+/**
+ * What `refunds.reconcile(request, error)` answers (the facade contract): the provider has the
+ * refund, has none, or cannot tell.
+ */
+export type ReconcileAnswer =
+  | { refunded: true; refund: RefundResult }
+  | { refunded: false }
+  | { refunded: "unknown"; reason: string };
+
+type Reconcile = (request: RefundRequest, error: RefundError) => Promise<ReconcileAnswer>;
+
+/** The facade's `reconcile`, when this version of it has one (feature-detected). */
+export function reconcilerOf(refunds: Refunds): Reconcile | null {
+  const candidate = (refunds as Refunds & { reconcile?: unknown }).reconcile;
+  return typeof candidate === "function" ? (candidate.bind(refunds) as Reconcile) : null;
+}
+
+export type InFlightVerdict =
+  | { kind: "refunded"; refund: RefundResult }
+  /** The provider has no refund from this request: sending it now cannot refund twice. */
+  | { kind: "not_refunded" }
+  | { kind: "needs_review"; reason: string };
+
+/**
+ * A row of a provider without an idempotency handle (LevelUp, Briqpay) whose request may have
+ * reached the provider without its answer being recorded (the run stopped, or the answer was a
+ * timeout or a network error). Sending it again could refund twice, so it is never re-sent
+ * blindly: the facade's `reconcile` asks the provider what it has. Without `reconcile`, or when
+ * the provider cannot tell, the row needs a person to look.
+ */
+export async function reconcileInFlight(
+  refunds: Refunds,
+  request: RefundRequest,
+  error: RefundError | null,
+): Promise<InFlightVerdict> {
+  const reconcile = reconcilerOf(refunds);
+  const provider: ProviderName = request.provider;
+  if (reconcile === null) {
+    return {
+      kind: "needs_review",
+      reason: `${provider} has no idempotency handle and this request may have reached it (${error === null ? "the run stopped before its answer was recorded" : error.message}); it was not sent again: check the order with ${provider} before refunding it`,
+    };
+  }
+  const cause =
+    error ??
+    new RefundError({
+      code: "network_error",
+      provider,
+      message: `${provider}: the previous run stopped before this refund's answer was recorded`,
+      status: null,
+      retryable: false,
+    });
+  try {
+    const answer = await reconcile(request, cause);
+    if (answer.refunded === true) return { kind: "refunded", refund: answer.refund };
+    if (answer.refunded === false) return { kind: "not_refunded" };
+    return {
+      kind: "needs_review",
+      reason: `${provider} could not tell whether the refund happened (${answer.reason}); it was not sent again: check the order with ${provider}`,
+    };
+  } catch (reconcileError) {
+    const message =
+      reconcileError instanceof Error ? reconcileError.message : String(reconcileError);
+    return {
+      kind: "needs_review",
+      reason: `asking ${provider} what it has failed (${message}); it was not sent again: check the order with ${provider}`,
+    };
+  }
+}

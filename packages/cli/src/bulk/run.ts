@@ -1,0 +1,669 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream, existsSync, statSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
+import { finished } from "node:stream/promises";
+import { minorToMajor } from "@refundkit/core";
+import { stringify } from "csv-stringify";
+import {
+  isRefundError,
+  type ProviderName,
+  type RefundResult,
+  type Refunds,
+  type RefundsConfig,
+} from "refundkit";
+import { configFromEnv, refundsFromConfig, withDotEnv } from "../internal/env.js";
+import { createKeepAliveFetch } from "../internal/http-fetch.js";
+import { EXIT, reportFailure, UsageError } from "../internal/output.js";
+import { integerOption } from "../refund.js";
+import { type BulkRow, type RowProblem, readBulkCsv, requestFor } from "./csv.js";
+import {
+  acquireLock,
+  JournalWriter,
+  LockedError,
+  type OutcomeRecord,
+  type RowState,
+  readJournal,
+  type SendRecord,
+} from "./journal.js";
+import { reconcileInFlight } from "./reconcile.js";
+import { createProgress, formatMinor, type ResultStatus, Tally } from "./report.js";
+import { Scheduler } from "./scheduler.js";
+
+export interface BulkOptions {
+  concurrency?: string;
+  perProvider?: string;
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  json?: boolean;
+  timeoutMs?: string;
+  maxRetries?: string;
+}
+
+/** Where output goes, and (for tests and embedding) a wrapper around the facade it uses. */
+export interface BulkIo {
+  out?: NodeJS.WriteStream;
+  err?: NodeJS.WriteStream;
+  /** Called with the facade built from the environment; the run uses what it returns. */
+  decorate?: (refunds: Refunds) => Refunds;
+}
+
+/** Where a run keeps its files: beside the CSV, named after it. */
+export function bulkPaths(file: string) {
+  const name = basename(file, extname(file));
+  const dir = dirname(file);
+  return {
+    journal: join(dir, `${name}.journal.jsonl`),
+    lock: join(dir, `${name}.journal.lock`),
+    results: join(dir, `${name}.results.csv`),
+  };
+}
+
+/** How many bad rows are printed before "and N more" (a dry run prints them all). */
+const SHOWN_PROBLEMS = 20;
+/** Rows read ahead of the senders: bounds memory whatever the file's size. */
+const READ_AHEAD = 1_000;
+/** A row answered 429 this many times is recorded as rate_limited (a re-run tries it again). */
+const MAX_RATE_LIMITED = 8;
+/** Key records of idempotent rows written ahead per fsync. */
+const KEY_BATCH = 256;
+
+function problemLine(problem: RowProblem): string {
+  const where = problem.row === 0 ? "header" : `row ${problem.row} (line ${problem.line})`;
+  return `${where}${problem.field === null ? "" : `, ${problem.field}`}: ${problem.message}`;
+}
+
+interface Output {
+  json: boolean;
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+function emit(output: Output, value: unknown): void {
+  output.out.write(`${JSON.stringify(value)}\n`);
+}
+
+/**
+ * Pass 1: every row read and validated, nothing sent. Returns the providers with valid rows, the
+ * counts, and the money a run would refund.
+ */
+async function validateFile(file: string, output: Output, showAll: boolean) {
+  const providers = new Set<ProviderName>();
+  const keys = new Map<string, number>();
+  const wouldRefund = new Tally();
+  let headerProblems: string[] = [];
+  let valid = 0;
+  let invalid = 0;
+  let shown = 0;
+  const report = (problem: RowProblem) => {
+    if (output.json) {
+      emit(output, { type: "invalid", ...problem });
+    } else if (showAll || shown < SHOWN_PROBLEMS) {
+      output.err.write(`${problemLine(problem)}\n`);
+      shown++;
+    }
+  };
+  for await (const item of readBulkCsv(file)) {
+    if (item.kind === "header") {
+      headerProblems = item.problems;
+      if (headerProblems.length > 0) break;
+      continue;
+    }
+    if (item.kind === "bad") {
+      invalid++;
+      for (const problem of item.problems) report(problem);
+      continue;
+    }
+    const row = item.row;
+    // Two rows with one idempotency key would be one refund at an idempotent provider.
+    const key = row.idempotencyKey ?? row.transactionId;
+    if (key !== undefined) {
+      const first = keys.get(`${row.provider}\u0000${key}`);
+      if (first !== undefined) {
+        invalid++;
+        report({
+          row: row.row,
+          line: row.line,
+          field: row.idempotencyKey === undefined ? "transaction_id" : "idempotency_key",
+          message: `the same key as row ${first}: each row needs its own (or none)`,
+        });
+        continue;
+      }
+      keys.set(`${row.provider}\u0000${key}`, row.row);
+    }
+    valid++;
+    providers.add(row.provider);
+    wouldRefund.add(row.provider, "succeeded", row.amount ?? null, row.currency ?? null);
+  }
+  if (!output.json && !showAll && invalid > 0 && shown < invalid) {
+    output.err.write(`... and more: refundkit bulk ${file} --dry-run lists every bad row\n`);
+  }
+  return { headerProblems, providers, valid, invalid, wouldRefund, keys };
+}
+
+function buildRefunds(
+  providers: Iterable<ProviderName>,
+  env: NodeJS.ProcessEnv,
+  options: { concurrency: number; timeoutMs?: number; maxRetries?: number },
+): Refunds {
+  const config: RefundsConfig = {};
+  for (const provider of providers) Object.assign(config, configFromEnv(provider, env));
+  return refundsFromConfig(config, {
+    fetch: createKeepAliveFetch({ maxSockets: options.concurrency }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+  });
+}
+
+function sameRow(row: BulkRow, state: RowState): boolean {
+  const send = state.send;
+  if (send === null) return true;
+  return (
+    send.provider === row.provider &&
+    send.order === row.orderId &&
+    send.amount === (row.amount ?? null) &&
+    send.currency === (row.currency ?? null)
+  );
+}
+
+/** `refundkit bulk <file.csv>`: see the README's CLI section. Resolves with the exit code. */
+export async function runBulk(
+  file: string,
+  options: BulkOptions,
+  env: NodeJS.ProcessEnv,
+  io: BulkIo = {},
+): Promise<number> {
+  const streams = io;
+  const output: Output = {
+    json: options.json === true,
+    out: streams.out ?? process.stdout,
+    err: streams.err ?? process.stderr,
+  };
+  try {
+    const concurrency = integerOption(options.concurrency, "--concurrency", 1) ?? 8;
+    const perProvider = Math.min(
+      integerOption(options.perProvider, "--per-provider", 1) ?? concurrency,
+      concurrency,
+    );
+    const timeoutMs = integerOption(options.timeoutMs, "--timeout-ms", 1);
+    const maxRetries = integerOption(options.maxRetries, "--max-retries", 0);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      throw new UsageError(`${file}: no such file`);
+    }
+
+    // Pass 1: validate every row before anything is sent.
+    const checked = await validateFile(file, output, options.dryRun === true);
+    if (checked.headerProblems.length > 0) {
+      for (const problem of checked.headerProblems) {
+        if (output.json)
+          emit(output, { type: "invalid", row: 0, line: 1, field: null, message: problem });
+        else output.err.write(`header (line 1): ${problem}\n`);
+      }
+      throw new UsageError(`${file}: the header is not a bulk refund header; nothing was sent`);
+    }
+    if (options.dryRun === true) {
+      const summary = {
+        valid: checked.valid,
+        invalid: checked.invalid,
+        wouldRefund: checked.wouldRefund.toJSON(),
+      };
+      if (output.json) emit(output, { type: "summary", dryRun: true, ...summary });
+      else {
+        output.out.write(
+          `Dry run, nothing sent: ${checked.valid + checked.invalid} rows, ${checked.valid} valid, ${checked.invalid} invalid.\n\n${checked.wouldRefund.formatPlan()}`,
+        );
+      }
+      return checked.invalid > 0 ? EXIT.usage : EXIT.ok;
+    }
+    if (checked.invalid > 0 && options.skipInvalid !== true) {
+      throw new UsageError(
+        `${checked.invalid} invalid row${checked.invalid === 1 ? "" : "s"}: nothing was sent. Fix ${checked.invalid === 1 ? "it" : "them"}, or pass --skip-invalid to refund only the valid rows`,
+      );
+    }
+    checked.keys.clear();
+
+    const built = buildRefunds(checked.providers, withDotEnv(env), {
+      concurrency,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(maxRetries === undefined ? {} : { maxRetries }),
+    });
+    const refunds = io.decorate === undefined ? built : io.decorate(built);
+    const paths = bulkPaths(file);
+    let lock: { release(): void };
+    try {
+      lock = acquireLock(paths.lock);
+    } catch (error) {
+      if (error instanceof LockedError) throw new UsageError(error.message);
+      throw error;
+    }
+    try {
+      return await sendAll(file, paths, refunds, checked.valid, output, {
+        concurrency,
+        perProvider,
+      });
+    } finally {
+      lock.release();
+    }
+  } catch (error) {
+    return reportFailure(error, output.json, output.err);
+  }
+}
+
+async function sendAll(
+  file: string,
+  paths: ReturnType<typeof bulkPaths>,
+  refunds: Refunds,
+  validRows: number,
+  output: Output,
+  limits: { concurrency: number; perProvider: number },
+): Promise<number> {
+  const journalState = await readJournal(paths.journal);
+  if (journalState.torn.length > 0 && !output.json) {
+    output.err.write(
+      `journal: ignored ${journalState.torn.length} line(s) cut short by a crash (${paths.journal})\n`,
+    );
+  }
+  const outcomes = new Map<number, OutcomeRecord>();
+  let finishedBefore = 0;
+  for (const [row, state] of journalState.rows) {
+    if (state.outcome !== null) {
+      outcomes.set(row, state.outcome);
+      if (isFinal(state.outcome)) finishedBefore++;
+    }
+  }
+  if (journalState.rows.size > 0) await checkUnchanged(file, paths.journal, journalState.rows);
+  const journal = await JournalWriter.open(paths.journal);
+  await journal.append({ kind: "start", input: basename(file), pid: process.pid, at: now() });
+  const scheduler = new Scheduler(limits.concurrency, limits.perProvider);
+  const progress = createProgress({
+    total: validRows,
+    done: finishedBefore,
+    stream: output.err,
+    quiet: output.json,
+  });
+  let journalFailure: unknown = null;
+  const capabilities = (provider: ProviderName) => refunds.capabilities(provider);
+
+  const record = (outcome: OutcomeRecord, row: BulkRow) => {
+    outcomes.set(row.row, outcome);
+    journal.append(outcome).catch((error: unknown) => {
+      journalFailure ??= error;
+    });
+    progress.tick(outcome.status === "failed" || outcome.status === "needs_review");
+    if (output.json) emit(output, { type: "row", ...rowJson(row, outcome) });
+  };
+
+  const outcomeOf = (row: BulkRow, key: string | null, result: RefundResult): OutcomeRecord => ({
+    kind: "outcome",
+    row: row.row,
+    status: result.status,
+    refundId: result.refundId,
+    amount: result.amount,
+    currency: result.currency,
+    key: result.idempotencyKey ?? key,
+    code: null,
+    message: null,
+    retryable: false,
+    at: now(),
+  });
+  const failureOf = (
+    row: BulkRow,
+    key: string | null,
+    status: "failed" | "needs_review",
+    code: string,
+    message: string,
+    retryable: boolean,
+  ): OutcomeRecord => ({
+    kind: "outcome",
+    row: row.row,
+    status,
+    refundId: null,
+    amount: null,
+    currency: null,
+    key,
+    code,
+    message,
+    retryable,
+    at: now(),
+  });
+
+  const intent = (kind: "key" | "send", row: BulkRow, key: string | null): SendRecord => ({
+    kind,
+    row: row.row,
+    provider: row.provider,
+    order: row.orderId,
+    amount: row.amount ?? null,
+    currency: row.currency ?? null,
+    key,
+    at: now(),
+  });
+
+  /**
+   * Sends a row. `journaled`: its key record is already on disk (idempotent providers, written
+   * ahead in batches); otherwise a `send` record is written and fsync'd first (providers without
+   * an idempotency handle, where "was it sent?" decides what a re-run may do).
+   */
+  async function send(
+    row: BulkRow,
+    key: string | null,
+    journaled: boolean,
+    rateLimited = 0,
+    reconciled = false,
+  ): Promise<void> {
+    if (journalFailure !== null) return;
+    if (!journaled) {
+      try {
+        await journal.append(intent("send", row, key));
+      } catch (error) {
+        journalFailure ??= error;
+        return;
+      }
+    }
+    const request = requestFor(row, key);
+    try {
+      const result = await refunds.refund(request);
+      scheduler.succeeded(row.provider);
+      record(outcomeOf(row, key, result), row);
+    } catch (error) {
+      if (!isRefundError(error)) {
+        record(failureOf(row, key, "failed", "internal_error", String(error), false), row);
+        return;
+      }
+      if (error.code === "rate_limited" && rateLimited < MAX_RATE_LIMITED) {
+        // 429: this provider slows down (fewer at once, a pause), the others go on. Sending it
+        // again is safe: the provider refused it (RefundError.retryable, same key).
+        const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
+        const waitMs = typeof asked === "number" ? asked : Math.min(30_000, 500 * 2 ** rateLimited);
+        scheduler.slowDown(row.provider, waitMs);
+        scheduler.submit(
+          row.provider,
+          () => send(row, key, true, rateLimited + 1, reconciled),
+          true,
+        );
+        return;
+      }
+      const ambiguous =
+        capabilities(row.provider).idempotency === "none" &&
+        (error.code === "timeout" || error.code === "network_error") &&
+        !error.retryable;
+      if (ambiguous && reconciled) {
+        // Sent once more after the provider said it had nothing, and again no answer: a person
+        // looks rather than a loop of sends.
+        record(
+          failureOf(
+            row,
+            key,
+            "needs_review",
+            error.code,
+            `${error.message}; sent again after the provider reported no refund, and again no answer: check the order with ${row.provider}`,
+            false,
+          ),
+          row,
+        );
+        return;
+      }
+      if (ambiguous) {
+        await settleInFlight(row, key, error);
+        return;
+      }
+      record(failureOf(row, key, "failed", error.code, error.message, error.retryable), row);
+    }
+  }
+
+  /** A non-idempotent row that may have reached the provider: reconciled, never re-sent blind. */
+  async function settleInFlight(
+    row: BulkRow,
+    key: string | null,
+    error: Parameters<typeof reconcileInFlight>[2],
+  ): Promise<void> {
+    const verdict = await reconcileInFlight(refunds, requestFor(row, key), error);
+    if (verdict.kind === "refunded") {
+      record(outcomeOf(row, key, verdict.refund), row);
+    } else if (verdict.kind === "not_refunded") {
+      await send(row, key, false, 0, true);
+    } else {
+      record(failureOf(row, key, "needs_review", "needs_review", verdict.reason, false), row);
+    }
+  }
+
+  // Pass 2: stream the rows again and send what is not finished. Keys of idempotent rows are
+  // decided here and written ahead in batches (one fsync for many rows), so senders do not wait
+  // for the disk; a row is submitted only once its key record is on disk.
+  let batch: { row: BulkRow; key: string }[] = [];
+  const flushBatch = async () => {
+    const rows = batch;
+    batch = [];
+    if (rows.length === 0) return;
+    try {
+      await Promise.all(rows.map(({ row, key }) => journal.append(intent("key", row, key))));
+    } catch (error) {
+      journalFailure ??= error;
+      return;
+    }
+    for (const { row, key } of rows) scheduler.submit(row.provider, () => send(row, key, true));
+  };
+  // Ctrl-C (or SIGTERM): stop taking rows, let the requests in flight finish and be recorded,
+  // write the results; the same command later goes on from there. A second Ctrl-C stops at once
+  // (the journal still makes the re-run safe).
+  let stopSignal: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopSignal !== null) process.exit(130);
+    stopSignal = signal;
+    scheduler.dropQueued();
+    if (!output.json) {
+      output.err.write(
+        `\n${signal}: finishing the requests in flight, then stopping (again to stop now)\n`,
+      );
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  for await (const item of readBulkCsv(file)) {
+    if (journalFailure !== null || stopSignal !== null) break;
+    if (item.kind !== "row") continue;
+    const row = item.row;
+    const state = journalState.rows.get(row.row);
+    const previous = state?.outcome ?? null;
+    if (previous !== null && isFinal(previous)) continue;
+    if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) await flushBatch();
+    await scheduler.waitForRoom(READ_AHEAD);
+    const before = state?.send ?? null;
+    const idempotent = capabilities(row.provider).idempotency !== "none";
+    if (before !== null && idempotent) {
+      // In flight with an idempotency key, or a failure the same request may repeat: the same
+      // key again, so the provider answers the first refund instead of making a second.
+      scheduler.submit(row.provider, () => send(row, before.key, true));
+    } else if (
+      before?.kind === "send" &&
+      (previous === null || previous.status === "needs_review")
+    ) {
+      // No idempotency handle, and in flight when the last run stopped (or left for review):
+      // ask the provider what it has before anything is sent.
+      scheduler.submit(row.provider, () => settleInFlight(row, before.key, null));
+    } else if (idempotent) {
+      batch.push({ row, key: row.transactionId ?? row.idempotencyKey ?? randomUUID() });
+    } else {
+      // Not sent before, or refused in a way that proves nothing reached the provider.
+      scheduler.submit(row.provider, () => send(row, row.idempotencyKey ?? null, false));
+    }
+  }
+  if (stopSignal === null) await flushBatch();
+  await scheduler.idle();
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  progress.stop();
+  try {
+    await journal.close();
+  } catch (error) {
+    journalFailure ??= error;
+  }
+
+  // Pass 3: the results CSV, every input row in input order.
+  const { tally, problems } = await writeResults(file, paths.results, outcomes);
+  if (output.json) emit(output, { type: "summary", results: paths.results, ...tally.toJSON() });
+  else {
+    const more = tally.count("failed") + tally.count("needs_review") - problems.length;
+    const listed =
+      problems.length === 0
+        ? ""
+        : `\nNot refunded:\n${problems.map((line) => `  ${line}\n`).join("")}${more > 0 ? `  ... and ${more} more in the results\n` : ""}`;
+    output.out.write(
+      `\n${tally.format()}${listed}\nResults: ${paths.results}\nJournal: ${paths.journal}\n`,
+    );
+  }
+  if (journalFailure !== null) {
+    const message =
+      journalFailure instanceof Error ? journalFailure.message : String(journalFailure);
+    throw new Error(
+      `the journal could not be written (${message}): stopped sending; run the same command again once the disk is fixed`,
+    );
+  }
+  if (stopSignal !== null && !output.json) {
+    output.err.write(
+      `Stopped by ${stopSignal}: ${tally.count("not_sent")} rows not sent. Run the same command again to go on.\n`,
+    );
+  }
+  const notDone =
+    tally.count("failed") +
+    tally.count("needs_review") +
+    tally.count("invalid") +
+    tally.count("not_sent");
+  return notDone > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** A re-run must be of the same file: each journaled row must still be the same refund. */
+async function checkUnchanged(
+  file: string,
+  journalPath: string,
+  rows: Map<number, RowState>,
+): Promise<void> {
+  for await (const item of readBulkCsv(file)) {
+    if (item.kind !== "row") continue;
+    const state = rows.get(item.row.row);
+    if (state !== undefined && !sameRow(item.row, state)) {
+      throw new UsageError(
+        `row ${item.row.row} (line ${item.row.line}) is not what the journal ${journalPath} recorded for it: the file changed since the last run, so nothing was sent. Restore the file, or move the journal away to start over (rows it records as refunded would be refunded again)`,
+      );
+    }
+  }
+}
+
+/** Finished rows are skipped by a re-run; a failure that may be repeated safely is not finished. */
+function isFinal(outcome: OutcomeRecord): boolean {
+  if (outcome.status === "needs_review") return false;
+  return !(outcome.status === "failed" && outcome.retryable);
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function asTyped(amount: number | null, currency: string | null): string {
+  if (amount === null || currency === null) return "";
+  try {
+    return minorToMajor(amount, currency);
+  } catch {
+    return "";
+  }
+}
+
+function rowJson(row: BulkRow, outcome: OutcomeRecord) {
+  return {
+    row: row.row,
+    provider: row.provider,
+    orderId: row.orderId,
+    status: outcome.status,
+    refundId: outcome.refundId,
+    amount: outcome.amount,
+    amountTyped: asTyped(outcome.amount, outcome.currency),
+    currency: outcome.currency,
+    idempotencyKey: outcome.key,
+    errorCode: outcome.code,
+    errorMessage: outcome.message,
+  };
+}
+
+const RESULT_COLUMNS = [
+  "row",
+  "status",
+  "refund_id",
+  "amount_refunded_minor",
+  "amount_refunded",
+  "refunded_currency",
+  "idempotency_key",
+  "error_code",
+  "error_message",
+];
+
+async function writeResults(
+  file: string,
+  path: string,
+  outcomes: Map<number, OutcomeRecord>,
+): Promise<{ tally: Tally; problems: string[] }> {
+  const tally = new Tally();
+  const problems: string[] = [];
+  const target = createWriteStream(path);
+  const csv = stringify();
+  csv.pipe(target);
+  const write = async (fields: string[]) => {
+    if (!csv.write(fields)) await new Promise((resolve) => csv.once("drain", resolve));
+  };
+  let columns: string[] = [];
+  for await (const item of readBulkCsv(file)) {
+    if (item.kind === "header") {
+      columns = item.columns;
+      await write([...columns, ...RESULT_COLUMNS]);
+      continue;
+    }
+    if (item.kind === "bad") {
+      const first = item.problems[0];
+      const fields = item.fields ?? [];
+      const padded = columns.map((_, index) => fields[index] ?? "");
+      const message = item.problems
+        .map((problem) => `${problem.field === null ? "" : `${problem.field}: `}${problem.message}`)
+        .join("; ");
+      tally.add(padded[columns.indexOf("provider")] || "(unknown)", "invalid", null, null);
+      await write([
+        ...padded,
+        String(first?.row ?? ""),
+        "invalid",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "invalid_row",
+        message,
+      ]);
+      continue;
+    }
+    const row = item.row;
+    const outcome = outcomes.get(row.row);
+    const status: ResultStatus = outcome?.status ?? "not_sent";
+    tally.add(row.provider, status, outcome?.amount ?? null, outcome?.currency ?? null);
+    if ((status === "failed" || status === "needs_review") && problems.length < SHOWN_PROBLEMS) {
+      problems.push(
+        `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
+      );
+    }
+    await write([
+      ...row.fields,
+      String(row.row),
+      status,
+      outcome?.refundId ?? "",
+      outcome?.amount === null || outcome?.amount === undefined ? "" : String(outcome.amount),
+      asTyped(outcome?.amount ?? null, outcome?.currency ?? null),
+      outcome?.currency ?? "",
+      outcome?.key ?? "",
+      outcome?.code ?? (outcome === undefined ? "not_sent" : ""),
+      outcome?.message ??
+        (outcome === undefined
+          ? "not sent: the run stopped before this row (run the same command again)"
+          : ""),
+    ]);
+  }
+  csv.end();
+  await finished(target);
+  return { tally, problems };
+}
+
+export { formatMinor };

@@ -1,0 +1,150 @@
+import type { ProviderName } from "refundkit";
+
+interface Lane {
+  queue: (() => Promise<void>)[];
+  active: number;
+  /** Current limit: lowered on 429, raised back one step per `limit` successes. */
+  limit: number;
+  successes: number;
+  pausedUntil: number;
+}
+
+/**
+ * Runs tasks with at most `concurrency` at once overall and at most `perProvider` (lowered while
+ * a provider answers 429) for each provider, taking providers in turn so that one slow or
+ * rate-limited provider does not hold the others' slots.
+ */
+export class Scheduler {
+  private active = 0;
+  private queued = 0;
+  private readonly lanes = new Map<ProviderName, Lane>();
+  private readonly order: ProviderName[] = [];
+  private next = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private roomWaiters: { room: number; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly perProvider: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Queues a task for `provider`; `first`: ahead of the others (a retry). */
+  submit(provider: ProviderName, task: () => Promise<void>, first = false): void {
+    const lane = this.lane(provider);
+    if (first) lane.queue.unshift(task);
+    else lane.queue.push(task);
+    this.queued++;
+    this.pump();
+  }
+
+  /** The provider answered 429: halve its limit and pause it for `waitMs`. */
+  slowDown(provider: ProviderName, waitMs: number): void {
+    const lane = this.lane(provider);
+    lane.limit = Math.max(1, Math.floor(lane.limit / 2));
+    lane.successes = 0;
+    lane.pausedUntil = Math.max(lane.pausedUntil, this.now() + waitMs);
+    this.pump();
+  }
+
+  /** A request to `provider` went through: after `limit` of them, allow one more at once. */
+  succeeded(provider: ProviderName): void {
+    const lane = this.lane(provider);
+    if (lane.limit >= this.perProvider) return;
+    lane.successes++;
+    if (lane.successes >= lane.limit) {
+      lane.limit++;
+      lane.successes = 0;
+      this.pump();
+    }
+  }
+
+  /** The current limit of a provider (for the summary). */
+  limitOf(provider: ProviderName): number {
+    return this.lane(provider).limit;
+  }
+
+  /** Drops every queued task (running ones finish); for a run told to stop. */
+  dropQueued(): void {
+    for (const lane of this.lanes.values()) lane.queue = [];
+    this.queued = 0;
+    this.pump();
+  }
+
+  /** Tasks queued or running. */
+  pending(): number {
+    return this.queued + this.active;
+  }
+
+  /** Resolves when fewer than `room` tasks wait (backpressure for the CSV reader). */
+  waitForRoom(room: number): Promise<void> {
+    if (this.queued < room) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ room, resolve }));
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.active === 0 && this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private lane(provider: ProviderName): Lane {
+    let lane = this.lanes.get(provider);
+    if (lane === undefined) {
+      lane = { queue: [], active: 0, limit: this.perProvider, successes: 0, pausedUntil: 0 };
+      this.lanes.set(provider, lane);
+      this.order.push(provider);
+    }
+    return lane;
+  }
+
+  private pump(): void {
+    const now = this.now();
+    let wakeAt = Number.POSITIVE_INFINITY;
+    let idleRounds = 0;
+    while (this.active < this.concurrency && this.queued > 0 && idleRounds < this.order.length) {
+      const provider = this.order[this.next % this.order.length] as ProviderName;
+      this.next++;
+      const lane = this.lanes.get(provider) as Lane;
+      if (lane.queue.length === 0 || lane.active >= lane.limit) {
+        idleRounds++;
+        continue;
+      }
+      if (lane.pausedUntil > now) {
+        wakeAt = Math.min(wakeAt, lane.pausedUntil);
+        idleRounds++;
+        continue;
+      }
+      idleRounds = 0;
+      const task = lane.queue.shift() as () => Promise<void>;
+      this.queued--;
+      this.active++;
+      lane.active++;
+      void task().finally(() => {
+        this.active--;
+        lane.active--;
+        this.pump();
+      });
+    }
+    if (wakeAt !== Number.POSITIVE_INFINITY && this.timer === null) {
+      this.timer = setTimeout(
+        () => {
+          this.timer = null;
+          this.pump();
+        },
+        Math.max(1, wakeAt - now),
+      );
+    }
+    this.roomWaiters = this.roomWaiters.filter((waiter) => {
+      if (this.queued >= waiter.room) return true;
+      waiter.resolve();
+      return false;
+    });
+    if (this.active === 0 && this.queued === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * `refundkit bulk` killed with SIGKILL at random points, then the same command run again: a real
+ * child process (the built CLI) against the mock providers over HTTP. Needs the build (the test
+ * command builds first).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type MockServer, startMockServer } from "@refundkit/mock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bulkPaths } from "../src/bulk/run.js";
+import { csvFile, mockEnv, records } from "./helpers.js";
+
+const bin = fileURLToPath(new URL("../dist/bin.mjs", import.meta.url));
+let server: MockServer;
+
+beforeAll(async () => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: build first (pnpm build)`);
+  server = await startMockServer({ port: 0 });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+function start(file: string): ChildProcess {
+  return spawn(process.execPath, [bin, "bulk", file, "--concurrency", "8"], {
+    env: { ...process.env, ...mockEnv(server) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+function journalLines(file: string): number {
+  const path = bulkPaths(file).journal;
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").length - 1 : 0;
+}
+
+/** Kills the run with SIGKILL once its journal has at least `lines` lines (or it ends first). */
+async function killPartWay(file: string, lines: number): Promise<number | null> {
+  const child = start(file);
+  const exited = exitOf(child);
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  while (!done && journalLines(file) < lines) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  if (!done) child.kill("SIGKILL");
+  return exited;
+}
+
+describe("refundkit bulk under kill -9", () => {
+  it("every order refunded exactly once and every row in the results after kills at random points", async () => {
+    const rows = 240;
+    const idempotent = [
+      { provider: "sezzle", currency: "USD", amount: "12.34", minor: 1234 },
+      { provider: "optty", currency: "AUD", amount: "0.29", minor: 29 },
+      { provider: "moyasar", currency: "KWD", amount: "1.250", minor: 1250 },
+    ] as const;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const expected = new Map<string, number>();
+    for (let index = 0; index < rows; index++) {
+      const p = idempotent[index % idempotent.length] as (typeof idempotent)[number];
+      const id = `${p.provider}-${randomUUID()}`;
+      // A few ms of processing per refund keeps requests in flight when the kill lands.
+      server.orders.seed({
+        provider: p.provider,
+        id,
+        amount: 50_000,
+        currency: p.currency,
+        processingMs: 3,
+      });
+      expected.set(`${p.provider}/${id}`, p.minor);
+      lines.push(`${p.provider},${id},${p.amount},${p.currency},row ${index + 1}`);
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    // Three kills, each once the journal has grown past a random point of the run.
+    const points = [0, 1, 2].map((round) => Math.floor((round + Math.random()) * rows * 0.6) + 2);
+    for (const point of points) {
+      const code = await killPartWay(file, point);
+      if (code !== null) break; // finished before the kill point: nothing left to kill
+    }
+    const final = start(file);
+    let stderr = "";
+    final.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    expect(await exitOf(final), `${stderr}\n(kill points: ${points.join(", ")})`).toBe(0);
+
+    for (const order of server.orders.list()) {
+      const amount = expected.get(`${order.provider}/${order.id}`);
+      if (amount === undefined) continue;
+      expect(
+        order.refunds.map((refund) => refund.amount),
+        `${order.provider} ${order.id}`,
+      ).toEqual([amount]);
+    }
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(rows);
+    expect(new Set(results.map((row) => row.status))).toEqual(new Set(["succeeded"]));
+    expect(results.map((row) => Number(row.row))).toEqual(
+      Array.from({ length: rows }, (_, i) => i + 1),
+    );
+  }, 180_000);
+
+  it("Ctrl-C stops taking rows, records the ones in flight and writes the results; a re-run finishes", async () => {
+    const rows = 300;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const ids: string[] = [];
+    for (let index = 0; index < rows; index++) {
+      const id = `mp-${randomUUID()}`;
+      ids.push(id);
+      server.orders.seed({
+        provider: "moyasar",
+        id,
+        amount: 5_000,
+        currency: "SAR",
+        processingMs: 5,
+      });
+      lines.push(`moyasar,${id},1.00,SAR,row ${index + 1}`);
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    const child = start(file);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = exitOf(child);
+    while (journalLines(file) < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill("SIGINT");
+    const code = await exited;
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(rows);
+    expect(results.some((row) => row.status === "not_sent")).toBe(true);
+    expect(code).toBe(1);
+    expect(stderr).toContain("Stopped by SIGINT");
+    for (const [index, id] of ids.entries()) {
+      const refunds = server.orders.get("moyasar", id)?.refunds ?? [];
+      expect(refunds).toHaveLength(results[index]?.status === "succeeded" ? 1 : 0);
+    }
+    expect(await exitOf(start(file))).toBe(0);
+    for (const id of ids) expect(server.orders.get("moyasar", id)?.refunds).toHaveLength(1);
+  }, 120_000);
+
+  it("LevelUp and Briqpay rows in flight at the kill are never refunded twice", async () => {
+    const rows = 120;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const orders: { provider: "levelup" | "briqpay"; id: string }[] = [];
+    for (let index = 0; index < rows; index++) {
+      if (index % 2 === 0) {
+        const id = randomUUID().replaceAll("-", "");
+        server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs: 5 });
+        orders.push({ provider: "levelup", id });
+        lines.push(`levelup,${id},,,row ${index + 1}`);
+      } else {
+        const id = randomUUID();
+        server.orders.seed({
+          provider: "briqpay",
+          id,
+          amount: 3_000,
+          currency: "SEK",
+          settleAfterMs: 0,
+          processingMs: 5,
+        });
+        orders.push({ provider: "briqpay", id });
+        lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
+      }
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    await killPartWay(file, Math.floor(Math.random() * rows) + 2);
+    const final = start(file);
+    const code = await exitOf(final);
+
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(rows);
+    for (const [index, order] of orders.entries()) {
+      const refunds = server.orders.get(order.provider, order.id)?.refunds ?? [];
+      const status = results[index]?.status;
+      // Never twice. A row recorded as refunded has its one refund; a row in flight at the kill
+      // is left for review (until refunds.reconcile exists), whatever the provider has.
+      expect(refunds.length, `${order.provider} ${order.id}`).toBeLessThanOrEqual(1);
+      if (status === "succeeded" || status === "pending") expect(refunds).toHaveLength(1);
+      else expect(status).toBe("needs_review");
+    }
+    const review = results.filter((row) => row.status === "needs_review").length;
+    expect(code).toBe(review === 0 ? 0 : 1);
+  }, 120_000);
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { MockServer } from "@refundkit/mock";
+import { parse } from "csv-parse/sync";
+
+/** A writable that keeps what is written, posing as a (non-TTY) process stream. */
+export function capture(): { stream: NodeJS.WriteStream; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  return { stream, text: () => chunks.join("") };
+}
+
+/** A new temporary directory with `name` holding `content`; returns the file's path. */
+export function csvFile(content: string, name = "refunds.csv"): string {
+  const dir = mkdtempSync(join(tmpdir(), "refundkit-bulk-"));
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** The REFUNDKIT_* variables that point the CLI at a mock server (what `refundkit mock` prints). */
+export function mockEnv(server: MockServer): Record<string, string> {
+  const { baseUrls, credentials } = server;
+  return {
+    REFUNDKIT_SEZZLE_BASE_URL: baseUrls.sezzle,
+    REFUNDKIT_SEZZLE_PUBLIC_KEY: credentials.sezzle.publicKey,
+    REFUNDKIT_SEZZLE_PRIVATE_KEY: credentials.sezzle.privateKey,
+    REFUNDKIT_OPTTY_BASE_URL: baseUrls.optty,
+    REFUNDKIT_OPTTY_CLIENT_ID: credentials.optty.clientId,
+    REFUNDKIT_OPTTY_CLIENT_SECRET: credentials.optty.clientSecret,
+    REFUNDKIT_LEVELUP_BASE_URL: baseUrls.levelup,
+    REFUNDKIT_LEVELUP_TOKEN: credentials.levelup.token,
+    REFUNDKIT_MOYASAR_BASE_URL: baseUrls.moyasar,
+    REFUNDKIT_MOYASAR_API_KEY: credentials.moyasar.apiKey,
+    REFUNDKIT_BRIQPAY_BASE_URL: baseUrls.briqpay,
+    REFUNDKIT_BRIQPAY_USERNAME: credentials.briqpay.username,
+    REFUNDKIT_BRIQPAY_SECRET: credentials.briqpay.secret,
+  };
+}
+
+/** Parses a results CSV into records (csv-parse, the same library the CLI reads with). */
+export function records(text: string): Record<string, string>[] {
+  return parse(text, { columns: true, bom: true }) as Record<string, string>[];
+}
