@@ -18,6 +18,7 @@ import { documents, routes } from "./specs.js";
 import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
 import { createWebhookEmitter, type MockWebhooks } from "./webhooks.js";
 
+/** Options of `createMockHandlers`: base URLs, accepted credentials, clock and token lifetimes. */
 export interface MockOptions {
   /** Where each provider is mocked. Default: each spec's sandbox server (Optty's token host too). */
   baseUrls?: Partial<MockBaseUrls>;
@@ -29,6 +30,7 @@ export interface MockOptions {
   tokenTtlSeconds?: number | { sezzle?: number; optty?: number };
 }
 
+/** The mocked providers: msw handlers and the ledger, faults, base URLs and credentials behind them. */
 export interface MockProviders {
   /** msw request handlers for `setupServer(...handlers)` / `server.use(...handlers)`. */
   handlers: RequestHandler[];

@@ -1,3 +1,6 @@
+// First, before anything imports msw: see the module.
+import "./deno-broadcast-channel.js";
+
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
   FAULT_KINDS,

@@ -15,6 +15,7 @@ export interface BriqpayCartLine {
   totalTaxAmount?: number;
 }
 
+/** One capture of a seeded Briqpay session (refunds can name it by `captureId`). */
 export interface BriqpayCapture {
   /** Generated (a UUID) when absent. */
   captureId?: string;
@@ -35,6 +36,7 @@ interface SeedBase {
   processingMs?: number;
 }
 
+/** An order to seed the ledger with: captured amount (integer minor units), currency and provider extras. */
 export type SeedOrder =
   | (SeedBase & { provider: "sezzle" })
   | (SeedBase & {
@@ -70,8 +72,10 @@ export type SeedOrder =
       settleAfterMs?: number;
     });
 
+/** A mocked refund's state: approved, pending (settles later) or rejected. */
 export type MockRefundStatus = "approved" | "pending" | "rejected";
 
+/** One refund the mock recorded on an order. */
 export interface MockRefund {
   id: string;
   /** Integer minor units. */
@@ -85,6 +89,7 @@ export interface MockRefund {
   cart: BriqpayCartLine[] | null;
 }
 
+/** An order in the mock's ledger with its refunds and what is still refundable (minor units). */
 export interface MockOrder {
   provider: MockProvider;
   id: string;
@@ -101,10 +106,13 @@ export interface MockOrder {
   details: Record<string, unknown>;
 }
 
+/** The mock's ledger: seed, read, settle and reset orders and their refunds. */
 export interface MockOrders {
   /** Adds (or replaces) an order. Throws a TypeError for an invalid seed. */
   seed(order: SeedOrder): MockOrder;
+  /** The order, or undefined when it was never seeded. */
   get(provider: MockProvider, id: string): MockOrder | undefined;
+  /** Every order, with its refunds. */
   list(): MockOrder[];
   /** Settles a pending (Briqpay, or Optty with `pendingRefunds`) refund now, as `outcome` or the order's `settleAs`. */
   settle(

@@ -8,6 +8,7 @@ import type { MockOrders, SeedOrder } from "./ledger.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
 import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
 
+/** Options of `startMockServer`: port, host, and the handler options except base URLs. */
 export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   /** 0 (default): any free port. */
   port?: number;
@@ -15,6 +16,7 @@ export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   host?: string;
 }
 
+/** A running mock HTTP server: its URLs, ledger, faults and credentials. */
 export interface MockServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -25,6 +27,7 @@ export interface MockServer {
   credentials: MockCredentials;
   /** Refund webhooks: events emitted, URLs registered (also `POST /__mock/hooks`), faults. */
   webhooks: MockWebhooks;
+  /** Stops the server; resolves once it is closed. */
   close(): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ import createClient, { type Client, defaultPathSerializer } from "openapi-fetch"
 import type { paths } from "./generated/openapi.js";
 import { operations, servers } from "./generated/spec.js";
 
+/** `"sandbox"` (Optty's QA hosts) or `"production"`, from the spec's servers. */
 export type OpttyEnvironment = keyof typeof servers;
 
 /** Where and as whom to talk to Optty. */
@@ -40,6 +41,7 @@ export interface OpttyConfig {
   clientSecret?: string;
 }
 
+/** Options of `createOpttyClient`: the Optty config and the shared transport options. */
 export type OpttyClientOptions = OpttyConfig & TransportOptions;
 
 /** The typed openapi-fetch client for the Optty Merchant API (the generated `paths`). */
@@ -56,6 +58,7 @@ const DETAILS_PATH = /\/orders\/[^/]+\/details$/;
 /** When `expires_in` is missing or unreadable: a conservative guess (documented: 86400 s). */
 const FALLBACK_TOKEN_LIFETIME_S = 3600;
 
+/** The API and auth base URLs a config resolves to. */
 export interface OpttyEndpoints {
   /** The API base URL (refunds). */
   baseUrl: string;

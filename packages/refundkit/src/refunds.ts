@@ -37,6 +37,10 @@ export type RefundRequest =
   | ({ provider: "moyasar" } & MoyasarRefundRequest)
   | ({ provider: "briqpay" } & BriqpayRefundRequest);
 
+/**
+ * What `createRefunds()` returns: one `refund()` over every configured provider, and the
+ * lifecycle methods (`retrieve`, `waitUntilFinal`, `reconcile`, `webhooks.verify`).
+ */
 export interface Refunds extends Omit<Lifecycle, "noteAttempt"> {
   /** Refunds through the request's provider. Resolves with the result; rejects with RefundError. */
   refund<R extends RefundRequest>(request: R): Promise<RefundResult<R["provider"]>>;

@@ -18,7 +18,9 @@ import createClient, { type Client, defaultPathSerializer } from "openapi-fetch"
 import type { paths } from "./generated/openapi.js";
 import { operations, type Region, type servers, serversByRegion } from "./generated/spec.js";
 
+/** `"sandbox"` or `"production"`, from the spec's servers. */
 export type SezzleEnvironment = keyof typeof servers;
+/** Sezzle's region (US or EU): each has its own hosts. */
 export type SezzleRegion = Region;
 
 /** Where and as whom to talk to Sezzle. */
@@ -37,6 +39,7 @@ export interface SezzleConfig {
   privateKey?: string;
 }
 
+/** Options of `createSezzleClient`: the Sezzle config and the shared transport options. */
 export type SezzleClientOptions = SezzleConfig & TransportOptions;
 
 /** The typed openapi-fetch client for the Sezzle API (the generated `paths`). */

@@ -42,6 +42,7 @@ export function reconcilerOf(refunds: Refunds): Reconcile | null {
   return typeof candidate === "function" ? (candidate.bind(refunds) as Reconcile) : null;
 }
 
+/** What reconciling a row left in flight found: refunded, not refunded (safe to send), or needs review. */
 export type InFlightVerdict =
   | { kind: "refunded"; refund: RefundResult }
   /** The provider has no refund from this request: sending it now cannot refund twice. */

@@ -9,8 +9,10 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
+/** Whether a request or response matches the spec, with the reasons when it does not. */
 export type ValidationResult = { valid: true } | { valid: false; errors: string[] };
 
+/** The spec operation a request's method and path resolve to, with its path parameters. */
 export interface OperationMatch {
   operationId: string;
   /** Lower-case HTTP method. */
@@ -21,6 +23,7 @@ export interface OperationMatch {
   pathParams: Record<string, string>;
 }
 
+/** Checks requests and responses against one provider's spec (Ajv, JSON Schema 2020-12). */
 export interface SpecValidator {
   /** Every operationId in the document, in document order. */
   readonly operationIds: readonly string[];
