@@ -3,6 +3,7 @@ import {
   createAuthFetch,
   createResilientFetch,
   type Environment,
+  OutgoingRequest,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -108,5 +109,10 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     fetch: transport,
     authorize: async () => basicAuthorization(username, secret),
   });
-  return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  return createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { Accept: "application/json" },
+    Request: OutgoingRequest,
+  });
 }

@@ -40,6 +40,7 @@ export {
   minorToMajor,
   minorToMajorNumber,
 } from "./money.js";
+export { OutgoingRequest } from "./outgoing-request.js";
 export { redactHeaders, Secret } from "./redact.js";
 export {
   type BackoffOptions,

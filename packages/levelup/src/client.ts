@@ -4,6 +4,7 @@ import {
   createAuthFetch,
   createResilientFetch,
   type Environment,
+  OutgoingRequest,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -62,5 +63,10 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     fetch: transport,
     authorize: async () => `token ${token.reveal()}`,
   });
-  return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  return createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { Accept: "application/json" },
+    Request: OutgoingRequest,
+  });
 }

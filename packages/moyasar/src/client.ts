@@ -4,6 +4,7 @@ import {
   createAuthFetch,
   createResilientFetch,
   type Environment,
+  OutgoingRequest,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -32,9 +33,9 @@ export type MoyasarClient = Client<paths>;
 const PROVIDER = "moyasar";
 
 /** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
-function carriesTransactionId(bytes: Uint8Array): boolean {
+function carriesTransactionId(text: string): boolean {
   try {
-    const body: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const body: unknown = JSON.parse(text);
     return (
       body !== null &&
       typeof body === "object" &&
@@ -57,8 +58,7 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     // Only a request naming its transaction_id can be sent again without refunding twice.
-    isIdempotent: async (request) =>
-      request.body !== null && carriesTransactionId(new Uint8Array(await request.arrayBuffer())),
+    isIdempotent: (_request, body) => body !== null && carriesTransactionId(body),
     // The first attempt is still being processed: waiting and asking again with the same
     // transaction_id gets its answer instead of an in_progress error.
     isRetryableResponse: async (response) =>
@@ -83,5 +83,10 @@ export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClien
     fetch: transport(options),
     authorize: async () => `Bearer ${apiKey.reveal()}`,
   });
-  return createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  return createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { Accept: "application/json" },
+    Request: OutgoingRequest,
+  });
 }

@@ -4,6 +4,7 @@ import {
   createBearerFetch,
   createResilientFetch,
   type FetchedToken,
+  OutgoingRequest,
   optionalString,
   parseJson,
   RefundError,
@@ -112,7 +113,11 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
   if (credentials.kind === "token") {
     authFetch = createBearerFetch(transport, credentials.token);
   } else {
-    const authClient = createClient<paths>({ baseUrl: authBaseUrl, fetch: transport });
+    const authClient = createClient<paths>({
+      baseUrl: authBaseUrl,
+      fetch: transport,
+      Request: OutgoingRequest,
+    });
     const { clientId, clientSecret } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const requestedAt = Date.now();
@@ -161,5 +166,9 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
-  return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });
+  return createClient<paths>({
+    baseUrl,
+    fetch: (request: Request) => authFetch(request),
+    Request: OutgoingRequest,
+  });
 }

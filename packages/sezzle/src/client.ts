@@ -3,6 +3,7 @@ import {
   createBearerFetch,
   createResilientFetch,
   type FetchedToken,
+  OutgoingRequest,
   optionalString,
   parseJson,
   RefundError,
@@ -100,7 +101,7 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
   if (credentials.kind === "token") {
     authFetch = createBearerFetch(transport, credentials.token);
   } else {
-    const authClient = createClient<paths>({ baseUrl, fetch: transport });
+    const authClient = createClient<paths>({ baseUrl, fetch: transport, Request: OutgoingRequest });
     const { publicKey, privateKey } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const { data, error, response } = await authClient.POST("/v2/authentication", {
@@ -139,5 +140,9 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
 
-  return createClient<paths>({ baseUrl, fetch: (request: Request) => authFetch(request) });
+  return createClient<paths>({
+    baseUrl,
+    fetch: (request: Request) => authFetch(request),
+    Request: OutgoingRequest,
+  });
 }

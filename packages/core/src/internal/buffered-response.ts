@@ -1,0 +1,131 @@
+/**
+ * The `Response` the transport returns. Its body is the attempt's response body, read once, on
+ * first use, under the attempt's deadline (so a stalled body times out whatever `fetch` is used),
+ * after which the attempt's timer and listeners are released: nothing of the call stays armed.
+ * Every read (`text()`, `json()`, `body`, clones) is served from those bytes, with no stream
+ * round-trip; `bodyOf` takes the text straight from `body`. A body that could not be read (the
+ * connection dropped, the attempt timed out, the caller aborted) rejects every read with that
+ * failure, as the original response would have.
+ */
+const decoder = new TextDecoder();
+
+type Bytes = Uint8Array<ArrayBuffer>;
+
+/** Reads the original body once; shared by a response and its clones. */
+export class BodyLoader {
+  #promise: Promise<Bytes> | undefined;
+  readonly #read: () => Promise<Bytes>;
+  constructor(read: () => Promise<Bytes>) {
+    this.#read = read;
+  }
+  get started(): boolean {
+    return this.#promise !== undefined;
+  }
+  load(): Promise<Bytes> {
+    this.#promise ??= this.#read();
+    return this.#promise;
+  }
+}
+
+export class BufferedResponse extends Response {
+  readonly #loader: BodyLoader;
+  readonly #hasBody: boolean;
+  readonly #url: string;
+  readonly #redirected: boolean;
+  readonly #type: ResponseType;
+  #used = false;
+  #stream: BufferedStream | null | undefined;
+
+  constructor(source: Response, loader: BodyLoader) {
+    super(null, { status: source.status, statusText: source.statusText, headers: source.headers });
+    this.#loader = loader;
+    this.#hasBody = source instanceof BufferedResponse ? source.#hasBody : source.body !== null;
+    this.#url = source.url;
+    this.#redirected = source.redirected;
+    this.#type = source.type;
+  }
+
+  override get url(): string {
+    return this.#url;
+  }
+  override get redirected(): boolean {
+    return this.#redirected;
+  }
+  override get type(): ResponseType {
+    return this.#type;
+  }
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  override get body(): ReadableStream<Bytes> | null {
+    if (this.#stream === undefined) {
+      this.#stream = this.#hasBody ? new BufferedStream(this) : null;
+    }
+    return this.#stream;
+  }
+
+  override text(): Promise<string> {
+    return this.#consume().then((bytes) => decoder.decode(bytes));
+  }
+  override json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#consume().then((bytes) => bytes.slice().buffer);
+  }
+  override bytes(): Promise<Bytes> {
+    return this.#consume().then((bytes) => bytes.slice());
+  }
+  override blob(): Promise<Blob> {
+    const type = this.headers.get("content-type") ?? "";
+    return this.#consume().then((bytes) => new Blob([bytes], { type }));
+  }
+  override formData(): Promise<FormData> {
+    return this.#consume().then((bytes) =>
+      new Response(bytes, { headers: this.headers }).formData(),
+    );
+  }
+  override clone(): Response {
+    if (this.#used) throw new TypeError("Response.clone: the body has already been read");
+    return new BufferedResponse(this, this.#loader);
+  }
+
+  /** The bytes for one read of the body: a body is read at most once, as with any Response. */
+  #consume(): Promise<Bytes> {
+    if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
+    this.#used = true;
+    return this.#hasBody ? this.#loader.load() : Promise.resolve(new Uint8Array(0));
+  }
+
+  /** For BufferedStream: one read of the body. */
+  static read(response: BufferedResponse): Promise<Bytes> {
+    return response.#consume();
+  }
+}
+
+/**
+ * The stream `BufferedResponse.body` returns: `bodyOf` recognises it and takes the text without
+ * streaming; anyone else reads a normal stream of the same bytes.
+ */
+export class BufferedStream extends ReadableStream<Bytes> {
+  readonly response: BufferedResponse;
+  constructor(response: BufferedResponse) {
+    // highWaterMark 0: nothing is pulled until someone reads (bodyOf reads the response instead).
+    super(
+      {
+        async pull(controller) {
+          try {
+            const bytes = await BufferedResponse.read(response);
+            if (bytes.byteLength > 0) controller.enqueue(bytes);
+            controller.close();
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    this.response = response;
+  }
+}
