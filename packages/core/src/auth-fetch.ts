@@ -23,9 +23,9 @@ export interface AuthFetchOptions {
  * one 401 by refreshing the credential and sending the request again. A 401 means the provider
  * refused the request before acting on it, so the second send cannot refund twice.
  *
- * A request from refundkit's clients (`OutgoingRequest`) is passed on as is with the header in
- * `init.headers` (so the request the client and its middleware see never holds the credential,
- * and no Request is built here); any other input becomes one Request, its body read once.
+ * A request from refundkit's clients (`OutgoingRequest`) is passed on as is, the header set on it
+ * only while it is being sent (no Request or Headers is built here); any other input becomes one
+ * Request, its body read once when it may be sent twice.
  */
 export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fetch {
   return async function authFetch(input, init) {
@@ -46,18 +46,30 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
           ? new Uint8Array(await request.arrayBuffer())
           : null;
     }
-    const send = (headerValue: string) => {
-      const headers = new Headers(request.headers);
-      headers.set("authorization", headerValue);
-      // The kept body, not the request's stream: the same bytes can be sent again after a 401.
-      if (parts !== undefined) return options.fetch(request, { headers, body });
-      return options.fetch(
-        new Request(request, {
-          headers,
-          ...(body === null ? {} : { body }),
-          ...(request.body !== null && body === null ? { duplex: "half" } : {}),
-        } as RequestInit),
-      );
+    const send = async (headerValue: string): Promise<Response> => {
+      if (parts === undefined) {
+        const headers = new Headers(request.headers);
+        headers.set("authorization", headerValue);
+        return options.fetch(
+          new Request(request, {
+            headers,
+            ...(body === null ? {} : { body }),
+            ...(request.body !== null && body === null ? { duplex: "half" } : {}),
+          } as RequestInit),
+        );
+      }
+      // Set on the request for the send (the fetch reads it when called, and again on each retry)
+      // and taken off once the answer is in, so the request openapi-fetch hands to middleware
+      // afterwards never carries the credential. The kept body, not the request's stream, is
+      // sent, so the same bytes can go again after a 401.
+      const previous = request.headers.get("authorization");
+      request.headers.set("authorization", headerValue);
+      try {
+        return await options.fetch(request, { body });
+      } finally {
+        if (previous === null) request.headers.delete("authorization");
+        else request.headers.set("authorization", previous);
+      }
     };
 
     // The caller's abort wins over a credential still being fetched; the fetch itself goes on,

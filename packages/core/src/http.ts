@@ -1,5 +1,5 @@
 import { RefundError, type RefundErrorCode } from "./errors.js";
-import { BufferedStream } from "./internal/buffered-response.js";
+import { ownerOf } from "./internal/buffered-response.js";
 import type { ProviderName } from "./types.js";
 
 export interface JsonBody {
@@ -45,10 +45,7 @@ export async function bodyOf(
         ? data
         : data == null
           ? ""
-          : data instanceof BufferedStream
-            ? // Already read by the transport: the text without a stream round-trip.
-              await data.response.text()
-            : await new Response(data).text();
+          : await (ownerOf(data)?.text() ?? new Response(data).text());
   } catch {
     return null;
   }

@@ -2,10 +2,12 @@
  * The `Response` the transport returns. Its body is the attempt's response body, read once, on
  * first use, under the attempt's deadline (so a stalled body times out whatever `fetch` is used),
  * after which the attempt's timer and listeners are released: nothing of the call stays armed.
- * Every read (`text()`, `json()`, `body`, clones) is served from those bytes, with no stream
- * round-trip; `bodyOf` takes the text straight from `body`. A body that could not be read (the
- * connection dropped, the attempt timed out, the caller aborted) rejects every read with that
- * failure, as the original response would have.
+ * `text()`, `json()`, `arrayBuffer()` and clones are served from those bytes, with no stream
+ * round-trip. `body` is the attempt's own stream, untouched (no second stream is built), known to
+ * `bodyOf`, which reads it through this response; read directly, the attempt's deadline still
+ * applies and its timer is released when it fires. A body that could not be read (the connection
+ * dropped, the attempt timed out, the caller aborted) rejects every read with that failure, as the
+ * original response would have.
  */
 const decoder = new TextDecoder();
 
@@ -27,7 +29,16 @@ export class BodyLoader {
   }
 }
 
+/** The attempt streams handed out as `body`, to the response that reads them (for `bodyOf`). */
+const owners = new WeakMap<ReadableStream, BufferedResponse>();
+
+/** The response whose `body` `stream` is, when the transport returned it. */
+export function ownerOf(stream: ReadableStream): BufferedResponse | undefined {
+  return owners.get(stream);
+}
+
 export class BufferedResponse extends Response {
+  readonly #source: Response;
   readonly #loader: BodyLoader;
   readonly #hasBody: boolean;
   readonly #url: string;
@@ -37,7 +48,9 @@ export class BufferedResponse extends Response {
   #stream: BufferedStream | null | undefined;
 
   constructor(source: Response, loader: BodyLoader) {
-    super(null, { status: source.status, statusText: source.statusText, headers: source.headers });
+    // The attempt's own headers are served by the getter below: no copy.
+    super(null, { status: source.status, statusText: source.statusText });
+    this.#source = source;
     this.#loader = loader;
     this.#hasBody = source instanceof BufferedResponse ? source.#hasBody : source.body !== null;
     this.#url = source.url;
@@ -45,6 +58,9 @@ export class BufferedResponse extends Response {
     this.#type = source.type;
   }
 
+  override get headers(): Headers {
+    return this.#source.headers;
+  }
   override get url(): string {
     return this.#url;
   }
@@ -60,7 +76,16 @@ export class BufferedResponse extends Response {
 
   override get body(): ReadableStream<Bytes> | null {
     if (this.#stream === undefined) {
-      this.#stream = this.#hasBody ? new BufferedStream(this) : null;
+      if (!this.#hasBody) {
+        this.#stream = null;
+      } else if (!this.#loader.started && !(this.#source instanceof BufferedResponse)) {
+        // Not read yet: the attempt's own stream, no copy.
+        const stream = this.#source.body as ReadableStream<Bytes>;
+        owners.set(stream, this);
+        this.#stream = stream;
+      } else {
+        this.#stream = new BufferedStream(this);
+      }
     }
     return this.#stream;
   }
@@ -104,14 +129,10 @@ export class BufferedResponse extends Response {
   }
 }
 
-/**
- * The stream `BufferedResponse.body` returns: `bodyOf` recognises it and takes the text without
- * streaming; anyone else reads a normal stream of the same bytes.
- */
-export class BufferedStream extends ReadableStream<Bytes> {
-  readonly response: BufferedResponse;
+/** The body of a clone, or of a response whose bytes are already in: a stream of those bytes. */
+class BufferedStream extends ReadableStream<Bytes> {
   constructor(response: BufferedResponse) {
-    // highWaterMark 0: nothing is pulled until someone reads (bodyOf reads the response instead).
+    // highWaterMark 0: nothing is read until someone reads.
     super(
       {
         async pull(controller) {
@@ -126,6 +147,5 @@ export class BufferedStream extends ReadableStream<Bytes> {
       },
       { highWaterMark: 0 },
     );
-    this.response = response;
   }
 }
