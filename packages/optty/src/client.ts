@@ -120,7 +120,6 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     });
     const { clientId, clientSecret } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
-      const requestedAt = Date.now();
       const { data, error, response } = await authClient.POST("/token", {
         body: {
           client_id: clientId.reveal(),
@@ -161,7 +160,8 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
         body.expires_in > 0
           ? body.expires_in
           : FALLBACK_TOKEN_LIFETIME_S;
-      return { token, expiresAt: requestedAt + expiresIn * 1000 };
+      // A lifetime: the token cache counts it from when it asked, on its own clock.
+      return { token, expiresInMs: expiresIn * 1000 };
     };
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
