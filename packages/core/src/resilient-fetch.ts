@@ -1,4 +1,4 @@
-import { discard, raceAbort } from "./abort.js";
+import { Attempt, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import { isRetryableStatus } from "./http.js";
@@ -93,20 +93,21 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
     // One listener on the caller's signal for the whole call, removed when it settles (or, for
     // the response returned, once its body is read): it aborts the attempt in flight. No
     // AbortSignal.any, whose links outlive the call on Node 20.
-    let current: AbortController | undefined;
-    const onCallerAbort = () => current?.abort(callerSignal?.reason);
+    let current: Attempt | undefined;
+    const onCallerAbort = () => current?.fail(callerSignal?.reason);
     callerSignal?.addEventListener("abort", onCallerAbort);
     const release = () => callerSignal?.removeEventListener("abort", onCallerAbort);
     let handedOff = false;
     try {
       for (let attempt = 1; ; attempt++) {
-        const controller = new AbortController();
-        current = controller;
-        const { signal } = controller;
+        const attemptState = new Attempt();
+        current = attemptState;
         let returned: Response | undefined;
+        let timedOut = false;
         let loader: BodyLoader | undefined;
         const timer = setTimeout(() => {
-          controller.abort(
+          timedOut = true;
+          attemptState.fail(
             new DOMException(`attempt timed out after ${timeoutMs} ms`, "TimeoutError"),
           );
           // Returned but its body never read: free the connection and the caller's signal.
@@ -117,11 +118,11 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         }, timeoutMs);
         let response: Response;
         try {
-          response = await raceAbort(outgoing.send(fetchImpl, signal), signal);
+          response = await attemptState.race(outgoing.send(fetchImpl, attemptState));
         } catch (error) {
           clearTimeout(timer);
           if (callerSignal?.aborted) throw callerSignal.reason;
-          const reason = classifyFailure(error, signal.aborted);
+          const reason = classifyFailure(error, timedOut);
           const safeToRepeat = idempotent || reason.kind === "not_sent";
           if (!safeToRepeat || attempt > maxRetries) {
             throw failureError(options.provider, request, reason, attempt, safeToRepeat, error);
@@ -150,7 +151,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         const source = response;
         const read = async (): Promise<Uint8Array<ArrayBuffer>> => {
           try {
-            return new Uint8Array(await raceAbort(source.arrayBuffer(), signal));
+            return new Uint8Array(await attemptState.race(source.arrayBuffer()));
           } catch (error) {
             discard(source);
             throw error;
@@ -210,8 +211,8 @@ interface Outgoing {
   view(): Request;
   /** The body as text, or null when there is none. */
   text(): string | null;
-  /** Sends one attempt with `signal`. */
-  send(fetchImpl: typeof globalThis.fetch, signal: AbortSignal): Promise<Response>;
+  /** Sends one attempt, with the attempt's signal (made only if the fetch reads it). */
+  send(fetchImpl: typeof globalThis.fetch, attempt: Attempt): Promise<Response>;
 }
 
 const textDecoder = new TextDecoder();
@@ -241,8 +242,14 @@ async function toOutgoing(
       view: () => request,
       text: () =>
         body === null ? null : typeof body === "string" ? body : textDecoder.decode(body),
-      send: (fetchImpl, signal) =>
-        fetchImpl(request, headers === undefined ? { body, signal } : { headers, body, signal }),
+      send: (fetchImpl, attempt) =>
+        fetchImpl(request, {
+          ...(headers === undefined ? {} : { headers }),
+          body,
+          get signal() {
+            return attempt.signal;
+          },
+        }),
     };
   }
 
@@ -255,7 +262,8 @@ async function toOutgoing(
     callerSignal: original.signal,
     view: () => new Request(original, { body }),
     text: () => (body === null ? null : textDecoder.decode(body)),
-    send: (fetchImpl, signal) => fetchImpl(new Request(original, { body, signal })),
+    send: (fetchImpl, attempt) =>
+      fetchImpl(new Request(original, { body, signal: attempt.signal })),
   };
 }
 
