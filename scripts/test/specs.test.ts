@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   createSpecValidator,
   type SpecValidator,
-  type ValidationResult,
 } from "../../packages/mock/src/openapi/validator.js";
+import { checkExampleFile, exampleFiles } from "../lib/examples.js";
 import { listProviders, loadSpec, type OpenApiDocument, rootDir, specsDir } from "../lib/specs.js";
 
 const seedsDir = join(rootDir, "..", "shared", "seeds");
@@ -25,26 +25,6 @@ function extractFencedBlock(text: string, fence: string): string {
   const end = lines.findIndex((line, index) => index > start && line.trimEnd() === ticks);
   if (end === -1) throw new Error(`block opened by ${fence} is not closed`);
   return lines.slice(start + 1, end).join("\n");
-}
-
-/** `<operationId>.<request|STATUS>[.<case>].json` */
-const EXAMPLE_NAME = /^([^.]+)\.(request|\d{3})(?:\.([a-z0-9]+(?:-[a-z0-9]+)*))?\.json$/;
-
-/** Problems with one example file; empty when it is well named and valid against the spec. */
-function checkExampleFile(validator: SpecValidator, fileName: string, body: unknown): string[] {
-  const match = EXAMPLE_NAME.exec(fileName);
-  if (match === null) {
-    return [`${fileName}: not named <operationId>.<request|STATUS>[.<case>].json`];
-  }
-  const [, operationId = "", kind = ""] = match;
-  if (!validator.operationIds.includes(operationId)) {
-    return [`${fileName}: no operation "${operationId}" in the spec`];
-  }
-  const result: ValidationResult =
-    kind === "request"
-      ? validator.validateRequestBody(operationId, body)
-      : validator.validateResponse(operationId, kind, body);
-  return result.valid ? [] : result.errors.map((error) => `${fileName}: ${error}`);
 }
 
 type JsonObject = Record<string, unknown>;
@@ -136,21 +116,17 @@ describe.each(providers)("specs/%s", (provider) => {
   let document: OpenApiDocument;
   let validator: SpecValidator;
   const examplesDir = join(specsDir, provider, "examples");
-  const exampleFiles = existsSync(examplesDir)
-    ? readdirSync(examplesDir)
-        .filter((name) => !name.startsWith("."))
-        .sort()
-    : [];
+  const files = exampleFiles(examplesDir);
 
   beforeAll(async () => {
     document = (await loadSpec(provider)).document;
     validator = createSpecValidator(document);
   });
 
-  it.each(exampleFiles.length > 0 ? exampleFiles : ["(no example files)"])(
+  it.each(files.length > 0 ? files : ["(no example files)"])(
     "examples/%s validates against the overlaid spec",
     (fileName) => {
-      if (exampleFiles.length === 0) return;
+      if (files.length === 0) return;
       const body: unknown = JSON.parse(readFileSync(join(examplesDir, fileName), "utf8"));
       expect(checkExampleFile(validator, fileName, body)).toEqual([]);
     },

@@ -127,7 +127,10 @@ function validLine(line: unknown, index: number): BriqpayLine {
   };
 }
 
-/** Validates the request and builds the wire body (docs/provider-behaviour.md, Briqpay). */
+/**
+ * Validates the request and builds the wire body (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md, Briqpay;
+ * https://developer.briqpay.com/docs/3.0.0/api/order-management).
+ */
 function buildBody(request: BriqpayRefundRequest): RefundBody {
   assertUuid("orderId (the Briqpay session id)", request.orderId);
   if (request.captureId !== undefined) assertUuid("captureId", request.captureId);
@@ -218,7 +221,7 @@ const NOT_REFUNDABLE = new Set([
 ]);
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
-/** docs/provider-behaviour.md, "Provider answer -> RefundError", Briqpay rows. */
+/** Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
 function mapError(status: number, raw: unknown): RefundError {
   const { code, message } = errorOf(raw);
   const where = `POST /v3/session/{sessionId}/order/refund answered ${status}${

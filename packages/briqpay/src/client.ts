@@ -87,6 +87,7 @@ function basicAuthorization(username: string, secret: Secret): string {
  * A typed openapi-fetch client for Briqpay v3 with `Authorization: Basic base64(username:secret)`,
  * a per-attempt timeout and retries only of requests that provably never left.
  *
+ * @see https://developer.briqpay.com/docs/3.0.0/api/order-management (refund a capture, auth)
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClient {

@@ -29,7 +29,7 @@ function toSafeNumber(value: bigint, what: string): number {
 }
 
 /**
- * The totals a cart adds up to (docs/provider-behaviour.md), exactly, in integer arithmetic:
+ * The totals a cart adds up to, exactly, in integer arithmetic (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md):
  * - regular line: gross = quantity x unitPrice; ex-VAT = gross - (gross x discountPercentage /
  *   10000, rounded half up); VAT = ex-VAT x taxRate / 10000, rounded half up; inc-VAT = ex + VAT;
  * - `sales_tax` line: adds `totalTaxAmount` to the inc-VAT total only.

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
+import { useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   type BriqpayLine,
   type BriqpayRefundRequest,
@@ -17,14 +17,11 @@ const example = (name: string): JsonBodyType =>
     readFileSync(new URL(`../../../specs/briqpay/examples/${name}`, import.meta.url), "utf8"),
   );
 
-const server = setupServer();
+const server = useMswServer();
 let calls = 0;
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
-  server.resetHandlers();
   calls = 0;
 });
-afterAll(() => server.close());
 
 function answer(make: () => Response) {
   server.use(

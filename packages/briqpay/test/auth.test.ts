@@ -1,28 +1,24 @@
 import { inspect } from "node:util";
 import { isRefundError, RefundError, Secret } from "@refundkit/core";
+import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { briqpayAdapter, createBriqpayClient } from "../src/index.js";
 
 const USER = "merchant-42";
 const SECRET = "sekrit-Brîqpay-ø-secret";
 const SESSION = "c5674f4f-7e84-405c-a44b-c83736bb7209";
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-function capture(url: string): string[] {
-  const seen: string[] = [];
-  server.use(
-    http.post(url, ({ request }) => {
-      seen.push(request.headers.get("authorization") ?? "<none>");
-      return HttpResponse.json({ refundId: "r", status: "pending" }, { status: 201 });
-    }),
+/** Records the refund requests sent to `url`, answering a pending refund. */
+const capture = (url: string): CapturedRequest[] =>
+  captureRequests(server, url, () =>
+    HttpResponse.json({ refundId: "r", status: "pending" }, { status: 201 }),
   );
-  return seen;
-}
+
+/** The Authorization header of each captured request ("<none>" when absent). */
+const authorizations = (seen: readonly CapturedRequest[]) =>
+  seen.map((request) => request.headers.authorization ?? "<none>");
 
 const refundIn = (client: ReturnType<typeof createBriqpayClient>) =>
   client.POST("/session/{sessionId}/order/refund", {
@@ -63,7 +59,7 @@ describe("briqpay auth", () => {
     const seen = capture(`https://playground-api.briqpay.com/v3/session/${SESSION}/order/refund`);
     await refundIn(createBriqpayClient({ environment: "sandbox", username: USER, secret: SECRET }));
     const expected = `Basic ${Buffer.from(`${USER}:${SECRET}`, "utf8").toString("base64")}`;
-    expect(seen).toEqual([expected]);
+    expect(authorizations(seen)).toEqual([expected]);
     // Decodes back to the exact credentials (btoa alone would throw on "î" and "ø").
     expect(Buffer.from(expected.slice(6), "base64").toString("utf8")).toBe(`${USER}:${SECRET}`);
   });
@@ -73,7 +69,7 @@ describe("briqpay auth", () => {
     await refundIn(
       createBriqpayClient({ environment: "production", username: "u", secret: new Secret("s") }),
     );
-    expect(seen).toEqual([`Basic ${Buffer.from("u:s").toString("base64")}`]);
+    expect(authorizations(seen)).toEqual([`Basic ${Buffer.from("u:s").toString("base64")}`]);
   });
 
   it.each([

@@ -1,38 +1,18 @@
-import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import { briqpayAdapter } from "../src/index.js";
 
 const ROOT = "https://playground-api.briqpay.com";
 const SESSION = "c5674f4f-7e84-405c-a44b-c83736bb7209";
 const CAPTURE = "0e0f7f5a-2f44-4d1b-9a43-0d6f3c1b9d10";
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function record(): Seen[] {
-  const seen: Seen[] = [];
-  server.use(
-    http.all(`${ROOT}/*`, async ({ request }) => {
-      seen.push({
-        method: request.method,
-        url: request.url,
-        headers: Object.fromEntries(request.headers),
-        body: await request.text(),
-      });
-      return HttpResponse.json({ refundId: "r-1", status: "pending" }, { status: 201 });
-    }),
+/** Records every request to the host, answering a documented-shaped success. */
+const record = (): CapturedRequest[] =>
+  captureRequests(server, `${ROOT}/*`, () =>
+    HttpResponse.json({ refundId: "r-1", status: "pending" }, { status: 201 }),
   );
-  return seen;
-}
 
 describe("briqpay refund wire", () => {
   const adapter = briqpayAdapter.connect({ environment: "sandbox", username: "u", secret: "s" });

@@ -70,7 +70,7 @@ function providerMessage(error: { message?: unknown } | undefined): string {
   return typeof error?.message === "string" ? `: ${error.message.slice(0, 300)}` : "";
 }
 
-/** docs/provider-behaviour.md, "Provider answer -> RefundError", LevelUp rows. */
+/** LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
 function mapError(status: number, raw: unknown): RefundError {
   const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
   if (status === 404) {
@@ -85,7 +85,8 @@ function mapError(status: number, raw: unknown): RefundError {
     if (error?.property === "manager_confirmation") {
       return fail("invalid_request", `${where}${detail}`, { status, raw });
     }
-    // Undocumented 422s: the seed's 422 means "unable to be refunded".
+    // Undocumented 422s: LevelUp's documented 422 means "unable to be refunded"
+    // (https://developer.thelevelup.com/api-reference/v14/orders-refunds/).
     return fail("not_refundable", `${where}${detail}`, { status, raw });
   }
   if (status === 401) {

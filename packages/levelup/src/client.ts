@@ -41,6 +41,7 @@ const PROVIDER = "levelup";
  * A typed openapi-fetch client for LevelUp with `Authorization: token <token>`, a per-attempt
  * timeout and retries only where a refund cannot happen twice.
  *
+ * @see https://developer.thelevelup.com/api-reference/v14/orders-refunds/ (refund, auth, host)
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClient {

@@ -1,27 +1,23 @@
 import { inspect } from "node:util";
 import { isRefundError, RefundError, Secret } from "@refundkit/core";
+import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { alternativeServers, createLevelUpClient, levelupAdapter, servers } from "../src/index.js";
 
 const TOKEN = "123456-75489120749secretTOKEN";
 const ORDER = "393b75b0806011e29e960800200c9a66";
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-function captureAuth(base: string): { headers: string[] } {
-  const seen = { headers: [] as string[] };
-  server.use(
-    http.post(`${base}/v14/orders/:uuid/refund`, ({ request }) => {
-      seen.headers.push(request.headers.get("authorization") ?? "<none>");
-      return HttpResponse.json({ order: { total_amount: 5, refunded_at: "2014-01-01T00:00:00Z" } });
-    }),
+/** Records the refund requests sent to `base`, answering a refunded order. */
+const captureAuth = (base: string): CapturedRequest[] =>
+  captureRequests(server, `${base}/v14/orders/:uuid/refund`, () =>
+    HttpResponse.json({ order: { total_amount: 5, refunded_at: "2014-01-01T00:00:00Z" } }),
   );
-  return seen;
-}
+
+/** The Authorization header of each captured request ("<none>" when absent). */
+const authorizations = (seen: readonly CapturedRequest[]) =>
+  seen.map((request) => request.headers.authorization ?? "<none>");
 
 function thrown(fn: () => unknown): RefundError {
   try {
@@ -42,7 +38,7 @@ describe("levelup auth", () => {
       body: { refund: {} },
     });
     expect(response.status).toBe(200);
-    expect(seen.headers).toEqual([`token ${TOKEN}`]);
+    expect(authorizations(seen)).toEqual([`token ${TOKEN}`]);
     expect(servers.sandbox).toBe("https://sandbox.thelevelup.com");
   });
 
@@ -62,8 +58,8 @@ describe("levelup auth", () => {
         token: TOKEN,
       }),
     );
-    expect(live.headers).toEqual([`token ${TOKEN}`]);
-    expect(alt.headers).toEqual([`token ${TOKEN}`]);
+    expect(authorizations(live)).toEqual([`token ${TOKEN}`]);
+    expect(authorizations(alt)).toEqual([`token ${TOKEN}`]);
   });
 
   it("refuses a missing host or token with invalid_request naming the field", () => {

@@ -1,37 +1,15 @@
-import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import { levelupAdapter } from "../src/index.js";
 
 const BASE = "https://sandbox.thelevelup.com";
 const ORDER = "393b75b0806011e29e960800200c9a66";
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function record(): Seen[] {
-  const seen: Seen[] = [];
-  server.use(
-    http.all(`${BASE}/*`, async ({ request }) => {
-      seen.push({
-        method: request.method,
-        url: request.url,
-        headers: Object.fromEntries(request.headers),
-        body: await request.text(),
-      });
-      return HttpResponse.json({ order: { total_amount: 5 } });
-    }),
-  );
-  return seen;
-}
+/** Records every request to the host, answering a documented-shaped success. */
+const record = (): CapturedRequest[] =>
+  captureRequests(server, `${BASE}/*`, () => HttpResponse.json({ order: { total_amount: 5 } }));
 
 describe("levelup refund wire", () => {
   const adapter = levelupAdapter.connect({ environment: "sandbox", token: "tok-1" });

@@ -1,7 +1,7 @@
 /**
  * Everything the mock takes from the specs. Each operation's method, path and servers come from
- * the provider package's generated `operationInfo`/`servers` (scripts/generate derives them from
- * the spec); the path is a literal type checked against the generated `paths` wherever a handler
+ * the provider package's generated `operationInfo`/`servers` (the repository's generator derives
+ * them from the spec); the path is a literal type checked against the generated `paths` wherever a handler
  * is registered, so a spec change moves the mock's routes and breaks its types where the mock
  * must change. The overlaid documents (./generated) drive the runtime validators.
  */

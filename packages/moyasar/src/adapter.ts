@@ -91,7 +91,7 @@ function amountErrors(body: unknown): string[] {
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
 
-/** docs/provider-behaviour.md, "Provider answer -> RefundError", MPG rows. */
+/** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
 function mapError(status: number, raw: unknown): RefundError {
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${

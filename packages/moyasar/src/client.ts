@@ -16,7 +16,10 @@ import { servers } from "./generated/spec.js";
 
 /** MPG credentials and host. Either `environment` or `baseUrl` is required. */
 export interface MoyasarConfig {
-  /** Production `https://pg.moyasar.com`, sandbox `https://pg.mysr.dev` (from the spec's servers). */
+  /**
+   * Production `https://pg.moyasar.com`, sandbox `https://pg.mysr.dev` (from the spec's servers;
+   * https://mpg-acquirer-docs.moyasar.com/api/acquirer-api, Base URLs).
+   */
   environment?: Environment;
   /** Overrides the environment's host (a proxy, the mock server). */
   baseUrl?: string;
@@ -48,7 +51,11 @@ function carriesTransactionId(text: string): boolean {
   }
 }
 
-/** MPG's answer to a duplicate of a request it is still processing (seed 003, the 400 example). */
+/**
+ * MPG's answer to a duplicate of a request it is still processing: the 400 example of MPG's
+ * refund reference (`POST /v1/orders/:id/refund`; MPG's API conventions:
+ * https://mpg-acquirer-docs.moyasar.com/api/acquirer-api).
+ */
 const STILL_PROCESSING = /initial request is still processing/i;
 
 function transport(options: TransportOptions): typeof globalThis.fetch {
@@ -70,6 +77,8 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
  * A typed openapi-fetch client for MPG with `Authorization: Bearer <apiKey>`, a per-attempt
  * timeout, and retries only of requests whose body carries a `transaction_id`.
  *
+ * @see https://mpg-acquirer-docs.moyasar.com/api/acquirer-api (hosts, minor units, errors)
+ * @see https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api (orders, Bearer keys)
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
+import { useMswServer } from "@refundkit/test-utils";
 import { delay, HttpResponse, http, type JsonBodyType } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type MoyasarRefundRequest, moyasarAdapter, moyasarCapabilities } from "../src/index.js";
 
 const BASE = "https://pg.mysr.dev";
@@ -14,14 +14,11 @@ const example = (name: string): JsonBodyType =>
     readFileSync(new URL(`../../../specs/moyasar/examples/${name}`, import.meta.url), "utf8"),
   );
 
-const server = setupServer();
+const server = useMswServer();
 let bodies: string[] = [];
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
-  server.resetHandlers();
   bodies = [];
 });
-afterAll(() => server.close());
 
 function answer(...responses: (() => Response)[]) {
   server.use(

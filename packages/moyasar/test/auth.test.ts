@@ -1,27 +1,23 @@
 import { inspect } from "node:util";
 import { isRefundError, RefundError, Secret } from "@refundkit/core";
+import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMoyasarClient, moyasarAdapter } from "../src/index.js";
 
 const KEY = "sk_test_sekritMPGkey_0123456789";
 const ORDER = "0191f5a7-44d3-7430-8739-2d80821416bf";
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-function captureAuth(base: string): string[] {
-  const seen: string[] = [];
-  server.use(
-    http.post(`${base}/v1/orders/:id/refund`, ({ request }) => {
-      seen.push(request.headers.get("authorization") ?? "<none>");
-      return HttpResponse.json({ currency: "SAR", transactions: [] });
-    }),
+/** Records the refund requests sent to `base`, answering an empty order. */
+const captureAuth = (base: string): CapturedRequest[] =>
+  captureRequests(server, `${base}/v1/orders/:id/refund`, () =>
+    HttpResponse.json({ currency: "SAR", transactions: [] }),
   );
-  return seen;
-}
+
+/** The Authorization header of each captured request ("<none>" when absent). */
+const authorizations = (seen: readonly CapturedRequest[]) =>
+  seen.map((request) => request.headers.authorization ?? "<none>");
 
 function thrown(fn: () => unknown): RefundError {
   try {
@@ -45,8 +41,8 @@ describe("moyasar auth", () => {
     const live = captureAuth("https://pg.moyasar.com");
     await refundIn(createMoyasarClient({ environment: "sandbox", apiKey: KEY }));
     await refundIn(createMoyasarClient({ environment: "production", apiKey: new Secret(KEY) }));
-    expect(sandbox).toEqual([`Bearer ${KEY}`]);
-    expect(live).toEqual([`Bearer ${KEY}`]);
+    expect(authorizations(sandbox)).toEqual([`Bearer ${KEY}`]);
+    expect(authorizations(live)).toEqual([`Bearer ${KEY}`]);
   });
 
   it("baseUrl wins over environment", async () => {
@@ -58,7 +54,7 @@ describe("moyasar auth", () => {
         apiKey: KEY,
       }),
     );
-    expect(local).toEqual([`Bearer ${KEY}`]);
+    expect(authorizations(local)).toEqual([`Bearer ${KEY}`]);
   });
 
   it("refuses a missing host or apiKey with invalid_request naming the field", () => {

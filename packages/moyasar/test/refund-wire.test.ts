@@ -1,37 +1,17 @@
-import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import { createMoyasarClient, moyasarAdapter } from "../src/index.js";
 
 const BASE = "https://pg.mysr.dev";
 const ORDER = "0191f5a7-44d3-7430-8739-2d80821416bf";
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function record(status = 200): Seen[] {
-  const seen: Seen[] = [];
-  server.use(
-    http.all(`${BASE}/*`, async ({ request }) => {
-      seen.push({
-        method: request.method,
-        url: request.url,
-        headers: Object.fromEntries(request.headers),
-        body: await request.text(),
-      });
-      return HttpResponse.json({ currency: "SAR", transactions: [] }, { status });
-    }),
+/** Records every request to the MPG host, answering `status` with an empty order. */
+const record = (status = 200): CapturedRequest[] =>
+  captureRequests(server, `${BASE}/*`, () =>
+    HttpResponse.json({ currency: "SAR", transactions: [] }, { status }),
   );
-  return seen;
-}
 
 describe("moyasar refund wire", () => {
   const adapter = moyasarAdapter.connect({ environment: "sandbox", apiKey: "k1" });

@@ -27,7 +27,7 @@ import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.
 /** Optty takes only the shared fields. */
 export type OpttyRefundRequest = BaseRefundRequest;
 
-/** docs/provider-behaviour.md, Capabilities. */
+/** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
 export const opttyCapabilities: Capabilities = Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
@@ -38,7 +38,10 @@ export const opttyCapabilities: Capabilities = Object.freeze({
 
 const PROVIDER = "optty";
 const MAX_REASON_LENGTH = 255;
-/** Optty takes at most 2 decimals ("a positive number with up to 2 decimal places"). */
+/**
+ * Optty takes at most 2 decimals ("a positive number with up to 2 decimal places"):
+ * https://docs.optty.com/api-references/refund-order
+ */
 const MAX_DECIMALS = 2;
 const DEFAULT_DESCRIPTION = "Refund";
 
@@ -118,7 +121,7 @@ function refundedMinor(value: unknown, currency: string): number | null {
 
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
-/** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
+/** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
 async function refundWith(
   client: OpttyClient,
   request: OpttyRefundRequest,

@@ -88,6 +88,9 @@ export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
  * `/token` call, cached for `expires_in` seconds and refreshed once on a 401), with a per-attempt
  * timeout and retries only for refunds (deduplicated by `refundReference`) and the token call.
  * Throws RefundError("invalid_request") for bad config.
+ *
+ * @see https://docs.optty.com/api-references/refund-order (the refund, Bearer auth)
+ * @see https://wordpress.org/plugins/optty/ (Optty's own plugin: the client-credentials token call)
  */
 export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
   if (options === null || typeof options !== "object") {

@@ -1,18 +1,12 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
+import { useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { opttyAdapter, opttyCapabilities } from "../src/index.js";
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  REFUND_OK,
-  REFUND_URL,
-  tokenIssuer,
-  useServer,
-} from "./helpers.js";
+import { CLIENT_ID, CLIENT_SECRET, REFUND_OK, REFUND_URL, tokenIssuer } from "./helpers.js";
 
-const server = useServer();
+const server = useMswServer();
 const connect = () =>
   opttyAdapter.connect({ environment: "sandbox", token: "jwt" }, { maxRetries: 0 });
 const request = {

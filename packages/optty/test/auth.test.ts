@@ -1,18 +1,11 @@
 import { RefundError } from "@refundkit/core";
+import { useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOpttyClient, opttyAdapter, resolveOpttyEndpoints } from "../src/index.js";
-import {
-  AUTH,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  REFUND_OK,
-  REFUND_URL,
-  tokenIssuer,
-  useServer,
-} from "./helpers.js";
+import { AUTH, CLIENT_ID, CLIENT_SECRET, REFUND_OK, REFUND_URL, tokenIssuer } from "./helpers.js";
 
-const server = useServer();
+const server = useMswServer();
 const creds = { environment: "sandbox", clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } as const;
 
 function refund(client: ReturnType<typeof createOpttyClient>, ref = "ref-1") {

@@ -1,6 +1,4 @@
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll } from "vitest";
 
 export const API = "https://api.qa.optty.com";
 export const AUTH = "https://auth.qa.optty.com";
@@ -8,14 +6,6 @@ export const REFUND_URL = `${API}/orders/:order/refund`;
 
 export const CLIENT_ID = "client-id-TEST-4f1c2b7e";
 export const CLIENT_SECRET = "client-secret-TEST-s3cr3t";
-
-export function useServer() {
-  const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
-  return server;
-}
 
 /** A /token handler issuing `jwt-1`, `jwt-2`, ... that records the form bodies it got. */
 export function tokenIssuer(base = AUTH, expiresIn = 86400) {
@@ -33,7 +23,7 @@ export function tokenIssuer(base = AUTH, expiresIn = 86400) {
   return { state, handler };
 }
 
-/** The documented 200 body (seed 001, "200 Refund Successfully"). */
+/** The documented 200 body ("200 Refund Successfully", https://docs.optty.com/api-references/refund-order). */
 export const REFUND_OK = {
   refundReference: "TgEHcPtpN2HSrTMK-0-00",
   bnplProvider: "KLARNA_AU",

@@ -1,37 +1,22 @@
 import { RefundError } from "@refundkit/core";
+import { captureRequests, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { opttyAdapter } from "../src/index.js";
-import { API, REFUND_OK, REFUND_URL, useServer } from "./helpers.js";
+import { API, REFUND_OK, REFUND_URL } from "./helpers.js";
 
-const server = useServer();
+const server = useMswServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function capture(into: Captured[]) {
-  return http.all(`${API}/*`, async ({ request }) => {
-    into.push({
-      method: request.method,
-      url: request.url,
-      headers: Object.fromEntries(request.headers),
-      body: await request.text(),
-    });
-    return HttpResponse.json(REFUND_OK, { status: 201 });
-  });
-}
+/** Records every request to the API host, answering the documented body with a 201. */
+const capture = () =>
+  captureRequests(server, `${API}/*`, () => HttpResponse.json(REFUND_OK, { status: 201 }));
 
 const connect = () =>
   opttyAdapter.connect({ environment: "sandbox", token: "jwt-static" }, { maxRetries: 0 });
 
 describe("refund request on the wire", () => {
   it("2498 AUD -> POST /orders/{ref}/refund with amount 24.98 and the exact body", async () => {
-    const seen: Captured[] = [];
-    server.use(capture(seen));
+    const seen = capture();
     await connect().refund({
       orderId: "TgEHcPtpN2HSrTMK",
       amount: 2498,
@@ -59,8 +44,7 @@ describe("refund request on the wire", () => {
     [900719925474099, "USD", '"amount":9007199254740.99'],
   ];
   it.each(amounts)("%i %s minor units -> %s", async (amount, currency, fragment) => {
-    const seen: Captured[] = [];
-    server.use(capture(seen));
+    const seen = capture();
     await connect().refund({ orderId: "o1", amount, currency });
     expect(seen[0]?.body).toContain(`"refundAmount":{${fragment},"currency":"${currency}"}`);
   });
@@ -82,8 +66,7 @@ describe("refund request on the wire", () => {
   });
 
   it("without reason the description is 'Refund'; refundReference is the generated key", async () => {
-    const seen: Captured[] = [];
-    server.use(capture(seen));
+    const seen = capture();
     const result = await connect().refund({ orderId: "o1", amount: 100, currency: "AUD" });
     const body = JSON.parse(seen[0]?.body ?? "{}") as Record<string, unknown>;
     expect(body.refundDescription).toBe("Refund");

@@ -1,5 +1,5 @@
 /**
- * The facade contract (ARCHITECTURE.md, "The facade contract"): config checks, unknown and
+ * The facade contract (the refundkit README: Configure, Refund): config checks, unknown and
  * unconfigured providers, capabilities, generated idempotency keys, no credential leaks, and both
  * ways of testing against @refundkit/mock (msw handlers and the HTTP server).
  */

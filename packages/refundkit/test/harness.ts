@@ -13,6 +13,7 @@ import {
   type MockServer,
   startMockServer,
 } from "@refundkit/mock";
+import { type CapturedRequest, captureRequest } from "@refundkit/test-utils";
 import { setupServer } from "msw/node";
 import {
   createRefunds,
@@ -67,14 +68,10 @@ export const REFUND_OPERATIONS = {
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One request refundkit handed to `fetch` (the innermost layer: every attempt, every token call). */
-export interface Call {
-  method: string;
-  url: string;
+export interface Call extends CapturedRequest {
   /** Path relative to the provider's base URL, or the full pathname for other hosts. */
   path: string;
   provider: MockProvider | "opttyAuth" | undefined;
-  headers: Record<string, string>;
-  body: string;
   at: number;
 }
 
@@ -159,16 +156,13 @@ export function useHarness(mode: Mode): Harness {
 
   const recordingFetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
-    const body = request.body === null ? "" : await request.clone().text();
+    const captured = await captureRequest(request);
     const provider = providerOf(request.url);
     const base = provider === undefined ? undefined : need().baseUrls[provider];
     calls.push({
-      method: request.method,
-      url: request.url,
+      ...captured,
       path: base === undefined ? new URL(request.url).pathname : request.url.slice(base.length),
       provider,
-      headers: Object.fromEntries(request.headers),
-      body,
       at: Date.now(),
     });
     return globalThis.fetch(request);

@@ -1,62 +1,772 @@
 /**
  * Every provider through the whole stack (facade -> adapter -> client -> fetch -> @refundkit/mock),
- * in msw mode and over real HTTP: partial, full, over-refund, already refunded, not found, auth
- * failure, token fetch and refresh, pending then settled, in-flight duplicate, bad input.
+ * in msw mode and over real HTTP. The scenarios every provider shares (the first refund on the
+ * wire, over-refund, already refunded, unknown order, refused and expired credentials, token
+ * reuse, replay of an idempotency handle) are written once and run over a table of providers;
+ * each row keeps that provider's real specifics (amounts, currencies, error bodies, wire format)
+ * as data. What only one provider does follows in its own block.
  * Each case checks the whole RefundResult / RefundError and the mock's ledger afterwards.
  */
-import type { RefundRequest } from "refundkit";
+import type { MockOrder, SeedOrder } from "@refundkit/mock";
+import type { ProviderName, RefundRequest, RefundResult, RefundsConfig } from "refundkit";
 import { describe, expect, it } from "vitest";
-import { expectError, IDS, MISSING_IDS, MODES, refundError, UUID, useHarness } from "./harness.js";
+import {
+  type Call,
+  expectError,
+  type Harness,
+  IDS,
+  MISSING_IDS,
+  MODES,
+  refundError,
+  UUID,
+  useHarness,
+} from "./harness.js";
 
 const LEVELUP_ALREADY_REFUNDED =
   "The refund was unsuccessful. Perhaps this order has already been refunded or was unsuccessful.";
 
+type Entry = MockOrder["refunds"][number];
+
+/** A row's request for its provider, typed loosely so one table can hold all five. */
+type AnyRequest = RefundRequest extends infer R
+  ? R extends RefundRequest
+    ? Omit<R, "provider">
+    : never
+  : never;
+
+const refund = (
+  refunds: ReturnType<Harness["connect"]>,
+  provider: ProviderName,
+  request: AnyRequest,
+) => refunds.refund({ provider, ...request } as RefundRequest);
+
+/** Table rows as `[provider, title, row]`, so test names read "sezzle: <title>" (no quotes). */
+const named = <R extends { provider: string; title: string }>(rows: readonly R[]) =>
+  rows.map((row) => [row.provider, row.title, row] as const);
+
+/** The order each shared scenario starts from: the provider's own currency and amounts. */
+function seedOrder(h: Harness, provider: ProviderName, amount: number, extra: object = {}) {
+  const currency = { sezzle: "USD", optty: "AUD", levelup: "USD", moyasar: "SAR", briqpay: "SEK" };
+  h.orders.seed({
+    provider,
+    id: IDS[provider],
+    amount,
+    ...(provider === "levelup" ? {} : { currency: currency[provider] }),
+    ...extra,
+  } as SeedOrder);
+}
+
+// --- The first refund, exactly: result, ledger entry and the request on the wire --------------
+
+interface FirstRefundRow {
+  provider: ProviderName;
+  title: string;
+  seed: { amount: number; extra?: object };
+  request: AnyRequest;
+  /** What the ledger recorded (toMatchObject). */
+  entry: Partial<Entry>;
+  /** The whole result, given the ledger entry. */
+  result: (entry: Entry | undefined) => RefundResult;
+  wire: {
+    path: string;
+    /** Header name -> exact value, a pattern, or undefined for "not sent". */
+    headers: Record<string, string | RegExp | undefined>;
+    /** The JSON body, parsed; or the exact text where byte order matters. */
+    body: { json: unknown } | { text: string };
+  };
+  /** The order's refunded and refundable amounts afterwards. */
+  after: { refundedAmount: number; refundableAmount: number };
+}
+
+const BRIQPAY_LINE = {
+  productType: "adjustment",
+  name: "Returned item",
+  quantity: 1,
+  quantityUnit: "pc",
+  unitPrice: 1_000,
+  taxRate: 0,
+};
+
+const FIRST_REFUND: FirstRefundRow[] = [
+  {
+    provider: "sezzle",
+    title: "part of an order, with the Sezzle-Request-Id header",
+    seed: { amount: 10_000 },
+    request: {
+      orderId: IDS.sezzle,
+      amount: 2_500,
+      currency: "USD",
+      idempotencyKey: "sz-partial-1",
+    },
+    entry: { amount: 2_500, currency: "USD", idempotencyKey: "sz-partial-1" },
+    result: (entry) => ({
+      provider: "sezzle",
+      orderId: IDS.sezzle,
+      status: "succeeded",
+      refundId: entry?.id ?? "?",
+      amount: 2_500,
+      currency: "USD",
+      idempotencyKey: "sz-partial-1",
+      raw: { uuid: entry?.id },
+    }),
+    wire: {
+      path: `/v2/order/${IDS.sezzle}/refund`,
+      headers: {
+        "sezzle-request-id": "sz-partial-1",
+        authorization: /^Bearer \S+\.\S+\.\S+$/,
+      },
+      body: { json: { amount_in_cents: 2_500, currency: "USD" } },
+    },
+    after: { refundedAmount: 2_500, refundableAmount: 7_500 },
+  },
+  {
+    provider: "optty",
+    title: "part of an order in decimal major units, with refundReference",
+    seed: { amount: 2_498 },
+    request: {
+      orderId: IDS.optty,
+      amount: 1_000,
+      currency: "AUD",
+      idempotencyKey: "op-partial-1",
+      reason: "Damaged item",
+    },
+    entry: { amount: 1_000, currency: "AUD", idempotencyKey: "op-partial-1" },
+    result: (entry) => ({
+      provider: "optty",
+      orderId: IDS.optty,
+      status: "succeeded",
+      refundId: entry?.id ?? "?",
+      amount: 1_000,
+      currency: "AUD",
+      idempotencyKey: "op-partial-1",
+      raw: {
+        refundReference: "op-partial-1",
+        bnplProvider: "KLARNA_AU",
+        refundedAmount: 10,
+        refundStatus: "SUCCESSFUL",
+        description: {},
+        refundDate: expect.any(String),
+        bnplRefundId: entry?.id,
+      },
+    }),
+    wire: {
+      path: `/orders/${IDS.optty}/refund`,
+      headers: { authorization: /^Bearer \S+$/ },
+      body: {
+        text: '{"refundReference":"op-partial-1","refundAmount":{"amount":10,"currency":"AUD"},"refundDescription":"Damaged item"}',
+      },
+    },
+    after: { refundedAmount: 1_000, refundableAmount: 1_498 },
+  },
+  {
+    provider: "levelup",
+    title: "the whole order without an amount: refundId and idempotencyKey null",
+    seed: { amount: 1_500, extra: { tipAmount: 200 } },
+    request: { orderId: IDS.levelup },
+    entry: { amount: 1_500, idempotencyKey: null },
+    result: () => ({
+      provider: "levelup",
+      orderId: IDS.levelup,
+      status: "succeeded",
+      refundId: null,
+      amount: 1_500,
+      currency: "USD",
+      idempotencyKey: null,
+      raw: {
+        order: expect.objectContaining({
+          uuid: IDS.levelup,
+          total_amount: 1_500,
+          tip_amount: 200,
+          spend_amount: 1_300,
+          refunded_at: expect.any(String),
+        }),
+      },
+    }),
+    wire: {
+      path: `/v14/orders/${IDS.levelup}/refund`,
+      headers: { authorization: "token levelup-mock-token" },
+      body: { json: { refund: {} } },
+    },
+    after: { refundedAmount: 1_500, refundableAmount: 0 },
+  },
+  {
+    provider: "moyasar",
+    title: "part of an order; transaction_id is the handle, the refundId and the ledger id",
+    seed: { amount: 262_346 },
+    request: { orderId: IDS.moyasar, amount: 10_000, currency: "SAR", transactionId: "mpg-tx-1" },
+    entry: { id: "mpg-tx-1", amount: 10_000, idempotencyKey: "mpg-tx-1" },
+    result: () => ({
+      provider: "moyasar",
+      orderId: IDS.moyasar,
+      status: "succeeded",
+      refundId: "mpg-tx-1",
+      amount: 10_000,
+      currency: "SAR",
+      idempotencyKey: "mpg-tx-1",
+      raw: expect.objectContaining({
+        id: IDS.moyasar,
+        currency: "SAR",
+        refunded_amount: 10_000,
+        transactions: expect.arrayContaining([
+          expect.objectContaining({ id: "mpg-tx-1", type: "refund", amount: 10_000 }),
+        ]),
+      }),
+    }),
+    wire: {
+      path: `/v1/orders/${IDS.moyasar}/refund`,
+      headers: { authorization: "Bearer sk_test_mock", "x-refundkit-idempotent": undefined },
+      body: { json: { amount: 10_000, transaction_id: "mpg-tx-1" } },
+    },
+    after: { refundedAmount: 10_000, refundableAmount: 252_346 },
+  },
+  {
+    provider: "briqpay",
+    title: "an amount as one adjustment line: pending, holding its amount",
+    seed: { amount: 3_000 },
+    request: { orderId: IDS.briqpay, amount: 1_000, currency: "SEK", reason: "Returned item" },
+    entry: { amount: 1_000, status: "pending", idempotencyKey: null },
+    result: (entry) => ({
+      provider: "briqpay",
+      orderId: IDS.briqpay,
+      status: "pending",
+      refundId: entry?.id ?? "?",
+      amount: 1_000,
+      currency: "SEK",
+      idempotencyKey: null,
+      raw: expect.objectContaining({
+        refundId: entry?.id,
+        status: "pending",
+        amountIncVat: 1_000,
+        amountExVat: 1_000,
+        currency: "SEK",
+        sessionId: IDS.briqpay,
+        cart: [BRIQPAY_LINE],
+      }),
+    }),
+    wire: {
+      path: `/session/${IDS.briqpay}/order/refund`,
+      headers: {
+        authorization: `Basic ${Buffer.from("briqpay-mock-merchant:briqpay-mock-secret").toString("base64")}`,
+      },
+      body: {
+        json: {
+          data: {
+            order: {
+              amountIncVat: 1_000,
+              amountExVat: 1_000,
+              currency: "SEK",
+              cart: [BRIQPAY_LINE],
+            },
+          },
+        },
+      },
+    },
+    // A pending refund holds its amount.
+    after: { refundedAmount: 1_000, refundableAmount: 2_000 },
+  },
+];
+
+// --- Refusals: over-refund, already refunded, unknown order ------------------------------------
+
+interface RefusalRow {
+  provider: ProviderName;
+  title: string;
+  /** The order to seed (none: the order does not exist). */
+  seed?: number;
+  /** Refunds that succeed first (default none). */
+  before?: AnyRequest[];
+  request: AnyRequest;
+  code: "amount_exceeds_refundable" | "already_refunded" | "not_found" | "invalid_request";
+  status: number;
+  /** The provider's error body, exactly. */
+  raw: unknown;
+}
+
+/** The error bodies the mock answers an over-refund with, as the providers do. */
+const SEZZLE_EXCEEDS = [
+  { code: "invalid", message: "refund amount exceeds the remaining captured amount" },
+];
+const BRIQPAY_NOT_ALLOWED = {
+  error: {
+    code: "REFUND_NOT_ALLOWED",
+    message: "refund amount exceeds the remaining captured amount",
+  },
+};
+
+const OVER_REFUND: RefusalRow[] = [
+  {
+    provider: "sezzle",
+    title: "Sezzle's error array",
+    seed: 1_000,
+    request: { orderId: IDS.sezzle, amount: 1_001, currency: "USD" },
+    code: "amount_exceeds_refundable",
+    status: 422,
+    raw: SEZZLE_EXCEEDS,
+  },
+  {
+    provider: "optty",
+    title: "Optty's message",
+    seed: 2_498,
+    before: [{ orderId: IDS.optty, amount: 1_000, currency: "AUD" }],
+    request: { orderId: IDS.optty, amount: 2_000, currency: "AUD" },
+    code: "amount_exceeds_refundable",
+    status: 400,
+    raw: {
+      statusCode: 400,
+      message: "You can only refund amount up to AUD 14.98",
+      error: "Bad Request",
+    },
+  },
+  {
+    provider: "moyasar",
+    title: "MPG's validation body",
+    seed: 1_000,
+    request: { orderId: IDS.moyasar, amount: 1_001, currency: "SAR" },
+    code: "amount_exceeds_refundable",
+    status: 422,
+    raw: {
+      message: "Data validation failed",
+      errors: {
+        amount: ["The amount must be less than or equal to the refundable amount (1000)."],
+      },
+    },
+  },
+  {
+    provider: "briqpay",
+    title: "REFUND_NOT_ALLOWED",
+    seed: 3_000,
+    request: { orderId: IDS.briqpay, amount: 3_001, currency: "SEK" },
+    code: "amount_exceeds_refundable",
+    status: 400,
+    raw: BRIQPAY_NOT_ALLOWED,
+  },
+];
+
+const ALREADY_REFUNDED: RefusalRow[] = [
+  {
+    provider: "sezzle",
+    title: "a further refund is amount_exceeds_refundable",
+    seed: 1_000,
+    before: [{ orderId: IDS.sezzle, amount: 1_000, currency: "USD" }],
+    request: { orderId: IDS.sezzle, amount: 1, currency: "USD" },
+    code: "amount_exceeds_refundable",
+    status: 422,
+    raw: SEZZLE_EXCEEDS,
+  },
+  {
+    provider: "optty",
+    title: "amount_exceeds_refundable (up to AUD 0.00)",
+    seed: 2_498,
+    before: [{ orderId: IDS.optty, amount: 2_498, currency: "AUD" }],
+    request: { orderId: IDS.optty, amount: 1, currency: "AUD" },
+    code: "amount_exceeds_refundable",
+    status: 400,
+    raw: {
+      statusCode: 400,
+      message: "You can only refund amount up to AUD 0.00",
+      error: "Bad Request",
+    },
+  },
+  {
+    provider: "levelup",
+    title: "already_refunded (422 base)",
+    seed: 1_500,
+    before: [{ orderId: IDS.levelup }],
+    request: { orderId: IDS.levelup },
+    code: "already_refunded",
+    status: 422,
+    raw: [{ error: { object: "order", property: "base", message: LEVELUP_ALREADY_REFUNDED } }],
+  },
+  {
+    provider: "moyasar",
+    title: "amount_exceeds_refundable (refundable amount 0)",
+    seed: 1_000,
+    before: [{ orderId: IDS.moyasar, amount: 1_000, currency: "SAR" }],
+    request: { orderId: IDS.moyasar, amount: 1, currency: "SAR" },
+    code: "amount_exceeds_refundable",
+    status: 422,
+    raw: {
+      message: "Data validation failed",
+      errors: {
+        amount: ["The amount must be less than or equal to the refundable amount (0)."],
+      },
+    },
+  },
+  {
+    provider: "briqpay",
+    title: "even while the first is pending: amount_exceeds_refundable",
+    seed: 3_000,
+    before: [{ orderId: IDS.briqpay, amount: 3_000, currency: "SEK" }],
+    request: { orderId: IDS.briqpay, amount: 1, currency: "SEK" },
+    code: "amount_exceeds_refundable",
+    status: 400,
+    raw: BRIQPAY_NOT_ALLOWED,
+  },
+];
+
+const UNKNOWN_ORDER: RefusalRow[] = [
+  {
+    provider: "sezzle",
+    title: "not_found with record_not_found",
+    request: { orderId: MISSING_IDS.sezzle, amount: 100, currency: "USD" },
+    code: "not_found",
+    status: 404,
+    raw: [{ code: "record_not_found", message: "not found" }],
+  },
+  {
+    provider: "optty",
+    title: "not_found",
+    request: { orderId: MISSING_IDS.optty, amount: 100, currency: "AUD" },
+    code: "not_found",
+    status: 404,
+    raw: { statusCode: 404, message: "Not Found" },
+  },
+  {
+    provider: "levelup",
+    title: "not_found with LevelUp's empty body",
+    request: { orderId: MISSING_IDS.levelup },
+    code: "not_found",
+    status: 404,
+    raw: "",
+  },
+  {
+    provider: "moyasar",
+    title: "not_found",
+    request: { orderId: MISSING_IDS.moyasar, amount: 100, currency: "SAR" },
+    code: "not_found",
+    status: 404,
+    raw: { message: "Not Found" },
+  },
+  {
+    provider: "briqpay",
+    title: "Briqpay documents no 404, so invalid_request (INVALID_DATA)",
+    request: { orderId: MISSING_IDS.briqpay, amount: 100, currency: "SEK" },
+    code: "invalid_request",
+    status: 400,
+    raw: {
+      error: { code: "INVALID_DATA", message: `No session found with id ${MISSING_IDS.briqpay}` },
+    },
+  },
+];
+
+// --- Credentials the provider refuses ----------------------------------------------------------
+
+interface RefusedCredentialsRow {
+  provider: ProviderName;
+  title: string;
+  seed: number;
+  /** The user's config with one credential wrong. */
+  config: (h: Harness) => RefundsConfig;
+  request: AnyRequest;
+  status: number;
+  raw: unknown;
+  /** Every request sent, as [provider, path]: a refused token call sends no refund. */
+  calls: [Call["provider"], string][];
+}
+
+const REFUSED_CREDENTIALS: RefusedCredentialsRow[] = [
+  {
+    provider: "sezzle",
+    title: "wrong API keys: refused by /v2/authentication, no refund request",
+    seed: 10_000,
+    config: (h) => ({ sezzle: { ...h.config("sezzle"), privateKey: "sz_pr_wrong" } }),
+    request: { orderId: IDS.sezzle, amount: 100, currency: "USD" },
+    status: 401,
+    raw: [{ code: "unauthorized", message: "authorization not accepted" }],
+    calls: [["sezzle", "/v2/authentication"]],
+  },
+  {
+    provider: "optty",
+    title: "wrong client secret: refused by the token endpoint, no refund request",
+    seed: 2_498,
+    config: (h) => ({ optty: { ...h.config("optty"), clientSecret: "wrong" } }),
+    request: { orderId: IDS.optty, amount: 100, currency: "AUD" },
+    status: 401,
+    raw: { statusCode: 401, message: "Unauthorized" },
+    calls: [["opttyAuth", "/token"]],
+  },
+  {
+    provider: "levelup",
+    title: "a token LevelUp refuses",
+    seed: 1_500,
+    config: (h) => ({ levelup: { ...h.config("levelup"), token: "wrong-token" } }),
+    request: { orderId: IDS.levelup },
+    status: 401,
+    raw: [{ error: { object: "user", property: "base", message: "Authentication failed." } }],
+    calls: [["levelup", `/v14/orders/${IDS.levelup}/refund`]],
+  },
+  {
+    provider: "moyasar",
+    title: "a key MPG does not accept (403 Unauthorized)",
+    seed: 262_346,
+    config: (h) => ({ moyasar: { ...h.config("moyasar"), apiKey: "sk_test_wrong" } }),
+    request: { orderId: IDS.moyasar, amount: 100, currency: "SAR" },
+    status: 403,
+    raw: { message: "Unauthorized" },
+    calls: [["moyasar", `/v1/orders/${IDS.moyasar}/refund`]],
+  },
+  {
+    provider: "briqpay",
+    title: "a wrong secret (403 INVALID_CREDENTIALS)",
+    seed: 3_000,
+    config: (h) => ({ briqpay: { ...h.config("briqpay"), secret: "nope" } }),
+    request: { orderId: IDS.briqpay, amount: 100, currency: "SEK" },
+    status: 403,
+    raw: { error: { code: "INVALID_CREDENTIALS", message: "Invalid credentials" } },
+    calls: [["briqpay", `/session/${IDS.briqpay}/order/refund`]],
+  },
+];
+
+/** Static credentials that have expired: reported, never retried, nothing refunded. */
+const EXPIRED_STATIC_CREDENTIALS: Omit<RefusedCredentialsRow, "config" | "calls">[] = [
+  {
+    provider: "moyasar",
+    title: "an expired key (401)",
+    seed: 262_346,
+    request: { orderId: IDS.moyasar, amount: 100, currency: "SAR" },
+    status: 401,
+    raw: { message: "Missing authentication information" },
+  },
+  {
+    provider: "briqpay",
+    title: "an expired secret (403 AUTH_SECRET_EXPIRED)",
+    seed: 3_000,
+    request: { orderId: IDS.briqpay, amount: 100, currency: "SEK" },
+    status: 403,
+    raw: { error: { code: "AUTH_SECRET_EXPIRED", message: expect.any(String) } },
+  },
+];
+
+// --- Providers whose tokens come from a token endpoint ------------------------------------------
+
+interface TokenRow {
+  provider: "sezzle" | "optty";
+  orderId: string;
+  seed: number;
+  currency: string;
+  isTokenCall: (call: Call) => boolean;
+  /** The token request: its content type and its body, decoded. */
+  tokenRequest: { contentType: RegExp; body: (call: Call) => unknown; expected: unknown };
+  /** Longer than a token lives on the mock's clock. */
+  expireAfterMs: number;
+  /** The idempotency handle a refund request carries. */
+  handleOf: (call: Call) => unknown;
+  /** The expired_token case: refunds made before the fault, then the refund it hits. */
+  expiredToken: { before: number[]; amount: number };
+}
+
+const TOKEN_PROVIDERS: TokenRow[] = [
+  {
+    provider: "sezzle",
+    orderId: IDS.sezzle,
+    seed: 10_000,
+    currency: "USD",
+    isTokenCall: (call) => call.path === "/v2/authentication",
+    tokenRequest: {
+      contentType: /^application\/json/,
+      body: (call) => JSON.parse(call.body),
+      expected: { public_key: "sz_pub_mock", private_key: "sz_pr_mock" },
+    },
+    expireAfterMs: 3 * 60 * 60 * 1000, // Sezzle tokens live 2 h on the mock's clock
+    handleOf: (call) => call.headers["sezzle-request-id"],
+    expiredToken: { before: [100], amount: 200 },
+  },
+  {
+    provider: "optty",
+    orderId: IDS.optty,
+    seed: 2_498,
+    currency: "AUD",
+    isTokenCall: (call) => call.provider === "opttyAuth",
+    tokenRequest: {
+      contentType: /^application\/x-www-form-urlencoded/,
+      body: (call) => Object.fromEntries(new URLSearchParams(call.body)),
+      expected: {
+        client_id: "optty-mock-client",
+        client_secret: "optty-mock-secret",
+        grant_type: "client_credentials",
+        scope: "api-user",
+      },
+    },
+    expireAfterMs: 25 * 60 * 60 * 1000, // Optty tokens live 86 400 s on the mock's clock
+    handleOf: (call) => JSON.parse(call.body).refundReference,
+    expiredToken: { before: [], amount: 300 },
+  },
+];
+
+// --- The same idempotency handle again ---------------------------------------------------------
+
+const REPLAY: { provider: ProviderName; title: string; seed: number; request: AnyRequest }[] = [
+  {
+    provider: "optty",
+    title: "the same refundReference",
+    seed: 2_498,
+    request: { orderId: IDS.optty, amount: 1_000, currency: "AUD", idempotencyKey: "op-replay" },
+  },
+  {
+    provider: "moyasar",
+    title: "the same transaction_id after completion",
+    seed: 262_346,
+    request: { orderId: IDS.moyasar, amount: 500, currency: "SAR", transactionId: "mpg-replay" },
+  },
+];
+
 describe.each(MODES)("%s mode", (mode) => {
   const h = useHarness(mode);
 
-  describe("sezzle", () => {
+  describe.each(named(FIRST_REFUND))("%s: the first refund, %s", (_provider, _title, row) => {
+    it("is reported exactly, recorded once, and sent as documented", async () => {
+      seedOrder(h, row.provider, row.seed.amount, row.seed.extra);
+      const result = await refund(h.connect(), row.provider, row.request);
+      const order = h.orders.get(row.provider, IDS[row.provider]);
+      expect(order?.refunds).toHaveLength(1);
+      const entry = order?.refunds[0];
+      expect(entry).toMatchObject(row.entry);
+      expect(result).toEqual(row.result(entry));
+      expect(order?.refundedAmount).toBe(row.after.refundedAmount);
+      expect(order?.refundableAmount).toBe(row.after.refundableAmount);
+
+      const [call, ...more] = h.refundCalls(row.provider);
+      expect(more).toHaveLength(0);
+      expect(call?.method).toBe("POST");
+      expect(call?.path).toBe(row.wire.path);
+      for (const [name, value] of Object.entries(row.wire.headers)) {
+        if (value instanceof RegExp) expect(call?.headers[name]).toMatch(value);
+        else expect(call?.headers[name]).toBe(value);
+      }
+      if ("text" in row.wire.body) expect(call?.body).toBe(row.wire.body.text);
+      else expect(JSON.parse(call?.body ?? "")).toEqual(row.wire.body.json);
+    });
+  });
+
+  describe.each([
+    ["over-refund", OVER_REFUND],
+    ["already fully refunded", ALREADY_REFUNDED],
+    ["unknown order", UNKNOWN_ORDER],
+  ] as const)("%s", (_scenario, rows) => {
+    it.each(named(rows))("%s: %s; nothing more refunded", async (_provider, _title, row) => {
+      if (row.seed !== undefined) seedOrder(h, row.provider, row.seed);
+      const refunds = h.connect();
+      const before = row.before ?? [];
+      for (const earlier of before) await refund(refunds, row.provider, earlier);
+      const error = await refundError(refund(refunds, row.provider, row.request));
+      expectError(error, {
+        code: row.code,
+        provider: row.provider,
+        status: row.status,
+        retryable: false,
+      });
+      expect(error.raw).toEqual(row.raw);
+      // One request per refund asked for: a refusal is not sent again.
+      expect(h.refundCalls(row.provider)).toHaveLength(before.length + 1);
+      const refunded = h.orders.get(row.provider, row.request.orderId)?.refunds ?? [];
+      expect(refunded).toHaveLength(before.length);
+    });
+  });
+
+  describe("credentials the provider refuses: authentication_failed, nothing refunded", () => {
+    it.each(named(REFUSED_CREDENTIALS))("%s: %s", async (_provider, _title, row) => {
+      seedOrder(h, row.provider, row.seed);
+      const error = await refundError(refund(h.connect(row.config(h)), row.provider, row.request));
+      expectError(error, {
+        code: "authentication_failed",
+        provider: row.provider,
+        status: row.status,
+        retryable: false,
+      });
+      expect(error.raw).toEqual(row.raw);
+      expect(h.calls.map((call) => [call.provider, call.path])).toEqual(row.calls);
+      expect(h.orders.get(row.provider, IDS[row.provider])?.refunds).toEqual([]);
+    });
+
+    it.each(named(EXPIRED_STATIC_CREDENTIALS))("%s: %s, not retried", async (_p, _t, row) => {
+      seedOrder(h, row.provider, row.seed);
+      h.faults.inject({ provider: row.provider, kind: "expired_token" });
+      const error = await refundError(refund(h.connect(), row.provider, row.request));
+      expectError(error, {
+        code: "authentication_failed",
+        provider: row.provider,
+        status: row.status,
+        retryable: false,
+      });
+      expect(error.raw).toEqual(row.raw);
+      expect(h.refundCalls(row.provider)).toHaveLength(1);
+      expect(h.orders.get(row.provider, IDS[row.provider])?.refunds).toEqual([]);
+    });
+  });
+
+  describe.each(TOKEN_PROVIDERS.map((row) => [row.provider, row] as const))(
+    "%s: tokens from its token endpoint",
+    (_provider, row) => {
+      const { provider, orderId, currency } = row;
+      const tokenCalls = () => h.calls.filter(row.isTokenCall);
+
+      it("fetches a token once, reuses it, and fetches a new one when the mock's token expires", async () => {
+        seedOrder(h, provider, row.seed);
+        const refunds = h.connect();
+        await refund(refunds, provider, { orderId, amount: 100, currency });
+        await refund(refunds, provider, { orderId, amount: 100, currency });
+        expect(tokenCalls()).toHaveLength(1);
+        expect(tokenCalls()[0]?.headers["content-type"]).toMatch(row.tokenRequest.contentType);
+        expect(row.tokenRequest.body(tokenCalls()[0] as Call)).toEqual(row.tokenRequest.expected);
+        const firstToken = h.refundCalls(provider)[0]?.headers.authorization;
+
+        h.advanceClock(row.expireAfterMs);
+        const key = `${provider}-after-expiry`;
+        const result = await refund(refunds, provider, {
+          orderId,
+          amount: 100,
+          currency,
+          idempotencyKey: key,
+        });
+        expect(result).toMatchObject({ status: "succeeded", idempotencyKey: key });
+        expect(tokenCalls()).toHaveLength(2);
+        // The refused request and its resend: same handle, the second with the fresh token.
+        const last = h.refundCalls(provider).slice(-2);
+        expect(last.map(row.handleOf)).toEqual([key, key]);
+        expect(last[0]?.headers.authorization).toBe(firstToken);
+        expect(last[1]?.headers.authorization).not.toBe(firstToken);
+        expect(h.orders.get(provider, orderId)?.refunds.map((r) => r.amount)).toEqual([
+          100, 100, 100,
+        ]);
+      });
+
+      it("refreshes the token after the mock's expired_token answer and refunds once", async () => {
+        const { before, amount } = row.expiredToken;
+        seedOrder(h, provider, row.seed);
+        const refunds = h.connect();
+        for (const earlier of before) {
+          await refund(refunds, provider, { orderId, amount: earlier, currency });
+        }
+        h.faults.inject({ provider, kind: "expired_token" });
+        const result = await refund(refunds, provider, { orderId, amount, currency });
+        expect(result).toMatchObject({ status: "succeeded", amount });
+        expect(tokenCalls()).toHaveLength(2);
+        // The earlier refunds, the refused request and its resend with the new token.
+        expect(h.refundCalls(provider)).toHaveLength(before.length + 2);
+        expect(h.orders.get(provider, orderId)?.refunds.map((r) => r.amount)).toEqual([
+          ...before,
+          amount,
+        ]);
+      });
+    },
+  );
+
+  describe("the same idempotency handle again is answered from the first refund", () => {
+    it.each(named(REPLAY))("%s: %s", async (_provider, _title, row) => {
+      seedOrder(h, row.provider, row.seed);
+      const refunds = h.connect();
+      const first = await refund(refunds, row.provider, row.request);
+      const second = await refund(refunds, row.provider, row.request);
+      expect(second).toEqual(first);
+      expect(h.refundCalls(row.provider)).toHaveLength(2);
+      expect(h.orders.get(row.provider, row.request.orderId)?.refunds).toHaveLength(1);
+    });
+  });
+
+  describe("sezzle only", () => {
     const orderId = IDS.sezzle;
     const seed = (amount = 10_000) =>
       h.orders.seed({ provider: "sezzle", id: orderId, amount, currency: "USD" });
-
-    it("refunds part of an order with the Sezzle-Request-Id header and reports it exactly", async () => {
-      seed();
-      const refunds = h.connect();
-      const result = await refunds.refund({
-        provider: "sezzle",
-        orderId,
-        amount: 2_500,
-        currency: "USD",
-        idempotencyKey: "sz-partial-1",
-      });
-      const order = h.orders.get("sezzle", orderId);
-      expect(order?.refunds).toHaveLength(1);
-      const entry = order?.refunds[0];
-      expect(entry).toMatchObject({
-        amount: 2_500,
-        currency: "USD",
-        idempotencyKey: "sz-partial-1",
-      });
-      expect(result).toEqual({
-        provider: "sezzle",
-        orderId,
-        status: "succeeded",
-        refundId: entry?.id,
-        amount: 2_500,
-        currency: "USD",
-        idempotencyKey: "sz-partial-1",
-        raw: { uuid: entry?.id },
-      });
-      expect(order?.refundedAmount).toBe(2_500);
-      expect(order?.refundableAmount).toBe(7_500);
-
-      const [call, ...more] = h.refundCalls("sezzle");
-      expect(more).toHaveLength(0);
-      expect(call?.path).toBe(`/v2/order/${orderId}/refund`);
-      expect(call?.headers["sezzle-request-id"]).toBe("sz-partial-1");
-      expect(call?.headers.authorization).toMatch(/^Bearer \S+\.\S+\.\S+$/);
-      expect(JSON.parse(call?.body ?? "")).toEqual({ amount_in_cents: 2_500, currency: "USD" });
-    });
 
     it("refunds the rest in a second partial refund, down to nothing refundable", async () => {
       seed();
@@ -99,40 +809,6 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.orders.get("sezzle", orderId)?.refundableAmount).toBe(0);
     });
 
-    it("over-refund: amount_exceeds_refundable with Sezzle's error array, nothing refunded", async () => {
-      seed(1_000);
-      const error = await refundError(
-        h.connect().refund({ provider: "sezzle", orderId, amount: 1_001, currency: "USD" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "sezzle",
-        status: 422,
-        retryable: false,
-      });
-      expect(error.raw).toEqual([
-        { code: "invalid", message: "refund amount exceeds the remaining captured amount" },
-      ]);
-      expect(h.orders.get("sezzle", orderId)?.refunds).toEqual([]);
-      expect(h.refundCalls("sezzle")).toHaveLength(1);
-    });
-
-    it("already fully refunded: a further refund is amount_exceeds_refundable, one ledger entry", async () => {
-      seed(1_000);
-      const refunds = h.connect();
-      await refunds.refund({ provider: "sezzle", orderId, amount: 1_000, currency: "USD" });
-      const error = await refundError(
-        refunds.refund({ provider: "sezzle", orderId, amount: 1, currency: "USD" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "sezzle",
-        status: 422,
-        retryable: false,
-      });
-      expect(h.orders.get("sezzle", orderId)?.refunds).toHaveLength(1);
-    });
-
     it("currency that does not match the order: not_refundable (Sezzle 422 invalid)", async () => {
       seed();
       const error = await refundError(
@@ -147,39 +823,6 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(error.raw).toEqual([
         { code: "invalid", message: "currency does not match the order" },
       ]);
-      expect(h.orders.get("sezzle", orderId)?.refunds).toEqual([]);
-    });
-
-    it("unknown order: not_found with record_not_found", async () => {
-      const error = await refundError(
-        h.connect().refund({
-          provider: "sezzle",
-          orderId: MISSING_IDS.sezzle,
-          amount: 100,
-          currency: "USD",
-        }),
-      );
-      expectError(error, { code: "not_found", provider: "sezzle", status: 404, retryable: false });
-      expect(error.raw).toEqual([{ code: "record_not_found", message: "not found" }]);
-    });
-
-    it("wrong API keys: authentication_failed from /v2/authentication, no refund request", async () => {
-      seed();
-      const refunds = h.connect({
-        sezzle: { ...h.config("sezzle"), privateKey: "sz_pr_wrong" },
-      });
-      const error = await refundError(
-        refunds.refund({ provider: "sezzle", orderId, amount: 100, currency: "USD" }),
-      );
-      expectError(error, {
-        code: "authentication_failed",
-        provider: "sezzle",
-        status: 401,
-        retryable: false,
-      });
-      expect(error.raw).toEqual([{ code: "unauthorized", message: "authorization not accepted" }]);
-      expect(h.refundCalls("sezzle")).toHaveLength(0);
-      expect(h.calls.map((c) => c.path)).toEqual(["/v2/authentication"]);
       expect(h.orders.get("sezzle", orderId)?.refunds).toEqual([]);
     });
 
@@ -207,61 +850,9 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.refundCalls("sezzle")[0]?.headers.authorization).toBe("Bearer not-a-sezzle-token");
       expect(h.orders.get("sezzle", orderId)?.refunds).toEqual([]);
     });
-
-    it("fetches a token once, reuses it, and fetches a new one when the mock's token expires", async () => {
-      seed();
-      const refunds = h.connect();
-      const auth = () => h.calls.filter((c) => c.path === "/v2/authentication");
-      await refunds.refund({ provider: "sezzle", orderId, amount: 100, currency: "USD" });
-      await refunds.refund({ provider: "sezzle", orderId, amount: 100, currency: "USD" });
-      expect(auth()).toHaveLength(1);
-      expect(JSON.parse(auth()[0]?.body ?? "")).toEqual({
-        public_key: "sz_pub_mock",
-        private_key: "sz_pr_mock",
-      });
-      const firstToken = h.refundCalls("sezzle")[0]?.headers.authorization;
-
-      h.advanceClock(3 * 60 * 60 * 1000); // Sezzle tokens live 2 h on the mock's clock
-      const result = await refunds.refund({
-        provider: "sezzle",
-        orderId,
-        amount: 100,
-        currency: "USD",
-        idempotencyKey: "sz-after-expiry",
-      });
-      expect(result).toMatchObject({ status: "succeeded", idempotencyKey: "sz-after-expiry" });
-      expect(auth()).toHaveLength(2);
-      const last = h.refundCalls("sezzle").slice(-2);
-      // The refused request and its resend: same handle, the second with the fresh token.
-      expect(last.map((c) => c.headers["sezzle-request-id"])).toEqual([
-        "sz-after-expiry",
-        "sz-after-expiry",
-      ]);
-      expect(last[0]?.headers.authorization).toBe(firstToken);
-      expect(last[1]?.headers.authorization).not.toBe(firstToken);
-      expect(h.orders.get("sezzle", orderId)?.refunds.map((r) => r.amount)).toEqual([
-        100, 100, 100,
-      ]);
-    });
-
-    it("refreshes the token after the mock's expired_token answer and refunds once", async () => {
-      seed();
-      const refunds = h.connect();
-      await refunds.refund({ provider: "sezzle", orderId, amount: 100, currency: "USD" });
-      h.faults.inject({ provider: "sezzle", kind: "expired_token" });
-      const result = await refunds.refund({
-        provider: "sezzle",
-        orderId,
-        amount: 200,
-        currency: "USD",
-      });
-      expect(result).toMatchObject({ status: "succeeded", amount: 200 });
-      expect(h.calls.filter((c) => c.path === "/v2/authentication")).toHaveLength(2);
-      expect(h.orders.get("sezzle", orderId)?.refunds.map((r) => r.amount)).toEqual([100, 200]);
-    });
   });
 
-  describe("optty", () => {
+  describe("optty only", () => {
     const orderId = IDS.optty;
     const seed = (amount = 2_498, currency = "AUD") =>
       h.orders.seed({ provider: "optty", id: orderId, amount, currency });
@@ -296,51 +887,6 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.orders.get("optty", orderId)?.refunds[0]?.status).toBe("approved");
     });
 
-    it("refunds part of an order in decimal major units with refundReference", async () => {
-      seed();
-      const refunds = h.connect();
-      const result = await refunds.refund({
-        provider: "optty",
-        orderId,
-        amount: 1_000,
-        currency: "AUD",
-        idempotencyKey: "op-partial-1",
-        reason: "Damaged item",
-      });
-      const order = h.orders.get("optty", orderId);
-      const entry = order?.refunds[0];
-      expect(order?.refunds).toHaveLength(1);
-      expect(entry).toMatchObject({
-        amount: 1_000,
-        currency: "AUD",
-        idempotencyKey: "op-partial-1",
-      });
-      expect(result).toEqual({
-        provider: "optty",
-        orderId,
-        status: "succeeded",
-        refundId: entry?.id,
-        amount: 1_000,
-        currency: "AUD",
-        idempotencyKey: "op-partial-1",
-        raw: {
-          refundReference: "op-partial-1",
-          bnplProvider: "KLARNA_AU",
-          refundedAmount: 10,
-          refundStatus: "SUCCESSFUL",
-          description: {},
-          refundDate: expect.any(String),
-          bnplRefundId: entry?.id,
-        },
-      });
-      const [call, ...more] = h.refundCalls("optty");
-      expect(more).toHaveLength(0);
-      expect(call?.path).toBe(`/orders/${orderId}/refund`);
-      expect(call?.body).toBe(
-        '{"refundReference":"op-partial-1","refundAmount":{"amount":10,"currency":"AUD"},"refundDescription":"Damaged item"}',
-      );
-    });
-
     it("sends 24.98 as 24.98 and defaults the description to Refund", async () => {
       seed();
       const result = await h
@@ -353,147 +899,6 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(body.refundReference).toBe(result.idempotencyKey);
       expect(result.idempotencyKey).toMatch(UUID);
       expect(h.orders.get("optty", orderId)?.refundableAmount).toBe(0);
-    });
-
-    it("the same refundReference again is answered from the first refund, not refunded twice", async () => {
-      seed();
-      const refunds = h.connect();
-      const request = {
-        provider: "optty",
-        orderId,
-        amount: 1_000,
-        currency: "AUD",
-        idempotencyKey: "op-replay",
-      } as const;
-      const first = await refunds.refund(request);
-      const second = await refunds.refund(request);
-      expect(second).toEqual(first);
-      expect(h.refundCalls("optty")).toHaveLength(2);
-      expect(h.orders.get("optty", orderId)?.refunds).toHaveLength(1);
-    });
-
-    it("over-refund: amount_exceeds_refundable with Optty's message", async () => {
-      seed();
-      const refunds = h.connect();
-      await refunds.refund({ provider: "optty", orderId, amount: 1_000, currency: "AUD" });
-      const error = await refundError(
-        refunds.refund({ provider: "optty", orderId, amount: 2_000, currency: "AUD" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "optty",
-        status: 400,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({
-        statusCode: 400,
-        message: "You can only refund amount up to AUD 14.98",
-        error: "Bad Request",
-      });
-      expect(h.orders.get("optty", orderId)?.refunds).toHaveLength(1);
-    });
-
-    it("already fully refunded: amount_exceeds_refundable (up to AUD 0.00)", async () => {
-      seed();
-      const refunds = h.connect();
-      await refunds.refund({ provider: "optty", orderId, amount: 2_498, currency: "AUD" });
-      const error = await refundError(
-        refunds.refund({ provider: "optty", orderId, amount: 1, currency: "AUD" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "optty",
-        status: 400,
-        retryable: false,
-      });
-      expect((error.raw as { message: string }).message).toBe(
-        "You can only refund amount up to AUD 0.00",
-      );
-      expect(h.orders.get("optty", orderId)?.refunds).toHaveLength(1);
-    });
-
-    it("unknown order: not_found", async () => {
-      const error = await refundError(
-        h.connect().refund({
-          provider: "optty",
-          orderId: MISSING_IDS.optty,
-          amount: 100,
-          currency: "AUD",
-        }),
-      );
-      expectError(error, { code: "not_found", provider: "optty", status: 404, retryable: false });
-      expect(error.raw).toEqual({ statusCode: 404, message: "Not Found" });
-    });
-
-    it("wrong client secret: authentication_failed from the token endpoint, no refund request", async () => {
-      seed();
-      const refunds = h.connect({ optty: { ...h.config("optty"), clientSecret: "wrong" } });
-      const error = await refundError(
-        refunds.refund({ provider: "optty", orderId, amount: 100, currency: "AUD" }),
-      );
-      expectError(error, {
-        code: "authentication_failed",
-        provider: "optty",
-        status: 401,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({ statusCode: 401, message: "Unauthorized" });
-      expect(h.refundCalls("optty")).toHaveLength(0);
-      expect(h.calls).toHaveLength(1);
-      expect(h.calls[0]?.provider).toBe("opttyAuth");
-      expect(h.orders.get("optty", orderId)?.refunds).toEqual([]);
-    });
-
-    it("fetches a client-credentials token (form-encoded) and a new one when it expires", async () => {
-      seed();
-      const refunds = h.connect();
-      const tokenCalls = () => h.calls.filter((c) => c.provider === "opttyAuth");
-      await refunds.refund({ provider: "optty", orderId, amount: 100, currency: "AUD" });
-      await refunds.refund({ provider: "optty", orderId, amount: 100, currency: "AUD" });
-      expect(tokenCalls()).toHaveLength(1);
-      const form = Object.fromEntries(new URLSearchParams(tokenCalls()[0]?.body ?? ""));
-      expect(form).toEqual({
-        client_id: "optty-mock-client",
-        client_secret: "optty-mock-secret",
-        grant_type: "client_credentials",
-        scope: "api-user",
-      });
-      expect(tokenCalls()[0]?.headers["content-type"]).toMatch(
-        /^application\/x-www-form-urlencoded/,
-      );
-
-      h.advanceClock(25 * 60 * 60 * 1000); // Optty tokens live 86 400 s on the mock's clock
-      const result = await refunds.refund({
-        provider: "optty",
-        orderId,
-        amount: 100,
-        currency: "AUD",
-        idempotencyKey: "op-after-expiry",
-      });
-      expect(result).toMatchObject({ status: "succeeded", idempotencyKey: "op-after-expiry" });
-      expect(tokenCalls()).toHaveLength(2);
-      const last = h.refundCalls("optty").slice(-2);
-      expect(last.map((c) => JSON.parse(c.body).refundReference)).toEqual([
-        "op-after-expiry",
-        "op-after-expiry",
-      ]);
-      expect(h.orders.get("optty", orderId)?.refunds).toHaveLength(3);
-    });
-
-    it("refreshes the token after the mock's expired_token answer", async () => {
-      seed();
-      const refunds = h.connect();
-      h.faults.inject({ provider: "optty", kind: "expired_token" });
-      const result = await refunds.refund({
-        provider: "optty",
-        orderId,
-        amount: 300,
-        currency: "AUD",
-      });
-      expect(result).toMatchObject({ status: "succeeded", amount: 300 });
-      expect(h.calls.filter((c) => c.provider === "opttyAuth")).toHaveLength(2);
-      expect(h.refundCalls("optty")).toHaveLength(2);
-      expect(h.orders.get("optty", orderId)?.refunds.map((r) => r.amount)).toEqual([300]);
     });
 
     it("a currency with 3 decimals that needs all 3 is refused before any request (KWD)", async () => {
@@ -521,39 +926,8 @@ describe.each(MODES)("%s mode", (mode) => {
     });
   });
 
-  describe("levelup", () => {
+  describe("levelup only", () => {
     const orderId = IDS.levelup;
-
-    it("refunds the whole order without an amount: refundId and idempotencyKey null", async () => {
-      h.orders.seed({ provider: "levelup", id: orderId, amount: 1_500, tipAmount: 200 });
-      const result = await h.connect().refund({ provider: "levelup", orderId });
-      const order = h.orders.get("levelup", orderId);
-      expect(order?.refunds).toHaveLength(1);
-      expect(order?.refunds[0]).toMatchObject({ amount: 1_500, idempotencyKey: null });
-      expect(result).toEqual({
-        provider: "levelup",
-        orderId,
-        status: "succeeded",
-        refundId: null,
-        amount: 1_500,
-        currency: "USD",
-        idempotencyKey: null,
-        raw: {
-          order: expect.objectContaining({
-            uuid: orderId,
-            total_amount: 1_500,
-            tip_amount: 200,
-            spend_amount: 1_300,
-            refunded_at: expect.any(String),
-          }),
-        },
-      });
-      const [call, ...more] = h.refundCalls("levelup");
-      expect(more).toHaveLength(0);
-      expect(call?.path).toBe(`/v14/orders/${orderId}/refund`);
-      expect(call?.headers.authorization).toBe("token levelup-mock-token");
-      expect(JSON.parse(call?.body ?? "")).toEqual({ refund: {} });
-    });
 
     it("sends the manager confirmation; a wrong one is invalid_request and refunds nothing", async () => {
       h.orders.seed({ provider: "levelup", id: orderId, amount: 900, managerConfirmation: "1234" });
@@ -588,24 +962,6 @@ describe.each(MODES)("%s mode", (mode) => {
       });
     });
 
-    it("already refunded: already_refunded (422 base), still one ledger entry", async () => {
-      h.orders.seed({ provider: "levelup", id: orderId, amount: 1_500 });
-      const refunds = h.connect();
-      await refunds.refund({ provider: "levelup", orderId });
-      const error = await refundError(refunds.refund({ provider: "levelup", orderId }));
-      expectError(error, {
-        code: "already_refunded",
-        provider: "levelup",
-        status: 422,
-        retryable: false,
-      });
-      expect(error.raw).toEqual([
-        { error: { object: "order", property: "base", message: LEVELUP_ALREADY_REFUNDED } },
-      ]);
-      expect(h.orders.get("levelup", orderId)?.refunds).toHaveLength(1);
-      expect(h.refundCalls("levelup")).toHaveLength(2);
-    });
-
     it("an amount (partial refund) is unsupported, before any request", async () => {
       h.orders.seed({ provider: "levelup", id: orderId, amount: 1_500 });
       const error = await refundError(
@@ -620,34 +976,9 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.calls).toHaveLength(0);
       expect(h.orders.get("levelup", orderId)?.refunds).toEqual([]);
     });
-
-    it("unknown order: not_found with LevelUp's empty body", async () => {
-      const error = await refundError(
-        h.connect().refund({ provider: "levelup", orderId: MISSING_IDS.levelup }),
-      );
-      expectError(error, { code: "not_found", provider: "levelup", status: 404, retryable: false });
-      expect(error.raw).toBe("");
-    });
-
-    it("a token LevelUp refuses: authentication_failed", async () => {
-      h.orders.seed({ provider: "levelup", id: orderId, amount: 1_500 });
-      const refunds = h.connect({ levelup: { ...h.config("levelup"), token: "wrong-token" } });
-      const error = await refundError(refunds.refund({ provider: "levelup", orderId }));
-      expectError(error, {
-        code: "authentication_failed",
-        provider: "levelup",
-        status: 401,
-        retryable: false,
-      });
-      expect(error.raw).toEqual([
-        { error: { object: "user", property: "base", message: "Authentication failed." } },
-      ]);
-      expect(h.refundCalls("levelup")).toHaveLength(1);
-      expect(h.orders.get("levelup", orderId)?.refunds).toEqual([]);
-    });
   });
 
-  describe("moyasar (MPG)", () => {
+  describe("moyasar (MPG) only", () => {
     const orderId = IDS.moyasar;
     const seed = (amount = 262_346, processingMs?: number) =>
       h.orders.seed({
@@ -657,47 +988,6 @@ describe.each(MODES)("%s mode", (mode) => {
         currency: "SAR",
         ...(processingMs === undefined ? {} : { processingMs }),
       });
-
-    it("refunds part of an order; transaction_id is the handle, the refundId and the ledger id", async () => {
-      seed();
-      const result = await h.connect().refund({
-        provider: "moyasar",
-        orderId,
-        amount: 10_000,
-        currency: "SAR",
-        transactionId: "mpg-tx-1",
-      });
-      const order = h.orders.get("moyasar", orderId);
-      expect(order?.refunds).toHaveLength(1);
-      expect(order?.refunds[0]).toMatchObject({
-        id: "mpg-tx-1",
-        amount: 10_000,
-        idempotencyKey: "mpg-tx-1",
-      });
-      expect(result).toEqual({
-        provider: "moyasar",
-        orderId,
-        status: "succeeded",
-        refundId: "mpg-tx-1",
-        amount: 10_000,
-        currency: "SAR",
-        idempotencyKey: "mpg-tx-1",
-        raw: expect.objectContaining({
-          id: orderId,
-          currency: "SAR",
-          refunded_amount: 10_000,
-          transactions: expect.arrayContaining([
-            expect.objectContaining({ id: "mpg-tx-1", type: "refund", amount: 10_000 }),
-          ]),
-        }),
-      });
-      const [call, ...more] = h.refundCalls("moyasar");
-      expect(more).toHaveLength(0);
-      expect(call?.path).toBe(`/v1/orders/${orderId}/refund`);
-      expect(call?.headers.authorization).toBe("Bearer sk_test_mock");
-      expect(call?.headers["x-refundkit-idempotent"]).toBeUndefined();
-      expect(JSON.parse(call?.body ?? "")).toEqual({ amount: 10_000, transaction_id: "mpg-tx-1" });
-    });
 
     it("uses the idempotencyKey, or a generated UUID, as transaction_id", async () => {
       seed();
@@ -743,22 +1033,6 @@ describe.each(MODES)("%s mode", (mode) => {
         retryable: false,
       });
       expect(h.calls).toHaveLength(0);
-    });
-
-    it("the same transaction_id after completion is answered with the first refund", async () => {
-      seed();
-      const refunds = h.connect();
-      const request = {
-        provider: "moyasar",
-        orderId,
-        amount: 500,
-        currency: "SAR",
-        transactionId: "mpg-replay",
-      } as const;
-      const first = await refunds.refund(request);
-      const second = await refunds.refund(request);
-      expect(second).toEqual(first);
-      expect(h.orders.get("moyasar", orderId)?.refunds).toHaveLength(1);
     });
 
     it("a duplicate while the first is in flight waits for the first answer: one ledger entry", async () => {
@@ -809,95 +1083,12 @@ describe.each(MODES)("%s mode", (mode) => {
       await expect(refunds.refund(request)).resolves.toMatchObject({ refundId: "mpg-inflight" });
       expect(h.orders.get("moyasar", orderId)?.refunds).toHaveLength(1);
     });
-
-    it("over-refund: amount_exceeds_refundable with MPG's validation body", async () => {
-      seed(1_000);
-      const error = await refundError(
-        h.connect().refund({ provider: "moyasar", orderId, amount: 1_001, currency: "SAR" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "moyasar",
-        status: 422,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({
-        message: "Data validation failed",
-        errors: {
-          amount: ["The amount must be less than or equal to the refundable amount (1000)."],
-        },
-      });
-      expect(h.orders.get("moyasar", orderId)?.refunds).toEqual([]);
-    });
-
-    it("already fully refunded: amount_exceeds_refundable (refundable amount 0)", async () => {
-      seed(1_000);
-      const refunds = h.connect();
-      await refunds.refund({ provider: "moyasar", orderId, amount: 1_000, currency: "SAR" });
-      const error = await refundError(
-        refunds.refund({ provider: "moyasar", orderId, amount: 1, currency: "SAR" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "moyasar",
-        status: 422,
-        retryable: false,
-      });
-      expect(h.orders.get("moyasar", orderId)?.refunds).toHaveLength(1);
-    });
-
-    it("unknown order: not_found", async () => {
-      const error = await refundError(
-        h.connect().refund({
-          provider: "moyasar",
-          orderId: MISSING_IDS.moyasar,
-          amount: 100,
-          currency: "SAR",
-        }),
-      );
-      expectError(error, { code: "not_found", provider: "moyasar", status: 404, retryable: false });
-      expect(error.raw).toEqual({ message: "Not Found" });
-    });
-
-    it("a key MPG does not accept (403 Unauthorized): authentication_failed", async () => {
-      seed();
-      const refunds = h.connect({ moyasar: { ...h.config("moyasar"), apiKey: "sk_test_wrong" } });
-      const error = await refundError(
-        refunds.refund({ provider: "moyasar", orderId, amount: 100, currency: "SAR" }),
-      );
-      expectError(error, {
-        code: "authentication_failed",
-        provider: "moyasar",
-        status: 403,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({ message: "Unauthorized" });
-      expect(h.refundCalls("moyasar")).toHaveLength(1);
-      expect(h.orders.get("moyasar", orderId)?.refunds).toEqual([]);
-    });
-
-    it("an expired key (401): authentication_failed, nothing refunded, not retried", async () => {
-      seed();
-      h.faults.inject({ provider: "moyasar", kind: "expired_token" });
-      const error = await refundError(
-        h.connect().refund({ provider: "moyasar", orderId, amount: 100, currency: "SAR" }),
-      );
-      expectError(error, {
-        code: "authentication_failed",
-        provider: "moyasar",
-        status: 401,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({ message: "Missing authentication information" });
-      expect(h.refundCalls("moyasar")).toHaveLength(1);
-      expect(h.orders.get("moyasar", orderId)?.refunds).toEqual([]);
-    });
   });
 
-  describe("briqpay", () => {
+  describe("briqpay only", () => {
     const orderId = IDS.briqpay;
 
-    it("a new refund is pending, then settles approved in the ledger (orders.settle)", async () => {
+    it("a new refund is pending on /v3, then settles approved in the ledger (orders.settle)", async () => {
       h.orders.seed({ provider: "briqpay", id: orderId, amount: 3_000, currency: "SEK" });
       const result = await h.connect().refund({
         provider: "briqpay",
@@ -906,50 +1097,11 @@ describe.each(MODES)("%s mode", (mode) => {
         currency: "SEK",
         reason: "Returned item",
       });
-      const order = h.orders.get("briqpay", orderId);
-      expect(order?.refunds).toHaveLength(1);
-      const entry = order?.refunds[0];
-      expect(entry).toMatchObject({ amount: 1_000, status: "pending", idempotencyKey: null });
-      expect(order?.refundedAmount).toBe(1_000); // a pending refund holds its amount
-      const line = {
-        productType: "adjustment",
-        name: "Returned item",
-        quantity: 1,
-        quantityUnit: "pc",
-        unitPrice: 1_000,
-        taxRate: 0,
-      };
-      expect(result).toEqual({
-        provider: "briqpay",
-        orderId,
-        status: "pending",
-        refundId: entry?.id,
-        amount: 1_000,
-        currency: "SEK",
-        idempotencyKey: null,
-        raw: expect.objectContaining({
-          refundId: entry?.id,
-          status: "pending",
-          amountIncVat: 1_000,
-          amountExVat: 1_000,
-          currency: "SEK",
-          sessionId: orderId,
-          cart: [line],
-        }),
-      });
+      expect(result.status).toBe("pending");
       expect(result.refundId).toMatch(UUID);
-      const [call, ...more] = h.refundCalls("briqpay");
-      expect(more).toHaveLength(0);
+      const [call] = h.refundCalls("briqpay");
       expect(call?.url).toBe(`${h.baseUrls.briqpay}/session/${orderId}/order/refund`);
       expect(new URL(call?.url ?? "").pathname).toMatch(/\/v3\/session\/[^/]+\/order\/refund$/);
-      expect(call?.headers.authorization).toBe(
-        `Basic ${Buffer.from("briqpay-mock-merchant:briqpay-mock-secret").toString("base64")}`,
-      );
-      expect(JSON.parse(call?.body ?? "")).toEqual({
-        data: {
-          order: { amountIncVat: 1_000, amountExVat: 1_000, currency: "SEK", cart: [line] },
-        },
-      });
 
       expect(h.orders.settle("briqpay", orderId, result.refundId ?? "")).toMatchObject({
         status: "approved",
@@ -1120,37 +1272,6 @@ describe.each(MODES)("%s mode", (mode) => {
       expect(h.orders.get("briqpay", orderId)?.refunds.map((r) => r.captureId)).toEqual([captureA]);
     });
 
-    it("over-refund: amount_exceeds_refundable (REFUND_NOT_ALLOWED), nothing refunded", async () => {
-      h.orders.seed({ provider: "briqpay", id: orderId, amount: 3_000, currency: "SEK" });
-      const error = await refundError(
-        h.connect().refund({ provider: "briqpay", orderId, amount: 3_001, currency: "SEK" }),
-      );
-      expectError(error, {
-        code: "amount_exceeds_refundable",
-        provider: "briqpay",
-        status: 400,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({
-        error: {
-          code: "REFUND_NOT_ALLOWED",
-          message: "refund amount exceeds the remaining captured amount",
-        },
-      });
-      expect(h.orders.get("briqpay", orderId)?.refunds).toEqual([]);
-    });
-
-    it("already fully refunded (even while pending): amount_exceeds_refundable", async () => {
-      h.orders.seed({ provider: "briqpay", id: orderId, amount: 3_000, currency: "SEK" });
-      const refunds = h.connect();
-      await refunds.refund({ provider: "briqpay", orderId, amount: 3_000, currency: "SEK" });
-      const error = await refundError(
-        refunds.refund({ provider: "briqpay", orderId, amount: 1, currency: "SEK" }),
-      );
-      expect(error.code).toBe("amount_exceeds_refundable");
-      expect(h.orders.get("briqpay", orderId)?.refunds).toHaveLength(1);
-    });
-
     it("not captured: not_refundable (ORDER_NOT_CAPTURED)", async () => {
       h.orders.seed({
         provider: "briqpay",
@@ -1169,56 +1290,6 @@ describe.each(MODES)("%s mode", (mode) => {
         retryable: false,
       });
       expect(error.raw).toMatchObject({ error: { code: "ORDER_NOT_CAPTURED" } });
-    });
-
-    it("unknown session: Briqpay documents no 404, so invalid_request (INVALID_DATA)", async () => {
-      const error = await refundError(
-        h.connect().refund({
-          provider: "briqpay",
-          orderId: MISSING_IDS.briqpay,
-          amount: 100,
-          currency: "SEK",
-        }),
-      );
-      expectError(error, {
-        code: "invalid_request",
-        provider: "briqpay",
-        status: 400,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({
-        error: { code: "INVALID_DATA", message: `No session found with id ${MISSING_IDS.briqpay}` },
-      });
-    });
-
-    it("wrong secret (403 INVALID_CREDENTIALS) and an expired one: authentication_failed", async () => {
-      h.orders.seed({ provider: "briqpay", id: orderId, amount: 3_000, currency: "SEK" });
-      const wrong = h.connect({ briqpay: { ...h.config("briqpay"), secret: "nope" } });
-      const error = await refundError(
-        wrong.refund({ provider: "briqpay", orderId, amount: 100, currency: "SEK" }),
-      );
-      expectError(error, {
-        code: "authentication_failed",
-        provider: "briqpay",
-        status: 403,
-        retryable: false,
-      });
-      expect(error.raw).toEqual({
-        error: { code: "INVALID_CREDENTIALS", message: "Invalid credentials" },
-      });
-      h.faults.inject({ provider: "briqpay", kind: "expired_token" });
-      const expired = await refundError(
-        h.connect().refund({ provider: "briqpay", orderId, amount: 100, currency: "SEK" }),
-      );
-      expectError(expired, {
-        code: "authentication_failed",
-        provider: "briqpay",
-        status: 403,
-        retryable: false,
-      });
-      expect(expired.raw).toMatchObject({ error: { code: "AUTH_SECRET_EXPIRED" } });
-      expect(h.refundCalls("briqpay")).toHaveLength(2);
-      expect(h.orders.get("briqpay", orderId)?.refunds).toEqual([]);
     });
   });
 

@@ -24,7 +24,7 @@ import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./clie
 /** Sezzle takes only the shared fields. */
 export type SezzleRefundRequest = BaseRefundRequest;
 
-/** docs/provider-behaviour.md, Capabilities. */
+/** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
 export const sezzleCapabilities: Capabilities = Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
@@ -44,7 +44,10 @@ interface SezzleErrorItem {
   message?: unknown;
 }
 
-/** Sezzle errors are a JSON array of `{code, message, ...}`; tolerate a single object too. */
+/**
+ * Sezzle errors are a JSON array of `{code, message, ...}`; tolerate a single object too.
+ * https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder
+ */
 function errorItems(body: unknown): SezzleErrorItem[] {
   const list = Array.isArray(body) ? body : [body];
   return list.filter((item): item is SezzleErrorItem => typeof item === "object" && item !== null);
@@ -91,7 +94,7 @@ function toError(status: number, body: unknown, orderId: string): RefundError {
 
 export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
 
-/** One refund: validate before sending, send, map the answer (docs/provider-behaviour.md). */
+/** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
 async function refundWith(
   client: SezzleClient,
   request: SezzleRefundRequest,

@@ -91,6 +91,9 @@ function lifetimeOf(expirationDate: unknown, dateHeader: string | null): number 
  * `POST /v2/authentication` with the keys, cached until its `expiration_date` and refreshed once
  * on a 401), with a per-attempt timeout and retries only for requests carrying
  * `Sezzle-Request-Id` (and the auth call). Throws RefundError("invalid_request") for bad config.
+ *
+ * @see https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder (the refund)
+ * @see https://docs.sezzle.com/docs/api/core/authentication/postauthentication (the token)
  */
 export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
   if (options === null || typeof options !== "object") {

@@ -1,18 +1,12 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
+import { useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { sezzleAdapter, sezzleCapabilities } from "../src/index.js";
-import {
-  PRIVATE_KEY,
-  PUBLIC_KEY,
-  REFUND_OK,
-  REFUND_URL,
-  tokenIssuer,
-  useServer,
-} from "./helpers.js";
+import { PRIVATE_KEY, PUBLIC_KEY, REFUND_OK, REFUND_URL, tokenIssuer } from "./helpers.js";
 
-const server = useServer();
+const server = useMswServer();
 const connect = (extra: Record<string, unknown> = {}) =>
   sezzleAdapter.connect({ environment: "sandbox", token: "tok", ...extra }, { maxRetries: 0 });
 const request = { orderId: "ord-1", amount: 2498, currency: "USD", idempotencyKey: "key-1" };
@@ -28,7 +22,8 @@ async function failure(promise: Promise<unknown>): Promise<RefundError> {
   return error as RefundError;
 }
 
-// The documented bodies: seed 000 (component examples) and docs/provider-behaviour.md (mock rules).
+// The documented bodies: the component examples of Sezzle's refund reference
+// (https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder) and docs/provider-behaviour.md.
 const documented = {
   badRequest: [{ code: "bad_request", message: "bad request" }],
   unauthorized: [{ code: "unauthorized", message: "authorization not accepted" }],

@@ -1,4 +1,5 @@
 import { RefundError } from "@refundkit/core";
+import { useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSezzleClient } from "../src/index.js";
@@ -9,10 +10,9 @@ import {
   REFUND_OK,
   REFUND_URL,
   tokenIssuer,
-  useServer,
 } from "./helpers.js";
 
-const server = useServer();
+const server = useMswServer();
 
 function refund(client: ReturnType<typeof createSezzleClient>, order = "ord-1") {
   return client.POST("/v2/order/{order_uuid}/refund", {

@@ -1,6 +1,4 @@
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll } from "vitest";
 
 export const API = "https://sandbox.gateway.sezzle.com";
 export const REFUND_URL = `${API}/v2/order/:order/refund`;
@@ -8,15 +6,6 @@ export const AUTH_URL = `${API}/v2/authentication`;
 
 export const PUBLIC_KEY = "sz_pub_TEST_PUBLIC_abc123";
 export const PRIVATE_KEY = "sz_pr_TEST_PRIVATE_xyz789";
-
-/** One msw server per test file; an unexpected request fails the test. */
-export function useServer() {
-  const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
-  return server;
-}
 
 /** An auth handler that issues `tok-1`, `tok-2`, ... and counts calls. */
 export function tokenIssuer(lifetimeMs = 2 * 60 * 60_000, base = API) {

@@ -1,33 +1,18 @@
-import { HttpResponse, http } from "msw";
+import { captureRequests, useMswServer } from "@refundkit/test-utils";
+import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { sezzleAdapter } from "../src/index.js";
-import { API, PRIVATE_KEY, PUBLIC_KEY, REFUND_OK, tokenIssuer, useServer } from "./helpers.js";
+import { API, PRIVATE_KEY, PUBLIC_KEY, REFUND_OK, tokenIssuer } from "./helpers.js";
 
-const server = useServer();
+const server = useMswServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function capture(into: Captured[]) {
-  return http.all(`${API}/v2/order/*`, async ({ request }) => {
-    into.push({
-      method: request.method,
-      url: request.url,
-      headers: Object.fromEntries(request.headers),
-      body: await request.text(),
-    });
-    return HttpResponse.json(REFUND_OK);
-  });
-}
+/** Records every request to the refund path, answering the documented 200. */
+const capture = () =>
+  captureRequests(server, `${API}/v2/order/*`, () => HttpResponse.json(REFUND_OK));
 
 describe("refund request on the wire", () => {
   it("POST /v2/order/{id}/refund with bearer token, Sezzle-Request-Id and the exact JSON body", async () => {
-    const seen: Captured[] = [];
-    server.use(capture(seen));
+    const seen = capture();
     const adapter = sezzleAdapter.connect({ environment: "sandbox", token: "tok-static" });
     const result = await adapter.refund({
       orderId: "12a34bc5-6de7-890f-g123-4hi5678jk901",
@@ -48,8 +33,7 @@ describe("refund request on the wire", () => {
   });
 
   it("generates a Sezzle-Request-Id when no idempotencyKey is given and returns it", async () => {
-    const seen: Captured[] = [];
-    server.use(capture(seen));
+    const seen = capture();
     const adapter = sezzleAdapter.connect({ environment: "sandbox", token: "t" });
     const first = await adapter.refund({ orderId: "ord-1", amount: 100, currency: "USD" });
     const second = await adapter.refund({ orderId: "ord-1", amount: 100, currency: "USD" });
@@ -59,20 +43,11 @@ describe("refund request on the wire", () => {
   });
 
   it("uses the token from /v2/authentication, and the EU host for region eu", async () => {
-    const seen: Captured[] = [];
     const EU = "https://sandbox.gateway.eu.sezzle.com";
     const issuer = tokenIssuer(undefined, EU);
-    server.use(
-      issuer.handler,
-      http.post(`${EU}/v2/order/:id/refund`, ({ request }) => {
-        seen.push({
-          method: request.method,
-          url: request.url,
-          headers: Object.fromEntries(request.headers),
-          body: "",
-        });
-        return HttpResponse.json(REFUND_OK);
-      }),
+    server.use(issuer.handler);
+    const seen = captureRequests(server, `${EU}/v2/order/:id/refund`, () =>
+      HttpResponse.json(REFUND_OK),
     );
     const adapter = sezzleAdapter.connect({
       environment: "sandbox",

@@ -19,9 +19,9 @@ function divideHalfUp(numerator: number, denominator: number): number {
 }
 
 /**
- * The totals a cart adds up to (docs/provider-behaviour.md): line ex-VAT = quantity x unitPrice
- * less discountPercentage basis points (half up); VAT = ex-VAT x taxRate / 10000 (half up);
- * `sales_tax` lines add totalTaxAmount to the inc-VAT total.
+ * The totals a cart adds up to (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md):
+ * line ex-VAT = quantity x unitPrice less discountPercentage basis points (half up); VAT =
+ * ex-VAT x taxRate / 10000 (half up); `sales_tax` lines add totalTaxAmount to the inc-VAT total.
  */
 export function briqpayCartTotals(cart: readonly BriqpayCartLine[]): {
   amountIncVat: number;

@@ -1,0 +1,77 @@
+/**
+ * Helpers the refundkit packages' tests share (a private workspace package, never published):
+ * one msw server per test file, and one way to record what a client put on the wire.
+ */
+import { http, type RequestHandler } from "msw";
+import { type SetupServer, setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
+
+/** One request as it went out: what the wire tests assert on. Header names are lower case. */
+export interface CapturedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The body as text ("" when there is none). */
+  body: string;
+}
+
+/** Reads a request into a CapturedRequest without consuming it (the body is read from a clone). */
+export async function captureRequest(request: Request): Promise<CapturedRequest> {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: Object.fromEntries(request.headers),
+    body: request.body === null ? "" : await request.clone().text(),
+  };
+}
+
+/**
+ * One msw server for the calling test file: listening before the first test, with any request no
+ * handler answers failing the test, handlers added by `server.use` dropped after each test, closed
+ * after the last one.
+ */
+export function useMswServer(...handlers: RequestHandler[]): SetupServer {
+  const server = setupServer(...handlers);
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
+
+/** How a capturing handler answers: a fixed Response factory, or one that sees the request. */
+export type Responder = (request: Request, seen: readonly CapturedRequest[]) => Response;
+
+/**
+ * Adds (`server.use`) a handler for every method on `url` (an msw path pattern such as
+ * `https://api.example/v2/order/*`) that records each request and answers with `respond`.
+ * Returns the list it records into, in arrival order.
+ */
+export function captureRequests(
+  server: SetupServer,
+  url: string,
+  respond: Responder,
+): CapturedRequest[] {
+  const seen: CapturedRequest[] = [];
+  server.use(
+    http.all(url, async ({ request }) => {
+      seen.push(await captureRequest(request));
+      return respond(request, seen);
+    }),
+  );
+  return seen;
+}
+
+/**
+ * A fetch that records every request it is given (each attempt, each token call) and passes it
+ * on to `fetch` (by default the global one, so msw or a real server answers).
+ */
+export function recordingFetch(
+  into: CapturedRequest[],
+  fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    into.push(await captureRequest(request));
+    return fetch(request);
+  };
+}
