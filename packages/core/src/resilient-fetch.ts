@@ -182,8 +182,11 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         return buffered;
       }
     } finally {
-      current = undefined;
-      if (!handedOff) release();
+      // Handed off: the caller's abort still ends the body read, until `release` runs.
+      if (!handedOff) {
+        current = undefined;
+        release();
+      }
     }
 
     async function waitBeforeRetry(attempt: number, reason: RetryReason, delayMs: number) {
@@ -255,11 +258,14 @@ async function toOutgoing(
 
   // Anything else (a URL and init, a Request built elsewhere): read once into bytes, and build
   // one Request per attempt from them.
-  const original = new Request(input, init);
+  // The caller's signal stays out of the Request: one built with it keeps a listener on it until
+  // garbage collection.
+  const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+  const original = new Request(input, { ...init, signal: null });
   const body = original.body === null ? null : new Uint8Array(await original.arrayBuffer());
   return {
     request: original,
-    callerSignal: original.signal,
+    callerSignal: callerSignal ?? undefined,
     view: () => new Request(original, { body }),
     text: () => (body === null ? null : textDecoder.decode(body)),
     send: (fetchImpl, attempt) =>
