@@ -53,7 +53,7 @@ export function render(records: readonly Iso4217Record[], date: string): string 
     .filter((record) => record.digits !== 2)
     .map((record) => `  ${record.code}: ${record.digits},`)
     .join("\n");
-  return `// Written by scripts/iso4217.ts from currency-codes (ISO 4217 data of ${date}). Do not edit.
+  return `// Generated from currency-codes (ISO 4217 data of ${date}) by this package's iso4217 script. Do not edit.
 
 /** Every ISO 4217 code with a minor unit, 3 letters each, sorted. */
 export const CODES =

@@ -1,4 +1,4 @@
-// Written by scripts/iso4217.ts from currency-codes (ISO 4217 data of 2024-06-25). Do not edit.
+// Generated from currency-codes (ISO 4217 data of 2024-06-25) by this package's iso4217 script. Do not edit.
 
 /** Every ISO 4217 code with a minor unit, 3 letters each, sorted. */
 export const CODES =

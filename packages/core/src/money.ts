@@ -2,7 +2,7 @@ import { CODES, NO_MINOR_UNIT, EXPONENTS as NOT_TWO } from "./iso4217.js";
 
 /**
  * ISO 4217 codes with their minor-unit exponents, from src/iso4217.ts (generated from the
- * `currency-codes` package by scripts/iso4217.ts; codes without a minor unit are left out).
+ * `currency-codes` package by this package's iso4217 script; codes without a minor unit are left out).
  */
 const EXPONENTS: ReadonlyMap<string, number> = new Map(
   Array.from({ length: CODES.length / 3 }, (_, index) => {
