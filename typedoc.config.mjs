@@ -18,6 +18,7 @@ export default {
   packageOptions: {
     entryPoints: ["src/index.ts"],
     readme: "none",
+    disableSources: true,
     // Tags openapi-typescript writes into src/generated/openapi.ts.
     blockTags: [...OptionDefaults.blockTags, "@description", "@constant"],
     validation: { notExported: true, invalidLink: true, notDocumented: true },
@@ -33,6 +34,9 @@ export default {
     ],
   },
   out: "docs/api",
+  // No source links: a fresh clone's remote is not a hosted repository, and TypeDoc warns
+  // (an error here) when it cannot build links from it.
+  disableSources: true,
   readme: "none",
   hideGenerator: true,
   excludePrivate: true,

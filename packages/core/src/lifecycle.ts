@@ -51,6 +51,7 @@ export interface LifecycleCapabilities {
   webhooks: "signed" | "read-back" | "none";
 }
 
+/** Options of a lookup (`retrieve`). */
 export interface RetrieveOptions {
   /** Cancels the lookup. */
   signal?: AbortSignal;
@@ -71,6 +72,7 @@ export interface ConnectedLookup<P extends ProviderName> {
 export interface ProviderLookup<P extends ProviderName, Config> {
   readonly provider: P;
   readonly capabilities: LifecycleCapabilities;
+  /** Checks the config (RefundError `invalid_request` naming the field) and connects the lookup. */
   connect(config: Config, options?: TransportOptions): ConnectedLookup<P>;
 }
 
@@ -122,7 +124,9 @@ export interface ReplayGuard {
 export interface WebhookContext<P extends ProviderName> {
   /** The secret from the call, else from the provider's config (undefined when neither). */
   secret: string | undefined;
+  /** How old a delivery may be, in milliseconds (undefined: the provider's documented default). */
   toleranceMs: number | undefined;
+  /** The current time in epoch milliseconds (injectable for tests). */
   now: () => number;
   replay: ReplayGuard;
   /** The provider's lookup (read-back verification). */

@@ -16,6 +16,7 @@ import type { Clock } from "./types.js";
 /** The providers with documented refund webhooks. */
 export type MockWebhookProvider = "sezzle" | "briqpay";
 
+/** The webhook faults the mock can inject: a forged or a duplicated delivery. */
 export const MOCK_WEBHOOK_FAULTS = ["forged", "duplicated"] as const;
 /**
  * `forged`: the next event is delivered with a signature made with the wrong key (Sezzle; Briqpay
@@ -24,6 +25,7 @@ export const MOCK_WEBHOOK_FAULTS = ["forged", "duplicated"] as const;
  */
 export type MockWebhookFault = (typeof MOCK_WEBHOOK_FAULTS)[number];
 
+/** A URL that receives a provider's refund webhooks from the mock (`POST /__mock/hooks`). */
 export interface MockHookRegistration {
   provider: MockWebhookProvider;
   url: string;
@@ -54,6 +56,7 @@ export interface MockWebhookDelivery {
   error: string | null;
 }
 
+/** The mock's refund webhooks: emitted events, HTTP deliveries, registrations and faults. */
 export interface MockWebhooks {
   /** Every event emitted so far, oldest first (a duplicated one appears twice). */
   events(): MockWebhookEvent[];
@@ -61,6 +64,7 @@ export interface MockWebhooks {
   deliveries(): MockWebhookDelivery[];
   /** POST this provider's events to `url` from now on. Throws TypeError for a bad registration. */
   register(registration: MockHookRegistration): void;
+  /** The registrations made so far (`register` or `POST /__mock/hooks`). */
   hooks(): MockHookRegistration[];
   /** Applies `kind` to the next event of `provider`. */
   inject(fault: { provider: MockWebhookProvider; kind: MockWebhookFault }): void;

@@ -46,6 +46,7 @@ export interface FinalRefund<P extends ProviderName = ProviderName> extends Retr
   status: "succeeded";
 }
 
+/** Options of `waitUntilFinal`: deadline, cancellation and polling backoff. */
 export interface WaitOptions {
   /** Give up (RefundError "timeout") after this many milliseconds. Default 120 000. */
   timeoutMs?: number;
