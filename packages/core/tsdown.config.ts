@@ -1,7 +1,8 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // The public root and the documented plumbing subpath `@refundkit/core/internal`.
+  entry: ["src/index.ts", "src/internal.ts"],
   format: ["esm", "cjs"],
   dts: true,
   platform: "node",

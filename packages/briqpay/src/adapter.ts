@@ -11,6 +11,7 @@ import {
   declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
+  isRecord,
   type ProviderAdapter,
   type RefundError,
   type RefundResult,
@@ -18,7 +19,7 @@ import {
   refundOutcomeOf,
   refusalIn,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
 import type { components } from "./generated/openapi.js";
 import { type BriqpayLine, briqpayCartTotals } from "./totals.js";
@@ -61,10 +62,6 @@ const fail = refundErrorFor("briqpay");
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId("briqpay", field, value);
   if (!UUID.test(value)) throw fail("invalid_request", `${field} must be a UUID`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function assertInteger(field: string, value: unknown, min: number, max: number): number {
@@ -317,10 +314,16 @@ async function refundWith(
 }
 
 /** Briqpay's side of the unified refund. */
-export const briqpayAdapter: ProviderAdapter<"briqpay", BriqpayConfig, BriqpayRefundRequest> =
-  defineAdapter({
-    provider: "briqpay",
-    capabilities: briqpayCapabilities,
-    createClient: createBriqpayClient,
-    refund: refundWith,
-  });
+/** The adapter type the facade connects. */
+export type BriqpayProviderAdapter = ProviderAdapter<
+  "briqpay",
+  BriqpayConfig,
+  BriqpayRefundRequest
+>;
+
+export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
+  provider: "briqpay",
+  capabilities: briqpayCapabilities,
+  createClient: createBriqpayClient,
+  refund: refundWith,
+});

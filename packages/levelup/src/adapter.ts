@@ -9,12 +9,13 @@ import {
   type Capabilities,
   defineAdapter,
   errorCodeForStatus,
+  isRecord,
   type ProviderAdapter,
   type RefundError,
   type RefundResult,
   refundErrorFor,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
 /** The unified refund request for LevelUp: full refunds only, so no `amount`. */
@@ -59,9 +60,9 @@ function validate(request: LevelUpRefundRequest): void {
 function firstError(body: unknown): { property?: unknown; message?: unknown } | undefined {
   if (!Array.isArray(body)) return undefined;
   for (const item of body) {
-    if (item !== null && typeof item === "object" && "error" in item) {
+    if (isRecord(item) && "error" in item) {
       const error: unknown = item.error;
-      if (error !== null && typeof error === "object") return error;
+      if (isRecord(error)) return error;
     }
   }
   return undefined;
@@ -110,9 +111,9 @@ function mapError(response: Response, raw: unknown): RefundError {
 }
 
 function totalAmount(raw: unknown): number | null {
-  if (raw === null || typeof raw !== "object" || !("order" in raw)) return null;
+  if (!isRecord(raw)) return null;
   const order: unknown = raw.order;
-  if (order === null || typeof order !== "object" || !("total_amount" in order)) return null;
+  if (!isRecord(order)) return null;
   const total: unknown = order.total_amount;
   return typeof total === "number" && Number.isSafeInteger(total) ? total : null;
 }
@@ -156,10 +157,16 @@ async function refundWith(
 }
 
 /** LevelUp's side of the unified refund. */
-export const levelupAdapter: ProviderAdapter<"levelup", LevelUpConfig, LevelUpRefundRequest> =
-  defineAdapter({
-    provider: "levelup",
-    capabilities: levelupCapabilities,
-    createClient: createLevelUpClient,
-    refund: refundWith,
-  });
+/** The adapter type the facade connects. */
+export type LevelUpProviderAdapter = ProviderAdapter<
+  "levelup",
+  LevelUpConfig,
+  LevelUpRefundRequest
+>;
+
+export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
+  provider: "levelup",
+  capabilities: levelupCapabilities,
+  createClient: createLevelUpClient,
+  refund: refundWith,
+});

@@ -13,6 +13,7 @@ import {
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
+  isRecord,
   keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
@@ -23,7 +24,7 @@ import {
   refundOutcomeOf,
   refusalIn,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
 
 /** The unified refund request for MPG: `amount` (and so `currency`) is required. */
@@ -85,16 +86,16 @@ function validate(request: MoyasarRefundRequest): { amount: number; handle: stri
 }
 
 function messageOf(body: unknown): string | undefined {
-  if (body !== null && typeof body === "object" && "message" in body) {
+  if (isRecord(body)) {
     return typeof body.message === "string" ? body.message : undefined;
   }
   return undefined;
 }
 
 function amountErrors(body: unknown): string[] {
-  if (body === null || typeof body !== "object" || !("errors" in body)) return [];
+  if (!isRecord(body)) return [];
   const errors: unknown = body.errors;
-  if (errors === null || typeof errors !== "object" || !("amount" in errors)) return [];
+  if (!isRecord(errors)) return [];
   const amount: unknown = errors.amount;
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
@@ -143,11 +144,11 @@ interface Transaction {
 }
 
 function transactionsOf(raw: unknown): Transaction[] {
-  if (raw === null || typeof raw !== "object" || !("transactions" in raw)) return [];
+  if (!isRecord(raw)) return [];
   const list: unknown = raw.transactions;
   if (!Array.isArray(list)) return [];
   return list.flatMap((t: unknown): Transaction[] =>
-    t !== null && typeof t === "object" && "id" in t && typeof t.id === "string"
+    isRecord(t) && typeof t.id === "string"
       ? [
           {
             id: t.id,
@@ -182,7 +183,7 @@ function refundTransaction(raw: unknown, handle: string): Transaction | undefine
 }
 
 function currencyOf(raw: unknown): string | undefined {
-  if (raw !== null && typeof raw === "object" && "currency" in raw) {
+  if (isRecord(raw)) {
     return typeof raw.currency === "string" ? raw.currency : undefined;
   }
   return undefined;
@@ -257,18 +258,21 @@ async function send(
 }
 
 /** MPG's side of the unified refund. */
-export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRefundRequest> =
-  defineAdapter({
-    provider: "moyasar",
-    capabilities: moyasarCapabilities,
-    createClient: createMoyasarClient,
-    refund: refundWith,
-    handleOf: async (request) => {
-      const body = parseJson(await request.text());
-      const id =
-        typeof body === "object" && body !== null && "transaction_id" in body
-          ? body.transaction_id
-          : undefined;
-      return typeof id === "string" && id !== "" ? id : null;
-    },
-  });
+/** The adapter type the facade connects. */
+export type MoyasarProviderAdapter = ProviderAdapter<
+  "moyasar",
+  MoyasarConfig,
+  MoyasarRefundRequest
+>;
+
+export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
+  provider: "moyasar",
+  capabilities: moyasarCapabilities,
+  createClient: createMoyasarClient,
+  refund: refundWith,
+  handleOf: async (request) => {
+    const body = parseJson(await request.text());
+    const id = isRecord(body) ? body.transaction_id : undefined;
+    return typeof id === "string" && id !== "" ? id : null;
+  },
+});

@@ -1,3 +1,8 @@
+/**
+ * @refundkit/optty: the same names in every provider package (the client, its config and options,
+ * the refund request, the adapter the facade uses, the capabilities, the generated API types and
+ * hosts). Names only one provider has come last, each with the reason.
+ */
 export {
   type OpttyProviderAdapter,
   type OpttyRefundRequest,
@@ -9,9 +14,10 @@ export {
   type OpttyClient,
   type OpttyClientOptions,
   type OpttyConfig,
-  type OpttyEndpoints,
   type OpttyEnvironment,
-  resolveOpttyEndpoints,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
-export { operations as operationInfo, servers } from "./generated/spec.js";
+export {
+  operations as operationInfo,
+  servers,
+} from "./generated/spec.js";

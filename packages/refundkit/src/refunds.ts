@@ -2,14 +2,16 @@ import { type BriqpayConfig, type BriqpayRefundRequest, briqpayAdapter } from "@
 import {
   type BaseRefundRequest,
   type Capabilities,
+  isRecord,
   PROVIDERS,
   type ProviderAdapter,
   type ProviderName,
   type RefundAdapter,
-  RefundError,
+  type RefundError,
   type RefundResult,
+  refundError,
   type TransportOptions,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@refundkit/levelup";
 import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
 import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
@@ -59,14 +61,24 @@ function isProviderName(value: unknown): value is ProviderName {
   return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
 }
 
+/**
+ * A top-level call that names no configured provider. Facade errors take the one error path
+ * (`refundError`, so the message reads "<provider>: <message>" like every other RefundError);
+ * `provider` is the name the caller gave (cut to 40 characters), or `"unknown"` when there is none
+ * to name (`refund(null)`, `createRefunds(null)`, a non-string `provider`).
+ */
+function badCall(given: unknown, message: string): RefundError {
+  const provider = typeof given === "string" ? given.slice(0, 40) : "unknown";
+  // The contract types `provider` as a known name; a bad call reports what it was given.
+  return refundError(provider as ProviderName, "invalid_request", message);
+}
+
 function unknownProvider(value: unknown, where: string): RefundError {
   const name = typeof value === "string" ? value.slice(0, 40) : typeof value;
-  return new RefundError({
-    code: "invalid_request",
-    // The contract types `provider` as a known name; an unknown one is reported as given.
-    provider: name as ProviderName,
-    message: `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
-  });
+  return badCall(
+    value,
+    `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
+  );
 }
 
 /**
@@ -74,8 +86,11 @@ function unknownProvider(value: unknown, where: string): RefundError {
  * environment/baseUrl or credential is a RefundError naming the field, never echoing a secret.
  */
 export function createRefunds(config: RefundsConfig, options: RefundsOptions = {}): Refunds {
-  if (config === null || typeof config !== "object") {
-    throw new TypeError("createRefunds(config): config must be an object of provider settings");
+  if (!isRecord(config)) {
+    throw badCall(
+      undefined,
+      "createRefunds(config): config must be an object of provider settings",
+    );
   }
   for (const key of Object.keys(config)) {
     if (!isProviderName(key)) {
@@ -98,8 +113,8 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       return { ...adapters[provider].capabilities };
     },
     async refund(request) {
-      if (request === null || typeof request !== "object") {
-        throw new TypeError("refund(request): request must be an object");
+      if (!isRecord(request)) {
+        throw badCall(undefined, "refund(request): request must be an object");
       }
       const { provider, ...rest } = request;
       if (!isProviderName(provider)) {
@@ -107,11 +122,11 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       }
       const adapter = connected.get(provider);
       if (adapter === undefined) {
-        throw new RefundError({
-          code: "invalid_request",
+        throw refundError(
           provider,
-          message: `${provider} is not configured: pass config.${provider} to createRefunds()`,
-        });
+          "invalid_request",
+          `refund(request): ${provider} is not configured: pass config.${provider} to createRefunds()`,
+        );
       }
       return adapter.refund(rest) as Promise<RefundResult<typeof provider>>;
     },

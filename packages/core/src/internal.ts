@@ -1,0 +1,104 @@
+/**
+ * `@refundkit/core/internal`: the plumbing the refundkit provider packages are built from
+ * (adapter definition, transport, auth, validation, answer classification). Not a stable API:
+ * it changes with the provider packages, in any release. Application code imports from
+ * `@refundkit/core` (errors, money, shared types) instead.
+ *
+ * It also carries every name of the public root, so an adapter imports from one place.
+ */
+export { isAbort } from "./abort.js";
+export { type AdapterContext, type AdapterDefinition, defineAdapter } from "./adapter.js";
+export {
+  declinedInAnswer,
+  isInProgressAnswer,
+  isInProgressResponse,
+  refundOutcomeOf,
+  retryAfterMsOf,
+} from "./answers.js";
+export { type AuthFetchOptions, createAuthFetch, createBearerFetch } from "./auth-fetch.js";
+export {
+  type ApiVersion,
+  apiVersionOf,
+  assertHeaderSafe,
+  assertHttpUrl,
+  configError,
+  type HostConfig,
+  normalizeBaseUrl,
+  optionalString,
+  requireSecret,
+  resolveBaseUrl,
+  resolveTokenOrPair,
+  type TokenOrPair,
+} from "./config.js";
+export {
+  asNetworkError,
+  type ErrorDetails,
+  isRefundError,
+  RefundError,
+  type RefundErrorCode,
+  type RefundErrorOptions,
+  refundError,
+  refundErrorFor,
+  withIdempotencyKey,
+} from "./errors.js";
+export { isRecord } from "./guards.js";
+export {
+  bodyOf,
+  errorCodeForStatus,
+  isRetryableStatus,
+  type JsonBody,
+  parseJson,
+  readJsonBody,
+  refusalIn,
+  tokenEndpointError,
+} from "./http.js";
+export {
+  claimKey,
+  createKeyMemory,
+  DEFAULT_KEY_MEMORY,
+  type KeyClaim,
+  type KeyMemory,
+  keyedCall,
+} from "./key-memory.js";
+export {
+  currencyCodes,
+  currencyExponent,
+  isCurrencyCode,
+  majorToMinor,
+  minorToMajor,
+  minorToMajorNumber,
+} from "./money.js";
+export { redactHeaders, Secret } from "./redact.js";
+export {
+  type BackoffOptions,
+  createResilientFetch,
+  parseRetryAfter,
+  type ResilientFetchOptions,
+  type RetryReason,
+} from "./resilient-fetch.js";
+export {
+  createTokenCache,
+  type FetchedToken,
+  type TokenCache,
+  type TokenCacheOptions,
+} from "./token-cache.js";
+export type {
+  BaseRefundRequest,
+  Capabilities,
+  Environment,
+  ProviderAdapter,
+  ProviderName,
+  RefundAdapter,
+  RefundResult,
+  TransportOptions,
+} from "./types.js";
+export { PROVIDERS } from "./types.js";
+export {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  guardedPathSerializer,
+  newIdempotencyKey,
+} from "./validate.js";
