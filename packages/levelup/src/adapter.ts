@@ -35,22 +35,24 @@ export const levelupCapabilities: Capabilities = Object.freeze({
 
 const PATH = "/v14/orders/{uuid}/refund";
 
-const fail = refundErrorFor("levelup");
+const PROVIDER = "levelup";
+
+const fail = refundErrorFor(PROVIDER);
 
 function validate(request: LevelUpRefundRequest): void {
-  assertPathId("levelup", "orderId", request.orderId);
+  assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount !== undefined) {
     throw fail(
       "unsupported",
       "LevelUp refunds whole orders only: omit amount (the order's total is refunded)",
     );
   }
-  if (request.currency !== undefined) assertCurrency("levelup", request.currency);
+  if (request.currency !== undefined) assertCurrency(PROVIDER, request.currency);
   if (request.idempotencyKey !== undefined) {
-    assertIdempotencyKey("levelup", request.idempotencyKey);
+    assertIdempotencyKey(PROVIDER, request.idempotencyKey);
   }
-  assertOptionalString("levelup", "reason", request.reason, 1000);
-  assertOptionalString("levelup", "managerConfirmation", request.managerConfirmation, 255);
+  assertOptionalString(PROVIDER, "reason", request.reason, 1000);
+  assertOptionalString(PROVIDER, "managerConfirmation", request.managerConfirmation, 255);
   if (request.managerConfirmation === "") {
     throw fail("invalid_request", "managerConfirmation must not be empty when given");
   }
@@ -73,7 +75,7 @@ function providerMessage(error: { message?: unknown } | undefined): string {
 }
 
 /** LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(response: Response, raw: unknown): RefundError {
+function toError(response: Response, raw: unknown): RefundError {
   const { status } = response;
   const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
   if (status === 404) {
@@ -136,13 +138,13 @@ async function refundWith(
       signal,
     })
     .catch(
-      asNetworkError("levelup", `refund of order ${orderId} failed before an answer came`, signal),
+      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
     );
   if (response.ok) {
     // Any 2xx means the order was refunded: an unexpected body is kept in raw, never an error.
     const raw = await bodyOf(data);
     return {
-      provider: "levelup",
+      provider: PROVIDER,
       orderId,
       status: "succeeded",
       refundId: null,
@@ -153,7 +155,7 @@ async function refundWith(
     };
   }
   // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
-  throw mapError(response, error ?? "");
+  throw toError(response, error ?? "");
 }
 
 /** LevelUp's side of the unified refund. */
@@ -165,7 +167,7 @@ export type LevelUpProviderAdapter = ProviderAdapter<
 >;
 
 export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
-  provider: "levelup",
+  provider: PROVIDER,
   capabilities: levelupCapabilities,
   createClient: createLevelUpClient,
   refund: refundWith,

@@ -49,24 +49,26 @@ const PATH = "/v1/orders/{id}/refund";
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
-const fail = refundErrorFor("moyasar");
+const PROVIDER = "moyasar";
+
+const fail = refundErrorFor(PROVIDER);
 
 /** Validates the request and returns what goes on the wire. */
 function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
-  assertPathId("moyasar", "orderId", request.orderId);
+  assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount === undefined) {
     throw fail(
       "unsupported",
       "MPG has no full refund without an amount: pass amount (integer minor units) and currency",
     );
   }
-  assertAmount("moyasar", request.amount);
-  assertCurrency("moyasar", request.currency);
+  assertAmount(PROVIDER, request.amount);
+  assertCurrency(PROVIDER, request.currency);
   if (request.idempotencyKey !== undefined) {
-    assertIdempotencyKey("moyasar", request.idempotencyKey);
+    assertIdempotencyKey(PROVIDER, request.idempotencyKey);
   }
   if (request.transactionId !== undefined) {
-    assertPathId("moyasar", "transactionId", request.transactionId);
+    assertPathId(PROVIDER, "transactionId", request.transactionId);
   }
   if (
     request.transactionId !== undefined &&
@@ -78,7 +80,7 @@ function validate(request: MoyasarRefundRequest): { amount: number; handle: stri
       "transactionId and idempotencyKey are both MPG's transaction_id: give one, or the same value",
     );
   }
-  assertOptionalString("moyasar", "reason", request.reason, 1000);
+  assertOptionalString(PROVIDER, "reason", request.reason, 1000);
   return {
     amount: request.amount,
     handle: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
@@ -101,7 +103,7 @@ function amountErrors(body: unknown): string[] {
 }
 
 /** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(response: Response, raw: unknown, handle: string): RefundError {
+function toError(response: Response, raw: unknown, handle: string): RefundError {
   const { status } = response;
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${
@@ -198,7 +200,7 @@ async function refundWith(
   // A transaction_id reused for another refund would replay that refund's order: refused before
   // sending when this client sent it (its memory of its keys).
   const params = { orderId: request.orderId, amount, currency: request.currency };
-  return keyedCall("moyasar", context, handle, params, () => send(client, request, amount, handle));
+  return keyedCall(PROVIDER, context, handle, params, () => send(client, request, amount, handle));
 }
 
 async function send(
@@ -217,7 +219,7 @@ async function send(
     })
     .catch(
       asNetworkError(
-        "moyasar",
+        PROVIDER,
         `refund of order ${orderId} failed before an answer came`,
         signal,
         handle,
@@ -233,7 +235,7 @@ async function send(
     const outcome =
       transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
     if (outcome === "failed") {
-      throw declinedInAnswer("moyasar", {
+      throw declinedInAnswer(PROVIDER, {
         orderId,
         status: response.status,
         word: String(transaction?.status),
@@ -243,7 +245,7 @@ async function send(
       });
     }
     return {
-      provider: "moyasar",
+      provider: PROVIDER,
       orderId,
       status: outcome,
       refundId: transaction?.id ?? handle,
@@ -254,7 +256,7 @@ async function send(
       raw,
     };
   }
-  throw mapError(response, error ?? "", handle);
+  throw toError(response, error ?? "", handle);
 }
 
 /** MPG's side of the unified refund. */
@@ -266,7 +268,7 @@ export type MoyasarProviderAdapter = ProviderAdapter<
 >;
 
 export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
-  provider: "moyasar",
+  provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
   refund: refundWith,
