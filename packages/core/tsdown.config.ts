@@ -1,10 +1,4 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../../tsdown.shared.ts";
 
-export default defineConfig({
-  // The public root and the documented plumbing subpath `@refundkit/core/internal`.
-  entry: ["src/index.ts", "src/internal.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  platform: "node",
-  target: "node20",
-});
+// The public root and the documented plumbing subpath `@refundkit/core/internal`.
+export default packageBuild({ entry: ["src/index.ts", "src/internal.ts"] });

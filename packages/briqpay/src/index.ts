@@ -1,7 +1,7 @@
 /**
  * @refundkit/briqpay: the same names in every provider package (the client, its config and options,
- * the refund request, the adapter the facade uses, the capabilities, the generated API types and
- * hosts). Names only one provider has come last, each with the reason.
+ * the refund request, the adapter the facade uses, the capabilities, refund lookup and webhooks,
+ * the generated API types and hosts). Names only one provider has come last, with the reason.
  */
 export {
   type BriqpayProviderAdapter,
@@ -21,5 +21,7 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
-// Briqpay only: the exact cart totals its refund body must match.
+export { briqpayLifecycleCapabilities, briqpayLookup } from "./lookup.js";
+// Briqpay only: the exact cart totals its refund body must match, and signing a test webhook.
 export { type BriqpayLine, type BriqpayTotals, briqpayCartTotals } from "./totals.js";
+export { briqpayWebhooks, signBriqpayWebhook } from "./webhook.js";

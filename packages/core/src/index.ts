@@ -1,7 +1,8 @@
 /**
  * `@refundkit/core`: what applications use. The one error type (`RefundError`, `isRefundError`),
- * money helpers over integer minor units, and the types the provider packages and the facade share.
- * The adapter plumbing lives at `@refundkit/core/internal` (no stability promise).
+ * money helpers over integer minor units, and the types the provider packages and the facade share
+ * (refund requests and results, lookups and webhook events). The adapter plumbing lives at
+ * `@refundkit/core/internal` (no stability promise).
  */
 export {
   isRefundError,
@@ -9,6 +10,16 @@ export {
   type RefundErrorCode,
   type RefundErrorOptions,
 } from "./errors.js";
+export type {
+  LifecycleCapabilities,
+  RetrievedOrder,
+  RetrievedRefund,
+  RetrievedRefundStatus,
+  RetrieveOptions,
+  WebhookEvent,
+  WebhookHeaders,
+  WebhookInput,
+} from "./lifecycle.js";
 export {
   currencyCodes,
   currencyExponent,

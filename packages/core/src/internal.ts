@@ -6,6 +6,7 @@
  *
  * It also carries every name of the public root, so an adapter imports from one place.
  */
+
 export { isAbort } from "./abort.js";
 export { type AdapterContext, type AdapterDefinition, defineAdapter } from "./adapter.js";
 export {
@@ -33,10 +34,6 @@ export {
 export {
   asNetworkError,
   type ErrorDetails,
-  isRefundError,
-  RefundError,
-  type RefundErrorCode,
-  type RefundErrorOptions,
   refundError,
   refundErrorFor,
   withIdempotencyKey,
@@ -52,6 +49,7 @@ export {
   refusalIn,
   tokenEndpointError,
 } from "./http.js";
+export * from "./index.js";
 export {
   claimKey,
   createKeyMemory,
@@ -61,16 +59,21 @@ export {
   keyedCall,
 } from "./key-memory.js";
 export {
-  currencyCodes,
-  currencyExponent,
-  isCurrencyCode,
-  majorToMinor,
-  minorToMajor,
-  minorToMajorNumber,
-} from "./money.js";
+  bodyBytes,
+  type ConnectedLookup,
+  createReplayGuard,
+  headerValue,
+  lifecycleUnsupported,
+  lookupError,
+  type ProviderLookup,
+  type ProviderWebhooks,
+  type ReplayGuard,
+  succeededTotal,
+  unexpectedLookup,
+  type WebhookContext,
+} from "./lifecycle.js";
 export { redactHeaders, Secret } from "./redact.js";
 export {
-  type BackoffOptions,
   createResilientFetch,
   parseRetryAfter,
   type ResilientFetchOptions,
@@ -82,17 +85,7 @@ export {
   type TokenCache,
   type TokenCacheOptions,
 } from "./token-cache.js";
-export type {
-  BaseRefundRequest,
-  Capabilities,
-  Environment,
-  ProviderAdapter,
-  ProviderName,
-  RefundAdapter,
-  RefundResult,
-  TransportOptions,
-} from "./types.js";
-export { PROVIDERS } from "./types.js";
+export type { ProviderAdapter, RefundAdapter } from "./types.js";
 export {
   assertAmount,
   assertCurrency,

@@ -1,7 +1,7 @@
 /**
  * @refundkit/levelup: the same names in every provider package (the client, its config and options,
- * the refund request, the adapter the facade uses, the capabilities, the generated API types and
- * hosts). Names only one provider has come last, each with the reason.
+ * the refund request, the adapter the facade uses, the capabilities, refund lookup and webhooks,
+ * the generated API types and hosts). Names only one provider has come last, with the reason.
  */
 export {
   type LevelUpProviderAdapter,
@@ -23,3 +23,5 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
+export { levelupLifecycleCapabilities, levelupLookup } from "./lookup.js";
+export { levelupWebhooks } from "./webhook.js";

@@ -1,3 +1,6 @@
+// First, before anything imports msw: see the module.
+import "./deno-broadcast-channel.js";
+
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
   FAULT_KINDS,
@@ -33,3 +36,12 @@ export { briqpayCartTotals } from "./providers/briqpay.js";
 export { type MockServer, type MockServerOptions, startMockServer } from "./server.js";
 export { documents } from "./specs.js";
 export { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";
+export {
+  MOCK_WEBHOOK_FAULTS,
+  type MockHookRegistration,
+  type MockWebhookDelivery,
+  type MockWebhookEvent,
+  type MockWebhookFault,
+  type MockWebhookProvider,
+  type MockWebhooks,
+} from "./webhooks.js";

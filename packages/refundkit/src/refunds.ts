@@ -3,11 +3,11 @@ import {
   type BaseRefundRequest,
   type Capabilities,
   isRecord,
+  type LifecycleCapabilities,
   PROVIDERS,
   type ProviderAdapter,
   type ProviderName,
   type RefundAdapter,
-  type RefundError,
   type RefundResult,
   refundError,
   type TransportOptions,
@@ -16,6 +16,8 @@ import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@
 import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
 import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
 import { type SezzleConfig, type SezzleRefundRequest, sezzleAdapter } from "@refundkit/sezzle";
+import { badCall, unknownProvider } from "./bad-call.js";
+import { createLifecycle, type Lifecycle, lifecycleCapabilities } from "./lifecycle.js";
 
 /** Each provider is optional: configure only the ones you use. */
 export interface RefundsConfig {
@@ -37,11 +39,15 @@ export type RefundRequest =
   | ({ provider: "moyasar" } & MoyasarRefundRequest)
   | ({ provider: "briqpay" } & BriqpayRefundRequest);
 
-export interface Refunds {
+/**
+ * What `createRefunds()` returns: one `refund()` over every configured provider, and the
+ * lifecycle methods (`retrieve`, `waitUntilFinal`, `reconcile`, `webhooks.verify`).
+ */
+export interface Refunds extends Omit<Lifecycle, "noteAttempt"> {
   /** Refunds through the request's provider. Resolves with the result; rejects with RefundError. */
   refund<R extends RefundRequest>(request: R): Promise<RefundResult<R["provider"]>>;
-  /** What a provider supports (whether or not it is configured). */
-  capabilities(provider: ProviderName): Capabilities;
+  /** What a provider supports (whether or not it is configured), lifecycle included. */
+  capabilities(provider: ProviderName): Capabilities & LifecycleCapabilities;
   /** The providers this instance was configured with. */
   readonly providers: readonly ProviderName[];
 }
@@ -59,26 +65,6 @@ const adapters: Record<ProviderName, AnyAdapter> = {
 
 function isProviderName(value: unknown): value is ProviderName {
   return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
-}
-
-/**
- * A top-level call that names no configured provider. Facade errors take the one error path
- * (`refundError`, so the message reads "<provider>: <message>" like every other RefundError);
- * `provider` is the name the caller gave (cut to 40 characters), or `"unknown"` when there is none
- * to name (`refund(null)`, `createRefunds(null)`, a non-string `provider`).
- */
-function badCall(given: unknown, message: string): RefundError {
-  const provider = typeof given === "string" ? given.slice(0, 40) : "unknown";
-  // The contract types `provider` as a known name; a bad call reports what it was given.
-  return refundError(provider as ProviderName, "invalid_request", message);
-}
-
-function unknownProvider(value: unknown, where: string): RefundError {
-  const name = typeof value === "string" ? value.slice(0, 40) : typeof value;
-  return badCall(
-    value,
-    `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
-  );
 }
 
 /**
@@ -103,14 +89,19 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
     if (providerConfig === undefined) continue;
     connected.set(provider, adapters[provider].connect(providerConfig, options));
   }
+  const lifecycle = createLifecycle(config, options);
 
   return {
+    retrieve: lifecycle.retrieve,
+    waitUntilFinal: lifecycle.waitUntilFinal,
+    reconcile: lifecycle.reconcile,
+    webhooks: lifecycle.webhooks,
     providers: [...connected.keys()],
     capabilities(provider) {
       if (!isProviderName(provider)) {
         throw unknownProvider(provider, "capabilities()");
       }
-      return { ...adapters[provider].capabilities };
+      return { ...adapters[provider].capabilities, ...lifecycleCapabilities(provider) };
     },
     async refund(request) {
       if (!isRecord(request)) {
@@ -128,7 +119,14 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
           `refund(request): ${provider} is not configured: pass config.${provider} to createRefunds()`,
         );
       }
-      return adapter.refund(rest) as Promise<RefundResult<typeof provider>>;
+      const startedAt = Date.now();
+      try {
+        return (await adapter.refund(rest)) as RefundResult<typeof provider>;
+      } catch (error) {
+        // reconcile() uses the attempt's start to tell this refund from earlier ones.
+        lifecycle.noteAttempt(error, startedAt);
+        throw error;
+      }
     },
   };
 }

@@ -31,6 +31,9 @@ describe("bad top-level calls", () => {
       () => refunds.refund({ provider: "paypal" } as unknown as RefundRequest),
       "paypal",
     ],
+    ["retrieve(null)", () => refunds.retrieve(null as never), "unknown"],
+    ["waitUntilFinal(null)", () => refunds.waitUntilFinal(null as never), "unknown"],
+    ["reconcile(null, error)", () => refunds.reconcile(null as never, new Error("x")), "unknown"],
     ["capabilities('paypal')", () => refunds.capabilities("paypal" as never), "paypal"],
   ])("%s: RefundError invalid_request, provider %j", async (_name, call, provider) => {
     const error = await rejection(call);

@@ -1,7 +1,7 @@
 /**
  * @refundkit/sezzle: the same names in every provider package (the client, its config and options,
- * the refund request, the adapter the facade uses, the capabilities, the generated API types and
- * hosts). Names only one provider has come last, each with the reason.
+ * the refund request, the adapter the facade uses, the capabilities, refund lookup and webhooks,
+ * the generated API types and hosts). Names only one provider has come last, with the reason.
  */
 export {
   type SezzleProviderAdapter,
@@ -9,7 +9,7 @@ export {
   sezzleAdapter,
   sezzleCapabilities,
 } from "./adapter.js";
-// Sezzle only: the US/EU host choice (https://docs.sezzle.com/docs/api/core/environments).
+// Sezzle only: the US/EU host choice, and signing a test webhook the way Sezzle does.
 export {
   createSezzleClient,
   type SezzleClient,
@@ -24,3 +24,5 @@ export {
   servers,
   serversByRegion,
 } from "./generated/spec.js";
+export { sezzleLifecycleCapabilities, sezzleLookup } from "./lookup.js";
+export { sezzleWebhooks, signSezzleWebhook } from "./webhook.js";

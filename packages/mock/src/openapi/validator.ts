@@ -9,8 +9,10 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
+/** Whether a request or response matches the spec, with the reasons when it does not. */
 export type ValidationResult = { valid: true } | { valid: false; errors: string[] };
 
+/** The spec operation a request's method and path resolve to, with its path parameters. */
 export interface OperationMatch {
   operationId: string;
   /** Lower-case HTTP method. */
@@ -21,6 +23,7 @@ export interface OperationMatch {
   pathParams: Record<string, string>;
 }
 
+/** Checks requests and responses against one provider's spec (Ajv, JSON Schema 2020-12). */
 export interface SpecValidator {
   /** Every operationId in the document, in document order. */
   readonly operationIds: readonly string[];
@@ -73,6 +76,8 @@ interface OperationEntry {
   basePaths: string[];
   /** Path-level then operation-level parameters (operation wins), with their schema pointers. */
   parameters: ParameterEntry[];
+  /** An OpenAPI 3.1 webhook (under `webhooks`), never matched to an incoming request. */
+  webhook: boolean;
 }
 
 interface ParameterEntry {
@@ -236,8 +241,14 @@ export function createSpecValidator(document: object): SpecValidator {
 
   const globalBasePaths = serverBasePaths(doc.servers);
   const operations = new Map<string, OperationEntry>();
-  for (const [pathTemplate, rawPathItem] of Object.entries(docPaths)) {
-    const pathPointer = `/paths/${escapePointerSegment(pathTemplate)}`;
+  // OpenAPI 3.1 `webhooks` are operations too: their bodies validate like requests (examples,
+  // and the mock's own deliveries), but no incoming request is ever matched to one.
+  const containers: Array<[string, JsonObject]> = [["paths", docPaths]];
+  if (isObject(doc.webhooks)) containers.push(["webhooks", doc.webhooks]);
+  for (const [container, pathTemplate, rawPathItem] of containers.flatMap(([name, items]) =>
+    Object.entries(items).map(([key, value]) => [name, key, value] as const),
+  )) {
+    const pathPointer = `/${container}/${escapePointerSegment(pathTemplate)}`;
     const pathItem = dereference(doc, rawPathItem, pathPointer);
     if (pathItem === undefined) continue;
     const pathBasePaths =
@@ -283,13 +294,16 @@ export function createSpecValidator(document: object): SpecValidator {
         operation,
         ...compileMatcher(pathTemplate),
         basePaths: operationBasePaths ?? pathBasePaths ?? globalBasePaths,
+        webhook: container === "webhooks",
       });
     }
   }
   const operationIds = [...operations.keys()];
-  const byPreference = [...operations.values()].sort(
-    (a, b) => a.paramNames.length - b.paramNames.length || b.literalSegments - a.literalSegments,
-  );
+  const byPreference = [...operations.values()]
+    .filter((entry) => !entry.webhook)
+    .sort(
+      (a, b) => a.paramNames.length - b.paramNames.length || b.literalSegments - a.literalSegments,
+    );
 
   const cache = new Map<string, ValidateFunction>();
   function validatorFor(schemaPointer: string): ValidateFunction {

@@ -48,7 +48,9 @@ type BriqpayRefundBody = NonNullable<
   BriqpayPaths[typeof routes.briqpay.refund.path]["post"]["requestBody"]
 >["content"]["application/json"];
 
-function basicCredentials(header: string | null): { username: string; secret: string } | undefined {
+export function basicCredentials(
+  header: string | null,
+): { username: string; secret: string } | undefined {
   const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "")?.[1];
   if (encoded === undefined) return undefined;
   let decoded: string;
