@@ -1,3 +1,4 @@
 import { packageBuild } from "../../tsdown.shared.ts";
 
-export default packageBuild();
+// The public root and the documented plumbing subpath `@refundkit/core/internal`.
+export default packageBuild({ entry: ["src/index.ts", "src/internal.ts"] });

@@ -11,6 +11,7 @@ import {
   declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
+  isRecord,
   type ProviderAdapter,
   type RefundError,
   type RefundResult,
@@ -18,7 +19,7 @@ import {
   refundOutcomeOf,
   refusalIn,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
 import type { components } from "./generated/openapi.js";
 import { type BriqpayLine, briqpayCartTotals } from "./totals.js";
@@ -56,15 +57,13 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-const fail = refundErrorFor("briqpay");
+const PROVIDER = "briqpay";
+
+const fail = refundErrorFor(PROVIDER);
 
 function assertUuid(field: string, value: unknown): asserts value is string {
-  assertPathId("briqpay", field, value);
+  assertPathId(PROVIDER, field, value);
   if (!UUID.test(value)) throw fail("invalid_request", `${field} must be a UUID`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function assertInteger(field: string, value: unknown, min: number, max: number): number {
@@ -78,7 +77,7 @@ function assertInteger(field: string, value: unknown, min: number, max: number):
 }
 
 function assertText(field: string, value: unknown, maxLength: number): string {
-  assertOptionalString("briqpay", field, value, maxLength);
+  assertOptionalString(PROVIDER, field, value, maxLength);
   if (value === undefined || value === "") {
     throw fail("invalid_request", `${field} is required (1 to ${maxLength} characters)`);
   }
@@ -90,7 +89,7 @@ function validLine(line: unknown, index: number): BriqpayLine {
   const at = `cart[${index}]`;
   if (!isRecord(line)) throw fail("invalid_request", `${at} must be an object`);
   const name = assertText(`${at}.name`, line.name, 256);
-  assertOptionalString("briqpay", `${at}.reference`, line.reference, 256);
+  assertOptionalString(PROVIDER, `${at}.reference`, line.reference, 256);
   const reference = line.reference;
   if (line.productType === "sales_tax") {
     return {
@@ -140,9 +139,9 @@ function buildBody(request: BriqpayRefundRequest): RefundBody {
   assertUuid("orderId (the Briqpay session id)", request.orderId);
   if (request.captureId !== undefined) assertUuid("captureId", request.captureId);
   if (request.idempotencyKey !== undefined) {
-    assertIdempotencyKey("briqpay", request.idempotencyKey);
+    assertIdempotencyKey(PROVIDER, request.idempotencyKey);
   }
-  assertOptionalString("briqpay", "reason", request.reason, 256);
+  assertOptionalString(PROVIDER, "reason", request.reason, 256);
   const captureId = request.captureId === undefined ? {} : { captureId: request.captureId };
 
   if (request.cart === undefined) {
@@ -152,8 +151,8 @@ function buildBody(request: BriqpayRefundRequest): RefundBody {
         "Briqpay has no full refund without an amount: pass amount and currency, or a cart",
       );
     }
-    assertAmount("briqpay", request.amount);
-    assertCurrency("briqpay", request.currency);
+    assertAmount(PROVIDER, request.amount);
+    assertCurrency(PROVIDER, request.currency);
     if (request.reason === "") {
       throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
     }
@@ -184,7 +183,7 @@ function buildBody(request: BriqpayRefundRequest): RefundBody {
     throw fail("invalid_request", "cart must be an array of at least one line");
   }
   const cart = request.cart.map(validLine);
-  assertCurrency("briqpay", request.currency);
+  assertCurrency(PROVIDER, request.currency);
   let totals: { amountIncVat: number; amountExVat: number };
   try {
     totals = briqpayCartTotals(cart);
@@ -198,7 +197,7 @@ function buildBody(request: BriqpayRefundRequest): RefundBody {
     );
   }
   if (request.amount !== undefined) {
-    assertAmount("briqpay", request.amount);
+    assertAmount(PROVIDER, request.amount);
     if (request.amount !== totals.amountIncVat) {
       throw fail(
         "invalid_request",
@@ -227,7 +226,7 @@ const NOT_REFUNDABLE = new Set([
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
 /** Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(response: Response, raw: unknown): RefundError {
+function toError(response: Response, raw: unknown): RefundError {
   const { status } = response;
   const { code, message } = errorOf(raw);
   const where = `POST /v3/session/{sessionId}/order/refund answered ${status}${
@@ -273,7 +272,7 @@ async function refundWith(
     })
     .catch(
       asNetworkError(
-        "briqpay",
+        PROVIDER,
         `refund of session ${request.orderId} failed before an answer came`,
         request.signal,
       ),
@@ -289,7 +288,7 @@ async function refundWith(
     // another failure word) refunded nothing, so it is an error; an unknown word stays pending.
     const outcome = refundOutcomeOf(answer.status, SUCCESS_WORDS);
     if (outcome === "failed") {
-      throw declinedInAnswer("briqpay", {
+      throw declinedInAnswer(PROVIDER, {
         orderId: request.orderId,
         status: response.status,
         word: String(answer.status),
@@ -299,7 +298,7 @@ async function refundWith(
       });
     }
     return {
-      provider: "briqpay",
+      provider: PROVIDER,
       orderId: request.orderId,
       status: outcome,
       refundId,
@@ -313,14 +312,20 @@ async function refundWith(
       raw,
     };
   }
-  throw mapError(response, error ?? "");
+  throw toError(response, error ?? "");
 }
 
 /** Briqpay's side of the unified refund. */
-export const briqpayAdapter: ProviderAdapter<"briqpay", BriqpayConfig, BriqpayRefundRequest> =
-  defineAdapter({
-    provider: "briqpay",
-    capabilities: briqpayCapabilities,
-    createClient: createBriqpayClient,
-    refund: refundWith,
-  });
+/** The adapter type the facade connects. */
+export type BriqpayProviderAdapter = ProviderAdapter<
+  "briqpay",
+  BriqpayConfig,
+  BriqpayRefundRequest
+>;
+
+export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
+  provider: PROVIDER,
+  capabilities: briqpayCapabilities,
+  createClient: createBriqpayClient,
+  refund: refundWith,
+});

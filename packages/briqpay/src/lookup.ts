@@ -3,7 +3,7 @@ import {
   assertPathId,
   bodyOf,
   type ConnectedLookup,
-  isJsonObject,
+  isRecord,
   type LifecycleCapabilities,
   lookupError,
   type ProviderLookup,
@@ -14,7 +14,7 @@ import {
   succeededTotal,
   type TransportOptions,
   unexpectedLookup,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type BriqpayConfig, createBriqpayClient } from "./client.js";
 
 const PROVIDER = "briqpay";
@@ -45,16 +45,16 @@ export function briqpayStatus(value: unknown): RetrievedRefundStatus {
  * absent), amounts `amountIncVat` in minor units. Returns null when the body is not a session.
  */
 export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"briqpay"> | null {
-  if (!isJsonObject(body)) return null;
-  const data = isJsonObject(body.data) ? body.data : {};
+  if (!isRecord(body)) return null;
+  const data = isRecord(body.data) ? body.data : {};
   const listed = Array.isArray(data.refunds)
     ? data.refunds
     : Array.isArray(body.refunds)
       ? body.refunds
       : [];
-  const order = isJsonObject(data.order) ? data.order : {};
+  const order = isRecord(data.order) ? data.order : {};
   const currency = typeof order.currency === "string" ? order.currency : null;
-  const refunds: RetrievedRefund[] = listed.filter(isJsonObject).map((refund) => ({
+  const refunds: RetrievedRefund[] = listed.filter(isRecord).map((refund) => ({
     refundId: typeof refund.refundId === "string" ? refund.refundId : null,
     amount:
       typeof refund.amountIncVat === "number" && Number.isSafeInteger(refund.amountIncVat)

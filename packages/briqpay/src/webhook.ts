@@ -2,14 +2,14 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   bodyBytes,
   headerValue,
-  isJsonObject,
+  isRecord,
   type ProviderWebhooks,
   type RefundError,
   refundErrorFor,
   type WebhookContext,
   type WebhookEvent,
   type WebhookInput,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import type { BriqpayConfig } from "./client.js";
 import { briqpayStatus } from "./lookup.js";
 
@@ -97,7 +97,7 @@ async function verify(
     throw refused("the body is not JSON");
   }
   if (
-    !isJsonObject(hook) ||
+    !isRecord(hook) ||
     hook.event !== "refund_status" ||
     typeof hook.sessionId !== "string" ||
     typeof hook.status !== "string"
@@ -106,7 +106,7 @@ async function verify(
       'not a refund_status hook {"event":"refund_status", status, sessionId, refundId}',
     );
   }
-  const nested = isJsonObject(hook.refund) ? hook.refund : {};
+  const nested = isRecord(hook.refund) ? hook.refund : {};
   const refundId =
     typeof hook.refundId === "string"
       ? hook.refundId

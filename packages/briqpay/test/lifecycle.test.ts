@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { createReplayGuard, isRefundError, type WebhookContext } from "@refundkit/core";
+import { createReplayGuard, isRefundError, type WebhookContext } from "@refundkit/core/internal";
 import { describe, expect, it } from "vitest";
-import { briqpayWebhooks, signBriqpayWebhook, toRetrieved } from "../src/index.js";
+import { briqpayWebhooks, signBriqpayWebhook } from "../src/index.js";
+import { toRetrieved } from "../src/lookup.js";
 
 const read = (name: string): string =>
   readFileSync(new URL(`../../../specs/briqpay/examples/${name}`, import.meta.url), "utf8");

@@ -240,8 +240,3 @@ export function unexpectedLookup(
     retryable: true,
   });
 }
-
-/** Whether `value` is a plain JSON object. */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}

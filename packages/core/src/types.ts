@@ -15,17 +15,46 @@ export const PROVIDERS = [
 /** Which host a client talks to. There is no default: live money needs an explicit choice. */
 export type Environment = "sandbox" | "production";
 
-/** Options every client and the facade share. */
+/**
+ * Options every client and the facade share. Checked when the client is created: a bad value is a
+ * `RefundError("invalid_request")` naming the option, before any request goes out.
+ *
+ * @example
+ * ```ts
+ * createRefunds(config, { timeoutMs: 10_000, maxRetries: 1 });
+ * ```
+ */
 export interface TransportOptions {
-  /** The fetch to send requests with (defaults to globalThis.fetch). */
+  /**
+   * The fetch to send requests with, looked up at each call (so a test's msw sees it).
+   * @default globalThis.fetch
+   */
   fetch?: typeof globalThis.fetch;
-  /** Time limit for one attempt, in milliseconds. Default 30 000. */
+  /**
+   * Time limit of ONE attempt, in milliseconds, including reading the response body. It is not
+   * the limit of the whole call: with retries the worst case of one refund request is
+   * `(maxRetries + 1) * timeoutMs + maxRetries * max(backoff.maxMs, backoff.maxRetryAfterMs)`,
+   * with the defaults 3 * 30 000 + 2 * 60 000 = 210 000 ms (3.5 minutes) when the provider asks to
+   * wait its longest honoured `Retry-After` each time, and under 3 * 30 000 + 300 + 600 = 90 900 ms
+   * when it does not (backoff waits at most 300 ms, then 600 ms). Pass a `signal` on the request
+   * to bound the whole call.
+   * @default 30_000
+   * @throws {RefundError} `invalid_request` when not a positive finite number.
+   */
   timeoutMs?: number;
-  /** Retries after the first attempt, only where a retry cannot refund twice. Default 2. */
+  /**
+   * Retries after the first attempt (a count, so attempts = maxRetries + 1), only where a retry
+   * cannot refund twice: the provider deduplicates the request, or the connection never opened.
+   * @default 2
+   * @throws {RefundError} `invalid_request` when not a non-negative integer.
+   */
   maxRetries?: number;
   /**
-   * Waits between retries: `{ baseMs = 300, maxMs = 8000, maxRetryAfterMs = 60000 }` (exponential
-   * backoff with equal jitter; a longer `Retry-After` is not waited for).
+   * Waits between retries, in milliseconds: exponential backoff with equal jitter (retry n waits
+   * between half of and `min(maxMs, baseMs * 2^(n-1))`), or the provider's `Retry-After` when it
+   * sends one; a `Retry-After` longer than `maxRetryAfterMs` is not waited for (the answer is
+   * returned as it is).
+   * @default { baseMs: 300, maxMs: 8_000, maxRetryAfterMs: 60_000 }
    */
   backoff?: BackoffOptions;
 }

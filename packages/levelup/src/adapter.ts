@@ -9,12 +9,13 @@ import {
   type Capabilities,
   defineAdapter,
   errorCodeForStatus,
+  isRecord,
   type ProviderAdapter,
   type RefundError,
   type RefundResult,
   refundErrorFor,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
 /** The unified refund request for LevelUp: full refunds only, so no `amount`. */
@@ -34,22 +35,24 @@ export const levelupCapabilities: Capabilities = Object.freeze({
 
 const PATH = "/v14/orders/{uuid}/refund";
 
-const fail = refundErrorFor("levelup");
+const PROVIDER = "levelup";
+
+const fail = refundErrorFor(PROVIDER);
 
 function validate(request: LevelUpRefundRequest): void {
-  assertPathId("levelup", "orderId", request.orderId);
+  assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount !== undefined) {
     throw fail(
       "unsupported",
       "LevelUp refunds whole orders only: omit amount (the order's total is refunded)",
     );
   }
-  if (request.currency !== undefined) assertCurrency("levelup", request.currency);
+  if (request.currency !== undefined) assertCurrency(PROVIDER, request.currency);
   if (request.idempotencyKey !== undefined) {
-    assertIdempotencyKey("levelup", request.idempotencyKey);
+    assertIdempotencyKey(PROVIDER, request.idempotencyKey);
   }
-  assertOptionalString("levelup", "reason", request.reason, 1000);
-  assertOptionalString("levelup", "managerConfirmation", request.managerConfirmation, 255);
+  assertOptionalString(PROVIDER, "reason", request.reason, 1000);
+  assertOptionalString(PROVIDER, "managerConfirmation", request.managerConfirmation, 255);
   if (request.managerConfirmation === "") {
     throw fail("invalid_request", "managerConfirmation must not be empty when given");
   }
@@ -59,9 +62,9 @@ function validate(request: LevelUpRefundRequest): void {
 function firstError(body: unknown): { property?: unknown; message?: unknown } | undefined {
   if (!Array.isArray(body)) return undefined;
   for (const item of body) {
-    if (item !== null && typeof item === "object" && "error" in item) {
+    if (isRecord(item) && "error" in item) {
       const error: unknown = item.error;
-      if (error !== null && typeof error === "object") return error;
+      if (isRecord(error)) return error;
     }
   }
   return undefined;
@@ -72,7 +75,7 @@ function providerMessage(error: { message?: unknown } | undefined): string {
 }
 
 /** LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(response: Response, raw: unknown): RefundError {
+function toError(response: Response, raw: unknown): RefundError {
   const { status } = response;
   const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
   if (status === 404) {
@@ -110,9 +113,9 @@ function mapError(response: Response, raw: unknown): RefundError {
 }
 
 function totalAmount(raw: unknown): number | null {
-  if (raw === null || typeof raw !== "object" || !("order" in raw)) return null;
+  if (!isRecord(raw)) return null;
   const order: unknown = raw.order;
-  if (order === null || typeof order !== "object" || !("total_amount" in order)) return null;
+  if (!isRecord(order)) return null;
   const total: unknown = order.total_amount;
   return typeof total === "number" && Number.isSafeInteger(total) ? total : null;
 }
@@ -135,13 +138,13 @@ async function refundWith(
       signal,
     })
     .catch(
-      asNetworkError("levelup", `refund of order ${orderId} failed before an answer came`, signal),
+      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
     );
   if (response.ok) {
     // Any 2xx means the order was refunded: an unexpected body is kept in raw, never an error.
     const raw = await bodyOf(data);
     return {
-      provider: "levelup",
+      provider: PROVIDER,
       orderId,
       status: "succeeded",
       refundId: null,
@@ -152,14 +155,20 @@ async function refundWith(
     };
   }
   // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
-  throw mapError(response, error ?? "");
+  throw toError(response, error ?? "");
 }
 
 /** LevelUp's side of the unified refund. */
-export const levelupAdapter: ProviderAdapter<"levelup", LevelUpConfig, LevelUpRefundRequest> =
-  defineAdapter({
-    provider: "levelup",
-    capabilities: levelupCapabilities,
-    createClient: createLevelUpClient,
-    refund: refundWith,
-  });
+/** The adapter type the facade connects. */
+export type LevelUpProviderAdapter = ProviderAdapter<
+  "levelup",
+  LevelUpConfig,
+  LevelUpRefundRequest
+>;
+
+export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
+  provider: PROVIDER,
+  capabilities: levelupCapabilities,
+  createClient: createLevelUpClient,
+  refund: refundWith,
+});

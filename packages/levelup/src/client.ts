@@ -11,7 +11,7 @@ import {
   resolveBaseUrl,
   type Secret,
   type TransportOptions,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { operations, servers } from "./generated/spec.js";

@@ -4,7 +4,7 @@ import {
   bodyOf,
   type ConnectedLookup,
   configError,
-  isJsonObject,
+  isRecord,
   type LifecycleCapabilities,
   lookupError,
   type ProviderLookup,
@@ -15,7 +15,7 @@ import {
   succeededTotal,
   type TransportOptions,
   unexpectedLookup,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createLevelUpClient, type LevelUpConfig } from "./client.js";
 
 const PROVIDER = "levelup";
@@ -56,7 +56,7 @@ function cents(value: unknown): number | null {
  * refund id. Null `refunded_at`: no refunds. Returns null when the body is not an order.
  */
 export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"levelup"> | null {
-  if (!isJsonObject(body) || !isJsonObject(body.order)) return null;
+  if (!isRecord(body) || !isRecord(body.order)) return null;
   const order = body.order;
   if (order.refunded_at !== null && typeof order.refunded_at !== "string") return null;
   // LevelUp amounts are US cents (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/).

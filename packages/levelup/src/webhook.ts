@@ -1,4 +1,4 @@
-import { lifecycleUnsupported, type ProviderWebhooks } from "@refundkit/core";
+import { lifecycleUnsupported, type ProviderWebhooks } from "@refundkit/core/internal";
 import type { LevelUpConfig } from "./client.js";
 
 /**

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { isRefundError, RefundError, Secret } from "@refundkit/core";
+import { isRefundError, RefundError, Secret } from "@refundkit/core/internal";
 import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";

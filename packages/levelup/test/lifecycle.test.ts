@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { levelupLookup, levelupMerchantId, toRetrieved } from "../src/index.js";
+import { levelupLookup } from "../src/index.js";
+import { levelupMerchantId, toRetrieved } from "../src/lookup.js";
 
 const example = (name: string): unknown =>
   JSON.parse(

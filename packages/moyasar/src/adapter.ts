@@ -13,6 +13,7 @@ import {
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
+  isRecord,
   keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
@@ -23,7 +24,7 @@ import {
   refundOutcomeOf,
   refusalIn,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
 
 /** The unified refund request for MPG: `amount` (and so `currency`) is required. */
@@ -48,24 +49,26 @@ const PATH = "/v1/orders/{id}/refund";
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
-const fail = refundErrorFor("moyasar");
+const PROVIDER = "moyasar";
+
+const fail = refundErrorFor(PROVIDER);
 
 /** Validates the request and returns what goes on the wire. */
 function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
-  assertPathId("moyasar", "orderId", request.orderId);
+  assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount === undefined) {
     throw fail(
       "unsupported",
       "MPG has no full refund without an amount: pass amount (integer minor units) and currency",
     );
   }
-  assertAmount("moyasar", request.amount);
-  assertCurrency("moyasar", request.currency);
+  assertAmount(PROVIDER, request.amount);
+  assertCurrency(PROVIDER, request.currency);
   if (request.idempotencyKey !== undefined) {
-    assertIdempotencyKey("moyasar", request.idempotencyKey);
+    assertIdempotencyKey(PROVIDER, request.idempotencyKey);
   }
   if (request.transactionId !== undefined) {
-    assertPathId("moyasar", "transactionId", request.transactionId);
+    assertPathId(PROVIDER, "transactionId", request.transactionId);
   }
   if (
     request.transactionId !== undefined &&
@@ -77,7 +80,7 @@ function validate(request: MoyasarRefundRequest): { amount: number; handle: stri
       "transactionId and idempotencyKey are both MPG's transaction_id: give one, or the same value",
     );
   }
-  assertOptionalString("moyasar", "reason", request.reason, 1000);
+  assertOptionalString(PROVIDER, "reason", request.reason, 1000);
   return {
     amount: request.amount,
     handle: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
@@ -85,22 +88,22 @@ function validate(request: MoyasarRefundRequest): { amount: number; handle: stri
 }
 
 function messageOf(body: unknown): string | undefined {
-  if (body !== null && typeof body === "object" && "message" in body) {
+  if (isRecord(body)) {
     return typeof body.message === "string" ? body.message : undefined;
   }
   return undefined;
 }
 
 function amountErrors(body: unknown): string[] {
-  if (body === null || typeof body !== "object" || !("errors" in body)) return [];
+  if (!isRecord(body)) return [];
   const errors: unknown = body.errors;
-  if (errors === null || typeof errors !== "object" || !("amount" in errors)) return [];
+  if (!isRecord(errors)) return [];
   const amount: unknown = errors.amount;
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
 
 /** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function mapError(response: Response, raw: unknown, handle: string): RefundError {
+function toError(response: Response, raw: unknown, handle: string): RefundError {
   const { status } = response;
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${
@@ -143,11 +146,11 @@ interface Transaction {
 }
 
 function transactionsOf(raw: unknown): Transaction[] {
-  if (raw === null || typeof raw !== "object" || !("transactions" in raw)) return [];
+  if (!isRecord(raw)) return [];
   const list: unknown = raw.transactions;
   if (!Array.isArray(list)) return [];
   return list.flatMap((t: unknown): Transaction[] =>
-    t !== null && typeof t === "object" && "id" in t && typeof t.id === "string"
+    isRecord(t) && typeof t.id === "string"
       ? [
           {
             id: t.id,
@@ -182,7 +185,7 @@ function refundTransaction(raw: unknown, handle: string): Transaction | undefine
 }
 
 function currencyOf(raw: unknown): string | undefined {
-  if (raw !== null && typeof raw === "object" && "currency" in raw) {
+  if (isRecord(raw)) {
     return typeof raw.currency === "string" ? raw.currency : undefined;
   }
   return undefined;
@@ -197,7 +200,7 @@ async function refundWith(
   // A transaction_id reused for another refund would replay that refund's order: refused before
   // sending when this client sent it (its memory of its keys).
   const params = { orderId: request.orderId, amount, currency: request.currency };
-  return keyedCall("moyasar", context, handle, params, () => send(client, request, amount, handle));
+  return keyedCall(PROVIDER, context, handle, params, () => send(client, request, amount, handle));
 }
 
 async function send(
@@ -216,7 +219,7 @@ async function send(
     })
     .catch(
       asNetworkError(
-        "moyasar",
+        PROVIDER,
         `refund of order ${orderId} failed before an answer came`,
         signal,
         handle,
@@ -232,7 +235,7 @@ async function send(
     const outcome =
       transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
     if (outcome === "failed") {
-      throw declinedInAnswer("moyasar", {
+      throw declinedInAnswer(PROVIDER, {
         orderId,
         status: response.status,
         word: String(transaction?.status),
@@ -242,7 +245,7 @@ async function send(
       });
     }
     return {
-      provider: "moyasar",
+      provider: PROVIDER,
       orderId,
       status: outcome,
       refundId: transaction?.id ?? handle,
@@ -253,22 +256,25 @@ async function send(
       raw,
     };
   }
-  throw mapError(response, error ?? "", handle);
+  throw toError(response, error ?? "", handle);
 }
 
 /** MPG's side of the unified refund. */
-export const moyasarAdapter: ProviderAdapter<"moyasar", MoyasarConfig, MoyasarRefundRequest> =
-  defineAdapter({
-    provider: "moyasar",
-    capabilities: moyasarCapabilities,
-    createClient: createMoyasarClient,
-    refund: refundWith,
-    handleOf: async (request) => {
-      const body = parseJson(await request.text());
-      const id =
-        typeof body === "object" && body !== null && "transaction_id" in body
-          ? body.transaction_id
-          : undefined;
-      return typeof id === "string" && id !== "" ? id : null;
-    },
-  });
+/** The adapter type the facade connects. */
+export type MoyasarProviderAdapter = ProviderAdapter<
+  "moyasar",
+  MoyasarConfig,
+  MoyasarRefundRequest
+>;
+
+export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
+  provider: PROVIDER,
+  capabilities: moyasarCapabilities,
+  createClient: createMoyasarClient,
+  refund: refundWith,
+  handleOf: async (request) => {
+    const body = parseJson(await request.text());
+    const id = isRecord(body) ? body.transaction_id : undefined;
+    return typeof id === "string" && id !== "" ? id : null;
+  },
+});

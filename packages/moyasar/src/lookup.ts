@@ -4,7 +4,7 @@ import {
   lifecycleUnsupported,
   type ProviderLookup,
   type RetrievedOrder,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import type { MoyasarConfig } from "./client.js";
 
 const PROVIDER = "moyasar";

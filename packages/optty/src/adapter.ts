@@ -14,6 +14,7 @@ import {
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
+  isRecord,
   isRetryableStatus,
   keyedCall,
   majorToMinor,
@@ -28,7 +29,7 @@ import {
   refundOutcomeOf,
   refusalIn,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
 
 /** Optty takes only the shared fields. */
@@ -81,7 +82,7 @@ function toOpttyAmount(amount: number, currency: string): number {
 }
 
 function messageOf(body: unknown): string {
-  if (typeof body === "object" && body !== null && "message" in body) {
+  if (isRecord(body)) {
     const { message } = body;
     if (typeof message === "string") return message;
     // NestJS validation errors send an array of messages.
@@ -124,9 +125,7 @@ function toError(
 }
 
 function field(body: unknown, name: string): unknown {
-  return typeof body === "object" && body !== null && !Array.isArray(body)
-    ? (body as Record<string, unknown>)[name]
-    : undefined;
+  return isRecord(body) ? body[name] : undefined;
 }
 
 function refundedMinor(value: unknown, currency: string): number | null {

@@ -14,7 +14,7 @@ import {
   resolveTokenOrPair,
   type TransportOptions,
   tokenEndpointError,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { operations, servers } from "./generated/spec.js";

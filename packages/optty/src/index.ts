@@ -1,3 +1,8 @@
+/**
+ * @refundkit/optty: the same names in every provider package (the client, its config and options,
+ * the refund request, the adapter the facade uses, the capabilities, refund lookup and webhooks,
+ * the generated API types and hosts). Names only one provider has come last, with the reason.
+ */
 export {
   type OpttyProviderAdapter,
   type OpttyRefundRequest,
@@ -9,11 +14,12 @@ export {
   type OpttyClient,
   type OpttyClientOptions,
   type OpttyConfig,
-  type OpttyEndpoints,
   type OpttyEnvironment,
-  resolveOpttyEndpoints,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
-export { operations as operationInfo, servers } from "./generated/spec.js";
-export { opttyLifecycleCapabilities, opttyLookup, toRetrieved } from "./lookup.js";
+export {
+  operations as operationInfo,
+  servers,
+} from "./generated/spec.js";
+export { opttyLifecycleCapabilities, opttyLookup } from "./lookup.js";
 export { opttyWebhooks } from "./webhook.js";

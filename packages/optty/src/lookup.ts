@@ -4,7 +4,7 @@ import {
   bodyOf,
   type ConnectedLookup,
   isCurrencyCode,
-  isJsonObject,
+  isRecord,
   type LifecycleCapabilities,
   lookupError,
   majorToMinor,
@@ -16,7 +16,7 @@ import {
   succeededTotal,
   type TransportOptions,
   unexpectedLookup,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createOpttyClient, type OpttyConfig } from "./client.js";
 
 const PROVIDER = "optty";
@@ -63,10 +63,10 @@ function minorOf(value: unknown, currency: string | null): number | null {
  * currency's ISO 4217 exponent. Returns null when the body is not an order.
  */
 export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"optty"> | null {
-  if (!isJsonObject(body)) return null;
+  if (!isRecord(body)) return null;
   const currency = typeof body.currency === "string" ? body.currency : null;
   const listed = Array.isArray(body.refunds) ? body.refunds : [];
-  const refunds: RetrievedRefund[] = listed.filter(isJsonObject).map((refund) => {
+  const refunds: RetrievedRefund[] = listed.filter(isRecord).map((refund) => {
     const refundCurrency = typeof refund.currency === "string" ? refund.currency : currency;
     return {
       refundId: typeof refund.refundId === "string" ? refund.refundId : null,

@@ -2,7 +2,8 @@ import { RefundError } from "@refundkit/core";
 import { useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createOpttyClient, opttyAdapter, resolveOpttyEndpoints } from "../src/index.js";
+import { resolveOpttyEndpoints } from "../src/client.js";
+import { createOpttyClient, opttyAdapter } from "../src/index.js";
 import { AUTH, CLIENT_ID, CLIENT_SECRET, REFUND_OK, REFUND_URL, tokenIssuer } from "./helpers.js";
 
 const server = useMswServer();

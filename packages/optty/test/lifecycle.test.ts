@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { opttyWebhooks, toRetrieved } from "../src/index.js";
+import { opttyWebhooks } from "../src/index.js";
+import { toRetrieved } from "../src/lookup.js";
 
 const example = (name: string): unknown =>
   JSON.parse(

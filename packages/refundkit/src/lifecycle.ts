@@ -21,14 +21,16 @@ import {
   type RefundResult,
   type RetrievedOrder,
   type RetrievedRefund,
+  refundError,
   type TransportOptions,
   type WebhookEvent,
   type WebhookInput,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type LevelUpConfig, levelupLookup, levelupWebhooks } from "@refundkit/levelup";
 import { type MoyasarConfig, moyasarLookup, moyasarWebhooks } from "@refundkit/moyasar";
 import { type OpttyConfig, opttyLookup, opttyWebhooks } from "@refundkit/optty";
 import { type SezzleConfig, sezzleLookup, sezzleWebhooks } from "@refundkit/sezzle";
+import { badCall, unknownProvider } from "./bad-call.js";
 
 /** What `retrieve` is asked. */
 export interface RetrieveRequest<P extends ProviderName = ProviderName> {
@@ -155,17 +157,12 @@ function isProviderName(value: unknown): value is ProviderName {
 }
 
 function invalid(provider: ProviderName, message: string): RefundError {
-  return new RefundError({ code: "invalid_request", provider, message: `${provider}: ${message}` });
+  return refundError(provider, "invalid_request", message);
 }
 
 function checkProvider(value: unknown, where: string): ProviderName {
   if (isProviderName(value)) return value;
-  const name = typeof value === "string" ? value.slice(0, 40) : typeof value;
-  throw new RefundError({
-    code: "invalid_request",
-    provider: name as ProviderName,
-    message: `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
-  });
+  throw unknownProvider(value, where);
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason; leaves no timer or listener. */
@@ -238,7 +235,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
     request: RetrieveRequest<P>,
   ): Promise<RetrievedOrder<P>> {
     if (request === null || typeof request !== "object") {
-      throw new TypeError("retrieve(request): request must be an object");
+      throw badCall(undefined, "retrieve(request): request must be an object");
     }
     const provider = checkProvider(request.provider, "retrieve(request)");
     const lookup = lookupFor(provider, "retrieve()");
@@ -263,7 +260,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
     waitOptions: WaitOptions = {},
   ): Promise<FinalRefund<P>> {
     if (result === null || typeof result !== "object") {
-      throw new TypeError("waitUntilFinal(result): result must be a refund result");
+      throw badCall(undefined, "waitUntilFinal(result): result must be a refund result");
     }
     const provider = checkProvider(result.provider, "waitUntilFinal(result)") as P;
     if (result.status === "succeeded") {
@@ -339,7 +336,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
 
   async function reconcile(request: ReconcileRequest, error: unknown): Promise<ReconcileResult> {
     if (request === null || typeof request !== "object") {
-      throw new TypeError("reconcile(request, error): request must be an object");
+      throw badCall(undefined, "reconcile(request, error): request must be an object");
     }
     const provider = checkProvider(request.provider, "reconcile(request, error)");
     if (!isRefundError(error) || error.provider !== provider) {

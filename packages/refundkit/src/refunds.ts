@@ -2,19 +2,21 @@ import { type BriqpayConfig, type BriqpayRefundRequest, briqpayAdapter } from "@
 import {
   type BaseRefundRequest,
   type Capabilities,
+  isRecord,
   type LifecycleCapabilities,
   PROVIDERS,
   type ProviderAdapter,
   type ProviderName,
   type RefundAdapter,
-  RefundError,
   type RefundResult,
+  refundError,
   type TransportOptions,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@refundkit/levelup";
 import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
 import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
 import { type SezzleConfig, type SezzleRefundRequest, sezzleAdapter } from "@refundkit/sezzle";
+import { badCall, unknownProvider } from "./bad-call.js";
 import { createLifecycle, type Lifecycle, lifecycleCapabilities } from "./lifecycle.js";
 
 /** Each provider is optional: configure only the ones you use. */
@@ -65,23 +67,16 @@ function isProviderName(value: unknown): value is ProviderName {
   return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
 }
 
-function unknownProvider(value: unknown, where: string): RefundError {
-  const name = typeof value === "string" ? value.slice(0, 40) : typeof value;
-  return new RefundError({
-    code: "invalid_request",
-    // The contract types `provider` as a known name; an unknown one is reported as given.
-    provider: name as ProviderName,
-    message: `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
-  });
-}
-
 /**
  * One refund() over every configured provider. The config is checked here, once: a missing
  * environment/baseUrl or credential is a RefundError naming the field, never echoing a secret.
  */
 export function createRefunds(config: RefundsConfig, options: RefundsOptions = {}): Refunds {
-  if (config === null || typeof config !== "object") {
-    throw new TypeError("createRefunds(config): config must be an object of provider settings");
+  if (!isRecord(config)) {
+    throw badCall(
+      undefined,
+      "createRefunds(config): config must be an object of provider settings",
+    );
   }
   for (const key of Object.keys(config)) {
     if (!isProviderName(key)) {
@@ -109,8 +104,8 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       return { ...adapters[provider].capabilities, ...lifecycleCapabilities(provider) };
     },
     async refund(request) {
-      if (request === null || typeof request !== "object") {
-        throw new TypeError("refund(request): request must be an object");
+      if (!isRecord(request)) {
+        throw badCall(undefined, "refund(request): request must be an object");
       }
       const { provider, ...rest } = request;
       if (!isProviderName(provider)) {
@@ -118,11 +113,11 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       }
       const adapter = connected.get(provider);
       if (adapter === undefined) {
-        throw new RefundError({
-          code: "invalid_request",
+        throw refundError(
           provider,
-          message: `${provider} is not configured: pass config.${provider} to createRefunds()`,
-        });
+          "invalid_request",
+          `refund(request): ${provider} is not configured: pass config.${provider} to createRefunds()`,
+        );
       }
       const startedAt = Date.now();
       try {

@@ -12,6 +12,7 @@ import {
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
+  isRecord,
   isRetryableStatus,
   keyedCall,
   newIdempotencyKey,
@@ -22,7 +23,7 @@ import {
   refundErrorFor,
   refusalIn,
   retryAfterMsOf,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
 
 /** Sezzle takes only the shared fields. */
@@ -54,7 +55,7 @@ interface SezzleErrorItem {
  */
 function errorItems(body: unknown): SezzleErrorItem[] {
   const list = Array.isArray(body) ? body : [body];
-  return list.filter((item): item is SezzleErrorItem => typeof item === "object" && item !== null);
+  return list.filter((item): item is SezzleErrorItem => isRecord(item));
 }
 
 function classify(status: number, body: unknown): RefundErrorCode {
@@ -167,10 +168,7 @@ async function send(
 
   // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
   const raw = await bodyOf(data);
-  const uuid =
-    typeof raw === "object" && raw !== null && "uuid" in raw && typeof raw.uuid === "string"
-      ? raw.uuid
-      : null;
+  const uuid = isRecord(raw) && typeof raw.uuid === "string" ? raw.uuid : null;
   return {
     provider: PROVIDER,
     orderId,

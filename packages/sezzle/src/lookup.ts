@@ -3,7 +3,7 @@ import {
   assertPathId,
   bodyOf,
   type ConnectedLookup,
-  isJsonObject,
+  isRecord,
   type LifecycleCapabilities,
   lookupError,
   type ProviderLookup,
@@ -13,7 +13,7 @@ import {
   succeededTotal,
   type TransportOptions,
   unexpectedLookup,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
@@ -26,7 +26,7 @@ export const sezzleLifecycleCapabilities: LifecycleCapabilities = Object.freeze(
 });
 
 function price(value: unknown): { amount: number; currency: string } | null {
-  if (!isJsonObject(value)) return null;
+  if (!isRecord(value)) return null;
   const { amount_in_cents: amount, currency } = value;
   if (typeof amount !== "number" || !Number.isSafeInteger(amount) || typeof currency !== "string") {
     return null;
@@ -42,10 +42,10 @@ function price(value: unknown): { amount: number; currency: string } | null {
  * not an order.
  */
 export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"sezzle"> | null {
-  if (!isJsonObject(body)) return null;
-  const authorization = isJsonObject(body.authorization) ? body.authorization : {};
+  if (!isRecord(body)) return null;
+  const authorization = isRecord(body.authorization) ? body.authorization : {};
   const listed = Array.isArray(authorization.refunds) ? authorization.refunds : [];
-  const refunds: RetrievedRefund[] = listed.filter(isJsonObject).map((refund) => {
+  const refunds: RetrievedRefund[] = listed.filter(isRecord).map((refund) => {
     const money = price(refund.amount);
     return {
       refundId: typeof refund.uuid === "string" ? refund.uuid : null,

@@ -2,14 +2,14 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   bodyBytes,
   headerValue,
-  isJsonObject,
+  isRecord,
   type ProviderWebhooks,
   type RefundError,
   refundErrorFor,
   type WebhookContext,
   type WebhookEvent,
   type WebhookInput,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import type { SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
@@ -81,11 +81,11 @@ async function verify(
     throw refused("the signed body is not JSON");
   }
   if (
-    !isJsonObject(envelope) ||
+    !isRecord(envelope) ||
     typeof envelope.uuid !== "string" ||
     typeof envelope.event !== "string" ||
     typeof envelope.created_at !== "string" ||
-    !isJsonObject(envelope.data)
+    !isRecord(envelope.data)
   ) {
     throw refused(
       "the signed body is not a Sezzle webhook envelope {uuid, created_at, event, data}",

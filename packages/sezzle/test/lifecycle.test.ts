@@ -1,8 +1,9 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createReplayGuard, isRefundError, type WebhookContext } from "@refundkit/core";
+import { createReplayGuard, isRefundError, type WebhookContext } from "@refundkit/core/internal";
 import { describe, expect, it } from "vitest";
-import { sezzleWebhooks, signSezzleWebhook, toRetrieved } from "../src/index.js";
+import { sezzleWebhooks, signSezzleWebhook } from "../src/index.js";
+import { toRetrieved } from "../src/lookup.js";
 
 const example = (name: string): unknown =>
   JSON.parse(

@@ -5,7 +5,7 @@ import {
   assertPathId,
   isCurrencyCode,
   isRefundError,
-} from "@refundkit/core";
+} from "@refundkit/core/internal";
 import { type CsvError, parse } from "csv-parse";
 import { createRefunds, PROVIDERS, type ProviderName, type RefundRequest } from "refundkit";
 import { parseTypedAmount } from "../internal/amount.js";
