@@ -1,3 +1,4 @@
+export { briqpayCartTotals } from "@refundkit/briqpay";
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
   FAULT_KINDS,
@@ -29,7 +30,6 @@ export {
   type SpecValidator,
   type ValidationResult,
 } from "./openapi/validator.js";
-export { briqpayCartTotals } from "./providers/briqpay.js";
 export { type MockServer, type MockServerOptions, startMockServer } from "./server.js";
 export { documents } from "./specs.js";
 export { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";

@@ -1,47 +1,14 @@
+import { briqpayCartTotals } from "@refundkit/briqpay";
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  headersOf,
-  htmlError,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-} from "../common.js";
+import { headersOf, htmlError, readJsonBody } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
 import type { BriqpayCartLine } from "../ledger.js";
 import { type BriqpayPaths, routes } from "../specs.js";
+import { sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
-
-/** `numerator / denominator` rounded half up, in integers. */
-function divideHalfUp(numerator: number, denominator: number): number {
-  return Math.floor((2 * numerator + denominator) / (2 * denominator));
-}
-
-/**
- * The totals a cart adds up to (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md):
- * line ex-VAT = quantity x unitPrice less discountPercentage basis points (half up); VAT =
- * ex-VAT x taxRate / 10000 (half up); `sales_tax` lines add totalTaxAmount to the inc-VAT total.
- */
-export function briqpayCartTotals(cart: readonly BriqpayCartLine[]): {
-  amountIncVat: number;
-  amountExVat: number;
-} {
-  let exVat = 0;
-  let incVat = 0;
-  for (const line of cart) {
-    if (line.productType === "sales_tax") {
-      incVat += line.totalTaxAmount ?? 0;
-      continue;
-    }
-    const gross = (line.quantity ?? 0) * (line.unitPrice ?? 0);
-    const lineEx = gross - divideHalfUp(gross * (line.discountPercentage ?? 0), 10000);
-    const vat = divideHalfUp(lineEx * (line.taxRate ?? 0), 10000);
-    exVat += lineEx;
-    incVat += lineEx + vat;
-  }
-  return { amountIncVat: incVat, amountExVat: exVat };
-}
 
 /** The request body as the generated types describe it. */
 type BriqpayRefundBody = NonNullable<
@@ -117,7 +84,14 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
           }
           const refund = body.value as BriqpayRefundBody;
           const wire = refund.data.order;
-          const totals = briqpayCartTotals(wire.cart);
+          let totals: { amountIncVat: number; amountExVat: number };
+          try {
+            totals = briqpayCartTotals(wire.cart);
+          } catch (error) {
+            // The exact totals are beyond Number.MAX_SAFE_INTEGER: no amount can match them.
+            if (error instanceof RangeError) return bad("INVALID_DATA", error.message);
+            throw error;
+          }
           if (
             totals.amountIncVat !== wire.amountIncVat ||
             totals.amountExVat !== wire.amountExVat

@@ -1,15 +1,11 @@
 import type { RequestHandler } from "msw";
 import { HttpResponse } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  headersOf,
-  htmlError,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-} from "../common.js";
+import { headersOf, htmlError, readJsonBody } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
 import { type LevelupPaths, routes } from "../specs.js";
+import { sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 

@@ -1,18 +1,12 @@
 import type { RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  fingerprintOf,
-  headersOf,
-  htmlError,
-  isoSeconds,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-  withIdempotency,
-} from "../common.js";
+import { headersOf, htmlError, readJsonBody } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
 import type { OrderState } from "../ledger.js";
+import { fingerprintOf, withIdempotency } from "../replay.js";
 import { type MoyasarPaths, routes } from "../specs.js";
+import { isoSeconds, sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 

@@ -1,17 +1,12 @@
 import { majorToMinor, minorToMajor, minorToMajorNumber } from "@refundkit/core";
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  bearerToken,
-  fingerprintOf,
-  headersOf,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-  withIdempotency,
-} from "../common.js";
+import { bearerToken, headersOf, readJsonBody } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
+import { fingerprintOf, withIdempotency } from "../replay.js";
 import { type OpttyPaths, routes } from "../specs.js";
+import { sleep } from "../time.js";
 
 const REFUND = "RefundsController_refundOrder";
 const TOKEN = "PostToken";

@@ -1,17 +1,11 @@
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  bearerToken,
-  fingerprintOf,
-  headersOf,
-  htmlError,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-  withIdempotency,
-} from "../common.js";
+import { bearerToken, headersOf, htmlError, readJsonBody } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
+import { fingerprintOf, withIdempotency } from "../replay.js";
 import { routes, type SezzlePaths } from "../specs.js";
+import { sleep } from "../time.js";
 
 const REFUND = "HandleRefundAmountByOrder";
 const AUTH = "PostAuthentication";
