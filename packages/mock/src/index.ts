@@ -26,7 +26,6 @@ export type {
 } from "./ledger.js";
 export {
   createSpecValidator,
-  type OperationMatch,
   type SpecValidator,
   type ValidationResult,
 } from "./openapi/validator.js";
