@@ -4,16 +4,13 @@ import { createOpenApiHttp } from "openapi-msw";
 import { headersOf, htmlError, readJsonBody } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
-import type { BriqpayCartLine } from "../ledger.js";
-import { type BriqpayPaths, routes } from "../specs.js";
+import { type BriqpayPaths, type JsonRequestBody, routes } from "../specs.js";
 import { sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 
-/** The request body as the generated types describe it. */
-type BriqpayRefundBody = NonNullable<
-  BriqpayPaths[typeof routes.briqpay.refund.path]["post"]["requestBody"]
->["content"]["application/json"];
+/** The refund request body, from the generated `paths`. */
+type BriqpayRefundBody = JsonRequestBody<BriqpayPaths[typeof routes.briqpay.refund.path]["post"]>;
 
 function basicCredentials(header: string | null): { username: string; secret: string } | undefined {
   const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "")?.[1];
@@ -139,7 +136,7 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
             status: after === 0 ? settleAs : "pending",
             idempotencyKey: null,
             captureId: effectiveCapture,
-            cart: structuredClone(wire.cart) as BriqpayCartLine[],
+            cart: structuredClone(wire.cart),
             settlesAt: after === undefined || after === 0 ? null : context.clock() + after,
             settleAs,
           });

@@ -4,7 +4,11 @@ import { createOpenApiHttp } from "openapi-msw";
 import { headersOf, htmlError, readJsonBody } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
-import { type LevelupPaths, routes } from "../specs.js";
+import { type JsonRequestBody, type LevelupPaths, routes } from "../specs.js";
+
+/** The refund request body, from the generated `paths`. */
+type LevelupRefundBody = JsonRequestBody<LevelupPaths[typeof routes.levelup.refund.path]["post"]>;
+
 import { sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
@@ -64,8 +68,7 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
           }
           const confirmation =
             body.kind === "json"
-              ? (body.value as { refund: { manager_confirmation?: string } }).refund
-                  .manager_confirmation
+              ? (body.value as LevelupRefundBody).refund.manager_confirmation
               : undefined;
 
           const order = context.ledger.find("levelup", uuid);

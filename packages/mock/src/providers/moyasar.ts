@@ -5,7 +5,11 @@ import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import type { OrderState } from "../ledger.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
-import { type MoyasarPaths, routes } from "../specs.js";
+import { type JsonRequestBody, type MoyasarPaths, routes } from "../specs.js";
+
+/** The refund request body, from the generated `paths`. */
+type MoyasarRefundBody = JsonRequestBody<MoyasarPaths[typeof routes.moyasar.refund.path]["post"]>;
+
 import { isoSeconds, sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
@@ -135,7 +139,7 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
                 : fieldErrors(bodyCheck.errors),
             );
           }
-          const refund = body.value as { amount: number; transaction_id?: string };
+          const refund = body.value as MoyasarRefundBody;
           const transactionId = refund.transaction_id ?? null;
 
           return withIdempotency(

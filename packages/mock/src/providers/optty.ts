@@ -5,17 +5,14 @@ import { bearerToken, headersOf, readJsonBody } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
-import { type OpttyPaths, routes } from "../specs.js";
+import { type JsonRequestBody, type OpttyPaths, routes } from "../specs.js";
 import { sleep } from "../time.js";
 
 const REFUND = "RefundsController_refundOrder";
 const TOKEN = "PostToken";
 
-interface OpttyRefundBody {
-  refundReference: string;
-  refundAmount: { amount: number; currency: string };
-  refundDescription: string;
-}
+/** The refund request body, from the generated `paths`. */
+type OpttyRefundBody = JsonRequestBody<OpttyPaths[typeof routes.optty.refund.path]["post"]>;
 
 /** Optty's API host and its auth host (the token endpoint) are separate base URLs. */
 export function opttyHandlers(

@@ -4,7 +4,12 @@ import { bearerToken, headersOf, htmlError, readJsonBody } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
-import { routes, type SezzlePaths } from "../specs.js";
+import { type JsonRequestBody, routes, type SezzlePaths } from "../specs.js";
+
+/** The request bodies, from the generated `paths`. */
+type SezzleAuthBody = JsonRequestBody<SezzlePaths[typeof routes.sezzle.auth.path]["post"]>;
+type SezzleRefundBody = JsonRequestBody<SezzlePaths[typeof routes.sezzle.refund.path]["post"]>;
+
 import { sleep } from "../time.js";
 
 const REFUND = "HandleRefundAmountByOrder";
@@ -32,8 +37,8 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
       const accepted =
         body.kind === "json" &&
         validator.validateRequestBody(AUTH, body.value).valid &&
-        (body.value as { public_key: string }).public_key === credentials.publicKey &&
-        (body.value as { private_key: string }).private_key === credentials.privateKey;
+        (body.value as SezzleAuthBody).public_key === credentials.publicKey &&
+        (body.value as SezzleAuthBody).private_key === credentials.privateKey;
       if (!accepted) {
         return response(401).json([
           { code: "unauthorized", message: "authorization not accepted" },
@@ -88,7 +93,7 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
               bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
             );
           }
-          const refund = body.value as { amount_in_cents: number; currency: string };
+          const refund = body.value as SezzleRefundBody;
           const requestId = request.headers.get("sezzle-request-id");
 
           const fingerprint = fingerprintOf(orderId, [refund.amount_in_cents, refund.currency]);
