@@ -356,7 +356,10 @@ describe("credentials never leak", () => {
           secret: SECRETS.briqpaySecret,
         },
       },
-      { maxRetries: 0, fetch: (input, init) => fetchBypassingMsw(input, init) },
+      {
+        maxRetries: 0,
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => fetchBypassingMsw(input, init),
+      },
     );
     const network = await refundError(
       offline.refund({ provider: "briqpay", orderId: IDS.briqpay, amount: 100, currency: "SEK" }),
