@@ -1,7 +1,7 @@
 import { briqpayCartTotals } from "@refundkit/briqpay";
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import { headersOf, htmlError, readJsonBody } from "../bodies.js";
+import { checkRequest, htmlError } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { type BriqpayPaths, type JsonRequestBody, routes } from "../specs.js";
@@ -62,24 +62,20 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
             return forbidden("INVALID_CREDENTIALS", "Invalid credentials");
           }
           const sessionId = params.sessionId;
-          const checked = validator.validateParameters(REFUND, {
-            path: { sessionId },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return bad("INVALID_DATA", checked.errors.join("; "));
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") return bad("INVALID_DATA", `Invalid JSON: ${body.error}`);
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<BriqpayRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { sessionId },
+            {
+              parameters: (errors) => bad("INVALID_DATA", errors.join("; ")),
+              json: (error) => bad("INVALID_DATA", `Invalid JSON: ${error}`),
+              body: (errors) => bad("INVALID_DATA", errors.join("; ")),
+              missing: () => bad("INVALID_DATA", "A request body is required"),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return bad(
-              "INVALID_DATA",
-              bodyCheck.valid ? "A request body is required" : bodyCheck.errors.join("; "),
-            );
-          }
-          const refund = body.value as BriqpayRefundBody;
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
           const wire = refund.data.order;
           let totals: { amountIncVat: number; amountExVat: number };
           try {

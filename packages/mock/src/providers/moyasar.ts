@@ -1,6 +1,6 @@
 import type { RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import { headersOf, htmlError, readJsonBody } from "../bodies.js";
+import { checkRequest, htmlError } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import type { OrderState } from "../ledger.js";
@@ -119,27 +119,20 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
             return response(401).json({ message: "Invalid authorization credentials" });
           }
           const id = params.id;
-          const checked = validator.validateParameters(REFUND, {
-            path: { id },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return response(404).json({ message: "Not Found" });
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") {
-            return response(400).json({ message: "The request body is not valid JSON." });
-          }
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<MoyasarRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { id },
+            {
+              parameters: () => response(404).json({ message: "Not Found" }),
+              json: () => response(400).json({ message: "The request body is not valid JSON." }),
+              body: (errors) => validation(fieldErrors(errors)),
+              missing: () => validation({ base: ["The request body is required."] }),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return validation(
-              bodyCheck.valid
-                ? { base: ["The request body is required."] }
-                : fieldErrors(bodyCheck.errors),
-            );
-          }
-          const refund = body.value as MoyasarRefundBody;
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
           const transactionId = refund.transaction_id ?? null;
 
           return withIdempotency(

@@ -1,7 +1,7 @@
 import { majorToMinor, minorToMajor, minorToMajorNumber } from "@refundkit/core";
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import { bearerToken, headersOf, readJsonBody } from "../bodies.js";
+import { bearerToken, checkRequest } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
@@ -88,23 +88,20 @@ export function opttyHandlers(
             return unauthorized();
           }
           const orderReference = params.orderReference;
-          const checked = validator.validateParameters(REFUND, {
-            path: { orderReference },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return badRequest(checked.errors.join("; "));
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") return badRequest(body.error);
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<OpttyRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { orderReference },
+            {
+              parameters: (errors) => badRequest(errors.join("; ")),
+              json: (error) => badRequest(error),
+              body: (errors) => badRequest(errors.join("; ")),
+              missing: () => badRequest("request body is required"),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return badRequest(
-              bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
-            );
-          }
-          const refund = body.value as OpttyRefundBody;
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
 
           // A replayed refundReference answers the first body again, with 200.
           return withIdempotency(

@@ -1,6 +1,6 @@
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import { bearerToken, headersOf, htmlError, readJsonBody } from "../bodies.js";
+import { bearerToken, checkRequest, htmlError, readJsonBody } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
@@ -77,23 +77,20 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
             return unauthorized();
           }
           const orderId = params.order_uuid;
-          const checked = validator.validateParameters(REFUND, {
-            path: { order_uuid: orderId },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return badRequest(checked.errors.join("; "));
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") return badRequest(`invalid JSON: ${body.error}`);
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<SezzleRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { order_uuid: orderId },
+            {
+              parameters: (errors) => badRequest(errors.join("; ")),
+              json: (error) => badRequest(`invalid JSON: ${error}`),
+              body: (errors) => badRequest(errors.join("; ")),
+              missing: () => badRequest("request body is required"),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return badRequest(
-              bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
-            );
-          }
-          const refund = body.value as SezzleRefundBody;
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
           const requestId = request.headers.get("sezzle-request-id");
 
           const fingerprint = fingerprintOf(orderId, [refund.amount_in_cents, refund.currency]);
