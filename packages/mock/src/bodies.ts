@@ -66,27 +66,24 @@ export interface SpecRefusals {
  * it once the validator has accepted it, or the provider's refusal. Without `missing`, an absent
  * body the spec allows is `undefined`.
  */
-export async function checkRequest<Body>(
+type CheckArgs<Refusals extends SpecRefusals> = [
   validator: SpecValidator,
   operationId: string,
   request: Request,
   path: Record<string, string>,
-  refuse: SpecRefusals & { missing(): Response },
-): Promise<{ body: Body } | { refused: Response }>;
+  refuse: Refusals,
+];
+type Checked<Body> = { body: Body } | { refused: Response };
+
+export function checkRequest<Body>(
+  ...args: CheckArgs<SpecRefusals & { missing(): Response }>
+): Promise<Checked<Body>>;
+export function checkRequest<Body>(
+  ...args: CheckArgs<SpecRefusals>
+): Promise<Checked<Body | undefined>>;
 export async function checkRequest<Body>(
-  validator: SpecValidator,
-  operationId: string,
-  request: Request,
-  path: Record<string, string>,
-  refuse: SpecRefusals,
-): Promise<{ body: Body | undefined } | { refused: Response }>;
-export async function checkRequest<Body>(
-  validator: SpecValidator,
-  operationId: string,
-  request: Request,
-  path: Record<string, string>,
-  refuse: SpecRefusals,
-): Promise<{ body: Body | undefined } | { refused: Response }> {
+  ...[validator, operationId, request, path, refuse]: CheckArgs<SpecRefusals>
+): Promise<Checked<Body | undefined>> {
   const parameters = validator.validateParameters(operationId, {
     path,
     headers: headersOf(request),

@@ -34,6 +34,16 @@ function fieldErrors(errors: string[]): Record<string, string[]> {
   return byField;
 }
 
+/** What every transaction the mock reports shares: made by the merchant, approved by the issuer. */
+const MERCHANT_TRANSACTION = {
+  source_type: "merchant",
+  reverse_reason: null,
+  justification: null,
+  reversed_transaction_id: null,
+  message: "APPROVED",
+  response_code: "00",
+} as const;
+
 export function moyasarHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
   const http = createOpenApiHttp<MoyasarPaths>({ baseUrl });
   const validator = context.validators.moyasar;
@@ -64,12 +74,7 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
                 id: `${order.id}-capture`,
                 status: "approved",
                 type: "capture",
-                source_type: "merchant",
-                reverse_reason: null,
-                justification: null,
-                reversed_transaction_id: null,
-                message: "APPROVED",
-                response_code: "00",
+                ...MERCHANT_TRANSACTION,
                 auth_code: "000000",
                 amount: order.amount,
                 refunded_amount: refunded,
@@ -81,12 +86,7 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
           id: refund.id,
           status: refund.status,
           type: "refund",
-          source_type: "merchant",
-          reverse_reason: null,
-          justification: null,
-          reversed_transaction_id: null,
-          message: "APPROVED",
-          response_code: "00",
+          ...MERCHANT_TRANSACTION,
           auth_code: null,
           amount: refund.amount,
           refunded_amount: 0,
