@@ -1,11 +1,3 @@
-import { defineProject } from "vitest/config";
-import { sourceAliases } from "../../vitest.shared.ts";
+import { packageProject } from "../../vitest.shared.ts";
 
-export default defineProject({
-  resolve: { alias: sourceAliases },
-  test: {
-    name: "briqpay",
-    include: ["test/**/*.test.ts"],
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
-  },
-});
+export default packageProject(import.meta.url);

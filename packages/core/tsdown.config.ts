@@ -1,9 +1,3 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../../tsdown.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  platform: "node",
-  target: "node20",
-});
+export default packageBuild();

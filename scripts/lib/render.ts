@@ -35,13 +35,28 @@ export async function renderOpenapiTypes(
     rootTypes: true,
     alphabetize: false,
   });
-  return ensureTrailingNewline(`${header(provider)}\n${astToString(ast)}`);
+  return ensureTrailingNewline(`${header(provider)}\n${documentRoots(astToString(ast))}`);
+}
+
+/** Doc comments for openapi-typescript's root types, which it emits without one. */
+const ROOT_DOCS: Record<string, string> = {
+  paths: "Every path of the spec: its operations by HTTP method (the type openapi-fetch takes).",
+  components: "The spec's `components`: schemas, responses, parameters, security schemes.",
+  operations: "Every operation of the spec by operationId: parameters, request body, responses.",
+};
+
+function documentRoots(source: string): string {
+  return source.replace(
+    /^export interface (paths|components|operations) \{/gm,
+    (line, name: string) => `/** ${ROOT_DOCS[name]} */\n${line}`,
+  );
 }
 
 /** packages/<p>/src/generated/spec.ts: the runtime facts, typed by `as const`. */
 export function renderSpecModule(provider: string, runtime: RuntimeSpec): string {
   const parts = [
     header(provider),
+    "/** Which of the provider's hosts to use: its test environment or the live one. */",
     `export type Environment = "sandbox" | "production";`,
     "",
     "/** Base URL per environment: the first server with that `x-refundkit-environment`. */",

@@ -46,6 +46,32 @@ function deref(document: OpenApiDocument, node: unknown): JsonObject | undefined
   return isObject(current) ? current : undefined;
 }
 
+/** The operationIds of the document's OpenAPI 3.1 `webhooks`. */
+function webhookOperationIds(document: OpenApiDocument): string[] {
+  const webhooks = isObject(document.webhooks) ? document.webhooks : {};
+  return Object.values(webhooks).flatMap((item) =>
+    isObject(item)
+      ? Object.values(item).flatMap((operation) =>
+          isObject(operation) && typeof operation.operationId === "string"
+            ? [operation.operationId]
+            : [],
+        )
+      : [],
+  );
+}
+
+/** Whether the path operation `operationId` declares a request body. */
+function hasRequestBody(document: OpenApiDocument, operationId: string): boolean {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      if (isObject(operation) && operation.operationId === operationId) {
+        return operation.requestBody !== undefined;
+      }
+    }
+  }
+  return false;
+}
+
 interface NamedExample {
   label: string;
   operationId: string;
@@ -77,7 +103,11 @@ function namedExamples(document: OpenApiDocument): NamedExample[] {
       }
     }
   };
-  for (const [pathTemplate, rawPathItem] of Object.entries(document.paths)) {
+  const items = [
+    ...Object.entries(document.paths),
+    ...Object.entries(isObject(document.webhooks) ? document.webhooks : {}),
+  ];
+  for (const [pathTemplate, rawPathItem] of items) {
     const pathItem = deref(document, rawPathItem) ?? {};
     for (const [method, operation] of Object.entries(pathItem)) {
       if (!isObject(operation) || !isObject(operation.responses)) continue;
@@ -156,8 +186,13 @@ describe("Sezzle and Optty examples cover every operation", () => {
       // The overlays document every operation with inline examples too (checked above).
       const inline = new Set(namedExamples(document).map((example) => example.operationId));
       expect([...inline].sort()).toEqual([...operationIds].sort());
+      const webhooks = new Set(webhookOperationIds(document));
       for (const operationId of operationIds) {
-        expect(files).toContain(`${operationId}.request.json`);
+        // A webhook is a request the provider sends: its example is the body it posts.
+        if (hasRequestBody(document, operationId) || webhooks.has(operationId)) {
+          expect(files).toContain(`${operationId}.request.json`);
+        }
+        if (webhooks.has(operationId)) continue;
         expect(files).toContain(`${operationId}.200.json`);
         expect(files.some((name) => new RegExp(`^${operationId}\\.4\\d\\d[.]`).test(name))).toBe(
           true,

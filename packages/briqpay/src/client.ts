@@ -32,6 +32,13 @@ export interface BriqpayConfig {
   username: string;
   /** The API secret. */
   secret: string | Secret;
+  /**
+   * Optional webhook signing secret (Briqpay dashboard, developers > webhooks). When set,
+   * `refunds.webhooks.verify` also requires a valid `x-briq-signature`; the session is read back
+   * either way. Signing is documented only in Briqpay's published connector
+   * (https://github.com/Briqpay-Extensions/connect-payment-integration-briqpay).
+   */
+  webhookSecret?: string;
 }
 
 /** `createBriqpayClient` options: the config plus the transport (fetch, timeout, retries). */
@@ -105,7 +112,9 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     backoff: options.backoff,
     // Briqpay documents no idempotency handle: a request that may have reached Briqpay is never
     // sent again. Core still retries a request that provably never left.
-    isIdempotent: () => false,
+    // A read (GET /session/{sessionId}) changes nothing and is safe to send again (RFC 9110
+    // §9.2.1, https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1).
+    isIdempotent: (request) => request.method === "GET",
   });
   const fetch = createAuthFetch({
     fetch: transport,

@@ -16,4 +16,15 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
+export {
+  briqpayLifecycleCapabilities,
+  briqpayLookup,
+  briqpayStatus,
+  toRetrieved,
+} from "./lookup.js";
 export { type BriqpayLine, type BriqpayTotals, briqpayCartTotals } from "./totals.js";
+export {
+  BRIQPAY_SIGNATURE_TOLERANCE_MS,
+  briqpayWebhooks,
+  signBriqpayWebhook,
+} from "./webhook.js";

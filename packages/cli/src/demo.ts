@@ -62,7 +62,8 @@ function connect(server: MockServer): Refunds {
     {
       sezzle: { baseUrl: baseUrls.sezzle, ...credentials.sezzle },
       optty: { baseUrl: baseUrls.optty, ...credentials.optty },
-      levelup: { baseUrl: baseUrls.levelup, ...credentials.levelup },
+      // merchantId: LevelUp's order lookup (retrieve, reconcile) is per merchant.
+      levelup: { baseUrl: baseUrls.levelup, ...credentials.levelup, merchantId: 3225 },
       moyasar: { baseUrl: baseUrls.moyasar, ...credentials.moyasar },
       briqpay: { baseUrl: baseUrls.briqpay, ...credentials.briqpay },
     },
@@ -79,6 +80,16 @@ export async function runDemo(): Promise<number> {
     const { orders, faults } = server;
 
     seedDemoOrders(orders);
+    // Briqpay answers `pending` and settles later: here 800 ms after the refund (re-seeded so
+    // `refundkit mock --seed demo` keeps settling on demand).
+    orders.seed({
+      provider: "briqpay",
+      id: BRIQPAY_SESSION,
+      amount: 3_000,
+      currency: "SEK",
+      settleAs: "approved",
+      settleAfterMs: 800,
+    });
 
     console.log("Sezzle (idempotent by Sezzle-Request-Id header)");
     await step(refunds, "refund 25.00 USD", {
@@ -166,13 +177,24 @@ export async function runDemo(): Promise<number> {
       currency: "SEK",
       reason: "Returned item",
     });
-    if (pending?.refundId) {
-      // Briqpay settles later and tells the merchant by webhook; the mock settles on demand.
-      orders.settle("briqpay", BRIQPAY_SESSION, pending.refundId);
-      const settled = orders
-        .get("briqpay", BRIQPAY_SESSION)
-        ?.refunds.find((refund) => refund.id === pending.refundId);
-      console.log(`    -> later, Briqpay settles it: ${settled?.status ?? "unknown"}`);
+    if (pending !== undefined) {
+      const started = Date.now();
+      const final = await refunds.waitUntilFinal(pending, { intervalMs: 200, timeoutMs: 10_000 });
+      console.log(
+        `    -> waitUntilFinal: ${final.status} ${money(final.amount, final.currency)} after ${Date.now() - started} ms of polling GET /v3/session/{id}`,
+      );
+      // Briqpay's refund_status hooks are unauthenticated: verify() reads the session back and
+      // trusts only what the session says; the last hook is the settlement.
+      const hook = server.webhooks
+        .events()
+        .filter((event) => event.provider === "briqpay")
+        .at(-1);
+      if (hook !== undefined) {
+        const event = await refunds.webhooks.verify("briqpay", hook);
+        console.log(
+          `    -> refund_status hook "${JSON.parse(hook.body).status}": verified by reading the session back -> ${event.status} ${money(event.amount, event.currency)}`,
+        );
+      }
     }
     await step(refunds, "bad input: an order id that would change the request path", {
       provider: "briqpay",
@@ -180,6 +202,8 @@ export async function runDemo(): Promise<number> {
       amount: 1_000,
       currency: "SEK",
     });
+
+    await lifecycleStories(server, refunds);
 
     console.log("\nThe mock's ledger afterwards:");
     for (const order of orders.list()) {
@@ -191,5 +215,61 @@ export async function runDemo(): Promise<number> {
     return 0;
   } finally {
     await server.close();
+  }
+}
+
+/** A LevelUp timeout reconciled, and Sezzle webhooks verified (and a forged one refused). */
+async function lifecycleStories(server: MockServer, refunds: Refunds): Promise<void> {
+  const { orders, baseUrls, credentials } = server;
+  console.log("\nLevelUp: a refund that times out, then reconcile() reads the order back");
+  const order = "2esfba10ac51013149f162d2f425c457";
+  // LevelUp takes 1.5 s; this client gives up after 1 s (LevelUp has no idempotency handle, so
+  // the refund is never re-sent: reconcile asks LevelUp what happened instead).
+  orders.seed({ provider: "levelup", id: order, amount: 2_200, processingMs: 1_500 });
+  const impatient = createRefunds(
+    { levelup: { baseUrl: baseUrls.levelup, ...credentials.levelup, merchantId: 3225 } },
+    { timeoutMs: 1_000 },
+  );
+  const request = { provider: "levelup" as const, orderId: order };
+  try {
+    await impatient.refund(request);
+    console.log("    -> answered in time (unexpected in this story)");
+  } catch (error) {
+    if (!isRefundError(error)) throw error;
+    console.log(`    -> RefundError ${error.code}: did the money move?`);
+    // LevelUp finishes 1.5 s after the request; read it back once it has had the time.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const answer = await impatient.reconcile(request, error);
+    console.log(
+      answer.refunded === true
+        ? `    -> reconcile: refunded ${money(answer.refund.amount, answer.refund.currency)} at ${answer.refund.createdAt}`
+        : `    -> reconcile: ${JSON.stringify(answer)}`,
+    );
+  }
+
+  console.log("\nSezzle webhooks: order.refunded signed with the merchant private key");
+  const status = await refunds.retrieve({ provider: "sezzle", orderId: SEZZLE_ORDER });
+  console.log(
+    `    retrieve: ${status.refunds.length} refunds, ${money(status.refundedAmount, status.currency)} refunded`,
+  );
+  const [delivery] = server.webhooks.events().filter((event) => event.provider === "sezzle");
+  if (delivery === undefined) return;
+  const event = await refunds.webhooks.verify("sezzle", {
+    headers: delivery.headers,
+    body: delivery.body,
+  });
+  console.log(`    -> verified: ${event.type} for order ${event.orderId} (event ${event.eventId})`);
+  const forged = delivery.body.replace(`"source":"gateway"`, `"source":"dashboard"`);
+  for (const [what, input] of [
+    ["the same delivery replayed", { headers: delivery.headers, body: delivery.body }],
+    ["a forged body under the genuine signature", { headers: delivery.headers, body: forged }],
+  ] as const) {
+    try {
+      await refunds.webhooks.verify("sezzle", input);
+      console.log(`    -> ${what}: accepted (unexpected)`);
+    } catch (error) {
+      if (!isRefundError(error)) throw error;
+      console.log(`    -> ${what}: RefundError ${error.code}: ${error.message}`);
+    }
   }
 }

@@ -2,13 +2,14 @@ import { Command, CommanderError, Option } from "commander";
 import type { BulkOptions } from "./bulk/run.js";
 import { EXIT } from "./internal/output.js";
 import type { RefundOptions } from "./refund.js";
+import type { StatusOptions } from "./status.js";
 
 const CREDENTIALS_HELP = `
 Credentials and hosts (environment variables, or a .env file in the current directory;
 never printed):
   REFUNDKIT_SEZZLE_TOKEN, or REFUNDKIT_SEZZLE_PUBLIC_KEY + REFUNDKIT_SEZZLE_PRIVATE_KEY
   REFUNDKIT_OPTTY_TOKEN, or REFUNDKIT_OPTTY_CLIENT_ID + REFUNDKIT_OPTTY_CLIENT_SECRET
-  REFUNDKIT_LEVELUP_TOKEN
+  REFUNDKIT_LEVELUP_TOKEN (+ REFUNDKIT_LEVELUP_MERCHANT_ID for status)
   REFUNDKIT_MOYASAR_API_KEY
   REFUNDKIT_BRIQPAY_USERNAME + REFUNDKIT_BRIQPAY_SECRET
   REFUNDKIT_ENVIRONMENT=sandbox|production, or REFUNDKIT_<PROVIDER>_BASE_URL per provider
@@ -117,6 +118,21 @@ ${EXIT_HELP}`,
     .action(async (file: string, options: BulkOptions) => {
       const { runBulk } = await import("./bulk/run.js");
       exit.code = await runBulk(file, options, env);
+    });
+
+  program
+    .command("status")
+    .description("an order's refunds as the provider reports them now (pending, succeeded, failed)")
+    .argument("<provider>", "sezzle, optty, levelup or briqpay (MPG documents no lookup)")
+    .argument("<orderId>", "the provider's order id (Briqpay: the session id)")
+    .option("--json", "print the whole lookup as JSON")
+    .option("--environment <env>", "sandbox or production (or REFUNDKIT_ENVIRONMENT)")
+    .option("--base-url <url>", "the provider's API base URL (or REFUNDKIT_<PROVIDER>_BASE_URL)")
+    .option("--merchant-id <id>", "LevelUp: the merchant id (or REFUNDKIT_LEVELUP_MERCHANT_ID)")
+    .addHelpText("after", `${CREDENTIALS_HELP}\n${EXIT_HELP}`)
+    .action(async (provider: string, orderId: string, options: StatusOptions) => {
+      const { runStatus } = await import("./status.js");
+      exit.code = await runStatus(provider, orderId, options, env);
     });
 
   program

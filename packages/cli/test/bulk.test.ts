@@ -307,7 +307,14 @@ describe("refundkit bulk: LevelUp and Briqpay rows in flight (no idempotency han
     // The first run's request for lu-landed reached LevelUp before the crash.
     const landed = await bulkRefundDirect("levelup", "lu-landed");
     expect(landed).toBe(1);
-    const run = await bulk(file);
+    // A facade without reconcile (as before refunds.reconcile existed).
+    const withoutReconcile = (refunds: Refunds): Refunds =>
+      Object.assign(Object.create(refunds) as Refunds, {
+        refund: refunds.refund.bind(refunds),
+        capabilities: refunds.capabilities.bind(refunds),
+        reconcile: undefined,
+      });
+    const run = await bulk(file, {}, withoutReconcile);
     expect(run.code).toBe(1);
     // Nothing new was sent: lu-landed keeps its one refund, the others have none.
     expect(server.orders.get("levelup", "lu-landed")?.refunds).toHaveLength(1);
@@ -355,6 +362,23 @@ describe("refundkit bulk: LevelUp and Briqpay rows in flight (no idempotency han
     const run = await bulk(file, {}, decorate);
     expect(asked.sort()).toEqual(["c5674f4f-7e84-405c-a44b-c83736bb7209", "lu-landed", "lu-lost"]);
     expect(run.code).toBe(0);
+    for (const order of server.orders.list()) expect(order.refunds).toHaveLength(1);
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results.map((row) => row.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+  });
+
+  it("the facade's own reconcile (reading LevelUp and Briqpay back): the landed row is recorded, the others sent once", async () => {
+    const file = setUp();
+    await bulkRefundDirect("levelup", "lu-landed");
+    const out = capture();
+    const err = capture();
+    const code = await runBulk(
+      file,
+      {},
+      { ...mockEnv(server), REFUNDKIT_LEVELUP_MERCHANT_ID: "3225" },
+      { out: out.stream, err: err.stream },
+    );
+    expect(code).toBe(0);
     for (const order of server.orders.list()) expect(order.refunds).toHaveLength(1);
     const results = records(readFileSync(bulkPaths(file).results, "utf8"));
     expect(results.map((row) => row.status)).toEqual(["succeeded", "succeeded", "succeeded"]);

@@ -40,7 +40,19 @@ describe("refundkit demo", () => {
     expect(text).toContain("RefundError amount_exceeds_refundable");
     expect(text).toContain("RefundError already_refunded");
     expect(text).toContain("RefundError unsupported");
-    expect(text).toContain("later, Briqpay settles it: approved");
+    // Following refunds to their end: pending -> settled, a timeout reconciled, webhooks.
+    expect(text).toMatch(/waitUntilFinal: succeeded 1000 SEK/);
+    expect(text).toMatch(
+      /refund_status hook "approved": verified by reading the session back -> succeeded/,
+    );
+    expect(text).toMatch(
+      /RefundError timeout: did the money move\?\n.*reconcile: refunded 2200 USD/,
+    );
+    expect(text).toMatch(/verified: order\.refunded for order /);
+    expect(text).toMatch(/replayed: RefundError authentication_failed/);
+    expect(text).toMatch(
+      /forged body under the genuine signature: RefundError authentication_failed/,
+    );
     // The idempotent replay and the retried 500 each left exactly one refund in the ledger.
     expect(text).toMatch(/sezzle .* refunds \[2500 approved, 1000 approved\]/);
     expect(text).toMatch(/optty .* refunds \[1000 approved\]/);
@@ -230,7 +242,13 @@ describe("refundkit capabilities", () => {
   it("prints JSON with --json", async () => {
     expect(await main(["capabilities", "levelup", "--json"])).toBe(0);
     expect(JSON.parse(stdout())).toMatchObject({
-      levelup: { partialRefunds: false, fullRefundWithoutAmount: true, idempotency: "none" },
+      levelup: {
+        partialRefunds: false,
+        fullRefundWithoutAmount: true,
+        idempotency: "none",
+        retrieve: true,
+        webhooks: "none",
+      },
     });
   });
 

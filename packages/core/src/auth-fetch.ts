@@ -2,6 +2,7 @@ import { raceAbort } from "./abort.js";
 import type { Secret } from "./redact.js";
 import { createTokenCache, type FetchedToken } from "./token-cache.js";
 
+/** Options of `createAuthFetch`: the fetch to send with and how to authorise each request. */
 export interface AuthFetchOptions {
   /** The fetch that sends the request, typically `createResilientFetch(...)`. */
   fetch: typeof globalThis.fetch;

@@ -1,6 +1,7 @@
 import { isAbort } from "./abort.js";
 import type { ProviderName } from "./types.js";
 
+/** Why a refund failed, the same across providers: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
 export type RefundErrorCode =
   | "invalid_request"
   | "unsupported"
@@ -17,6 +18,7 @@ export type RefundErrorCode =
   | "network_error"
   | "timeout";
 
+/** What a RefundError is made from: code, provider and message are required, the rest default to null/false. */
 export interface RefundErrorOptions {
   code: RefundErrorCode;
   provider: ProviderName;
@@ -36,8 +38,31 @@ export interface RefundErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Brand on RefundError.prototype, in the global symbol registry: a RefundError made by another
+ * copy of this package (the CJS build next to the ESM one, or a second installed version) carries
+ * the same symbol, so `isRefundError` and `instanceof RefundError` recognise it where a plain
+ * prototype check would not (the dual-package hazard:
+ * https://nodejs.org/api/packages.html#dual-package-hazard).
+ */
+const REFUND_ERROR_BRAND = Symbol.for("refundkit.RefundError");
+
 /** The one error type of refundkit. Messages never contain credentials. */
 export class RefundError extends Error {
+  /**
+   * `value instanceof RefundError` is true for a RefundError from any copy of refundkit (ESM or
+   * CJS build), by its brand; subclasses keep the ordinary prototype-chain check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (RefundError or a subclass)
+    if (this !== RefundError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [REFUND_ERROR_BRAND]?: unknown })[REFUND_ERROR_BRAND] === true
+    );
+  }
+
   override readonly name = "RefundError";
   readonly code: RefundErrorCode;
   readonly provider: ProviderName;
@@ -67,6 +92,7 @@ export class RefundError extends Error {
     this.raw = options.raw ?? null;
   }
 
+  /** The error's fields for logs and `JSON.stringify` (no credentials: messages never carry them). */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
@@ -83,6 +109,9 @@ export class RefundError extends Error {
   }
 }
 
+Object.defineProperty(RefundError.prototype, REFUND_ERROR_BRAND, { value: true });
+
+/** Whether `value` is a RefundError, from this copy of refundkit or any other (ESM or CJS build). */
 export function isRefundError(value: unknown): value is RefundError {
   return value instanceof RefundError;
 }

@@ -1,6 +1,7 @@
 import { RefundError, type RefundErrorCode } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
+/** A response body read once: the text and, when it is JSON, the parsed value. */
 export interface JsonBody {
   /** The body as text ("" when empty). */
   text: string;

@@ -18,18 +18,22 @@ export class Secret {
     return value instanceof Secret ? value : new Secret(value);
   }
 
+  /** The secret itself, for the one place that sends it (an Authorization header). */
   reveal(): string {
     return this.#value;
   }
 
+  /** Always the redaction marker, never the secret. */
   toString(): string {
     return REDACTED;
   }
 
+  /** Always the redaction marker: `JSON.stringify` never shows the secret. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** Always the redaction marker: template strings never show the secret. */
   [Symbol.toPrimitive](): string {
     return REDACTED;
   }

@@ -3,6 +3,7 @@ import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
+/** How long to wait between retries: equal jitter, doubling from `baseMs` up to `maxMs`. */
 export interface BackoffOptions {
   /** First retry waits between half of this and this (equal jitter), doubling each retry. Default 300. */
   baseMs?: number;
@@ -20,7 +21,9 @@ export type RetryReason =
   /** The connection failed before anything was sent (ECONNREFUSED, ENOTFOUND...). */
   | { kind: "not_sent"; code: string };
 
+/** Options of `createResilientFetch`: the provider (for errors), timeout, retries and backoff. */
 export interface ResilientFetchOptions {
+  /** The provider the requests go to; named in every RefundError. */
   provider: ProviderName;
   /** The fetch to send with; default `globalThis.fetch`, looked up at each call (so msw works). */
   fetch?: typeof globalThis.fetch;

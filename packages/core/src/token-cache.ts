@@ -1,9 +1,11 @@
+/** A bearer token from the provider's token endpoint and when it expires. */
 export interface FetchedToken {
   token: string;
   /** When the token stops working, in epoch milliseconds. */
   expiresAt: number;
 }
 
+/** Options of `createTokenCache`: how to fetch a token and when to refresh it. */
 export interface TokenCacheOptions {
   /** Asks the provider for a new token (e.g. Sezzle /v2/authentication, Optty /token). */
   fetchToken: () => Promise<FetchedToken>;
@@ -15,6 +17,7 @@ export interface TokenCacheOptions {
   initialToken?: string;
 }
 
+/** A provider token kept until shortly before it expires, fetched once for concurrent callers. */
 export interface TokenCache {
   /** A valid token: the cached one, or one fetch shared by every concurrent caller. */
   get(): Promise<string>;
@@ -25,6 +28,7 @@ export interface TokenCache {
   invalidate(token: string): void;
 }
 
+/** A TokenCache over `options.fetchToken`; nothing is fetched until the first `get()`. */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const refreshSkewMs = options.refreshSkewMs ?? 60_000;
   const now = options.now ?? Date.now;

@@ -3,6 +3,7 @@ import type { BackoffOptions } from "./resilient-fetch.js";
 /** The providers refundkit speaks to. */
 export type ProviderName = "sezzle" | "optty" | "levelup" | "moyasar" | "briqpay";
 
+/** Every provider refundkit supports, by the name used in configs, requests and results. */
 export const PROVIDERS = [
   "sezzle",
   "optty",

@@ -28,6 +28,13 @@ export interface LevelUpConfig {
   baseUrl?: string;
   /** Merchant access token, sent as `Authorization: token <token>`. */
   token: string | Secret;
+  /**
+   * The merchant's LevelUp id (a positive integer, or the same as a numeric string). Needed only
+   * by `refunds.retrieve` / `refunds.reconcile`: the lookup is per merchant,
+   * `GET /v14/merchants/{merchantId}/orders/{uuid}`
+   * (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/).
+   */
+  merchantId?: number | string;
 }
 
 /** `createLevelUpClient` options: the config plus the transport (fetch, timeout, retries). */
@@ -65,7 +72,9 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     backoff: options.backoff,
     // LevelUp has no idempotency handle: a request that may have reached LevelUp is never sent
     // again. Core still retries a request that provably never left (connection refused...).
-    isIdempotent: () => false,
+    // A read (the merchant order lookup) changes nothing and is safe to send again (RFC 9110
+    // §9.2.1, https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1).
+    isIdempotent: (request) => request.method === "GET",
   });
   const fetch = createAuthFetch({
     fetch: transport,

@@ -16,3 +16,10 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
+export {
+  levelupLifecycleCapabilities,
+  levelupLookup,
+  levelupMerchantId,
+  toRetrieved,
+} from "./lookup.js";
+export { levelupWebhooks } from "./webhook.js";

@@ -7,6 +7,7 @@ export interface MockCredentials {
   briqpay: { username: string; secret: string };
 }
 
+/** The credentials the mock accepts by default, per provider (test values, not secrets). */
 export const mockCredentials: MockCredentials = Object.freeze({
   sezzle: Object.freeze({ publicKey: "sz_pub_mock", privateKey: "sz_pr_mock" }),
   optty: Object.freeze({ clientId: "optty-mock-client", clientSecret: "optty-mock-secret" }),
@@ -15,6 +16,7 @@ export const mockCredentials: MockCredentials = Object.freeze({
   briqpay: Object.freeze({ username: "briqpay-mock-merchant", secret: "briqpay-mock-secret" }),
 });
 
+/** Credentials to accept instead of `mockCredentials`, any subset per provider. */
 export type MockCredentialsInput = { [P in keyof MockCredentials]?: Partial<MockCredentials[P]> };
 
 export function resolveCredentials(input: MockCredentialsInput | undefined): MockCredentials {

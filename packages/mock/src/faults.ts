@@ -34,6 +34,7 @@ export type FaultKind =
   | "expired_token"
   | "in_progress";
 
+/** Every fault the mock can inject (`faults.inject({ provider, kind })`). */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "http_500",
   "http_503",
@@ -49,6 +50,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 /** Which of a provider's endpoints a fault hits: its refund operation, or its token endpoint. */
 export type FaultEndpoint = "refund" | "token";
 
+/** A fault to inject: which provider, what kind, how many requests, and Retry-After for rate limits. */
 export interface FaultSpec {
   provider: MockProvider;
   kind: FaultKind;
@@ -60,6 +62,7 @@ export interface FaultSpec {
   endpoint?: FaultEndpoint;
 }
 
+/** A queued fault and how many more requests it applies to. */
 export interface PendingFault {
   provider: MockProvider;
   kind: FaultKind;
@@ -68,6 +71,7 @@ export interface PendingFault {
   retryAfterSeconds: number;
 }
 
+/** Fault injection: queue faults for a provider's next refund requests, list and clear them. */
 export interface MockFaults {
   /** Queues a fault for the provider's next `count` refund requests (after earlier faults). */
   inject(fault: FaultSpec): void;

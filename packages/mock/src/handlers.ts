@@ -7,6 +7,7 @@ import {
 } from "./credentials.js";
 import { createFaultController, type MockFaults } from "./faults.js";
 import { createLedger, type MockOrders } from "./ledger.js";
+import { lookupHandlers } from "./lookups.js";
 import { createSpecValidator, type SpecValidator } from "./openapi/validator.js";
 import { briqpayHandlers } from "./providers/briqpay.js";
 import { levelupHandlers } from "./providers/levelup.js";
@@ -16,7 +17,9 @@ import { sezzleHandlers } from "./providers/sezzle.js";
 import { documents, routes } from "./specs.js";
 import { createTokenStore } from "./tokens.js";
 import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
+import { createWebhookEmitter, type MockWebhooks } from "./webhooks.js";
 
+/** Options of `createMockHandlers`: base URLs, accepted credentials, clock and token lifetimes. */
 export interface MockOptions {
   /** Where each provider is mocked. Default: each spec's sandbox server (Optty's token host too). */
   baseUrls?: Partial<MockBaseUrls>;
@@ -28,6 +31,7 @@ export interface MockOptions {
   tokenTtlSeconds?: number | { sezzle?: number; optty?: number };
 }
 
+/** The mocked providers: msw handlers and the ledger, faults, base URLs and credentials behind them. */
 export interface MockProviders {
   /** msw request handlers for `setupServer(...handlers)` / `server.use(...handlers)`. */
   handlers: RequestHandler[];
@@ -35,6 +39,8 @@ export interface MockProviders {
   faults: MockFaults;
   baseUrls: MockBaseUrls;
   credentials: MockCredentials;
+  /** Refund webhooks (Sezzle, Briqpay): the events emitted, URLs to POST them to, faults. */
+  webhooks: MockWebhooks;
 }
 
 /** The sandbox base URLs from the specs' `servers` (Optty's token endpoint has its own). */
@@ -79,8 +85,15 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
     moyasar: createSpecValidator(documents.moyasar),
     briqpay: createSpecValidator(documents.briqpay),
   };
+  const credentials = resolveCredentials(options.credentials);
+  const webhooks = createWebhookEmitter({
+    clock,
+    credentials,
+    tick: (order) => ledger.tick(order),
+  });
   const ledger = createLedger({
     clock,
+    onRefundChange: (order, refund, change) => webhooks.onRefundChange(order, refund, change),
     validateId(provider, id) {
       const { operationId, path } = REFUND_OPERATIONS[provider];
       const name = /\{([^}]+)\}/.exec(path)?.[1] ?? "id";
@@ -94,7 +107,6 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
     },
   });
   const faults = createFaultController();
-  const credentials = resolveCredentials(options.credentials);
   const context: MockContext = {
     ledger,
     faults,
@@ -110,6 +122,7 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
     ...levelupHandlers(context, baseUrls.levelup),
     ...moyasarHandlers(context, baseUrls.moyasar),
     ...briqpayHandlers(context, baseUrls.briqpay),
+    ...lookupHandlers(context, baseUrls),
   ];
   const orders: MockOrders = {
     seed: (order) => ledger.seed(order),
@@ -119,12 +132,28 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
       ledger.settle(provider, orderId, refundId, outcome),
     reset: () => ledger.reset(),
   };
+  const publicWebhooks: MockWebhooks = {
+    events: () => webhooks.events(),
+    deliveries: () => webhooks.deliveries(),
+    register: (registration) => webhooks.register(registration),
+    hooks: () => webhooks.hooks(),
+    inject: (fault) => webhooks.inject(fault),
+    flush: () => webhooks.flush(),
+    reset: () => webhooks.reset(),
+  };
   const publicFaults: MockFaults = {
     inject: (fault) => faults.inject(fault),
     clear: (provider) => faults.clear(provider),
     list: () => faults.list(),
   };
-  return { handlers, orders, faults: publicFaults, baseUrls, credentials };
+  return {
+    handlers,
+    orders,
+    faults: publicFaults,
+    baseUrls,
+    credentials,
+    webhooks: publicWebhooks,
+  };
 }
 
 /**

@@ -1,3 +1,6 @@
+// First, before anything imports msw: see the module.
+import "./deno-broadcast-channel.js";
+
 export { briqpayCartTotals } from "@refundkit/briqpay";
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
@@ -32,3 +35,12 @@ export {
 export { type MockServer, type MockServerOptions, startMockServer } from "./server.js";
 export { documents } from "./specs.js";
 export { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";
+export {
+  MOCK_WEBHOOK_FAULTS,
+  type MockHookRegistration,
+  type MockWebhookDelivery,
+  type MockWebhookEvent,
+  type MockWebhookFault,
+  type MockWebhookProvider,
+  type MockWebhooks,
+} from "./webhooks.js";

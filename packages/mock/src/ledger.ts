@@ -6,6 +6,7 @@ import { isMockProvider } from "./types.js";
 /** A Briqpay cart line as sent on the wire (regular item or `sales_tax` line), from the generated spec types. */
 export type BriqpayCartLine = BriqpayLine;
 
+/** One capture of a seeded Briqpay session (refunds can name it by `captureId`). */
 export interface BriqpayCapture {
   /** Generated (a UUID) when absent. */
   captureId?: string;
@@ -26,6 +27,7 @@ interface SeedBase {
   processingMs?: number;
 }
 
+/** An order to seed the ledger with: captured amount (integer minor units), currency and provider extras. */
 export type SeedOrder =
   | (SeedBase & { provider: "sezzle" })
   | (SeedBase & {
@@ -45,6 +47,8 @@ export type SeedOrder =
       managerConfirmation?: string;
       /** Part of `amount` that is tip (cents). Default 0. */
       tipAmount?: number;
+      /** The merchant the order belongs to; the order lookup then needs this id. Default: any id. */
+      merchantId?: number;
     })
   | (SeedBase & { provider: "moyasar" })
   | (SeedBase & {
@@ -59,8 +63,10 @@ export type SeedOrder =
       settleAfterMs?: number;
     });
 
+/** A mocked refund's state: approved, pending (settles later) or rejected. */
 export type MockRefundStatus = "approved" | "pending" | "rejected";
 
+/** One refund the mock recorded on an order. */
 export interface MockRefund {
   id: string;
   /** Integer minor units. */
@@ -74,6 +80,7 @@ export interface MockRefund {
   cart: BriqpayCartLine[] | null;
 }
 
+/** An order in the mock's ledger with its refunds and what is still refundable (minor units). */
 export interface MockOrder {
   provider: MockProvider;
   id: string;
@@ -90,10 +97,13 @@ export interface MockOrder {
   details: Record<string, unknown>;
 }
 
+/** The mock's ledger: seed, read, settle and reset orders and their refunds. */
 export interface MockOrders {
   /** Adds (or replaces) an order. Throws a TypeError for an invalid seed. */
   seed(order: SeedOrder): MockOrder;
+  /** The order, or undefined when it was never seeded. */
   get(provider: MockProvider, id: string): MockOrder | undefined;
+  /** Every order, with its refunds. */
   list(): MockOrder[];
   /** Settles a pending (Briqpay, or Optty with `pendingRefunds`) refund now, as `outcome` or the order's `settleAs`. */
   settle(
@@ -176,6 +186,8 @@ export function createLedger(options: {
   clock: Clock;
   /** Throws when `id` is not a valid path parameter for the provider's refund operation. */
   validateId: (provider: MockProvider, id: string) => void;
+  /** Told when a refund is created and when a pending one settles (the mock's webhooks). */
+  onRefundChange?: (order: OrderState, refund: RefundState, change: "created" | "settled") => void;
 }): Ledger {
   const { clock } = options;
   const orders = new Map<string, OrderState>();
@@ -188,6 +200,7 @@ export function createLedger(options: {
       if (refund.status === "pending" && refund.settlesAt !== null && refund.settlesAt <= now) {
         refund.status = refund.settleAs;
         refund.settlesAt = null;
+        options.onRefundChange?.(order, refund, "settled");
       }
     }
   }
@@ -332,6 +345,7 @@ export function createLedger(options: {
       }
       refund.status = outcome ?? refund.settleAs;
       refund.settlesAt = null;
+      options.onRefundChange?.(order, refund, "settled");
       return snapshotRefund(refund);
     },
     reset() {
@@ -346,6 +360,7 @@ export function createLedger(options: {
     addRefund(order, refund) {
       const state: RefundState = { ...refund, createdAt: clock() };
       order.refunds.push(state);
+      options.onRefundChange?.(order, state, "created");
       return state;
     },
     idempotency: {

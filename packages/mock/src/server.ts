@@ -6,7 +6,9 @@ import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
 import { createMockProviders, type MockOptions } from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
+import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
 
+/** Options of `startMockServer`: port, host, and the handler options except base URLs. */
 export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   /** 0 (default): any free port. */
   port?: number;
@@ -14,6 +16,7 @@ export interface MockServerOptions extends Omit<MockOptions, "baseUrls"> {
   host?: string;
 }
 
+/** A running mock HTTP server: its URLs, ledger, faults and credentials. */
 export interface MockServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -22,6 +25,9 @@ export interface MockServer {
   orders: MockOrders;
   faults: MockFaults;
   credentials: MockCredentials;
+  /** Refund webhooks: events emitted, URLs registered (also `POST /__mock/hooks`), faults. */
+  webhooks: MockWebhooks;
+  /** Stops the server; resolves once it is closed. */
   close(): Promise<void>;
 }
 
@@ -168,6 +174,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         mock.faults.clear();
         return sendJson(res, 200, { faults: [] });
       }
+      if (path.startsWith("/__mock/hooks")) {
+        const answer = await hooksAdmin(
+          mock.webhooks,
+          path,
+          method,
+          method === "POST" ? await readJson() : undefined,
+        );
+        if (answer !== undefined) return sendJson(res, answer.status, answer.body);
+      }
       return sendJson(res, 404, { error: "not found" });
     } catch (error) {
       return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
@@ -249,6 +264,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     baseUrls: mock.baseUrls,
     orders: mock.orders,
     faults: mock.faults,
+    webhooks: mock.webhooks,
     credentials: mock.credentials,
     close() {
       mock.faults.clear();

@@ -62,6 +62,7 @@ export const routes = {
       sezzleServers,
     ),
     auth: route("PostAuthentication", sezzleOperations.PostAuthentication, sezzleServers),
+    lookup: route("GetV2Order", sezzleOperations.GetV2Order, sezzleServers),
   },
   optty: {
     refund: route(
@@ -70,10 +71,17 @@ export const routes = {
       opttyServers,
     ),
     token: route("PostToken", opttyOperations.PostToken, opttyServers),
+    lookup: route("TransactionDetails", opttyOperations.TransactionDetails, opttyServers),
   },
-  levelup: { refund: route("RefundOrder", levelupOperations.RefundOrder, levelupServers) },
+  levelup: {
+    refund: route("RefundOrder", levelupOperations.RefundOrder, levelupServers),
+    lookup: route("GetMerchantOrder", levelupOperations.GetMerchantOrder, levelupServers),
+  },
   moyasar: { refund: route("RefundOrder", moyasarOperations.RefundOrder, moyasarServers) },
-  briqpay: { refund: route("RefundOrder", briqpayOperations.RefundOrder, briqpayServers) },
+  briqpay: {
+    refund: route("RefundOrder", briqpayOperations.RefundOrder, briqpayServers),
+    lookup: route("ReadSession", briqpayOperations.ReadSession, briqpayServers),
+  },
 } as const;
 
 /**

@@ -1,5 +1,7 @@
+/** A provider the mock serves. */
 export type MockProvider = "sezzle" | "optty" | "levelup" | "moyasar" | "briqpay";
 
+/** Every provider the mock serves. */
 export const MOCK_PROVIDERS: readonly MockProvider[] = [
   "sezzle",
   "optty",

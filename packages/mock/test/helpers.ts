@@ -152,6 +152,55 @@ export function wire(baseUrls: MockBaseUrls, credentials: MockCredentials = mock
         }),
       );
     },
+    /** GET /v2/order/{order_uuid} (Sezzle's order lookup). */
+    async sezzleOrder(orderId: string, options: { token?: string } = {}) {
+      const token = options.token ?? (await this.sezzleToken());
+      return answer(
+        await fetch(`${baseUrls.sezzle}/v2/order/${encodeURIComponent(orderId)}`, {
+          headers: { Authorization: `Bearer ${token}` },
+        }),
+      );
+    },
+    /** POST /orders/{merchantReference}/details (Optty's Transaction Details, no body). */
+    async opttyDetails(orderId: string, options: { token?: string } = {}) {
+      const token = options.token ?? (await this.opttyToken());
+      return answer(
+        await fetch(`${baseUrls.optty}/orders/${encodeURIComponent(orderId)}/details`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        }),
+      );
+    },
+    /** GET /v14/merchants/{merchantId}/orders/{uuid} (LevelUp's merchant order details). */
+    async levelupOrder(merchantId: number | string, orderId: string) {
+      return answer(
+        await fetch(
+          `${baseUrls.levelup}/v14/merchants/${merchantId}/orders/${encodeURIComponent(orderId)}`,
+          {
+            headers: {
+              Accept: "application/json",
+              Authorization: `token ${credentials.levelup.token}`,
+            },
+          },
+        ),
+      );
+    },
+    /** GET /v3/session/{sessionId} (Briqpay's session read). */
+    async briqpaySession(
+      sessionId: string,
+      options: { authorization?: string; fields?: string } = {},
+    ) {
+      const basic = btoa(`${credentials.briqpay.username}:${credentials.briqpay.secret}`);
+      const query = options.fields === undefined ? "" : `?fields=${options.fields}`;
+      return answer(
+        await fetch(`${baseUrls.briqpay}/session/${encodeURIComponent(sessionId)}${query}`, {
+          headers: {
+            Accept: "application/json",
+            Authorization: options.authorization ?? `Basic ${basic}`,
+          },
+        }),
+      );
+    },
     async briqpayRefund(
       sessionId: string,
       body: unknown,

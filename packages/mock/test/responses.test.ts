@@ -51,6 +51,15 @@ const scenarios: Record<MockProvider, Record<string, Record<string, () => Promis
         return client.sezzleRefund("sz-2", { amount_in_cents: 501, currency: "USD" });
       },
     },
+    GetV2Order: {
+      "200": async () => {
+        mock.orders.seed({ provider: "sezzle", id: "sz-3", amount: 5000, currency: "USD" });
+        await client.sezzleRefund("sz-3", { amount_in_cents: 1000, currency: "USD" });
+        return client.sezzleOrder("sz-3");
+      },
+      "401": () => client.sezzleOrder("sz-3", { token: "nope" }),
+      "404": () => client.sezzleOrder("missing"),
+    },
   },
   optty: {
     PostToken: {
@@ -102,6 +111,19 @@ const scenarios: Record<MockProvider, Record<string, Record<string, () => Promis
         return client.opttyRefund("op-1", {});
       },
     },
+    TransactionDetails: {
+      "200": async () => {
+        mock.orders.seed({ provider: "optty", id: "op-4", amount: 2498, currency: "AUD" });
+        await client.opttyRefund("op-4", {
+          refundReference: "r-details",
+          refundAmount: { amount: 2.4, currency: "AUD" },
+          refundDescription: "Refund",
+        });
+        return client.opttyDetails("op-4");
+      },
+      "401": () => client.opttyDetails("op-4", { token: "expired-or-unknown" }),
+      "404": () => client.opttyDetails("nope"),
+    },
   },
   levelup: {
     RefundOrder: {
@@ -122,6 +144,18 @@ const scenarios: Record<MockProvider, Record<string, Record<string, () => Promis
           managerConfirmation: "87168",
         });
         return client.levelupRefund("lu-2", { refund: { manager_confirmation: "00000" } });
+      },
+    },
+    GetMerchantOrder: {
+      "200": async () => {
+        mock.orders.seed({ provider: "levelup", id: "lu-3", amount: 500, merchantId: 3225 });
+        await client.levelupRefund("lu-3");
+        return client.levelupOrder(3225, "lu-3");
+      },
+      "404": async () => {
+        mock.orders.seed({ provider: "levelup", id: "lu-4", amount: 500, merchantId: 3225 });
+        // Another merchant's order is not found.
+        return client.levelupOrder(34, "lu-4");
       },
     },
   },
@@ -171,6 +205,19 @@ const scenarios: Record<MockProvider, Record<string, Record<string, () => Promis
         client.briqpayRefund(SESSION, briqpayAmount(1), {
           authorization: `Basic ${btoa("who:wrong")}`,
         }),
+    },
+    ReadSession: {
+      "200": async () => {
+        mock.orders.seed({ provider: "briqpay", id: SESSION, amount: 3000, currency: "SEK" });
+        await client.briqpayRefund(SESSION, briqpayAmount(1000));
+        return client.briqpaySession(SESSION);
+      },
+      "204": async () => {
+        mock.orders.seed({ provider: "briqpay", id: SESSION, amount: 3000, currency: "SEK" });
+        return client.briqpaySession(SESSION, { fields: "none" });
+      },
+      "400": () => client.briqpaySession("5d3c0f2e-0000-4000-8000-000000000000"),
+      "403": () => client.briqpaySession(SESSION, { authorization: `Basic ${btoa("who:wrong")}` }),
     },
   },
 };

@@ -16,3 +16,5 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
+export { moyasarLifecycleCapabilities, moyasarLookup, toRetrieved } from "./lookup.js";
+export { moyasarWebhooks } from "./webhook.js";

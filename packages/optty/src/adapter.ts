@@ -144,6 +144,7 @@ async function bodyField(request: Request, name: string): Promise<string | null>
   return typeof value === "string" && value !== "" ? value : null;
 }
 
+/** The Optty side of the unified refund: config and request types of `opttyAdapter`. */
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
@@ -243,6 +244,7 @@ async function send(
   };
 }
 
+/** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,

@@ -18,6 +18,7 @@ import createClient, { type Client, defaultPathSerializer } from "openapi-fetch"
 import type { paths } from "./generated/openapi.js";
 import { operations, servers } from "./generated/spec.js";
 
+/** `"sandbox"` (Optty's QA hosts) or `"production"`, from the spec's servers. */
 export type OpttyEnvironment = keyof typeof servers;
 
 /** Where and as whom to talk to Optty. */
@@ -40,6 +41,7 @@ export interface OpttyConfig {
   clientSecret?: string;
 }
 
+/** Options of `createOpttyClient`: the Optty config and the shared transport options. */
 export type OpttyClientOptions = OpttyConfig & TransportOptions;
 
 /** The typed openapi-fetch client for the Optty Merchant API (the generated `paths`). */
@@ -48,9 +50,15 @@ export type OpttyClient = Client<paths>;
 const PROVIDER = "optty";
 const TOKEN_PATH = operations.PostToken.path;
 const REFUND_PATH = /\/orders\/[^/]+\/refund$/;
+/**
+ * Transaction Details is a POST that only reads (https://docs.optty.com/api-references/transaction-details):
+ * sending it again changes nothing, so it is retried like a safe method.
+ */
+const DETAILS_PATH = /\/orders\/[^/]+\/details$/;
 /** When `expires_in` is missing or unreadable: a conservative guess (documented: 86400 s). */
 const FALLBACK_TOKEN_LIFETIME_S = 3600;
 
+/** The API and auth base URLs a config resolves to. */
 export interface OpttyEndpoints {
   /** The API base URL (refunds). */
   baseUrl: string;
@@ -119,7 +127,11 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
       if (request.method !== "POST") return false;
       const url = new URL(request.url);
       // Refunds always carry refundReference, which Optty deduplicates; tokens are harmless.
-      return `${url.origin}${url.pathname}` === tokenUrl || REFUND_PATH.test(url.pathname);
+      return (
+        `${url.origin}${url.pathname}` === tokenUrl ||
+        REFUND_PATH.test(url.pathname) ||
+        DETAILS_PATH.test(url.pathname)
+      );
     },
     // A refund with the same refundReference still being processed (409 "in progress"): the
     // same bytes later get the first request's answer, so it is retried like a 503.

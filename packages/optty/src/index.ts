@@ -15,3 +15,5 @@ export {
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { operations as operationInfo, servers } from "./generated/spec.js";
+export { opttyLifecycleCapabilities, opttyLookup, toRetrieved } from "./lookup.js";
+export { opttyWebhooks } from "./webhook.js";

@@ -11,12 +11,20 @@ export {
   type Capabilities,
   type Environment,
   isRefundError,
+  type LifecycleCapabilities,
+  minorToMajor,
   PROVIDERS,
   type ProviderName,
   RefundError,
   type RefundErrorCode,
   type RefundResult,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type RetrievedRefundStatus,
   type TransportOptions,
+  type WebhookEvent,
+  type WebhookHeaders,
+  type WebhookInput,
 } from "@refundkit/core";
 export {
   createLevelUpClient,
@@ -42,6 +50,13 @@ export {
   type SezzleConfig,
   type SezzleRefundRequest,
 } from "@refundkit/sezzle";
+export type {
+  FinalRefund,
+  ReconcileRequest,
+  ReconcileResult,
+  RetrieveRequest,
+  WaitOptions,
+} from "./lifecycle.js";
 export {
   createRefunds,
   type RefundRequest,

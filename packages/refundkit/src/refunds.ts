@@ -2,6 +2,7 @@ import { type BriqpayConfig, type BriqpayRefundRequest, briqpayAdapter } from "@
 import {
   type BaseRefundRequest,
   type Capabilities,
+  type LifecycleCapabilities,
   PROVIDERS,
   type ProviderAdapter,
   type ProviderName,
@@ -14,6 +15,7 @@ import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@
 import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
 import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
 import { type SezzleConfig, type SezzleRefundRequest, sezzleAdapter } from "@refundkit/sezzle";
+import { createLifecycle, type Lifecycle, lifecycleCapabilities } from "./lifecycle.js";
 
 /** Each provider is optional: configure only the ones you use. */
 export interface RefundsConfig {
@@ -35,11 +37,15 @@ export type RefundRequest =
   | ({ provider: "moyasar" } & MoyasarRefundRequest)
   | ({ provider: "briqpay" } & BriqpayRefundRequest);
 
-export interface Refunds {
+/**
+ * What `createRefunds()` returns: one `refund()` over every configured provider, and the
+ * lifecycle methods (`retrieve`, `waitUntilFinal`, `reconcile`, `webhooks.verify`).
+ */
+export interface Refunds extends Omit<Lifecycle, "noteAttempt"> {
   /** Refunds through the request's provider. Resolves with the result; rejects with RefundError. */
   refund<R extends RefundRequest>(request: R): Promise<RefundResult<R["provider"]>>;
-  /** What a provider supports (whether or not it is configured). */
-  capabilities(provider: ProviderName): Capabilities;
+  /** What a provider supports (whether or not it is configured), lifecycle included. */
+  capabilities(provider: ProviderName): Capabilities & LifecycleCapabilities;
   /** The providers this instance was configured with. */
   readonly providers: readonly ProviderName[];
 }
@@ -88,14 +94,19 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
     if (providerConfig === undefined) continue;
     connected.set(provider, adapters[provider].connect(providerConfig, options));
   }
+  const lifecycle = createLifecycle(config, options);
 
   return {
+    retrieve: lifecycle.retrieve,
+    waitUntilFinal: lifecycle.waitUntilFinal,
+    reconcile: lifecycle.reconcile,
+    webhooks: lifecycle.webhooks,
     providers: [...connected.keys()],
     capabilities(provider) {
       if (!isProviderName(provider)) {
         throw unknownProvider(provider, "capabilities()");
       }
-      return { ...adapters[provider].capabilities };
+      return { ...adapters[provider].capabilities, ...lifecycleCapabilities(provider) };
     },
     async refund(request) {
       if (request === null || typeof request !== "object") {
@@ -113,7 +124,14 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
           message: `${provider} is not configured: pass config.${provider} to createRefunds()`,
         });
       }
-      return adapter.refund(rest) as Promise<RefundResult<typeof provider>>;
+      const startedAt = Date.now();
+      try {
+        return (await adapter.refund(rest)) as RefundResult<typeof provider>;
+      } catch (error) {
+        // reconcile() uses the attempt's start to tell this refund from earlier ones.
+        lifecycle.noteAttempt(error, startedAt);
+        throw error;
+      }
     },
   };
 }

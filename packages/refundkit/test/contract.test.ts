@@ -10,6 +10,7 @@ import {
   type Capabilities,
   createRefunds,
   isRefundError,
+  type LifecycleCapabilities,
   PROVIDERS,
   type ProviderName,
   RefundError,
@@ -413,13 +414,15 @@ describe("unknown and unconfigured providers, capabilities", () => {
   });
 
   it("capabilities() of all five exactly as docs/provider-behaviour.md, configured or not", () => {
-    const expected: Record<ProviderName, Capabilities> = {
+    const expected: Record<ProviderName, Capabilities & LifecycleCapabilities> = {
       sezzle: {
         partialRefunds: true,
         fullRefundWithoutAmount: false,
         idempotency: "header",
         pendingResults: false,
         lineItems: false,
+        retrieve: true,
+        webhooks: "signed",
       },
       optty: {
         partialRefunds: true,
@@ -427,6 +430,8 @@ describe("unknown and unconfigured providers, capabilities", () => {
         idempotency: "body",
         pendingResults: true,
         lineItems: false,
+        retrieve: true,
+        webhooks: "none",
       },
       levelup: {
         partialRefunds: false,
@@ -434,6 +439,8 @@ describe("unknown and unconfigured providers, capabilities", () => {
         idempotency: "none",
         pendingResults: false,
         lineItems: false,
+        retrieve: true,
+        webhooks: "none",
       },
       moyasar: {
         partialRefunds: true,
@@ -441,6 +448,8 @@ describe("unknown and unconfigured providers, capabilities", () => {
         idempotency: "body",
         pendingResults: false,
         lineItems: false,
+        retrieve: false,
+        webhooks: "none",
       },
       briqpay: {
         partialRefunds: true,
@@ -448,6 +457,8 @@ describe("unknown and unconfigured providers, capabilities", () => {
         idempotency: "none",
         pendingResults: true,
         lineItems: true,
+        retrieve: true,
+        webhooks: "read-back",
       },
     };
     const none = createRefunds({});

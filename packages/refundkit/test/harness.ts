@@ -11,6 +11,7 @@ import {
   type MockOrders,
   type MockProvider,
   type MockServer,
+  type MockWebhooks,
   startMockServer,
 } from "@refundkit/mock";
 import { type CapturedRequest, captureRequest } from "@refundkit/test-utils";
@@ -79,6 +80,8 @@ export interface Harness {
   readonly mode: Mode;
   readonly orders: MockOrders;
   readonly faults: MockFaults;
+  /** The mock's refund webhooks (events emitted, registrations, faults); reset after each test. */
+  readonly webhooks: MockWebhooks;
   readonly baseUrls: MockBaseUrls;
   readonly credentials: MockCredentials;
   /** Every request refundkit sent since the last test started. */
@@ -104,6 +107,7 @@ export function useHarness(mode: Mode): Harness {
     | {
         orders: MockOrders;
         faults: MockFaults;
+        webhooks: MockWebhooks;
         baseUrls: MockBaseUrls;
         credentials: MockCredentials;
         close: () => Promise<void>;
@@ -130,6 +134,7 @@ export function useHarness(mode: Mode): Harness {
   afterEach(() => {
     need().faults.clear();
     need().orders.reset();
+    need().webhooks.reset();
     offset = 0;
     calls.length = 0;
   });
@@ -184,6 +189,9 @@ export function useHarness(mode: Mode): Harness {
     },
     get faults() {
       return need().faults;
+    },
+    get webhooks() {
+      return need().webhooks;
     },
     get baseUrls() {
       return need().baseUrls;

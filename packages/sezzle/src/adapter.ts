@@ -107,6 +107,7 @@ function toError(
   );
 }
 
+/** The Sezzle side of the unified refund: config and request types of `sezzleAdapter`. */
 export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
@@ -183,6 +184,7 @@ async function send(
   };
 }
 
+/** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,

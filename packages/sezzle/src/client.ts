@@ -18,7 +18,9 @@ import createClient, { type Client, defaultPathSerializer } from "openapi-fetch"
 import type { paths } from "./generated/openapi.js";
 import { operations, type Region, type servers, serversByRegion } from "./generated/spec.js";
 
+/** `"sandbox"` or `"production"`, from the spec's servers. */
 export type SezzleEnvironment = keyof typeof servers;
+/** Sezzle's region (US or EU): each has its own hosts. */
 export type SezzleRegion = Region;
 
 /** Where and as whom to talk to Sezzle. */
@@ -37,6 +39,7 @@ export interface SezzleConfig {
   privateKey?: string;
 }
 
+/** Options of `createSezzleClient`: the Sezzle config and the shared transport options. */
 export type SezzleClientOptions = SezzleConfig & TransportOptions;
 
 /** The typed openapi-fetch client for the Sezzle API (the generated `paths`). */
@@ -77,6 +80,9 @@ export function resolveSezzleBaseUrl(config: SezzleConfig): string {
  */
 function isIdempotent(request: Request): boolean {
   if (request.headers.has("sezzle-request-id")) return true;
+  // A read (GET /v2/order/{order_uuid}) changes nothing: safe to send again (RFC 9110 §9.2.1,
+  // https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1).
+  if (request.method === "GET") return true;
   return request.method === "POST" && new URL(request.url).pathname.endsWith(AUTH_PATH);
 }
 

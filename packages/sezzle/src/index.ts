@@ -15,3 +15,5 @@ export {
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { operations as operationInfo, servers, serversByRegion } from "./generated/spec.js";
+export { sezzleLifecycleCapabilities, sezzleLookup, toRetrieved } from "./lookup.js";
+export { SEZZLE_WEBHOOK_TOLERANCE_MS, sezzleWebhooks, signSezzleWebhook } from "./webhook.js";

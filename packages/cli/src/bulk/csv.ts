@@ -241,6 +241,7 @@ export function requestFor(row: BulkRow, idempotencyKey: string | null): RefundR
   } as RefundRequest;
 }
 
+/** One item read from a bulk CSV: the header, a valid row, or a bad row with its problems. */
 export type CsvItem =
   | { kind: "header"; columns: string[]; problems: string[] }
   | { kind: "row"; row: BulkRow }

@@ -4,14 +4,33 @@ import {
   type RefundRequest,
   type RefundResult,
   type Refunds,
+  type RetrievedRefund,
 } from "refundkit";
+
+/**
+ * The refund `reconcile` found, as a result row: the facade answers the provider's lookup entry
+ * (`RetrievedRefund`: refundId, amount, currency, status, createdAt), which has no handle.
+ */
+function asResult(request: RefundRequest, refund: RefundResult | RetrievedRefund): RefundResult {
+  if ("provider" in refund) return refund;
+  return {
+    provider: request.provider,
+    orderId: request.orderId,
+    status: refund.status === "pending" ? "pending" : "succeeded",
+    refundId: refund.refundId,
+    amount: refund.amount,
+    currency: refund.currency,
+    idempotencyKey: null,
+    raw: refund,
+  };
+}
 
 /**
  * What `refunds.reconcile(request, error)` answers (the facade contract): the provider has the
  * refund, has none, or cannot tell.
  */
 export type ReconcileAnswer =
-  | { refunded: true; refund: RefundResult }
+  | { refunded: true; refund: RefundResult | RetrievedRefund }
   | { refunded: false }
   | { refunded: "unknown"; reason: string };
 
@@ -23,6 +42,7 @@ export function reconcilerOf(refunds: Refunds): Reconcile | null {
   return typeof candidate === "function" ? (candidate.bind(refunds) as Reconcile) : null;
 }
 
+/** What reconciling a row left in flight found: refunded, not refunded (safe to send), or needs review. */
 export type InFlightVerdict =
   | { kind: "refunded"; refund: RefundResult }
   /** The provider has no refund from this request: sending it now cannot refund twice. */
@@ -60,7 +80,8 @@ export async function reconcileInFlight(
     });
   try {
     const answer = await reconcile(request, cause);
-    if (answer.refunded === true) return { kind: "refunded", refund: answer.refund };
+    if (answer.refunded === true)
+      return { kind: "refunded", refund: asResult(request, answer.refund) };
     if (answer.refunded === false) return { kind: "not_refunded" };
     return {
       kind: "needs_review",

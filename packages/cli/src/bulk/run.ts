@@ -29,6 +29,7 @@ import { reconcileInFlight } from "./reconcile.js";
 import { createProgress, formatMinor, type ResultStatus, Tally } from "./report.js";
 import { Scheduler } from "./scheduler.js";
 
+/** The `refundkit bulk` options as given on the command line (numbers still as strings). */
 export interface BulkOptions {
   concurrency?: string;
   perProvider?: string;

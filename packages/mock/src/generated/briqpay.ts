@@ -32,11 +32,119 @@ export const document = {
   ],
   "tags": [
     {
+      "name": "Sessions",
+      "description": "Payment sessions, read back with their captures and refunds."
+    },
+    {
       "name": "Order management",
       "description": "Capture, refund and manage the order of a completed payment session."
     }
   ],
   "paths": {
+    "/session/{sessionId}": {
+      "get": {
+        "operationId": "ReadSession",
+        "summary": "Read an ongoing or completed session",
+        "description": "Reads a payment session. Its refunds are `data.refunds[]` (Briqpay's connector calls it\n\"the source of truth for refund status\"; the top-level `refunds[]` is deprecated in its\nfavour), each with `refundId`, `status` (pending, approved, rejected), `amountIncVat` in\nminor units and `currency`. The session `status` (started, modules_in_progress,\ncompleted) \"Does not indicate status of payments\". Refund hooks are unauthenticated, so\nthis read is how a hook is validated (\"you must read the session to verify that the hook\nis valid\").\n\n`fields` narrows the answer to a comma list of top-level fields; `fields=none` answers\n204 with no body.\n",
+        "externalDocs": {
+          "description": "Briqpay v3 API reference, Read session",
+          "url": "https://developer.briqpay.com/docs/3.0.0/api/read-session"
+        },
+        "tags": [
+          "Sessions"
+        ],
+        "security": [
+          {
+            "basicAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SessionId"
+          },
+          {
+            "name": "fields",
+            "in": "query",
+            "required": false,
+            "description": "Comma-separated top-level fields to return, or `none` (answers 204).",
+            "schema": {
+              "type": "string"
+            },
+            "example": "data,moduleStatus,sessionId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The session.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Session"
+                },
+                "examples": {
+                  "refund-pending": {
+                    "summary": "A completed session with one captured order and one pending refund",
+                    "value": {
+                      "sessionId": "c5674f4f-7e84-405c-a44b-c83736bb7209",
+                      "status": "completed",
+                      "data": {
+                        "order": {
+                          "currency": "SEK",
+                          "amountIncVat": 3000,
+                          "amountExVat": 2400
+                        },
+                        "captures": [
+                          {
+                            "captureId": "0b7a9f2c-5d4e-4c3b-9a8f-7e6d5c4b3a21",
+                            "status": "approved",
+                            "amountIncVat": 3000,
+                            "currency": "SEK"
+                          }
+                        ],
+                        "refunds": [
+                          {
+                            "refundId": "a3818f9e-1c2d-4b5a-8e7f-6a5b4c3d2e1f",
+                            "status": "pending",
+                            "amountIncVat": 1000,
+                            "amountExVat": 1000,
+                            "currency": "SEK",
+                            "createdAt": "2023-04-12T13:16:08.647Z",
+                            "parentCaptureId": "0b7a9f2c-5d4e-4c3b-9a8f-7e6d5c4b3a21"
+                          }
+                        ]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "204": {
+            "description": "`fields=none`: no body."
+          },
+          "400": {
+            "description": "The request was refused (e.g. an unknown session).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BadRequestError"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credentials were refused.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ForbiddenError"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/session/{sessionId}/order/refund": {
       "post": {
         "operationId": "RefundOrder",
@@ -483,6 +591,116 @@ export const document = {
           }
         }
       },
+      "Session": {
+        "type": "object",
+        "description": "A payment session as `GET /v3/session/{sessionId}` answers it: the fields refundkit reads\n(https://developer.briqpay.com/docs/3.0.0/api/read-session). The object stays open.\n",
+        "required": [
+          "sessionId"
+        ],
+        "properties": {
+          "sessionId": {
+            "type": "string",
+            "description": "The session's id."
+          },
+          "status": {
+            "type": "string",
+            "description": "started, modules_in_progress or completed; not the status of payments."
+          },
+          "moduleStatus": {
+            "type": "object",
+            "description": "Per-module status; `payment.orderStatus` and `payment.refundStatus` are high-level."
+          },
+          "data": {
+            "$ref": "#/components/schemas/SessionData"
+          },
+          "refunds": {
+            "type": "array",
+            "deprecated": true,
+            "description": "Deprecated by Briqpay; use `data.refunds`.",
+            "items": {
+              "$ref": "#/components/schemas/Refund"
+            }
+          }
+        }
+      },
+      "SessionData": {
+        "type": "object",
+        "description": "The session's order and the money moved on it.",
+        "properties": {
+          "order": {
+            "type": "object",
+            "description": "The session's order (currency, totals, cart).",
+            "properties": {
+              "currency": {
+                "$ref": "#/components/schemas/Currency"
+              },
+              "amountIncVat": {
+                "$ref": "#/components/schemas/AmountIncVat"
+              },
+              "amountExVat": {
+                "$ref": "#/components/schemas/AmountExVat"
+              }
+            }
+          },
+          "captures": {
+            "type": "array",
+            "description": "The captures of the session.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "captureId": {
+                  "type": "string"
+                },
+                "status": {
+                  "type": "string"
+                },
+                "amountIncVat": {
+                  "$ref": "#/components/schemas/AmountIncVat"
+                },
+                "currency": {
+                  "$ref": "#/components/schemas/Currency"
+                }
+              }
+            }
+          },
+          "refunds": {
+            "type": "array",
+            "description": "The refunds of the session, the source of truth for refund status.",
+            "items": {
+              "$ref": "#/components/schemas/Refund"
+            }
+          }
+        }
+      },
+      "RefundStatusHook": {
+        "type": "object",
+        "description": "The body of a `refund_status` hook sent with `method: POST`: \"event\", \"status\" and\n\"sessionId\", the `refundId` at the top level and, in the newer reference, the full refund\nobject; the session's externalReferences come as additional properties. Hooks are\nunauthenticated: read the session back before trusting one.\n",
+        "required": [
+          "event",
+          "status",
+          "sessionId"
+        ],
+        "properties": {
+          "event": {
+            "type": "string",
+            "const": "refund_status"
+          },
+          "status": {
+            "$ref": "#/components/schemas/RefundStatus"
+          },
+          "sessionId": {
+            "type": "string",
+            "description": "The session the refund belongs to."
+          },
+          "refundId": {
+            "type": "string",
+            "description": "The refund whose status this is."
+          },
+          "refund": {
+            "$ref": "#/components/schemas/Refund"
+          }
+        }
+      },
       "BadRequestError": {
         "type": "object",
         "description": "Briqpay's error body for 400.",
@@ -550,6 +768,51 @@ export const document = {
                 "description": "Human-readable message."
               }
             }
+          }
+        }
+      }
+    }
+  },
+  "webhooks": {
+    "refund_status": {
+      "post": {
+        "operationId": "RefundStatusHook",
+        "summary": "A refund was created or its status changed",
+        "description": "Registered per session in the session's `hooks[]` (up to 10), e.g.\n`{\"eventType\": \"refund_status\", \"statuses\": [\"pending\", \"approved\", \"rejected\"],\n\"method\": \"POST\", \"url\": \"https://example.com/notifications\"}`\n(https://developer.briqpay.com/docs/3.0.0/api/charge-a-token). \"These webhooks are\nunauthenticated so you must read the session after receiving events to validate the\nevent\" (https://developer.briqpay.com/docs/3.0.0/guides/guides/quick_guides/payment_steps/completed_session/).\nAcknowledge with any 2xx (https://developer.briqpay.com/docs/3.0.0/api/refund-status).\n\nOptional signature (documented only in Briqpay's published commercetools connector,\nhttps://github.com/Briqpay-Extensions/connect-payment-integration-briqpay, not in the API\nreference): with a webhook secret from the Briqpay dashboard, header\n`x-briq-signature: t=<ms timestamp>,s1=<base64 HMAC-SHA256(secret, \"<t>.<raw body>\")>`;\ndeliveries older than 5 minutes are refused there.\n",
+        "externalDocs": {
+          "description": "Briqpay v3 API reference, refund_status",
+          "url": "https://developer.briqpay.com/docs/3.0.0/api/refund-status"
+        },
+        "parameters": [
+          {
+            "name": "x-briq-signature",
+            "in": "header",
+            "required": false,
+            "description": "`t=<ms>,s1=<base64 HMAC-SHA256>`, only when webhook signing is set up.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RefundStatusHook"
+              },
+              "example": {
+                "event": "refund_status",
+                "status": "approved",
+                "sessionId": "61c1a8f4-3b2e-4d5c-9a8b-7f6e5d4c3b2a",
+                "refundId": "a3818f9e-1c2d-4b5a-8e7f-6a5b4c3d2e1f"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Received (any 2xx)."
           }
         }
       }

@@ -154,6 +154,77 @@ export const document = {
           }
         }
       }
+    },
+    "/v14/merchants/{merchantId}/orders/{uuid}": {
+      "get": {
+        "operationId": "GetMerchantOrder",
+        "summary": "Get merchant-oriented order details",
+        "description": "\"This endpoint returns parameters pertinent to merchants, as opposed to users.\" The order\nanswers `refunded_at` (\"String (Date) or null\"): null while the order is not refunded,\nthe time of the refund once it is. LevelUp refunds are full and synchronous, so there is\nno refund status besides this field. v15 has the same path\n(http://developer.thelevelup.com/api-reference/v15/orders-merchant-details/); this spec\nstays on v14 like the refund call.\n",
+        "externalDocs": {
+          "description": "LevelUp API reference v14, \"Orders: Get Merchant Details\"",
+          "url": "http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/"
+        },
+        "tags": [
+          "Orders"
+        ],
+        "security": [
+          {
+            "merchantToken": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "merchantId",
+            "in": "path",
+            "required": true,
+            "description": "The merchant's ID (LevelUp's numeric merchant id, e.g. 3225).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "example": 3225
+          },
+          {
+            "$ref": "#/components/parameters/OrderUuid"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The order with its merchant-facing fields.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MerchantOrderResponse"
+                },
+                "examples": {
+                  "refunded": {
+                    "summary": "The documented v14 example response",
+                    "value": {
+                      "order": {
+                        "created_at": "2014-01-01T00:00:00-04:00",
+                        "merchant_funded_credit_amount": 5,
+                        "earn_amount": 0,
+                        "loyalty_id": 123,
+                        "spend_amount": 5,
+                        "refunded_at": "2014-01-01T00:00:00-04:00",
+                        "tip_amount": 0,
+                        "total_amount": 5,
+                        "location_id": 123,
+                        "transacted_at": "2014-01-01T00:00:00-04:00",
+                        "user_display_name": "Ryan T",
+                        "uuid": "123b75b0806011e29e960800200c9a66"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The order does not exist for this merchant (no body documented)."
+          }
+        }
+      }
     }
   },
   "components": {
@@ -290,6 +361,79 @@ export const document = {
             "examples": [
               "Ryan T"
             ]
+          }
+        }
+      },
+      "MerchantOrderResponse": {
+        "type": "object",
+        "description": "The order, wrapped in `order`.",
+        "required": [
+          "order"
+        ],
+        "properties": {
+          "order": {
+            "$ref": "#/components/schemas/MerchantOrder"
+          }
+        }
+      },
+      "MerchantOrder": {
+        "type": "object",
+        "description": "An order as the merchant-oriented details endpoint returns it (v14 response table).\nAmounts are integer cents. Only `uuid` and `refunded_at` are required here: v15's\ndocumented example omits the amount fields. The object stays open.\n",
+        "required": [
+          "uuid",
+          "refunded_at"
+        ],
+        "properties": {
+          "uuid": {
+            "type": "string",
+            "description": "The order's unique identifier."
+          },
+          "created_at": {
+            "type": "string",
+            "description": "When the order was created (ISO 8601)."
+          },
+          "transacted_at": {
+            "type": "string",
+            "description": "When the user placed the order (ISO 8601)."
+          },
+          "refunded_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "When the order was refunded (ISO 8601), or null while it is not."
+          },
+          "location_id": {
+            "type": "integer",
+            "description": "LevelUp location id that placed the order."
+          },
+          "loyalty_id": {
+            "type": "integer",
+            "description": "The merchant-specific user id."
+          },
+          "user_display_name": {
+            "type": "string",
+            "description": "The first name and last initial of the user."
+          },
+          "earn_amount": {
+            "type": "integer",
+            "description": "Credit the customer earned by completing the order (in cents)."
+          },
+          "merchant_funded_credit_amount": {
+            "type": "integer",
+            "description": "Merchant-funded credit used on the order (in cents)."
+          },
+          "spend_amount": {
+            "type": "integer",
+            "description": "Amount requested for payment (in cents)."
+          },
+          "tip_amount": {
+            "type": "integer",
+            "description": "Tip amount (in cents)."
+          },
+          "total_amount": {
+            "type": "integer",
+            "description": "Total amount including tip (in cents)."
           }
         }
       },

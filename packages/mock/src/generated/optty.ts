@@ -264,6 +264,153 @@ export const document = {
             ]
           }
         }
+      },
+      "TransactionDetails": {
+        "type": "object",
+        "description": "The \"Success Response Parameters\" of Transaction Details (https://docs.optty.com/api-references/transaction-details). The table types `amount` as numeric while the sample sends a string, so both are accepted.",
+        "required": [
+          "merchantReference",
+          "status"
+        ],
+        "properties": {
+          "merchantReference": {
+            "type": "string",
+            "description": "The merchant reference passed in the request"
+          },
+          "status": {
+            "type": "string",
+            "description": "The status of the order transaction"
+          },
+          "amount": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "The total order amount, decimal major units"
+          },
+          "currency": {
+            "type": "string",
+            "description": "The currency used for the order transaction"
+          },
+          "provider": {
+            "type": "string",
+            "description": "The BNPL provider processing the order transaction"
+          },
+          "updatedAt": {
+            "type": "string",
+            "description": "The last time an update was made to the order transaction"
+          },
+          "failureReason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The failure reason for the error transactions"
+          },
+          "bnplOrderId": {
+            "type": "string",
+            "description": "The BNPL order id for the transactions"
+          },
+          "transactionReference": {
+            "type": "string",
+            "description": "The unique transaction reference"
+          },
+          "transactionHistory": {
+            "type": "array",
+            "description": "The transaction history list",
+            "items": {
+              "type": "object",
+              "properties": {
+                "transactionId": {
+                  "type": "string",
+                  "description": "The id generated for the transaction"
+                },
+                "status": {
+                  "type": "string",
+                  "description": "The status of the transaction"
+                },
+                "createdAt": {
+                  "type": "string",
+                  "description": "The time the transaction was created"
+                }
+              }
+            }
+          },
+          "refunds": {
+            "type": "array",
+            "description": "The refunds made on the order",
+            "items": {
+              "$ref": "#/components/schemas/TransactionRefund"
+            }
+          },
+          "orderCaptures": {
+            "type": "array",
+            "description": "The captures made on the order",
+            "items": {
+              "type": "object",
+              "properties": {
+                "captureId": {
+                  "type": "string"
+                },
+                "amount": {
+                  "type": [
+                    "string",
+                    "number"
+                  ]
+                },
+                "status": {
+                  "type": "string"
+                },
+                "createdAt": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "TransactionRefund": {
+        "type": "object",
+        "description": "One refund of an order, as Transaction Details lists it.",
+        "required": [
+          "refundId",
+          "amount",
+          "currency",
+          "status"
+        ],
+        "properties": {
+          "refundId": {
+            "type": "string",
+            "description": "The unique generated refund id"
+          },
+          "amount": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "The refunded amount in decimal major units (a string in the docs)"
+          },
+          "currency": {
+            "type": "string",
+            "description": "Refund currency"
+          },
+          "status": {
+            "type": "string",
+            "description": "The status of the order refund (SUCCESSFUL in the docs; PENDING while the APM has not settled)"
+          },
+          "createdAt": {
+            "type": "string",
+            "description": "The time the refund was created"
+          },
+          "refundReason": {
+            "type": "string",
+            "description": "The reason for the refund"
+          },
+          "refundFailureReason": {
+            "type": "string",
+            "description": "Why the refund failed (empty when it did not)"
+          }
+        }
       }
     }
   },
@@ -479,6 +626,128 @@ export const document = {
                 "example": {
                   "statusCode": 401,
                   "message": "Unauthorized"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/orders/{merchantReference}/details": {
+      "post": {
+        "tags": [
+          "orders"
+        ],
+        "summary": "Transaction Details (an order with its transaction history, refunds and captures)",
+        "description": "\"This endpoint returns order transaction details\". The method is POST with no request body: the order is named by the path. `merchantId` is only for a \"Grand Parent/Parent\" account; a merchant sends just the reference. Refunds are `refunds[]` with decimal major-unit amounts as strings; `status` words seen in the docs are SUCCESSFUL (refunds) and INITIATED, PENDING, SUCCESSFUL (transaction history), and PENDING is not final (\"handle a state where the status is not final until a proceeding webhook\", https://docs.optty.com/universal-integration-features/notification-handling). How `refundId` relates to the refund call's `refundReference` is not documented (in the docs' sample it equals the merchant reference). There is no refunded total: a client adds up the successful `refunds[]`.",
+        "externalDocs": {
+          "description": "Optty API reference, Transaction Details",
+          "url": "https://docs.optty.com/api-references/transaction-details"
+        },
+        "operationId": "TransactionDetails",
+        "parameters": [
+          {
+            "name": "merchantReference",
+            "in": "path",
+            "required": true,
+            "description": "The order reference generated for the merchant (as in the refund call)",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "merchantId",
+            "in": "query",
+            "required": false,
+            "description": "Only when calling as a Grand Parent/Parent; the merchantId that belongs to it",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The order's transaction details",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TransactionDetails"
+                },
+                "example": {
+                  "merchantReference": "PLANPAY-0000-760-729",
+                  "status": "SUCCESSFUL",
+                  "amount": "260",
+                  "currency": "AUD",
+                  "provider": "PLANPAY_AU",
+                  "updatedAt": "2024-02-28T05:30:56.096Z",
+                  "failureReason": null,
+                  "bnplOrderId": "zfh1r58g7lqx",
+                  "transactionReference": "6d5af829b5",
+                  "transactionHistory": [
+                    {
+                      "transactionId": "4763fb55-728c-43ef-9008-ed5568ea9f88",
+                      "status": "INITIATED",
+                      "createdAt": "2024-02-28T05:27:31.170Z"
+                    },
+                    {
+                      "transactionId": "3df88423-0cb0-4259-8876-62b311f837ff",
+                      "status": "PENDING",
+                      "createdAt": "2024-02-28T05:27:32.663Z"
+                    },
+                    {
+                      "transactionId": "e9f42b19-3d57-4e8e-920f-068d7f90c6b0",
+                      "status": "SUCCESSFUL",
+                      "createdAt": "2024-02-28T05:30:56.096Z"
+                    }
+                  ],
+                  "refunds": [
+                    {
+                      "refundId": "PLANPAY-0000-760-729",
+                      "amount": "240",
+                      "currency": "AUD",
+                      "status": "SUCCESSFUL",
+                      "createdAt": "2024-02-28T05:38:18.438Z",
+                      "refundReason": "300 Refund",
+                      "refundFailureReason": ""
+                    }
+                  ],
+                  "orderCaptures": [
+                    {
+                      "captureId": "CAPTURE_789",
+                      "amount": "120",
+                      "status": "SUCCESSFUL",
+                      "createdAt": "2024-02-29T05:38:18.438Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not authorised for this transaction",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UnauthorizedResponse"
+                },
+                "example": {
+                  "statusCode": 401,
+                  "message": "You are not authorized to view this transaction...!",
+                  "error": "Unauthorized"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No order with this reference",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/NotFoundResponse"
+                },
+                "example": {
+                  "statusCode": 404,
+                  "message": "Not Found"
                 }
               }
             }

@@ -172,6 +172,91 @@ export const document = {
           }
         }
       }
+    },
+    "/v2/order/{order_uuid}": {
+      "get": {
+        "tags": [
+          "Order"
+        ],
+        "summary": "Get an order",
+        "description": "\"Get details and check the status of an existing order. Can be performed any time after session creation.\" Refunds made on the order are listed under `authorization.refunds[]`, each only `{uuid, amount}`: Sezzle documents no per-refund status or time and no refunded total (a client adds up `refunds[].amount`). The refund call's answer says so too: the refund uuid is used by no endpoint, \"You may retrieve an order's refund transactions using the Get an order endpoint\".",
+        "externalDocs": {
+          "description": "Sezzle API reference, Get an order",
+          "url": "https://docs.sezzle.com/docs/api/core/orders/getv2order"
+        },
+        "operationId": "GetV2Order",
+        "parameters": [
+          {
+            "name": "order_uuid",
+            "in": "path",
+            "required": true,
+            "description": "The order's uuid (as in the refund call)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The order, with its authorization and its captures, releases and refunds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Order"
+                },
+                "example": {
+                  "uuid": "12a34bc5-6de7-890f-g123-4hi5678jk901",
+                  "intent": "AUTH",
+                  "order_amount": {
+                    "amount_in_cents": 10000,
+                    "currency": "USD"
+                  },
+                  "authorization": {
+                    "authorization_amount": {
+                      "amount_in_cents": 10000,
+                      "currency": "USD"
+                    },
+                    "approved": true,
+                    "releases": [
+                      {
+                        "uuid": "4b4d6ca5-4e04-4a3f-a8a6-0d6b4b2f9f8e",
+                        "amount": {
+                          "amount_in_cents": 3000,
+                          "currency": "USD"
+                        }
+                      }
+                    ],
+                    "captures": [
+                      {
+                        "uuid": "f4418fd5-3fb5-4e1a-9c4f-2b8e3d7a6c51",
+                        "amount": {
+                          "amount_in_cents": 7000,
+                          "currency": "USD"
+                        }
+                      }
+                    ],
+                    "refunds": [
+                      {
+                        "uuid": "8316b5b4-5a5b-4c23-9f7e-1a3d2c4b5e6f",
+                        "amount": {
+                          "amount_in_cents": 1000,
+                          "currency": "USD"
+                        }
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedV2"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFoundV2"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -259,6 +344,147 @@ export const document = {
             "description": "The merchant the keys belong to"
           }
         }
+      },
+      "Order": {
+        "type": "object",
+        "description": "An order as `GET /v2/order/{order_uuid}` answers it (the fields refundkit reads; the object stays open, the answer carries more).",
+        "externalDocs": {
+          "url": "https://docs.sezzle.com/docs/api/core/orders/getv2order"
+        },
+        "required": [
+          "uuid"
+        ],
+        "properties": {
+          "uuid": {
+            "type": "string",
+            "description": "The order's uuid"
+          },
+          "intent": {
+            "type": "string",
+            "description": "AUTH or CAPTURE, as the session was created"
+          },
+          "order_amount": {
+            "$ref": "#/components/schemas/Price"
+          },
+          "authorization": {
+            "$ref": "#/components/schemas/OrderAuthorization"
+          }
+        }
+      },
+      "OrderAuthorization": {
+        "type": "object",
+        "description": "The order's authorization with its money movements.",
+        "properties": {
+          "authorization_amount": {
+            "$ref": "#/components/schemas/Price"
+          },
+          "approved": {
+            "type": "boolean",
+            "description": "Whether the authorization was approved"
+          },
+          "releases": {
+            "type": "array",
+            "description": "Released (voided) parts of the authorization",
+            "items": {
+              "$ref": "#/components/schemas/OrderMovement"
+            }
+          },
+          "captures": {
+            "type": "array",
+            "description": "Captures of the authorization",
+            "items": {
+              "$ref": "#/components/schemas/OrderMovement"
+            }
+          },
+          "refunds": {
+            "type": "array",
+            "description": "Refunds of the order. Each one listed has been made (Sezzle's refund call is synchronous); there is no status or time per refund.",
+            "items": {
+              "$ref": "#/components/schemas/OrderMovement"
+            }
+          }
+        }
+      },
+      "OrderMovement": {
+        "type": "object",
+        "description": "One capture, release or refund, as the documented example lists them.",
+        "required": [
+          "uuid",
+          "amount"
+        ],
+        "properties": {
+          "uuid": {
+            "type": "string",
+            "description": "The transaction's uuid (for a refund, the uuid the refund call answered)"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Price"
+          }
+        }
+      },
+      "WebhookEvent": {
+        "type": "object",
+        "description": "The envelope of every Sezzle v2 webhook (https://docs.sezzle.com/docs/api/core/webhooks/infov2webhooks). The body is signed: `Sezzle-Signature` is an HMAC-SHA256 of the body with the merchant private key.",
+        "required": [
+          "uuid",
+          "created_at",
+          "event",
+          "data_type",
+          "data"
+        ],
+        "properties": {
+          "uuid": {
+            "type": "string",
+            "description": "Unique identifier for the webhook event"
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Timestamp (ISO 8601) when the event was generated"
+          },
+          "event": {
+            "type": "string",
+            "description": "Type of the event",
+            "enum": [
+              "customer.tokenized",
+              "order.authorized",
+              "order.captured",
+              "order.refunded",
+              "dispute.merchant_input_requested",
+              "dispute.deadline_approaching",
+              "dispute.closed.customer_win",
+              "dispute.closed.merchant_win",
+              "dispute.closed.neutral"
+            ]
+          },
+          "data_type": {
+            "type": "string",
+            "description": "Type of data associated with the event",
+            "enum": [
+              "customer",
+              "order",
+              "dispute"
+            ]
+          },
+          "data": {
+            "type": "object",
+            "description": "Payload data specific to the event type. For `order` events `uuid` is the order's uuid (as in the documented order.authorized example); for order.refunded, `source` says where the refund was made. The rest of the order.refunded payload is not described here (not confirmed from the public page), so the object stays open.",
+            "properties": {
+              "uuid": {
+                "type": "string",
+                "description": "The order's uuid (order events)"
+              },
+              "source": {
+                "type": "string",
+                "description": "\"dashboard\": refunded from the merchant dashboard; \"gateway\": through the API",
+                "enum": [
+                  "dashboard",
+                  "gateway"
+                ]
+              }
+            }
+          }
+        }
       }
     },
     "responses": {
@@ -344,6 +570,55 @@ export const document = {
         "type": "http",
         "scheme": "bearer",
         "description": "The token answered by `POST /v2/authentication` for the merchant's API keys, sent as `Authorization: Bearer <token>`. It lives about 120 minutes; an expired token gets 401."
+      }
+    }
+  },
+  "webhooks": {
+    "order.refunded": {
+      "post": {
+        "summary": "An order is refunded by Sezzle",
+        "description": "Sent to the URLs subscribed with `POST /v2/webhooks` when an order is refunded, from the API (`data.source: gateway`) or the merchant dashboard (`dashboard`). Header `Sezzle-Signature`: HMAC-SHA256 of the raw body with the merchant private key (\"always verify\"); the encoding of the digest is not stated, refundkit reads hex (and base64). A delivery counts only on HTTP 200; others are retried over five days (then the subscription is deleted), not necessarily in order, and retries are signed with the current private key.",
+        "externalDocs": {
+          "description": "Sezzle webhooks (payload, signature, acceptance and retries)",
+          "url": "https://docs.sezzle.com/docs/api/core/webhooks/infov2webhooks"
+        },
+        "operationId": "OrderRefundedWebhook",
+        "parameters": [
+          {
+            "name": "Sezzle-Signature",
+            "in": "header",
+            "required": true,
+            "description": "HMAC-SHA256 of the raw body with the merchant private key",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WebhookEvent"
+              },
+              "example": {
+                "uuid": "9b1c0f5e-2d3a-4c7b-8e6f-1a2b3c4d5e6f",
+                "created_at": "2026-03-11T18:22:32Z",
+                "event": "order.refunded",
+                "data_type": "order",
+                "data": {
+                  "uuid": "12a34bc5-6de7-890f-g123-4hi5678jk901",
+                  "source": "gateway"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Received; anything else is retried"
+          }
+        }
       }
     }
   }

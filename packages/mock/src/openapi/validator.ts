@@ -11,6 +11,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
+/** Whether a request or response matches the spec, with the reasons when it does not. */
 export type ValidationResult = { valid: true } | { valid: false; errors: string[] };
 
 export interface SpecValidator {
@@ -167,8 +168,14 @@ export function createSpecValidator(document: object): SpecValidator {
   ajv.addSchema(doc, documentId);
 
   const operations = new Map<string, OperationEntry>();
-  for (const [pathTemplate, rawPathItem] of Object.entries(docPaths)) {
-    const pathPointer = `/paths/${escapePointerSegment(pathTemplate)}`;
+  // OpenAPI 3.1 `webhooks` are operations too: their bodies validate like requests (examples,
+  // and the mock's own deliveries).
+  const containers: Array<[string, JsonObject]> = [["paths", docPaths]];
+  if (isObject(doc.webhooks)) containers.push(["webhooks", doc.webhooks]);
+  for (const [container, pathTemplate, rawPathItem] of containers.flatMap(([name, items]) =>
+    Object.entries(items).map(([key, value]) => [name, key, value] as const),
+  )) {
+    const pathPointer = `/${container}/${escapePointerSegment(pathTemplate)}`;
     const pathItem = dereference(doc, rawPathItem, pathPointer);
     if (pathItem === undefined) continue;
     for (const method of HTTP_METHODS) {

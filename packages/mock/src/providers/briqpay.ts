@@ -12,7 +12,9 @@ const REFUND = "RefundOrder";
 /** The refund request body, from the generated `paths`. */
 type BriqpayRefundBody = JsonRequestBody<BriqpayPaths[typeof routes.briqpay.refund.path]["post"]>;
 
-function basicCredentials(header: string | null): { username: string; secret: string } | undefined {
+export function basicCredentials(
+  header: string | null,
+): { username: string; secret: string } | undefined {
   const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "")?.[1];
   if (encoded === undefined) return undefined;
   let decoded: string;

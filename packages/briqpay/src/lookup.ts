@@ -1,0 +1,104 @@
+import {
+  asNetworkError,
+  assertPathId,
+  bodyOf,
+  type ConnectedLookup,
+  isJsonObject,
+  type LifecycleCapabilities,
+  lookupError,
+  type ProviderLookup,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type RetrievedRefundStatus,
+  type RetrieveOptions,
+  succeededTotal,
+  type TransportOptions,
+  unexpectedLookup,
+} from "@refundkit/core";
+import { type BriqpayConfig, createBriqpayClient } from "./client.js";
+
+const PROVIDER = "briqpay";
+const WHERE = "GET /v3/session/{sessionId}";
+
+/** Briqpay documents a session read and unauthenticated hooks, verified by reading back. */
+export const briqpayLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+  retrieve: true,
+  webhooks: "read-back",
+});
+
+/**
+ * Briqpay's refund statuses: pending ("Refund is pending"), approved, rejected
+ * (https://developer.briqpay.com/docs/3.0.0/api/refund-status). Briqpay's own WooCommerce plugin
+ * also takes `successful` as approved, and its commercetools connector knows `cancelled`.
+ * Anything else is treated as not final.
+ */
+export function briqpayStatus(value: unknown): RetrievedRefundStatus {
+  const word = typeof value === "string" ? value.trim().toLowerCase() : "";
+  if (word === "approved" || word === "successful") return "succeeded";
+  if (word === "rejected" || word === "cancelled" || word === "canceled") return "failed";
+  return "pending";
+}
+
+/**
+ * The refunds of a session read (https://developer.briqpay.com/docs/3.0.0/api/read-session):
+ * `data.refunds[]` (the top-level `refunds[]` is deprecated, read only when `data.refunds` is
+ * absent), amounts `amountIncVat` in minor units. Returns null when the body is not a session.
+ */
+export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"briqpay"> | null {
+  if (!isJsonObject(body)) return null;
+  const data = isJsonObject(body.data) ? body.data : {};
+  const listed = Array.isArray(data.refunds)
+    ? data.refunds
+    : Array.isArray(body.refunds)
+      ? body.refunds
+      : [];
+  const order = isJsonObject(data.order) ? data.order : {};
+  const currency = typeof order.currency === "string" ? order.currency : null;
+  const refunds: RetrievedRefund[] = listed.filter(isJsonObject).map((refund) => ({
+    refundId: typeof refund.refundId === "string" ? refund.refundId : null,
+    amount:
+      typeof refund.amountIncVat === "number" && Number.isSafeInteger(refund.amountIncVat)
+        ? refund.amountIncVat
+        : null,
+    currency: typeof refund.currency === "string" ? refund.currency : currency,
+    status: briqpayStatus(refund.status),
+    createdAt: typeof refund.createdAt === "string" ? refund.createdAt : null,
+  }));
+  return {
+    provider: PROVIDER,
+    orderId,
+    currency: currency ?? refunds.find((refund) => refund.currency !== null)?.currency ?? null,
+    refundedAmount: succeededTotal(refunds),
+    refunds,
+    raw: body,
+  };
+}
+
+/** Briqpay's session read, `GET /v3/session/{sessionId}`. */
+export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = {
+  provider: PROVIDER,
+  capabilities: briqpayLifecycleCapabilities,
+  connect(config: BriqpayConfig, options: TransportOptions = {}): ConnectedLookup<"briqpay"> {
+    const client = createBriqpayClient({ ...config, ...options });
+    return {
+      provider: PROVIDER,
+      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
+        assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId);
+        const { data, error, response } = await client
+          .GET("/session/{sessionId}", {
+            params: { path: { sessionId: orderId } },
+            parseAs: "stream",
+            signal,
+          })
+          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
+        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
+        const raw = await bodyOf(data);
+        const order = toRetrieved(orderId, raw);
+        if (order === null) {
+          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with a session");
+        }
+        return order;
+      },
+    };
+  },
+};

@@ -1,0 +1,120 @@
+import {
+  asNetworkError,
+  assertPathId,
+  bodyOf,
+  type ConnectedLookup,
+  configError,
+  isJsonObject,
+  type LifecycleCapabilities,
+  lookupError,
+  type ProviderLookup,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type RetrieveOptions,
+  refundErrorFor,
+  succeededTotal,
+  type TransportOptions,
+  unexpectedLookup,
+} from "@refundkit/core";
+import { createLevelUpClient, type LevelUpConfig } from "./client.js";
+
+const PROVIDER = "levelup";
+const WHERE = "GET /v14/merchants/{merchantId}/orders/{uuid}";
+const fail = refundErrorFor(PROVIDER);
+
+/** LevelUp documents a merchant order lookup and no refund webhook. */
+export const levelupLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+  retrieve: true,
+  webhooks: "none",
+});
+
+/** `merchantId` as the path needs it: a positive integer, given as a number or numeric string. */
+export function levelupMerchantId(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const id =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^[1-9][0-9]{0,15}$/.test(value)
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw configError(PROVIDER, "merchantId must be a positive integer (or a numeric string)");
+  }
+  return id;
+}
+
+function cents(value: unknown): number | null {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/**
+ * The refund of a merchant order lookup (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/):
+ * LevelUp has no refund list or status, only `refunded_at` ("String (Date) or null"). Set, the
+ * order was refunded in full ("LevelUp refunds will void the full amount charged to the
+ * consumer", http://developer.thelevelup.com/resources-and-guides/refunds/): one succeeded
+ * refund of `total_amount` cents (null where the answer has no amounts, as v15's example), no
+ * refund id. Null `refunded_at`: no refunds. Returns null when the body is not an order.
+ */
+export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"levelup"> | null {
+  if (!isJsonObject(body) || !isJsonObject(body.order)) return null;
+  const order = body.order;
+  if (order.refunded_at !== null && typeof order.refunded_at !== "string") return null;
+  // LevelUp amounts are US cents (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/).
+  const currency = "USD";
+  const refunds: RetrievedRefund[] =
+    order.refunded_at === null
+      ? []
+      : [
+          {
+            refundId: null,
+            amount: cents(order.total_amount),
+            currency,
+            status: "succeeded",
+            createdAt: order.refunded_at,
+          },
+        ];
+  return {
+    provider: PROVIDER,
+    orderId,
+    currency,
+    refundedAmount: succeededTotal(refunds),
+    refunds,
+    raw: body,
+  };
+}
+
+/** LevelUp's merchant-oriented order details; needs `merchantId` in the config. */
+export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = {
+  provider: PROVIDER,
+  capabilities: levelupLifecycleCapabilities,
+  connect(config: LevelUpConfig, options: TransportOptions = {}): ConnectedLookup<"levelup"> {
+    const merchantId = levelupMerchantId(config.merchantId);
+    const client = createLevelUpClient({ ...config, ...options });
+    return {
+      provider: PROVIDER,
+      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
+        if (merchantId === undefined) {
+          throw fail(
+            "invalid_request",
+            "merchantId is required to read an order back (LevelUp's lookup is per merchant): set config.levelup.merchantId",
+          );
+        }
+        assertPathId(PROVIDER, "orderId", orderId);
+        const { data, error, response } = await client
+          .GET("/v14/merchants/{merchantId}/orders/{uuid}", {
+            params: { path: { merchantId, uuid: orderId } },
+            parseAs: "stream",
+            signal,
+          })
+          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
+        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
+        const raw = await bodyOf(data);
+        const order = toRetrieved(orderId, raw);
+        if (order === null) {
+          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with an order");
+        }
+        return order;
+      },
+    };
+  },
+};

@@ -1,0 +1,16 @@
+import { lifecycleUnsupported, type ProviderWebhooks } from "@refundkit/core";
+import type { MoyasarConfig } from "./client.js";
+
+/**
+ * MPG documents no webhooks (classic api.moyasar.com's `payment_refunded` webhook with its secret
+ * token belongs to another product, https://docs.moyasar.com/api/other/webhooks/webhook-reference).
+ * `verify` refuses with RefundError("unsupported").
+ */
+export const moyasarWebhooks: ProviderWebhooks<"moyasar", MoyasarConfig> = {
+  provider: "moyasar",
+  kind: "none",
+  secretFrom: () => undefined,
+  async verify() {
+    throw lifecycleUnsupported("moyasar", "MPG documents no webhooks");
+  },
+};

@@ -1,0 +1,445 @@
+/**
+ * After the first answer: reading a refund back (`retrieve`), following a pending one to its end
+ * (`waitUntilFinal`), resolving an ambiguous failure (`reconcile`) and verifying webhooks.
+ */
+import {
+  type BriqpayConfig,
+  briqpayCartTotals,
+  briqpayLookup,
+  briqpayWebhooks,
+} from "@refundkit/briqpay";
+import {
+  type ConnectedLookup,
+  createReplayGuard,
+  isRefundError,
+  type LifecycleCapabilities,
+  PROVIDERS,
+  type ProviderLookup,
+  type ProviderName,
+  type ProviderWebhooks,
+  RefundError,
+  type RefundResult,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type TransportOptions,
+  type WebhookEvent,
+  type WebhookInput,
+} from "@refundkit/core";
+import { type LevelUpConfig, levelupLookup, levelupWebhooks } from "@refundkit/levelup";
+import { type MoyasarConfig, moyasarLookup, moyasarWebhooks } from "@refundkit/moyasar";
+import { type OpttyConfig, opttyLookup, opttyWebhooks } from "@refundkit/optty";
+import { type SezzleConfig, sezzleLookup, sezzleWebhooks } from "@refundkit/sezzle";
+
+/** What `retrieve` is asked. */
+export interface RetrieveRequest<P extends ProviderName = ProviderName> {
+  provider: P;
+  /** The provider's order / session id, as in the refund. */
+  orderId: string;
+  /** Cancels the lookup. */
+  signal?: AbortSignal;
+}
+
+/** A refund that reached its end and succeeded, as `waitUntilFinal` resolves with it. */
+export interface FinalRefund<P extends ProviderName = ProviderName> extends RetrievedRefund {
+  provider: P;
+  orderId: string;
+  status: "succeeded";
+}
+
+export interface WaitOptions {
+  /** Give up (RefundError "timeout") after this many milliseconds. Default 120 000. */
+  timeoutMs?: number;
+  /** Cancels the wait: rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** First pause between lookups in ms, doubled after each (at most `maxIntervalMs`). Default 1000. */
+  intervalMs?: number;
+  /** Longest pause between lookups in ms. Default 15 000. */
+  maxIntervalMs?: number;
+}
+
+/** What `reconcile` found: never a guess. */
+export type ReconcileResult =
+  | { refunded: true; refund: RetrievedRefund }
+  | { refunded: false }
+  | { refunded: "unknown"; reason: string };
+
+/** The request `reconcile` is asked about: the refund request as it was sent to `refund()`. */
+export interface ReconcileRequest {
+  provider: ProviderName;
+  orderId: string;
+  amount?: number;
+  currency?: string;
+  idempotencyKey?: string;
+  cart?: Parameters<typeof briqpayCartTotals>[0];
+  captureId?: string;
+}
+
+export interface LifecycleConfig {
+  sezzle?: SezzleConfig;
+  optty?: OpttyConfig;
+  levelup?: LevelUpConfig;
+  moyasar?: MoyasarConfig;
+  briqpay?: BriqpayConfig;
+}
+
+export interface Lifecycle {
+  /**
+   * What the provider says about the order's refunds now: `{ provider, orderId, currency,
+   * refundedAmount, refunds: [{ refundId, amount, currency, status, createdAt }], raw }`, amounts
+   * in integer minor units. RefundError("unsupported") where no lookup is documented (MPG);
+   * `invalid_request` when the provider is not configured or the id could change the path.
+   */
+  retrieve<P extends ProviderName>(request: RetrieveRequest<P>): Promise<RetrievedOrder<P>>;
+  /**
+   * Follows a refund result to its end. A `succeeded` result resolves at once; a `pending` one is
+   * looked up with backoff until the provider lists it as succeeded (resolves), failed
+   * (RefundError "declined", the lookup in `raw`) or the time is up (RefundError "timeout").
+   * Lookups that fail retryably are tried again; others reject. Clears its timers and listeners.
+   */
+  waitUntilFinal<P extends ProviderName>(
+    result: RefundResult<P>,
+    options?: WaitOptions,
+  ): Promise<FinalRefund<P>>;
+  /**
+   * After a refund call failed without a clear answer (timeout, network_error, a 5xx of a
+   * provider without idempotency), reads the provider and says whether this request's refund is
+   * there: `{ refunded: true, refund }` (it may still be `pending`), `{ refunded: false }` (no
+   * such refund, or it was rejected), or `{ refunded: "unknown", reason }` when the lookup cannot
+   * tell this refund from another (same amount, no time or id to tell them apart).
+   */
+  reconcile(request: ReconcileRequest, error: unknown): Promise<ReconcileResult>;
+  webhooks: {
+    /**
+     * Authenticates a webhook delivery and returns it normalised, or rejects with RefundError:
+     * Sezzle by its `Sezzle-Signature` (HMAC-SHA256 of the raw body with the merchant private
+     * key; stale and replayed deliveries refused), Briqpay by reading the session back (and
+     * `x-briq-signature` when a webhook secret is set). `unsupported` where no refund webhook
+     * is documented.
+     */
+    verify<P extends ProviderName>(provider: P, input: WebhookInput): Promise<WebhookEvent<P>>;
+  };
+  /** Records when a failed refund call started (the facade's refund() calls this). */
+  noteAttempt(error: unknown, startedAt: number): void;
+}
+
+type AnyLookup = ProviderLookup<ProviderName, unknown>;
+type AnyWebhooks = ProviderWebhooks<ProviderName, unknown>;
+
+const lookups: Record<ProviderName, AnyLookup> = {
+  sezzle: sezzleLookup as AnyLookup,
+  optty: opttyLookup as AnyLookup,
+  levelup: levelupLookup as AnyLookup,
+  moyasar: moyasarLookup as AnyLookup,
+  briqpay: briqpayLookup as AnyLookup,
+};
+
+const webhookVerifiers: Record<ProviderName, AnyWebhooks> = {
+  sezzle: sezzleWebhooks as AnyWebhooks,
+  optty: opttyWebhooks as AnyWebhooks,
+  levelup: levelupWebhooks as AnyWebhooks,
+  moyasar: moyasarWebhooks as AnyWebhooks,
+  briqpay: briqpayWebhooks as AnyWebhooks,
+};
+
+/** `refunds.capabilities()`'s lifecycle half, per provider. */
+export function lifecycleCapabilities(provider: ProviderName): LifecycleCapabilities {
+  return { ...lookups[provider].capabilities };
+}
+
+/** Provider and facade clocks differ: a refund this long before the attempt may still be it. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+function isProviderName(value: unknown): value is ProviderName {
+  return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
+}
+
+function invalid(provider: ProviderName, message: string): RefundError {
+  return new RefundError({ code: "invalid_request", provider, message: `${provider}: ${message}` });
+}
+
+function checkProvider(value: unknown, where: string): ProviderName {
+  if (isProviderName(value)) return value;
+  const name = typeof value === "string" ? value.slice(0, 40) : typeof value;
+  throw new RefundError({
+    code: "invalid_request",
+    provider: name as ProviderName,
+    message: `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
+  });
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason; leaves no timer or listener. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function positive(value: unknown, name: string, fallback: number, provider: ProviderName): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw invalid(provider, `${name} must be a positive number of milliseconds`);
+  }
+  return value;
+}
+
+/** The amount a request asked for, in minor units (Briqpay: from its cart); null for "full". */
+function requestedAmount(request: ReconcileRequest): number | null {
+  if (request.amount !== undefined) {
+    if (!Number.isSafeInteger(request.amount) || request.amount <= 0) {
+      throw invalid(request.provider, "amount must be a positive integer of minor units");
+    }
+    return request.amount;
+  }
+  if (request.provider === "briqpay" && Array.isArray(request.cart)) {
+    return briqpayCartTotals(request.cart).amountIncVat;
+  }
+  return null;
+}
+
+export function createLifecycle(config: LifecycleConfig, options: TransportOptions): Lifecycle {
+  const connected = new Map<ProviderName, ConnectedLookup<ProviderName>>();
+  for (const provider of PROVIDERS) {
+    const providerConfig = config[provider];
+    if (providerConfig === undefined) continue;
+    connected.set(provider, lookups[provider].connect(providerConfig, options));
+  }
+  const attempts = new WeakMap<object, number>();
+  const replay = createReplayGuard();
+
+  function lookupFor(provider: ProviderName, where: string): ConnectedLookup<ProviderName> {
+    if (!lookups[provider].capabilities.retrieve) {
+      // The provider package's own refusal explains why (no documented lookup).
+      return lookups[provider].connect(undefined, options);
+    }
+    const lookup = connected.get(provider);
+    if (lookup === undefined) {
+      throw invalid(
+        provider,
+        `${where}: not configured; pass config.${provider} to createRefunds()`,
+      );
+    }
+    return lookup;
+  }
+
+  async function retrieve<P extends ProviderName>(
+    request: RetrieveRequest<P>,
+  ): Promise<RetrievedOrder<P>> {
+    if (request === null || typeof request !== "object") {
+      throw new TypeError("retrieve(request): request must be an object");
+    }
+    const provider = checkProvider(request.provider, "retrieve(request)");
+    const lookup = lookupFor(provider, "retrieve()");
+    return (await lookup.retrieve(
+      request.orderId,
+      request.signal === undefined ? {} : { signal: request.signal },
+    )) as RetrievedOrder<P>;
+  }
+
+  /** The refund of `result` in a lookup: by the provider's id, or (Optty) the refund reference. */
+  function findRefund(order: RetrievedOrder, result: RefundResult): RetrievedRefund | undefined {
+    const ids = [result.refundId, result.idempotencyKey].filter(
+      (id): id is string => typeof id === "string" && id !== "",
+    );
+    return order.refunds.find(
+      (refund) => refund.refundId !== null && ids.includes(refund.refundId),
+    );
+  }
+
+  async function waitUntilFinal<P extends ProviderName>(
+    result: RefundResult<P>,
+    waitOptions: WaitOptions = {},
+  ): Promise<FinalRefund<P>> {
+    if (result === null || typeof result !== "object") {
+      throw new TypeError("waitUntilFinal(result): result must be a refund result");
+    }
+    const provider = checkProvider(result.provider, "waitUntilFinal(result)") as P;
+    if (result.status === "succeeded") {
+      return {
+        provider,
+        orderId: result.orderId,
+        refundId: result.refundId,
+        amount: result.amount,
+        currency: result.currency,
+        status: "succeeded",
+        createdAt: null,
+      };
+    }
+    if (result.status !== "pending") {
+      throw invalid(provider, 'waitUntilFinal(result): status must be "succeeded" or "pending"');
+    }
+    const timeoutMs = positive(waitOptions.timeoutMs, "timeoutMs", 120_000, provider);
+    let interval = positive(waitOptions.intervalMs, "intervalMs", 1_000, provider);
+    const maxInterval = positive(waitOptions.maxIntervalMs, "maxIntervalMs", 15_000, provider);
+    const lookup = lookupFor(provider, "waitUntilFinal()");
+    if (result.refundId === null && result.idempotencyKey === null) {
+      throw invalid(provider, "waitUntilFinal(result): the result has no refundId to look for");
+    }
+
+    // One signal for the caller's cancel and the deadline; both are cleaned up in `finally`.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error("deadline")), timeoutMs);
+    const signal =
+      waitOptions.signal === undefined
+        ? deadline.signal
+        : AbortSignal.any([waitOptions.signal, deadline.signal]);
+    const timedOut = () =>
+      new RefundError({
+        code: "timeout",
+        provider,
+        message: `${provider}: refund ${result.refundId ?? result.idempotencyKey} of order ${result.orderId} still pending after ${timeoutMs} ms`,
+        retryable: true,
+      });
+    try {
+      for (;;) {
+        let order: RetrievedOrder | undefined;
+        try {
+          order = await lookup.retrieve(result.orderId, { signal });
+        } catch (error) {
+          if (waitOptions.signal?.aborted) throw waitOptions.signal.reason;
+          if (deadline.signal.aborted) throw timedOut();
+          if (!(isRefundError(error) && error.retryable)) throw error;
+        }
+        const refund = order === undefined ? undefined : findRefund(order, result);
+        if (refund?.status === "succeeded") {
+          return { ...refund, status: "succeeded", provider, orderId: result.orderId };
+        }
+        if (refund?.status === "failed") {
+          throw new RefundError({
+            code: "declined",
+            provider,
+            message: `${provider}: refund ${refund.refundId} of order ${result.orderId} failed at the provider`,
+            raw: order?.raw,
+          });
+        }
+        try {
+          await pause(interval, signal);
+        } catch {
+          if (waitOptions.signal?.aborted) throw waitOptions.signal.reason;
+          throw timedOut();
+        }
+        interval = Math.min(interval * 2, maxInterval);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function reconcile(request: ReconcileRequest, error: unknown): Promise<ReconcileResult> {
+    if (request === null || typeof request !== "object") {
+      throw new TypeError("reconcile(request, error): request must be an object");
+    }
+    const provider = checkProvider(request.provider, "reconcile(request, error)");
+    if (!isRefundError(error) || error.provider !== provider) {
+      throw invalid(
+        provider,
+        "reconcile(request, error): error must be the RefundError that refund(request) rejected with",
+      );
+    }
+    const wanted = requestedAmount(request);
+    const lookup = lookupFor(provider, "reconcile()");
+    const order = await lookup.retrieve(request.orderId);
+
+    // LevelUp refunds the whole order once: a refunded order is this refund's outcome.
+    if (provider === "levelup") {
+      const refund = order.refunds.find((candidate) => candidate.status === "succeeded");
+      return refund === undefined ? { refunded: false } : { refunded: true, refund };
+    }
+
+    // A refund named by this request's own handle (Optty lists refunds by reference) decides:
+    // the one given, else the one the error reports having sent (when the error carries it).
+    const sent: unknown = (error as { idempotencyKey?: unknown }).idempotencyKey;
+    const handle = request.idempotencyKey ?? (typeof sent === "string" ? sent : undefined);
+    if (handle !== undefined) {
+      const own = order.refunds.find((refund) => refund.refundId === handle);
+      if (own !== undefined) {
+        return own.status === "failed" ? { refunded: false } : { refunded: true, refund: own };
+      }
+    }
+
+    const startedAt = attempts.get(error);
+    const currency = request.currency ?? order.currency;
+    const sameMoney = order.refunds.filter(
+      (refund) =>
+        (wanted === null || refund.amount === wanted) &&
+        (currency === null || refund.currency === null || refund.currency === currency),
+    );
+    const inWindow = (refund: RetrievedRefund): boolean | null => {
+      if (startedAt === undefined || refund.createdAt === null) return null;
+      const created = Date.parse(refund.createdAt);
+      return Number.isNaN(created) ? null : created >= startedAt - CLOCK_SKEW_MS;
+    };
+    // Refunds that provably predate the attempt are not this one.
+    const candidates = sameMoney.filter((refund) => inWindow(refund) !== false);
+    const live = candidates.filter((refund) => refund.status !== "failed");
+    if (live.length === 0) return { refunded: false };
+    const undated = live.filter((refund) => inWindow(refund) === null);
+    if (live.length === 1 && undated.length === 0) {
+      const [refund] = live as [RetrievedRefund];
+      return { refunded: true, refund };
+    }
+    if (undated.length > 0) {
+      return {
+        refunded: "unknown",
+        reason: `${provider} lists ${live.length} refund(s) of this amount on order ${request.orderId} without a time that places them after this attempt${
+          error.retryable ? "; retry refund() with the same idempotencyKey instead" : ""
+        }`,
+      };
+    }
+    return {
+      refunded: "unknown",
+      reason: `${provider} lists ${live.length} refunds of this amount on order ${request.orderId} made since this attempt; cannot tell which is this one`,
+    };
+  }
+
+  async function verify<P extends ProviderName>(
+    providerName: P,
+    input: WebhookInput,
+  ): Promise<WebhookEvent<P>> {
+    const provider = checkProvider(providerName, "webhooks.verify(provider, input)") as P;
+    if (input === null || typeof input !== "object" || input.headers == null) {
+      throw invalid(provider, "webhooks.verify(provider, input): input must be { headers, body }");
+    }
+    const verifier = webhookVerifiers[provider];
+    const providerConfig = config[provider];
+    const lookup = verifier.kind === "read-back" ? connected.get(provider) : undefined;
+    if (verifier.kind === "read-back" && lookup === undefined) {
+      throw invalid(
+        provider,
+        `webhooks.verify(): reading the ${provider} session back needs config.${provider}`,
+      );
+    }
+    const event = await verifier.verify(input, {
+      secret: input.secret ?? verifier.secretFrom(providerConfig),
+      toleranceMs: input.toleranceMs,
+      now: Date.now,
+      replay,
+      retrieve: async (orderId) => {
+        if (lookup === undefined) throw invalid(provider, "no lookup configured");
+        return lookup.retrieve(orderId);
+      },
+    });
+    return event as WebhookEvent<P>;
+  }
+
+  return {
+    retrieve,
+    waitUntilFinal,
+    reconcile,
+    webhooks: { verify },
+    noteAttempt(error, startedAt) {
+      if (typeof error === "object" && error !== null) attempts.set(error, startedAt);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import {
+  asNetworkError,
+  assertPathId,
+  bodyOf,
+  type ConnectedLookup,
+  isJsonObject,
+  type LifecycleCapabilities,
+  lookupError,
+  type ProviderLookup,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type RetrieveOptions,
+  succeededTotal,
+  type TransportOptions,
+  unexpectedLookup,
+} from "@refundkit/core";
+import { createSezzleClient, type SezzleConfig } from "./client.js";
+
+const PROVIDER = "sezzle";
+const WHERE = "GET /v2/order/{order_uuid}";
+
+/** Sezzle documents an order lookup and signed webhooks. */
+export const sezzleLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+  retrieve: true,
+  webhooks: "signed",
+});
+
+function price(value: unknown): { amount: number; currency: string } | null {
+  if (!isJsonObject(value)) return null;
+  const { amount_in_cents: amount, currency } = value;
+  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || typeof currency !== "string") {
+    return null;
+  }
+  return { amount, currency };
+}
+
+/**
+ * The refunds of a `GET /v2/order/{order_uuid}` answer
+ * (https://docs.sezzle.com/docs/api/core/orders/getv2order): `authorization.refunds[]`, each only
+ * `{uuid, amount}`. Sezzle's refund call is synchronous and a listed refund has been made, so each
+ * is `succeeded`; Sezzle gives no refund time (`createdAt: null`). Returns null when the body is
+ * not an order.
+ */
+export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"sezzle"> | null {
+  if (!isJsonObject(body)) return null;
+  const authorization = isJsonObject(body.authorization) ? body.authorization : {};
+  const listed = Array.isArray(authorization.refunds) ? authorization.refunds : [];
+  const refunds: RetrievedRefund[] = listed.filter(isJsonObject).map((refund) => {
+    const money = price(refund.amount);
+    return {
+      refundId: typeof refund.uuid === "string" ? refund.uuid : null,
+      amount: money?.amount ?? null,
+      currency: money?.currency ?? null,
+      status: "succeeded",
+      createdAt: null,
+    };
+  });
+  const currency =
+    price(body.order_amount)?.currency ??
+    price(authorization.authorization_amount)?.currency ??
+    refunds.find((refund) => refund.currency !== null)?.currency ??
+    null;
+  return {
+    provider: PROVIDER,
+    orderId,
+    currency,
+    refundedAmount: succeededTotal(refunds),
+    refunds,
+    raw: body,
+  };
+}
+
+/** Sezzle's order lookup, `GET /v2/order/{order_uuid}` with the refund's credentials. */
+export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = {
+  provider: PROVIDER,
+  capabilities: sezzleLifecycleCapabilities,
+  connect(config: SezzleConfig, options: TransportOptions = {}): ConnectedLookup<"sezzle"> {
+    const client = createSezzleClient({ ...config, ...options });
+    return {
+      provider: PROVIDER,
+      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
+        assertPathId(PROVIDER, "orderId", orderId);
+        const { data, error, response } = await client
+          .GET("/v2/order/{order_uuid}", {
+            params: { path: { order_uuid: orderId } },
+            parseAs: "stream",
+            signal,
+          })
+          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
+        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
+        const raw = await bodyOf(data);
+        const order = toRetrieved(orderId, raw);
+        if (order === null) {
+          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with an order");
+        }
+        return order;
+      },
+    };
+  },
+};
