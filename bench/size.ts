@@ -1,7 +1,8 @@
 /**
  * What a user's bundle pays for refundkit: each package's built ESM entry bundled with everything
  * it imports (core, openapi-fetch, currency data), minified, then gzipped. Run after a build:
- * `npx tsx bench/size.ts` (prints a Markdown table; results kept in bench/RESULTS.md).
+ * `npx tsx bench/size.ts` (prints a Markdown table, exits 1 over budget; results kept in
+ * bench/RESULTS.md). bench/size.test.ts runs the same check in the test command.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -11,17 +12,31 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
-/** Budgets in bytes, min+gzip: the numbers this project holds itself to. */
-const budgets: Record<string, number> = {
-  sezzle: 16_000,
-  optty: 16_000,
-  levelup: 16_000,
-  moyasar: 16_000,
-  briqpay: 16_000,
-  refundkit: 30_000,
+/**
+ * Budgets in bytes, min+gzip, enforced by the test command. Issue 8's targets are 8 kB for a
+ * provider package alone and 14 kB for `refundkit`; these are where the code stands now (see
+ * bench/RESULTS.md for what is left), so that a package can only get smaller from here.
+ */
+export const budgets: Record<string, number> = {
+  sezzle: 11_500,
+  optty: 12_500,
+  levelup: 10_500,
+  moyasar: 11_000,
+  briqpay: 12_000,
+  refundkit: 18_000,
 };
 
-async function bundledSize(dir: string): Promise<{ minified: number; gzipped: number }> {
+/** Issue 8's targets, printed beside the budgets. */
+export const targets: Record<string, number> = {
+  sezzle: 8_000,
+  optty: 8_000,
+  levelup: 8_000,
+  moyasar: 8_000,
+  briqpay: 8_000,
+  refundkit: 14_000,
+};
+
+export async function bundledSize(dir: string): Promise<{ minified: number; gzipped: number }> {
   const entry = join(root, "packages", dir, "dist", "index.mjs");
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run the build first`);
   const result = await build({
@@ -38,17 +53,22 @@ async function bundledSize(dir: string): Promise<{ minified: number; gzipped: nu
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
 }
 
-const rows: string[] = [];
-let overBudget = 0;
-for (const [dir, budget] of Object.entries(budgets)) {
-  const { minified, gzipped } = await bundledSize(dir);
-  const ok = gzipped <= budget;
-  if (!ok) overBudget += 1;
-  rows.push(
-    `| ${dir} | ${(minified / 1000).toFixed(1)} kB | ${(gzipped / 1000).toFixed(1)} kB | ${(budget / 1000).toFixed(0)} kB | ${ok ? "yes" : "**no**"} |`,
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows: string[] = [];
+  let overBudget = 0;
+  for (const [dir, budget] of Object.entries(budgets)) {
+    const { minified, gzipped } = await bundledSize(dir);
+    const ok = gzipped <= budget;
+    if (!ok) overBudget += 1;
+    const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+    rows.push(
+      `| ${dir} | ${kB(minified)} | ${kB(gzipped)} | ${kB(budget)} | ${ok ? "yes" : "**no**"} | ${kB(targets[dir] ?? 0)} | ${gzipped <= (targets[dir] ?? 0) ? "yes" : "**no**"} |`,
+    );
+  }
+  console.log(
+    "| package (bundled with its deps) | minified | min+gzip | budget (enforced) | within | issue 8 target | met |",
   );
+  console.log("| --- | ---: | ---: | ---: | --- | ---: | --- |");
+  console.log(rows.join("\n"));
+  process.exitCode = overBudget === 0 ? 0 : 1;
 }
-console.log("| package (bundled with its deps) | minified | min+gzip | budget | within |");
-console.log("| --- | ---: | ---: | ---: | --- |");
-console.log(rows.join("\n"));
-process.exitCode = overBudget === 0 ? 0 : 1;

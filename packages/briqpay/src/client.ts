@@ -5,6 +5,7 @@ import {
   createResilientFetch,
   type Environment,
   guardedPathSerializer,
+  OutgoingRequest,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -126,5 +127,6 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     headers: { Accept: "application/json" },
     // Refuses path parameters that could change the request's path (core's one rule).
     pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
+    Request: OutgoingRequest,
   });
 }

@@ -35,3 +35,63 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true && (error === signal.reason || error instanceof DOMException);
 }
+
+/**
+ * One attempt's abort state, without an AbortController until someone asks for `signal`: a
+ * `fetch` that reads its `init.signal` (undici, msw) gets a real one; a `fetch` that answers from
+ * memory never pays for it. `fail(reason)` aborts that signal if it exists and rejects whatever
+ * `race` is waiting on, so a fetch or body read that ignores its signal still ends on time.
+ */
+export class Attempt {
+  #controller: AbortController | undefined;
+  #reject: ((reason: unknown) => void) | undefined;
+  #failure: { reason: unknown } | undefined;
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#failure !== undefined) this.#controller.abort(this.#failure.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  fail(reason: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = { reason };
+    this.#controller?.abort(reason);
+    const reject = this.#reject;
+    this.#reject = undefined;
+    reject?.(reason);
+  }
+
+  /** Settles with `promise`, or rejects at `fail`; a response that arrives too late is discarded. */
+  race<T>(promise: Promise<T>): Promise<T> {
+    const dropLate = () => {
+      promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
+    };
+    if (this.#failure !== undefined) {
+      dropLate();
+      return Promise.reject(this.#failure.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = (reason) => {
+        dropLate();
+        reject(reason);
+      };
+      promise.then(
+        (value) => {
+          this.#reject = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#reject = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+}

@@ -1,4 +1,5 @@
 import { raceAbort } from "./abort.js";
+import { outgoingParts } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
 import { createTokenCache, type FetchedToken } from "./token-cache.js";
 
@@ -6,8 +7,11 @@ import { createTokenCache, type FetchedToken } from "./token-cache.js";
 export interface AuthFetchOptions {
   /** The fetch that sends the request, typically `createResilientFetch(...)`. */
   fetch: typeof globalThis.fetch;
-  /** The `Authorization` header value for the next request, e.g. `Bearer ${await cache.get()}`. */
-  authorize: () => Promise<string>;
+  /**
+   * The `Authorization` header value for the next request, e.g. `Bearer ${token}`. Return it
+   * synchronously when it is at hand (a cached token): no promise is made per request then.
+   */
+  authorize: () => string | Promise<string>;
   /**
    * Called with the header value a request was refused with (HTTP 401); when given, the request is
    * sent once more with a fresh `authorize()` value. Typically invalidates a cached token.
@@ -19,36 +23,71 @@ export interface AuthFetchOptions {
  * A fetch that sets `Authorization` on every request and, when `onUnauthorized` is given, answers
  * one 401 by refreshing the credential and sending the request again. A 401 means the provider
  * refused the request before acting on it, so the second send cannot refund twice.
+ *
+ * A request from refundkit's clients (`OutgoingRequest`) is passed on as is, the header set on it
+ * only while it is being sent (no Request or Headers is built here); any other input becomes one
+ * Request, its body read once when it may be sent twice.
  */
 export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fetch {
   return async function authFetch(input, init) {
-    const original = new Request(input, init);
-    // Buffered only when it may be sent twice.
-    const body =
-      options.onUnauthorized !== undefined && original.body !== null
-        ? new Uint8Array(await original.arrayBuffer())
-        : original.body;
-    const send = (headerValue: string) => {
-      const headers = new Headers(original.headers);
-      headers.set("authorization", headerValue);
-      return options.fetch(
-        new Request(original, {
-          headers,
-          body,
-          ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-        }),
-      );
+    let request: Request;
+    let body: string | Uint8Array<ArrayBuffer> | null;
+    let signal: AbortSignal | undefined;
+    const parts = input instanceof Request && init === undefined ? outgoingParts(input) : undefined;
+    if (parts !== undefined) {
+      request = input as Request;
+      body = parts.body;
+      signal = parts.signal;
+    } else {
+      request = new Request(input, init);
+      signal = request.signal;
+      // Buffered only when it may be sent twice.
+      body =
+        options.onUnauthorized !== undefined && request.body !== null
+          ? new Uint8Array(await request.arrayBuffer())
+          : null;
+    }
+    const send = async (headerValue: string): Promise<Response> => {
+      if (parts === undefined) {
+        const headers = new Headers(request.headers);
+        headers.set("authorization", headerValue);
+        return options.fetch(
+          new Request(request, {
+            headers,
+            ...(body === null ? {} : { body }),
+            ...(request.body !== null && body === null ? { duplex: "half" } : {}),
+          } as RequestInit),
+        );
+      }
+      // Set on the request for the send (the fetch reads it when called, and again on each retry)
+      // and taken off once the answer is in, so the request openapi-fetch hands to middleware
+      // afterwards never carries the credential. The kept body, not the request's stream, is
+      // sent, so the same bytes can go again after a 401.
+      const previous = request.headers.get("authorization");
+      request.headers.set("authorization", headerValue);
+      try {
+        return await options.fetch(request, { body });
+      } finally {
+        if (previous === null) request.headers.delete("authorization");
+        else request.headers.set("authorization", previous);
+      }
     };
 
     // The caller's abort wins over a credential still being fetched; the fetch itself goes on,
     // since a token request is shared by concurrent calls.
-    const authorize = () => raceAbort(options.authorize(), original.signal);
-    const headerValue = await authorize();
+    const authorize = (): string | Promise<string> => {
+      const value = options.authorize();
+      if (typeof value === "string") return value;
+      return signal === undefined ? value : raceAbort(value, signal);
+    };
+    const first = authorize();
+    const headerValue = typeof first === "string" ? first : await first;
     const response = await send(headerValue);
     if (response.status !== 401 || options.onUnauthorized === undefined) return response;
 
     options.onUnauthorized(headerValue);
-    const freshValue = await authorize();
+    const fresh = authorize();
+    const freshValue = typeof fresh === "string" ? fresh : await fresh;
     // The same credential would be refused the same way: keep the first answer.
     if (freshValue === headerValue) return response;
     // Not awaited: some bodies (msw's) settle their cancel only once fully torn down.
@@ -70,15 +109,28 @@ export function createBearerFetch(
 ): typeof globalThis.fetch {
   if (typeof source !== "function") {
     const header = `Bearer ${source.reveal()}`;
-    return createAuthFetch({ fetch, authorize: async () => header });
+    return createAuthFetch({ fetch, authorize: () => header });
   }
   const cache = createTokenCache({
     fetchToken: source,
     ...(initialToken === undefined ? {} : { initialToken: initialToken.reveal() }),
   });
+  // The header of the current token, built once per token rather than once per request.
+  let headerToken: string | undefined;
+  let header = "";
+  const headerFor = (token: string) => {
+    if (token !== headerToken) {
+      headerToken = token;
+      header = `Bearer ${token}`;
+    }
+    return header;
+  };
   return createAuthFetch({
     fetch,
-    authorize: async () => `Bearer ${await cache.get()}`,
+    authorize: () => {
+      const token = cache.peek();
+      return token === undefined ? cache.get().then(headerFor) : headerFor(token);
+    },
     onUnauthorized: (headerValue) => cache.invalidate(headerValue.replace(/^Bearer /, "")),
   });
 }

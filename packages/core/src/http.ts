@@ -1,4 +1,5 @@
 import { RefundError, type RefundErrorCode } from "./errors.js";
+import { ownerOf } from "./internal/buffered-response.js";
 import type { ProviderName } from "./types.js";
 
 /** A response body read once: the text and, when it is JSON, the parsed value. */
@@ -40,7 +41,12 @@ export async function bodyOf(
 ): Promise<unknown> {
   let text: string;
   try {
-    text = typeof data === "string" ? data : data == null ? "" : await new Response(data).text();
+    text =
+      typeof data === "string"
+        ? data
+        : data == null
+          ? ""
+          : await (ownerOf(data)?.text() ?? new Response(data).text());
   } catch {
     return null;
   }
@@ -70,9 +76,22 @@ export function errorCodeForStatus(status: number): RefundErrorCode {
   }
 }
 
-/** 408, 429 or 5xx: worth sending again, where the request carries an idempotency handle. */
+/**
+ * 5xx answers that are not transient: 501 Not Implemented and 505 HTTP Version Not Supported say
+ * the server does not support the request at all, so the same request gets the same answer
+ * (RFC 9110 sections 15.6.2 and 15.6.6, https://www.rfc-editor.org/rfc/rfc9110#section-15.6).
+ */
+const PERMANENT_5XX: ReadonlySet<number> = new Set([501, 505]);
+
+/**
+ * Whether `status` is worth sending again, where the request carries an idempotency handle:
+ * 408 Request Timeout, 429 Too Many Requests, and a 5xx (the server failing, not the request)
+ * other than 501 and 505. The one rule for both decisions: the resilient fetch retries exactly
+ * these, and adapters report exactly these as `retryable`.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+  if (status === 408 || status === 429) return true;
+  return status >= 500 && status <= 599 && !PERMANENT_5XX.has(status);
 }
 
 /**

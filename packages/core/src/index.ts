@@ -82,6 +82,7 @@ export {
   minorToMajor,
   minorToMajorNumber,
 } from "./money.js";
+export { OutgoingRequest } from "./outgoing-request.js";
 export { redactHeaders, Secret } from "./redact.js";
 export {
   type BackoffOptions,

@@ -1,38 +1,23 @@
-import { data as iso4217 } from "currency-codes";
+import { CODES, NO_MINOR_UNIT, EXPONENTS as NOT_TWO } from "./iso4217.js";
 
 /**
- * ISO 4217 lists some codes with no minor unit at all ("N.A.": precious metals, bond units, SDR,
- * the testing and "no currency" codes). `currency-codes` stores those as 0 digits, which would
- * make them look like JPY; they are not amounts anyone refunds, so they are not currencies here.
+ * ISO 4217 codes with their minor-unit exponents, from src/iso4217.ts (generated from the
+ * `currency-codes` package by this package's iso4217 script; codes without a minor unit are left out).
  */
-const NO_MINOR_UNIT = new Set([
-  "XAG",
-  "XAU",
-  "XBA",
-  "XBB",
-  "XBC",
-  "XBD",
-  "XDR",
-  "XPD",
-  "XPT",
-  "XSU",
-  "XTS",
-  "XUA",
-  "XXX",
-]);
-
 const EXPONENTS: ReadonlyMap<string, number> = new Map(
-  iso4217
-    .filter(
-      (record) =>
-        /^[A-Z]{3}$/.test(record.code) &&
-        !NO_MINOR_UNIT.has(record.code) &&
-        Number.isInteger(record.digits) &&
-        record.digits >= 0 &&
-        record.digits <= 4,
-    )
-    .map((record) => [record.code, record.digits]),
+  Array.from({ length: CODES.length / 3 }, (_, index) => {
+    const code = CODES.slice(index * 3, index * 3 + 3);
+    return [code, NOT_TWO[code] ?? 2] as const;
+  }),
 );
+
+/** Whether ISO 4217 lists `code` without a minor unit (XAU, XXX...). */
+function hasNoMinorUnit(code: string): boolean {
+  for (let index = 0; index < NO_MINOR_UNIT.length; index += 3) {
+    if (NO_MINOR_UNIT.slice(index, index + 3) === code) return true;
+  }
+  return false;
+}
 
 /** The largest magnitude `majorToMinor` accepts: beyond it integers stop being exact. */
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -55,7 +40,7 @@ export function currencyCodes(): string[] {
 export function currencyExponent(code: string): number {
   const exponent = EXPONENTS.get(code);
   if (exponent !== undefined) return exponent;
-  if (typeof code === "string" && NO_MINOR_UNIT.has(code)) {
+  if (typeof code === "string" && hasNoMinorUnit(code)) {
     throw new RangeError(`currency ${code} has no minor unit in ISO 4217, so it has no amounts`);
   }
   throw new RangeError(

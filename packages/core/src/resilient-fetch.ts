@@ -1,6 +1,9 @@
-import { discard, raceAbort } from "./abort.js";
+import { Attempt, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
+import { isRetryableStatus } from "./http.js";
+import { BodyLoader, BufferedResponse } from "./internal/buffered-response.js";
+import { outgoingParts } from "./outgoing-request.js";
 import type { ProviderName } from "./types.js";
 
 /** How long to wait between retries: equal jitter, doubling from `baseMs` up to `maxMs`. */
@@ -34,9 +37,10 @@ export interface ResilientFetchOptions {
   /**
    * Whether the provider deduplicates this request (e.g. it carries a `Sezzle-Request-Id`), so
    * that sending it again cannot refund twice. Only such requests are retried after a response or
-   * after a failure that may have happened once the request was sent.
+   * after a failure that may have happened once the request was sent. `body` is the request's
+   * body as text (null when none): read it there rather than from `request`.
    */
-  isIdempotent: (request: Request) => boolean | Promise<boolean>;
+  isIdempotent: (request: Request, body: string | null) => boolean | Promise<boolean>;
   /**
    * A provider's own "try again" answer beyond the retryable statuses, e.g. MPG's 400 "Initial
    * request is still processing." for a duplicate in flight. Consulted only for idempotent
@@ -49,8 +53,6 @@ export interface ResilientFetchOptions {
   /** Called before each retry with the attempt that failed (1-based) and the wait before the next. */
   onRetry?: (attempt: number, reason: RetryReason, delayMs: number) => void;
 }
-
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Error codes that mean the connection never opened, so the provider never saw the request. */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set([
@@ -85,70 +87,198 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   }
 
   return async function resilientFetch(input, init) {
-    const original = new Request(input, init);
-    const callerSignal = original.signal;
-    callerSignal.throwIfAborted();
-    // Buffered once: a stream can be read only once, and retries must send identical bytes.
-    const body = original.body === null ? null : new Uint8Array(await original.arrayBuffer());
-    const idempotent = await options.isIdempotent(new Request(original, { body }));
+    const outgoing = await toOutgoing(input, init);
+    const { request, callerSignal } = outgoing;
+    callerSignal?.throwIfAborted();
+    const idempotent = await options.isIdempotent(outgoing.view(), outgoing.text());
     const fetchImpl = options.fetch ?? globalThis.fetch;
 
-    for (let attempt = 1; ; attempt++) {
-      const attemptTimeout = new AbortController();
-      const timer = setTimeout(() => {
-        attemptTimeout.abort(
-          new DOMException(`attempt timed out after ${timeoutMs} ms`, "TimeoutError"),
-        );
-      }, timeoutMs);
-      // The timer stays armed while the caller reads the body; it must not keep Node alive.
-      if (typeof timer === "object" && "unref" in timer) timer.unref();
-      const signal = AbortSignal.any([callerSignal, attemptTimeout.signal]);
-
-      let response: Response;
-      try {
-        response = await raceAbort(fetchImpl(new Request(original, { body, signal })), signal);
-      } catch (error) {
-        clearTimeout(timer);
-        if (callerSignal.aborted) throw callerSignal.reason;
-        const reason = classifyFailure(error, attemptTimeout.signal.aborted);
-        const safeToRepeat = idempotent || reason.kind === "not_sent";
-        if (!safeToRepeat || attempt > maxRetries) {
-          throw failureError(options.provider, original, reason, attempt, safeToRepeat, error);
+    // One listener on the caller's signal for the whole call, removed when it settles (or, for
+    // the response returned, once its body is read): it aborts the attempt in flight. No
+    // AbortSignal.any, whose links outlive the call on Node 20.
+    let current: Attempt | undefined;
+    const onCallerAbort = () => current?.fail(callerSignal?.reason);
+    callerSignal?.addEventListener("abort", onCallerAbort);
+    const release = () => callerSignal?.removeEventListener("abort", onCallerAbort);
+    let handedOff = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const attemptState = new Attempt();
+        current = attemptState;
+        let returned: Response | undefined;
+        let timedOut = false;
+        let loader: BodyLoader | undefined;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          attemptState.fail(
+            new DOMException(`attempt timed out after ${timeoutMs} ms`, "TimeoutError"),
+          );
+          // Returned but its body never read: free the connection and the caller's signal.
+          if (returned !== undefined && loader?.started === false) {
+            discard(returned);
+            release();
+          }
+        }, timeoutMs);
+        let response: Response;
+        try {
+          response = await attemptState.race(outgoing.send(fetchImpl, attemptState));
+        } catch (error) {
+          clearTimeout(timer);
+          if (callerSignal?.aborted) throw callerSignal.reason;
+          const reason = classifyFailure(error, timedOut);
+          const safeToRepeat = idempotent || reason.kind === "not_sent";
+          if (!safeToRepeat || attempt > maxRetries) {
+            throw failureError(options.provider, request, reason, attempt, safeToRepeat, error);
+          }
+          await waitBeforeRetry(attempt, reason, backoffDelay(attempt, baseMs, maxMs));
+          continue;
         }
-        await waitBeforeRetry(attempt, reason, backoffDelay(attempt, baseMs, maxMs));
-        continue;
-      }
 
-      if (!idempotent || attempt > maxRetries || !(await isRetryable(response))) {
-        return response;
-      }
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return response;
-      clearTimeout(timer);
-      discard(response);
-      await waitBeforeRetry(
-        attempt,
-        { kind: "status", status: response.status },
-        retryAfterMs ?? backoffDelay(attempt, baseMs, maxMs),
-      );
-    }
+        const retriesLeft = idempotent && attempt <= maxRetries;
+        if (retriesLeft && isRetryableStatus(response.status)) {
+          const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+          if (retryAfterMs === undefined || retryAfterMs <= maxRetryAfterMs) {
+            clearTimeout(timer);
+            discard(response);
+            await waitBeforeRetry(
+              attempt,
+              { kind: "status", status: response.status },
+              retryAfterMs ?? backoffDelay(attempt, baseMs, maxMs),
+            );
+            continue;
+          }
+        }
 
-    async function isRetryable(response: Response): Promise<boolean> {
-      if (RETRYABLE_STATUSES.has(response.status)) return true;
-      if (response.ok || options.isRetryableResponse === undefined) return false;
-      return (await options.isRetryableResponse(response.clone())) === true;
+        // The body is read once, when first used, still under this attempt's deadline; the timer
+        // is cleared as soon as it is in (or failed), and the caller's listener removed.
+        const source = response;
+        const read = async (): Promise<Uint8Array<ArrayBuffer>> => {
+          try {
+            return new Uint8Array(await attemptState.race(source.arrayBuffer()));
+          } catch (error) {
+            discard(source);
+            throw error;
+          } finally {
+            clearTimeout(timer);
+            if (returned !== undefined) release();
+          }
+        };
+        loader = new BodyLoader(read);
+        const buffered = new BufferedResponse(response, loader);
+        if (
+          retriesLeft &&
+          !response.ok &&
+          options.isRetryableResponse !== undefined &&
+          (await options.isRetryableResponse(buffered.clone())) === true
+        ) {
+          await waitBeforeRetry(
+            attempt,
+            { kind: "status", status: response.status },
+            backoffDelay(attempt, baseMs, maxMs),
+          );
+          continue;
+        }
+        returned = response;
+        handedOff = true;
+        // Already read (isRetryableResponse): nothing is armed any more.
+        if (loader.started) release();
+        return buffered;
+      }
+    } finally {
+      // Handed off: the caller's abort still ends the body read, until `release` runs.
+      if (!handedOff) {
+        current = undefined;
+        release();
+      }
     }
 
     async function waitBeforeRetry(attempt: number, reason: RetryReason, delayMs: number) {
       options.onRetry?.(attempt, reason, delayMs);
+      const signal = callerSignal ?? NEVER_ABORTED;
       try {
-        await raceAbort(sleep(delayMs, callerSignal), callerSignal);
+        await raceAbort(sleep(delayMs, signal), signal);
       } catch (error) {
-        if (callerSignal.aborted) throw callerSignal.reason;
+        if (callerSignal?.aborted) throw callerSignal.reason;
         throw error;
       }
     }
   };
+}
+
+/** Given to `sleep` when the caller passed no signal. Never aborts; listeners are removed. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/** What the transport sends on every attempt, however the request came in. */
+interface Outgoing {
+  /** The request as given, for its URL and method (never sent after its body is read). */
+  request: Request;
+  callerSignal: AbortSignal | undefined;
+  /** A Request with the body, for `isIdempotent`. */
+  view(): Request;
+  /** The body as text, or null when there is none. */
+  text(): string | null;
+  /** Sends one attempt, with the attempt's signal (made only if the fetch reads it). */
+  send(fetchImpl: typeof globalThis.fetch, attempt: Attempt): Promise<Response>;
+}
+
+const textDecoder = new TextDecoder();
+
+async function toOutgoing(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+): Promise<Outgoing> {
+  // From refundkit's clients: openapi-fetch's OutgoingRequest, with the headers the auth layer
+  // set in `init`. Sent as `fetch(request, { headers, body, signal })`: no Request is built here,
+  // and the request's own body stream is never read, so every attempt sends the same bytes.
+  const parts =
+    input instanceof Request && (init === undefined || onlyHeadersAndBody(init))
+      ? outgoingParts(input)
+      : undefined;
+  if (parts !== undefined && input instanceof Request) {
+    const request = input;
+    const headers = init?.headers;
+    const body =
+      init?.body === undefined
+        ? parts.body
+        : (init.body as string | Uint8Array<ArrayBuffer> | null);
+    return {
+      request,
+      callerSignal: parts.signal,
+      // The request as the client built it: the same body, every header but the credential.
+      view: () => request,
+      text: () =>
+        body === null ? null : typeof body === "string" ? body : textDecoder.decode(body),
+      send: (fetchImpl, attempt) =>
+        fetchImpl(request, {
+          ...(headers === undefined ? {} : { headers }),
+          body,
+          get signal() {
+            return attempt.signal;
+          },
+        }),
+    };
+  }
+
+  // Anything else (a URL and init, a Request built elsewhere): read once into bytes, and build
+  // one Request per attempt from them.
+  // The caller's signal stays out of the Request: one built with it keeps a listener on it until
+  // garbage collection.
+  const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+  const original = new Request(input, { ...init, signal: null });
+  const body = original.body === null ? null : new Uint8Array(await original.arrayBuffer());
+  return {
+    request: original,
+    callerSignal: callerSignal ?? undefined,
+    view: () => new Request(original, { body }),
+    text: () => (body === null ? null : textDecoder.decode(body)),
+    send: (fetchImpl, attempt) =>
+      fetchImpl(new Request(original, { body, signal: attempt.signal })),
+  };
+}
+
+function onlyHeadersAndBody(init: RequestInit): boolean {
+  for (const key in init) if (key !== "headers" && key !== "body") return false;
+  return true;
 }
 
 /**

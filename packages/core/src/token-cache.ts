@@ -1,9 +1,13 @@
-/** A bearer token from the provider's token endpoint and when it expires. */
-export interface FetchedToken {
-  token: string;
-  /** When the token stops working, in epoch milliseconds. */
-  expiresAt: number;
-}
+/**
+ * A token and how long it lives. Give `expiresInMs` when the provider states a lifetime
+ * (`expires_in`) or when it can be measured on the provider's own clock (an `expiration_date`
+ * minus the response's `Date` header): the cache then counts it from when it asked, on the local
+ * clock, so a merchant clock hours off the provider's changes nothing. `expiresAt` (epoch
+ * milliseconds on the local clock) is for expiries known only as a date.
+ */
+export type FetchedToken =
+  | { token: string; expiresInMs: number; expiresAt?: undefined }
+  | { token: string; expiresAt: number; expiresInMs?: undefined };
 
 /** Options of `createTokenCache`: how to fetch a token and when to refresh it. */
 export interface TokenCacheOptions {
@@ -21,6 +25,8 @@ export interface TokenCacheOptions {
 export interface TokenCache {
   /** A valid token: the cached one, or one fetch shared by every concurrent caller. */
   get(): Promise<string>;
+  /** The cached token while it is valid, else undefined; allocates nothing (the per-call path). */
+  peek(): string | undefined;
   /**
    * Forgets `token` if it is still the current one (say, after a 401). A stale token is ignored,
    * so two requests failing with the same token cause one refresh, not two.
@@ -32,10 +38,8 @@ export interface TokenCache {
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const refreshSkewMs = options.refreshSkewMs ?? 60_000;
   const now = options.now ?? Date.now;
-  let current: { token: string; refreshAt: number } | undefined =
-    options.initialToken === undefined
-      ? undefined
-      : { token: options.initialToken, refreshAt: Number.POSITIVE_INFINITY };
+  let token: string | undefined = options.initialToken;
+  let refreshAt = Number.POSITIVE_INFINITY;
   let inFlight: Promise<string> | undefined;
 
   async function fetchAndStore(): Promise<string> {
@@ -44,19 +48,27 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     if (typeof fetched?.token !== "string" || fetched.token.length === 0) {
       throw new TypeError("fetchToken resolved without a token");
     }
-    if (!Number.isFinite(fetched.expiresAt)) {
-      throw new TypeError("fetchToken resolved without a finite expiresAt (epoch milliseconds)");
+    // Counted from before the request went out: the token cannot live longer than that.
+    const expiresAt =
+      fetched.expiresInMs !== undefined ? fetchedAt + fetched.expiresInMs : fetched.expiresAt;
+    if (!Number.isFinite(expiresAt)) {
+      throw new TypeError("fetchToken resolved without a finite expiresInMs or expiresAt");
     }
     // A token that lives shorter than twice the skew is still used for half its life, instead of
     // being refetched on every call.
-    const skew = Math.min(refreshSkewMs, Math.max(0, (fetched.expiresAt - fetchedAt) / 2));
-    current = { token: fetched.token, refreshAt: fetched.expiresAt - skew };
+    const skew = Math.min(refreshSkewMs, Math.max(0, (expiresAt - fetchedAt) / 2));
+    token = fetched.token;
+    refreshAt = expiresAt - skew;
     return fetched.token;
   }
 
-  return {
+  const cache: TokenCache = {
+    peek() {
+      return token !== undefined && now() < refreshAt ? token : undefined;
+    },
     get() {
-      if (current !== undefined && now() < current.refreshAt) return Promise.resolve(current.token);
+      const valid = cache.peek();
+      if (valid !== undefined) return Promise.resolve(valid);
       if (inFlight === undefined) {
         const pending = fetchAndStore().finally(() => {
           if (inFlight === pending) inFlight = undefined;
@@ -65,8 +77,12 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       }
       return inFlight;
     },
-    invalidate(token) {
-      if (current?.token === token) current = undefined;
+    invalidate(stale) {
+      if (token === stale) {
+        token = undefined;
+        refreshAt = Number.POSITIVE_INFINITY;
+      }
     },
   };
+  return cache;
 }

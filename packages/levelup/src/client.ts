@@ -6,6 +6,7 @@ import {
   createResilientFetch,
   type Environment,
   guardedPathSerializer,
+  OutgoingRequest,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -86,5 +87,6 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     headers: { Accept: "application/json" },
     // Refuses path parameters that could change the request's path (core's one rule).
     pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
+    Request: OutgoingRequest,
   });
 }

@@ -7,6 +7,7 @@ import {
   type Environment,
   guardedPathSerializer,
   isInProgressResponse,
+  OutgoingRequest,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -43,9 +44,9 @@ const API_VERSION = apiVersionOf(
 );
 
 /** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
-function carriesTransactionId(bytes: Uint8Array): boolean {
+function carriesTransactionId(text: string): boolean {
   try {
-    const body: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const body: unknown = JSON.parse(text);
     return (
       body !== null &&
       typeof body === "object" &&
@@ -66,8 +67,7 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
     maxRetries: options.maxRetries,
     backoff: options.backoff,
     // Only a request naming its transaction_id can be sent again without refunding twice.
-    isIdempotent: async (request) =>
-      request.body !== null && carriesTransactionId(new Uint8Array(await request.arrayBuffer())),
+    isIdempotent: (_request, body) => body !== null && carriesTransactionId(body),
     // The first attempt is still being processed (MPG's 400 "Initial request is still
     // processing."): waiting and asking again with the same transaction_id gets its answer
     // instead of an in_progress error. Core's one "in progress" rule, as for Sezzle and Optty.
@@ -100,5 +100,6 @@ export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClien
     headers: { Accept: "application/json" },
     // Refuses path parameters that could change the request's path (core's one rule).
     pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
+    Request: OutgoingRequest,
   });
 }

@@ -6,6 +6,7 @@ import {
   type FetchedToken,
   guardedPathSerializer,
   isInProgressResponse,
+  OutgoingRequest,
   optionalString,
   parseJson,
   RefundError,
@@ -146,10 +147,10 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
       baseUrl: authBaseUrl,
       fetch: transport,
       pathSerializer,
+      Request: OutgoingRequest,
     });
     const { clientId, clientSecret } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
-      const requestedAt = Date.now();
       const { data, error, response } = await authClient.POST("/token", {
         body: {
           client_id: clientId.reveal(),
@@ -192,7 +193,8 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
         body.expires_in > 0
           ? body.expires_in
           : FALLBACK_TOKEN_LIFETIME_S;
-      return { token, expiresAt: requestedAt + expiresIn * 1000 };
+      // A lifetime: the token cache counts it from when it asked, on its own clock.
+      return { token, expiresInMs: expiresIn * 1000 };
     };
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
@@ -201,5 +203,6 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     baseUrl,
     fetch: (request: Request) => authFetch(request),
     pathSerializer,
+    Request: OutgoingRequest,
   });
 }

@@ -6,6 +6,7 @@ import {
   type FetchedToken,
   guardedPathSerializer,
   isInProgressResponse,
+  OutgoingRequest,
   optionalString,
   parseJson,
   RefundError,
@@ -86,9 +87,18 @@ function isIdempotent(request: Request): boolean {
   return request.method === "POST" && new URL(request.url).pathname.endsWith(AUTH_PATH);
 }
 
-function expiryOf(expirationDate: unknown): number {
-  const parsed = typeof expirationDate === "string" ? Date.parse(expirationDate) : Number.NaN;
-  return Number.isFinite(parsed) ? parsed : Date.now() + FALLBACK_TOKEN_LIFETIME_MS;
+/**
+ * How long a token lives, measured on Sezzle's clock: `expiration_date` minus the response's
+ * `Date` header (RFC 9110 section 6.6.1, https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1),
+ * so a merchant clock hours off Sezzle's changes nothing. Without a readable `Date`, against the
+ * local clock; without a readable `expiration_date`, a conservative guess. The token cache counts
+ * the lifetime from when it asked and refreshes a minute early.
+ */
+function lifetimeOf(expirationDate: unknown, dateHeader: string | null): number {
+  const expires = typeof expirationDate === "string" ? Date.parse(expirationDate) : Number.NaN;
+  if (!Number.isFinite(expires)) return FALLBACK_TOKEN_LIFETIME_MS;
+  const issued = dateHeader === null ? Number.NaN : Date.parse(dateHeader);
+  return expires - (Number.isFinite(issued) ? issued : Date.now());
 }
 
 /** A token response body that is safe to keep in an error: JSON naming no token; else null. */
@@ -129,7 +139,12 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
   if (credentials.kind === "token") {
     authFetch = createBearerFetch(transport, credentials.token);
   } else {
-    const authClient = createClient<paths>({ baseUrl, fetch: transport, pathSerializer });
+    const authClient = createClient<paths>({
+      baseUrl,
+      fetch: transport,
+      pathSerializer,
+      Request: OutgoingRequest,
+    });
     const { publicKey, privateKey } = credentials.pair;
     const fetchToken = async (): Promise<FetchedToken> => {
       const { data, error, response } = await authClient.POST("/v2/authentication", {
@@ -164,7 +179,7 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
         typeof json === "object" && json !== null && "expiration_date" in json
           ? json.expiration_date
           : undefined;
-      return { token, expiresAt: expiryOf(expirationDate) };
+      return { token, expiresInMs: lifetimeOf(expirationDate, response.headers.get("date")) };
     };
     authFetch = createBearerFetch(transport, fetchToken, credentials.token);
   }
@@ -173,5 +188,6 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
     baseUrl,
     fetch: (request: Request) => authFetch(request),
     pathSerializer,
+    Request: OutgoingRequest,
   });
 }

@@ -4,7 +4,7 @@ import * as https from "node:https";
 /**
  * A `fetch` over node:http with keep-alive agents, for `refundkit bulk`: thousands of refunds to
  * a few hosts. Node's built-in fetch (undici) costs several times more CPU per request than
- * node:http on this path (measured in bench/RESULTS.md), which caps a bulk run's throughput.
+ * node:http on this path (measured in the repository's bulk benchmark), which caps a bulk run's throughput.
  *
  * Semantics kept from fetch: the request's method, headers and body bytes; its AbortSignal (the
  * rejection is the signal's reason, so the resilient fetch still sees its own timeout); a

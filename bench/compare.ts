@@ -1,0 +1,323 @@
+/**
+ * refundkit's own cost, measured side by side with what it wraps, in one process, against the
+ * built packages (`pnpm bench` builds first). Each comparison runs A and B in interleaved rounds
+ * (A B, then B A, ...) after a warm-up, and reports B/A per round as min / median / max, so
+ * load from other processes on the machine moves both sides alike. Absolute figures move with
+ * that load; the ratios are what the targets are about.
+ *
+ * 1. CPU per call with a fetch that answers from memory: `refunds.refund()` (Sezzle, cached
+ *    token) against bare openapi-fetch sending the same request and reading the JSON.
+ * 2. Throughput against a local keep-alive HTTP server (another process), 8 requests in flight:
+ *    `refunds.refund()` against raw `fetch` sending the same request and reading the JSON.
+ * 3. A bad input refused before any request: time per call.
+ * 4. Memory: heap growth per 10,000 settled refunds after a full GC, and the abort listeners
+ *    left on a long-lived caller signal passed to every refund.
+ *
+ * Run: `node --expose-gc --import tsx bench/compare.ts` (or `pnpm bench`). `--quick` for fewer
+ * rounds. Exits 1 when a target is missed.
+ */
+import { fork } from "node:child_process";
+import { getEventListeners } from "node:events";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const quick = process.argv.includes("--quick");
+/** `--only=cpu,throughput,bad,memory`: run some comparisons only. */
+const only = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const runs = (name: string) => only === undefined || only.includes(name);
+const root = fileURLToPath(new URL("../", import.meta.url));
+const { createRefunds } = (await import(
+  pathToFileURL(`${root}packages/refundkit/dist/index.mjs`).href
+)) as typeof import("../packages/refundkit/src/index.js");
+const requireFromSezzle = createRequire(`${root}packages/sezzle/package.json`);
+/** The part of openapi-fetch's client used here (the package is a dependency of the providers). */
+interface BareClient {
+  POST(
+    path: string,
+    init: {
+      params: { path: Record<string, string>; header: Record<string, string> };
+      body: unknown;
+    },
+  ): Promise<{ data?: unknown }>;
+}
+const { default: createClient } = (await import(
+  pathToFileURL(requireFromSezzle.resolve("openapi-fetch")).href
+)) as { default: (options: { baseUrl: string; fetch: typeof fetch }) => BareClient };
+
+const ORDER = "4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+const REFUND_PATH = `/v2/order/${ORDER}/refund`;
+const TOKEN_BODY = JSON.stringify({ token: "tok", expiration_date: "2099-01-01T00:00:00Z" });
+const REFUND_BODY = JSON.stringify({ uuid: "6c9db5d4-d09a-4224-9b5c-2d4e5f6a7b8c" });
+
+/** The same in-memory answer for both sides: a new Response per request, as a server gives. */
+const memoryFetch: typeof fetch = async (input) => {
+  const url = input instanceof Request ? input.url : String(input);
+  const body = url.endsWith("/v2/authentication") ? TOKEN_BODY : REFUND_BODY;
+  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+};
+
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
+const stats = (values: number[]): Stats => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    min: sorted[0] ?? Number.NaN,
+    median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+};
+const cpuMicros = () => {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+};
+
+/** Interleaved rounds of `a` and `b` (`n` calls each); returns per-call measures of each side. */
+async function interleave(
+  rounds: number,
+  n: number,
+  a: (n: number) => Promise<number>,
+  b: (n: number) => Promise<number>,
+): Promise<{ a: number[]; b: number[]; ratios: number[] }> {
+  await a(Math.ceil(n / 2));
+  await b(Math.ceil(n / 2));
+  const as: number[] = [];
+  const bs: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let ma: number;
+    let mb: number;
+    if (round % 2 === 0) {
+      ma = await a(n);
+      mb = await b(n);
+    } else {
+      mb = await b(n);
+      ma = await a(n);
+    }
+    as.push(ma);
+    bs.push(mb);
+    ratios.push(mb / ma);
+  }
+  return { a: as, b: bs, ratios };
+}
+
+const rows: string[] = [];
+let missed = 0;
+function report(what: string, target: string, value: Stats, ok: boolean, unit = "x") {
+  const f = (v: number) => (unit === "x" ? v.toFixed(2) : v.toFixed(unit === "B" ? 0 : 2));
+  rows.push(
+    `| ${what} | ${target} | ${f(value.min)} / **${f(value.median)}** / ${f(value.max)} ${unit} | ${ok ? "yes" : "**no**"} |`,
+  );
+  if (!ok) missed += 1;
+}
+
+// 1. CPU per call, in-memory fetch -------------------------------------------------------------
+if (runs("cpu")) {
+  const bare = createClient({
+    baseUrl: "https://sezzle.test",
+    fetch: memoryFetch,
+  });
+  const refunds = createRefunds(
+    { sezzle: { baseUrl: "https://sezzle.test", publicKey: "pk", privateKey: "sk" } },
+    { fetch: memoryFetch },
+  );
+  let key = 0;
+  const bareLoop = async (n: number) => {
+    const start = cpuMicros();
+    for (let i = 0; i < n; i++) {
+      // What a hand-written openapi-fetch call sends: the same headers, body and JSON read.
+      const { data } = await bare.POST("/v2/order/{order_uuid}/refund", {
+        params: {
+          path: { order_uuid: ORDER },
+          header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
+        },
+        body: { amount_in_cents: 2500, currency: "USD" },
+      });
+      if (data === undefined) throw new Error("no data");
+    }
+    return (cpuMicros() - start) / n;
+  };
+  const facadeLoop = async (n: number) => {
+    const start = cpuMicros();
+    for (let i = 0; i < n; i++) {
+      await refunds.refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" });
+    }
+    return (cpuMicros() - start) / n;
+  };
+  const { a, b, ratios } = await interleave(
+    quick ? 5 : 11,
+    quick ? 2_000 : 5_000,
+    bareLoop,
+    facadeLoop,
+  );
+  console.log(
+    `cpu/call bare openapi-fetch ${stats(a).median.toFixed(1)} us, refund() ${stats(b).median.toFixed(1)} us`,
+  );
+  report(
+    "`refund()` CPU per call / bare openapi-fetch, in-memory fetch",
+    "<= 1.5x",
+    stats(ratios),
+    stats(ratios).median <= 1.5,
+  );
+  rows.push(
+    `| (absolute, median) bare openapi-fetch / refund() | | ${stats(a).median.toFixed(1)} us / ${stats(b).median.toFixed(1)} us | |`,
+  );
+}
+
+// 2. Throughput against a local keep-alive server ------------------------------------------------
+if (runs("throughput")) {
+  const server = fork(fileURLToPath(new URL("./server.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.once("message", (m) => resolve(Number(m))),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const refunds = createRefunds({ sezzle: { baseUrl: base, publicKey: "pk", privateKey: "sk" } });
+  let key = 0;
+  const inFlight = 8;
+  const run = (send: () => Promise<unknown>) => async (n: number) => {
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < n) {
+          next += 1;
+          await send();
+        }
+      }),
+    );
+    return n / ((performance.now() - start) / 1000);
+  };
+  const raw = run(async () => {
+    const response = await fetch(`${base}${REFUND_PATH}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "sezzle-request-id": `k-${++key}`,
+        authorization: "Bearer tok",
+      },
+      body: JSON.stringify({ amount_in_cents: 2500, currency: "USD" }),
+    });
+    await response.json();
+  });
+  const facade = run(() =>
+    refunds.refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" }),
+  );
+  const { a, b, ratios } = await interleave(quick ? 5 : 9, quick ? 1_000 : 3_000, raw, facade);
+  server.kill();
+  console.log(
+    `throughput raw fetch ${stats(a).median.toFixed(0)}/s, refund() ${stats(b).median.toFixed(0)}/s`,
+  );
+  report(
+    "`refund()` throughput / raw fetch, local keep-alive server, 8 in flight",
+    ">= 0.95x",
+    stats(ratios),
+    stats(ratios).median >= 0.95,
+  );
+  rows.push(
+    `| (absolute, median) raw fetch / refund() | | ${stats(a).median.toFixed(0)} / ${stats(b).median.toFixed(0)} req/s | |`,
+  );
+}
+
+// 3. Bad input refused ---------------------------------------------------------------------------
+if (runs("bad")) {
+  const refunds = createRefunds(
+    { sezzle: { baseUrl: "https://sezzle.test", token: "tok" } },
+    { fetch: memoryFetch },
+  );
+  const refused = async (n: number) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      await refunds
+        .refund({ provider: "sezzle", orderId: "../admin", amount: 1, currency: "USD" })
+        .catch(() => undefined);
+    }
+    return Number(process.hrtime.bigint() - start) / 1000 / n;
+  };
+  // The floor on this machine now: an async function that throws a new Error, caught.
+  const floor = async (n: number) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      await (async () => {
+        throw new RangeError("orderId is not a valid id");
+      })().catch(() => undefined);
+    }
+    return Number(process.hrtime.bigint() - start) / 1000 / n;
+  };
+  const { a: floors, b: times, ratios } = await interleave(quick ? 5 : 9, 20_000, floor, refused);
+  rows.push(
+    `| (reference) an async throw of a new Error, caught; refusal / that | | ${stats(floors).median.toFixed(2)} us; ${stats(ratios).min.toFixed(2)} / **${stats(ratios).median.toFixed(2)}** / ${stats(ratios).max.toFixed(2)} x | |`,
+  );
+  report(
+    "bad input refused before any request, per call",
+    "< 2 us",
+    stats(times),
+    stats(times).median < 2,
+    "us",
+  );
+}
+
+// 4. Memory per 10,000 refunds -------------------------------------------------------------------
+if (runs("memory")) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    rows.push("| memory per 10,000 refunds | | (run with --expose-gc) | |");
+  } else {
+    const refunds = createRefunds(
+      { sezzle: { baseUrl: "https://sezzle.test", publicKey: "pk", privateKey: "sk" } },
+      { fetch: memoryFetch, timeoutMs: 500 },
+    );
+    const shutdown = new AbortController();
+    const refundsOf = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        await refunds.refund({
+          provider: "sezzle",
+          orderId: ORDER,
+          amount: 2500,
+          currency: "USD",
+          signal: shutdown.signal,
+        });
+      }
+    };
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return process.memoryUsage().heapUsed;
+    };
+    await refundsOf(5_000);
+    const listenersBefore = getEventListeners(shutdown.signal, "abort").length;
+    const growth: number[] = [];
+    for (let round = 0; round < (quick ? 2 : 3); round++) {
+      const before = await settle();
+      await refundsOf(10_000);
+      growth.push((await settle()) - before);
+    }
+    const listenersAfter = getEventListeners(shutdown.signal, "abort").length;
+    report(
+      "heap growth per 10,000 refunds after GC (bytes)",
+      "flat",
+      stats(growth),
+      stats(growth).median / 10_000 < 300,
+      "B",
+    );
+    rows.push(
+      `| abort listeners on a long-lived caller signal, before / after | equal | ${listenersBefore} / ${listenersAfter} | ${listenersBefore === listenersAfter ? "yes" : "**no**"} |`,
+    );
+    if (listenersBefore !== listenersAfter) missed += 1;
+  }
+}
+
+console.log(`\nNode.js ${process.version}, ${process.platform} ${process.arch}\n`);
+console.log("| comparison | target | min / **median** / max | met |");
+console.log("| --- | --- | --- | --- |");
+console.log(rows.join("\n"));
+process.exitCode = missed === 0 ? 0 : 1;

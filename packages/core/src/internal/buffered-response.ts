@@ -1,0 +1,151 @@
+/**
+ * The `Response` the transport returns. Its body is the attempt's response body, read once, on
+ * first use, under the attempt's deadline (so a stalled body times out whatever `fetch` is used),
+ * after which the attempt's timer and listeners are released: nothing of the call stays armed.
+ * `text()`, `json()`, `arrayBuffer()` and clones are served from those bytes, with no stream
+ * round-trip. `body` is the attempt's own stream, untouched (no second stream is built), known to
+ * `bodyOf`, which reads it through this response; read directly, the attempt's deadline still
+ * applies and its timer is released when it fires. A body that could not be read (the connection
+ * dropped, the attempt timed out, the caller aborted) rejects every read with that failure, as the
+ * original response would have.
+ */
+const decoder = new TextDecoder();
+
+type Bytes = Uint8Array<ArrayBuffer>;
+
+/** Reads the original body once; shared by a response and its clones. */
+export class BodyLoader {
+  #promise: Promise<Bytes> | undefined;
+  readonly #read: () => Promise<Bytes>;
+  constructor(read: () => Promise<Bytes>) {
+    this.#read = read;
+  }
+  get started(): boolean {
+    return this.#promise !== undefined;
+  }
+  load(): Promise<Bytes> {
+    this.#promise ??= this.#read();
+    return this.#promise;
+  }
+}
+
+/** The attempt streams handed out as `body`, to the response that reads them (for `bodyOf`). */
+const owners = new WeakMap<ReadableStream, BufferedResponse>();
+
+/** The response whose `body` `stream` is, when the transport returned it. */
+export function ownerOf(stream: ReadableStream): BufferedResponse | undefined {
+  return owners.get(stream);
+}
+
+export class BufferedResponse extends Response {
+  readonly #source: Response;
+  readonly #loader: BodyLoader;
+  readonly #hasBody: boolean;
+  readonly #url: string;
+  readonly #redirected: boolean;
+  readonly #type: ResponseType;
+  #used = false;
+  #stream: BufferedStream | null | undefined;
+
+  constructor(source: Response, loader: BodyLoader) {
+    // The attempt's own headers are served by the getter below: no copy.
+    super(null, { status: source.status, statusText: source.statusText });
+    this.#source = source;
+    this.#loader = loader;
+    this.#hasBody = source instanceof BufferedResponse ? source.#hasBody : source.body !== null;
+    this.#url = source.url;
+    this.#redirected = source.redirected;
+    this.#type = source.type;
+  }
+
+  override get headers(): Headers {
+    return this.#source.headers;
+  }
+  override get url(): string {
+    return this.#url;
+  }
+  override get redirected(): boolean {
+    return this.#redirected;
+  }
+  override get type(): ResponseType {
+    return this.#type;
+  }
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  override get body(): ReadableStream<Bytes> | null {
+    if (this.#stream === undefined) {
+      if (!this.#hasBody) {
+        this.#stream = null;
+      } else if (!this.#loader.started && !(this.#source instanceof BufferedResponse)) {
+        // Not read yet: the attempt's own stream, no copy.
+        const stream = this.#source.body as ReadableStream<Bytes>;
+        owners.set(stream, this);
+        this.#stream = stream;
+      } else {
+        this.#stream = new BufferedStream(this);
+      }
+    }
+    return this.#stream;
+  }
+
+  override text(): Promise<string> {
+    return this.#consume().then((bytes) => decoder.decode(bytes));
+  }
+  override json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#consume().then((bytes) => bytes.slice().buffer);
+  }
+  override bytes(): Promise<Bytes> {
+    return this.#consume().then((bytes) => bytes.slice());
+  }
+  override blob(): Promise<Blob> {
+    const type = this.headers.get("content-type") ?? "";
+    return this.#consume().then((bytes) => new Blob([bytes], { type }));
+  }
+  override formData(): Promise<FormData> {
+    return this.#consume().then((bytes) =>
+      new Response(bytes, { headers: this.headers }).formData(),
+    );
+  }
+  override clone(): Response {
+    if (this.#used) throw new TypeError("Response.clone: the body has already been read");
+    return new BufferedResponse(this, this.#loader);
+  }
+
+  /** The bytes for one read of the body: a body is read at most once, as with any Response. */
+  #consume(): Promise<Bytes> {
+    if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
+    this.#used = true;
+    return this.#hasBody ? this.#loader.load() : Promise.resolve(new Uint8Array(0));
+  }
+
+  /** For BufferedStream: one read of the body. */
+  static read(response: BufferedResponse): Promise<Bytes> {
+    return response.#consume();
+  }
+}
+
+/** The body of a clone, or of a response whose bytes are already in: a stream of those bytes. */
+class BufferedStream extends ReadableStream<Bytes> {
+  constructor(response: BufferedResponse) {
+    // highWaterMark 0: nothing is read until someone reads.
+    super(
+      {
+        async pull(controller) {
+          try {
+            const bytes = await BufferedResponse.read(response);
+            if (bytes.byteLength > 0) controller.enqueue(bytes);
+            controller.close();
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+}
