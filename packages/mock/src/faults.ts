@@ -1,3 +1,6 @@
+import { HttpResponse } from "msw";
+import { htmlError } from "./bodies.js";
+import type { MockContext } from "./context.js";
 import { isMockProvider, MOCK_PROVIDERS, type MockProvider } from "./types.js";
 
 /**
@@ -162,4 +165,66 @@ export function createFaultController(): FaultController {
       });
     },
   };
+}
+
+export interface RefundPipeline {
+  /** The provider's answer to an expired token / secret (for a token endpoint: a refusal). */
+  expired(): Response;
+  /** The provider's 500 (documented body where the spec has one, else HTML). */
+  internalError(): Response;
+  /** The provider's answer to a request whose handle is still being processed. */
+  inProgress?(): Response;
+  /** Validates, applies and answers the refund. */
+  process(): Promise<Response>;
+}
+
+/**
+ * Runs a refund request through the provider's queued faults. Faults that fire before the
+ * request is handled leave the ledger untouched; `reset_after_commit` and `malformed_json` let
+ * the refund apply first.
+ */
+export async function withFaults(
+  context: MockContext,
+  provider: MockProvider,
+  request: Request,
+  pipeline: RefundPipeline,
+  endpoint: FaultEndpoint = "refund",
+): Promise<Response> {
+  const fault: PendingFault | undefined = context.faults.take(provider, endpoint);
+  if (fault === undefined) return pipeline.process();
+  switch (fault.kind) {
+    case "http_500":
+      return pipeline.internalError();
+    case "http_503":
+      return htmlError(503);
+    case "rate_limit":
+      return htmlError(429, { "Retry-After": String(fault.retryAfterSeconds) });
+    case "expired_token":
+      return pipeline.expired();
+    case "hang":
+      await context.faults.hang(request.signal);
+      return HttpResponse.error();
+    case "reset_after_commit":
+      await pipeline.process();
+      return HttpResponse.error();
+    case "in_progress":
+      return pipeline.inProgress?.() ?? htmlError(409);
+    case "invalid_body": {
+      const response = await pipeline.process();
+      if (response.status < 200 || response.status >= 300) return response;
+      return new HttpResponse(
+        "<!DOCTYPE html>\n<html><head><title>OK</title></head><body>OK</body></html>\n",
+        { status: response.status, headers: { "Content-Type": "text/html; charset=utf-8" } },
+      );
+    }
+    case "malformed_json": {
+      const response = await pipeline.process();
+      if (response.status < 200 || response.status >= 300) return response;
+      const text = await response.text();
+      return new HttpResponse(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
+        status: response.status,
+        headers: { "Content-Type": "application/json" },
+      });
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "msw";
-import { createTokenStore, type MockContext } from "./common.js";
+import type { MockContext } from "./context.js";
 import {
   type MockCredentials,
   type MockCredentialsInput,
@@ -15,6 +15,7 @@ import { moyasarHandlers } from "./providers/moyasar.js";
 import { opttyHandlers } from "./providers/optty.js";
 import { sezzleHandlers } from "./providers/sezzle.js";
 import { documents, routes } from "./specs.js";
+import { createTokenStore } from "./tokens.js";
 import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
 import { createWebhookEmitter, type MockWebhooks } from "./webhooks.js";
 

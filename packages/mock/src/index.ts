@@ -1,6 +1,7 @@
 // First, before anything imports msw: see the module.
 import "./deno-broadcast-channel.js";
 
+export { briqpayCartTotals } from "@refundkit/briqpay";
 export { type MockCredentials, type MockCredentialsInput, mockCredentials } from "./credentials.js";
 export {
   FAULT_KINDS,
@@ -28,11 +29,9 @@ export type {
 } from "./ledger.js";
 export {
   createSpecValidator,
-  type OperationMatch,
   type SpecValidator,
   type ValidationResult,
 } from "./openapi/validator.js";
-export { briqpayCartTotals } from "./providers/briqpay.js";
 export { type MockServer, type MockServerOptions, startMockServer } from "./server.js";
 export { documents } from "./specs.js";
 export { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";

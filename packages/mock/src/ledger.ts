@@ -1,19 +1,10 @@
+import type { BriqpayLine } from "@refundkit/briqpay";
 import { isCurrencyCode } from "@refundkit/core";
 import type { Clock, MockProvider } from "./types.js";
 import { isMockProvider } from "./types.js";
 
-/** A Briqpay cart line as sent on the wire (regular item or `sales_tax` line). */
-export interface BriqpayCartLine {
-  productType: string;
-  name: string;
-  reference?: string;
-  quantity?: number;
-  quantityUnit?: string;
-  unitPrice?: number;
-  taxRate?: number;
-  discountPercentage?: number;
-  totalTaxAmount?: number;
-}
+/** A Briqpay cart line as sent on the wire (regular item or `sales_tax` line), from the generated spec types. */
+export type BriqpayCartLine = BriqpayLine;
 
 /** One capture of a seeded Briqpay session (refunds can name it by `captureId`). */
 export interface BriqpayCapture {

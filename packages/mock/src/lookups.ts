@@ -2,13 +2,15 @@
  * The providers' documented lookups, answered from the same ledger as the refunds: a refund the
  * mock took is listed at once, a pending one with its status until it settles.
  */
+import { briqpayCartTotals } from "@refundkit/briqpay";
 import { minorToMajor } from "@refundkit/core";
 import type { RequestHandler } from "msw";
 import { HttpResponse } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import { bearerToken, headersOf, type MockContext } from "./common.js";
+import { bearerToken, headersOf } from "./bodies.js";
+import type { MockContext } from "./context.js";
 import type { OrderState, RefundState } from "./ledger.js";
-import { basicCredentials, briqpayCartTotals } from "./providers/briqpay.js";
+import { basicCredentials } from "./providers/briqpay.js";
 import {
   type BriqpayPaths,
   type LevelupPaths,

@@ -83,3 +83,13 @@ export const routes = {
     lookup: route("ReadSession", briqpayOperations.ReadSession, briqpayServers),
   },
 } as const;
+
+/**
+ * The JSON request body of an operation (`Paths[path]["post"]`) as the generated `paths` type it.
+ * The handlers cast a body to it only after the spec's validator has accepted the body.
+ */
+export type JsonRequestBody<Operation> = Operation extends { requestBody?: infer Body }
+  ? NonNullable<Body> extends { content: { "application/json": infer Json } }
+    ? Json
+    : never
+  : never;

@@ -8,9 +8,9 @@
  * POSTed to every URL registered for its provider.
  */
 import { createHmac } from "node:crypto";
-import { isoSeconds } from "./common.js";
 import type { MockCredentials } from "./credentials.js";
 import type { OrderState, RefundState } from "./ledger.js";
+import { isoSeconds } from "./time.js";
 import type { Clock } from "./types.js";
 
 /** The providers with documented refund webhooks. */

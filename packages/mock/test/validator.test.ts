@@ -118,27 +118,6 @@ describe("createSpecValidator", () => {
     expect(validator.operationIds).toEqual(["Refund", "SearchRefund", "Token"]);
   });
 
-  it("finds operations by method and concrete path, decoding parameters", () => {
-    expect(validator.findOperation("POST", "/v2/order/ab%20c/refund?x=1")).toEqual({
-      operationId: "Refund",
-      method: "post",
-      pathTemplate: "/v2/order/{order_uuid}/refund",
-      pathParams: { order_uuid: "ab c" },
-    });
-    expect(validator.findOperation("post", "/v2/order/search/refund")?.operationId).toBe(
-      "SearchRefund",
-    );
-    expect(validator.findOperation("get", "/v2/order/abc/refund")).toBeUndefined();
-    expect(validator.findOperation("post", "/v2/order/a/b/refund")).toBeUndefined();
-    expect(validator.findOperation("post", "/v2/order//refund")).toBeUndefined();
-  });
-
-  it("strips a server's base path, only for the servers that apply", () => {
-    expect(validator.findOperation("post", "/v3/v2/order/1/refund")?.operationId).toBe("Refund");
-    expect(validator.findOperation("post", "/token")?.operationId).toBe("Token");
-    expect(validator.findOperation("post", "/v3/token")).toBeUndefined();
-  });
-
   it("validates a request body through component refs", () => {
     expect(
       validator.validateRequestBody("Refund", { amount_in_cents: 5000, currency: "USD" }),

@@ -5,6 +5,8 @@
  * each body is validated against `{ $ref: "<id>#/<pointer to the media type's schema>" }`, so
  * `#/components/...` references inside schemas resolve as written. Validators compile lazily on
  * first use and are cached. No Node-only API: this runs in msw's browser worker too.
+ * Requests are routed by openapi-msw (the handlers are registered at the generated `paths`), not
+ * here: this module only validates.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
@@ -12,27 +14,9 @@ import addFormatsModule from "ajv-formats";
 /** Whether a request or response matches the spec, with the reasons when it does not. */
 export type ValidationResult = { valid: true } | { valid: false; errors: string[] };
 
-/** The spec operation a request's method and path resolve to, with its path parameters. */
-export interface OperationMatch {
-  operationId: string;
-  /** Lower-case HTTP method. */
-  method: string;
-  /** The path template as written in the document, e.g. `/v2/order/{order_uuid}/refund`. */
-  pathTemplate: string;
-  /** Path parameters, percent-decoded. */
-  pathParams: Record<string, string>;
-}
-
-/** Checks requests and responses against one provider's spec (Ajv, JSON Schema 2020-12). */
 export interface SpecValidator {
   /** Every operationId in the document, in document order. */
   readonly operationIds: readonly string[];
-  /**
-   * The operation for a method and a request path. The path may be relative to a server
-   * (`/v2/order/abc/refund`) or carry a server's base path (`/v3/session/...` for
-   * `https://api.briqpay.com/v3`). Literal segments win over parameters.
-   */
-  findOperation(method: string, path: string): OperationMatch | undefined;
   /**
    * Validates a request body. `body === undefined` means no body. The media type defaults to
    * `application/json` (or the operation's only/first one); a form body is passed as an object of
@@ -64,20 +48,11 @@ type JsonObject = Record<string, unknown>;
 
 interface OperationEntry {
   operationId: string;
-  method: string;
-  pathTemplate: string;
   /** JSON pointer (without `#`) of the Operation Object. */
   pointer: string;
   operation: JsonObject;
-  matcher: RegExp;
-  paramNames: string[];
-  literalSegments: number;
-  /** Server base paths (without trailing slash) that apply to this operation, e.g. `/v3`. */
-  basePaths: string[];
   /** Path-level then operation-level parameters (operation wins), with their schema pointers. */
   parameters: ParameterEntry[];
-  /** An OpenAPI 3.1 webhook (under `webhooks`), never matched to an incoming request. */
-  webhook: boolean;
 }
 
 interface ParameterEntry {
@@ -146,53 +121,6 @@ function dereference(
   return isObject(current) ? { node: current, pointer: currentPointer } : undefined;
 }
 
-function serverBasePaths(servers: unknown): string[] {
-  if (!Array.isArray(servers)) return [];
-  const paths: string[] = [];
-  for (const server of servers) {
-    if (!isObject(server) || typeof server.url !== "string") continue;
-    // Server variables (`{region}`) are not expanded; a server URL that is not absolute is a path.
-    const url = server.url.replace(/\{[^}]*\}/g, "x");
-    let pathname: string;
-    try {
-      pathname = new URL(url, "http://relative.invalid").pathname;
-    } catch {
-      continue;
-    }
-    const trimmed = pathname.replace(/\/+$/, "");
-    if (trimmed !== "" && !paths.includes(trimmed)) paths.push(trimmed);
-  }
-  return paths;
-}
-
-function compileMatcher(pathTemplate: string): {
-  matcher: RegExp;
-  paramNames: string[];
-  literalSegments: number;
-} {
-  const paramNames: string[] = [];
-  let literalSegments = 0;
-  const pattern = pathTemplate
-    .split("/")
-    .map((segment) => {
-      if (!segment.includes("{")) {
-        if (segment !== "") literalSegments += 1;
-        return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      }
-      return segment
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-          if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-          paramNames.push(name);
-          return "([^/]+)";
-        })
-        .join("");
-    })
-    .join("/");
-  return { matcher: new RegExp(`^${pattern}/?$`), paramNames, literalSegments };
-}
-
 function formatError(error: ErrorObject): string {
   const where = error.instancePath === "" ? "(body)" : error.instancePath;
   const params = error.params as Record<string, unknown>;
@@ -239,10 +167,9 @@ export function createSpecValidator(document: object): SpecValidator {
   addFormats(ajv);
   ajv.addSchema(doc, documentId);
 
-  const globalBasePaths = serverBasePaths(doc.servers);
   const operations = new Map<string, OperationEntry>();
   // OpenAPI 3.1 `webhooks` are operations too: their bodies validate like requests (examples,
-  // and the mock's own deliveries), but no incoming request is ever matched to one.
+  // and the mock's own deliveries).
   const containers: Array<[string, JsonObject]> = [["paths", docPaths]];
   if (isObject(doc.webhooks)) containers.push(["webhooks", doc.webhooks]);
   for (const [container, pathTemplate, rawPathItem] of containers.flatMap(([name, items]) =>
@@ -251,8 +178,6 @@ export function createSpecValidator(document: object): SpecValidator {
     const pathPointer = `/${container}/${escapePointerSegment(pathTemplate)}`;
     const pathItem = dereference(doc, rawPathItem, pathPointer);
     if (pathItem === undefined) continue;
-    const pathBasePaths =
-      pathItem.node.servers === undefined ? undefined : serverBasePaths(pathItem.node.servers);
     for (const method of HTTP_METHODS) {
       const operation = pathItem.node[method];
       if (!isObject(operation)) continue;
@@ -263,8 +188,6 @@ export function createSpecValidator(document: object): SpecValidator {
       if (operations.has(operationId)) {
         throw new Error(`createSpecValidator: duplicate operationId "${operationId}"`);
       }
-      const operationBasePaths =
-        operation.servers === undefined ? undefined : serverBasePaths(operation.servers);
       const parameters = new Map<string, ParameterEntry>();
       const collect = (list: unknown, listPointer: string) => {
         if (!Array.isArray(list)) return;
@@ -288,23 +211,12 @@ export function createSpecValidator(document: object): SpecValidator {
       operations.set(operationId, {
         parameters: [...parameters.values()],
         operationId,
-        method,
-        pathTemplate,
         pointer: `${pathItem.pointer}/${method}`,
         operation,
-        ...compileMatcher(pathTemplate),
-        basePaths: operationBasePaths ?? pathBasePaths ?? globalBasePaths,
-        webhook: container === "webhooks",
       });
     }
   }
   const operationIds = [...operations.keys()];
-  const byPreference = [...operations.values()]
-    .filter((entry) => !entry.webhook)
-    .sort(
-      (a, b) => a.paramNames.length - b.paramNames.length || b.literalSegments - a.literalSegments,
-    );
-
   const cache = new Map<string, ValidateFunction>();
   function validatorFor(schemaPointer: string): ValidateFunction {
     let validate = cache.get(schemaPointer);
@@ -349,38 +261,6 @@ export function createSpecValidator(document: object): SpecValidator {
 
   return {
     operationIds,
-
-    findOperation(method, path) {
-      const wanted = method.toLowerCase();
-      const pathname = path.split(/[?#]/)[0] ?? path;
-      for (const entry of byPreference) {
-        if (entry.method !== wanted) continue;
-        const candidates = [pathname];
-        for (const base of entry.basePaths) {
-          if (pathname.startsWith(`${base}/`)) candidates.push(pathname.slice(base.length));
-        }
-        for (const candidate of candidates) {
-          const match = entry.matcher.exec(candidate);
-          if (match === null) continue;
-          const pathParams: Record<string, string> = {};
-          entry.paramNames.forEach((name, index) => {
-            const raw = match[index + 1] ?? "";
-            try {
-              pathParams[name] = decodeURIComponent(raw);
-            } catch {
-              pathParams[name] = raw;
-            }
-          });
-          return {
-            operationId: entry.operationId,
-            method: entry.method,
-            pathTemplate: entry.pathTemplate,
-            pathParams,
-          };
-        }
-      }
-      return undefined;
-    },
 
     validateRequestBody(operationId, body, mediaType) {
       const entry = operations.get(operationId);

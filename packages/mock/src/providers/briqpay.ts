@@ -1,52 +1,16 @@
+import { briqpayCartTotals } from "@refundkit/briqpay";
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  headersOf,
-  htmlError,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-} from "../common.js";
-import type { BriqpayCartLine } from "../ledger.js";
-import { type BriqpayPaths, routes } from "../specs.js";
+import { checkRequest, htmlError } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
+import { type BriqpayPaths, type JsonRequestBody, routes } from "../specs.js";
+import { sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 
-/** `numerator / denominator` rounded half up, in integers. */
-function divideHalfUp(numerator: number, denominator: number): number {
-  return Math.floor((2 * numerator + denominator) / (2 * denominator));
-}
-
-/**
- * The totals a cart adds up to (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md):
- * line ex-VAT = quantity x unitPrice less discountPercentage basis points (half up); VAT =
- * ex-VAT x taxRate / 10000 (half up); `sales_tax` lines add totalTaxAmount to the inc-VAT total.
- */
-export function briqpayCartTotals(cart: readonly BriqpayCartLine[]): {
-  amountIncVat: number;
-  amountExVat: number;
-} {
-  let exVat = 0;
-  let incVat = 0;
-  for (const line of cart) {
-    if (line.productType === "sales_tax") {
-      incVat += line.totalTaxAmount ?? 0;
-      continue;
-    }
-    const gross = (line.quantity ?? 0) * (line.unitPrice ?? 0);
-    const lineEx = gross - divideHalfUp(gross * (line.discountPercentage ?? 0), 10000);
-    const vat = divideHalfUp(lineEx * (line.taxRate ?? 0), 10000);
-    exVat += lineEx;
-    incVat += lineEx + vat;
-  }
-  return { amountIncVat: incVat, amountExVat: exVat };
-}
-
-/** The request body as the generated types describe it. */
-type BriqpayRefundBody = NonNullable<
-  BriqpayPaths[typeof routes.briqpay.refund.path]["post"]["requestBody"]
->["content"]["application/json"];
+/** The refund request body, from the generated `paths`. */
+type BriqpayRefundBody = JsonRequestBody<BriqpayPaths[typeof routes.briqpay.refund.path]["post"]>;
 
 export function basicCredentials(
   header: string | null,
@@ -100,26 +64,29 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
             return forbidden("INVALID_CREDENTIALS", "Invalid credentials");
           }
           const sessionId = params.sessionId;
-          const checked = validator.validateParameters(REFUND, {
-            path: { sessionId },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return bad("INVALID_DATA", checked.errors.join("; "));
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") return bad("INVALID_DATA", `Invalid JSON: ${body.error}`);
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<BriqpayRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { sessionId },
+            {
+              parameters: (errors) => bad("INVALID_DATA", errors.join("; ")),
+              json: (error) => bad("INVALID_DATA", `Invalid JSON: ${error}`),
+              body: (errors) => bad("INVALID_DATA", errors.join("; ")),
+              missing: () => bad("INVALID_DATA", "A request body is required"),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return bad(
-              "INVALID_DATA",
-              bodyCheck.valid ? "A request body is required" : bodyCheck.errors.join("; "),
-            );
-          }
-          const refund = body.value as BriqpayRefundBody;
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
           const wire = refund.data.order;
-          const totals = briqpayCartTotals(wire.cart);
+          let totals: { amountIncVat: number; amountExVat: number };
+          try {
+            totals = briqpayCartTotals(wire.cart);
+          } catch (error) {
+            // The exact totals are beyond Number.MAX_SAFE_INTEGER: no amount can match them.
+            if (error instanceof RangeError) return bad("INVALID_DATA", error.message);
+            throw error;
+          }
           if (
             totals.amountIncVat !== wire.amountIncVat ||
             totals.amountExVat !== wire.amountExVat
@@ -167,7 +134,7 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
             status: after === 0 ? settleAs : "pending",
             idempotencyKey: null,
             captureId: effectiveCapture,
-            cart: structuredClone(wire.cart) as BriqpayCartLine[],
+            cart: structuredClone(wire.cart),
             settlesAt: after === undefined || after === 0 ? null : context.clock() + after,
             settleAs,
           });

@@ -1,15 +1,15 @@
 import type { RequestHandler } from "msw";
 import { HttpResponse } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  headersOf,
-  htmlError,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-} from "../common.js";
-import { type LevelupPaths, routes } from "../specs.js";
+import { checkRequest, htmlError } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
+import { type JsonRequestBody, type LevelupPaths, routes } from "../specs.js";
+
+/** The refund request body, from the generated `paths`. */
+type LevelupRefundBody = JsonRequestBody<LevelupPaths[typeof routes.levelup.refund.path]["post"]>;
+
+import { sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 
@@ -51,26 +51,20 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
             return unauthorized();
           }
           const uuid = params.uuid;
-          const checked = validator.validateParameters(REFUND, {
-            path: { uuid },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return response(404).empty();
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid")
-            return unprocessable("refund", "base", "Request body is not valid JSON.");
-          const bodyCheck = validator.validateRequestBody(
+          // The body may be absent (the spec does not require one): no manager confirmation then.
+          const checked = await checkRequest<LevelupRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { uuid },
+            {
+              parameters: () => response(404).empty(),
+              json: () => unprocessable("refund", "base", "Request body is not valid JSON."),
+              body: (errors) => unprocessable("refund", "base", errors.join("; ")),
+            },
           );
-          if (!bodyCheck.valid) {
-            return unprocessable("refund", "base", bodyCheck.errors.join("; "));
-          }
-          const confirmation =
-            body.kind === "json"
-              ? (body.value as { refund: { manager_confirmation?: string } }).refund
-                  .manager_confirmation
-              : undefined;
+          if ("refused" in checked) return checked.refused;
+          const confirmation = checked.body?.refund.manager_confirmation;
 
           const order = context.ledger.find("levelup", uuid);
           if (order === undefined || order.seed.provider !== "levelup")

@@ -1,18 +1,16 @@
 import type { RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  fingerprintOf,
-  headersOf,
-  htmlError,
-  isoSeconds,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-  withIdempotency,
-} from "../common.js";
+import { checkRequest, htmlError } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
 import type { OrderState } from "../ledger.js";
-import { type MoyasarPaths, routes } from "../specs.js";
+import { fingerprintOf, withIdempotency } from "../replay.js";
+import { type JsonRequestBody, type MoyasarPaths, routes } from "../specs.js";
+
+/** The refund request body, from the generated `paths`. */
+type MoyasarRefundBody = JsonRequestBody<MoyasarPaths[typeof routes.moyasar.refund.path]["post"]>;
+
+import { isoSeconds, sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 
@@ -35,6 +33,16 @@ function fieldErrors(errors: string[]): Record<string, string[]> {
   }
   return byField;
 }
+
+/** What every transaction the mock reports shares: made by the merchant, approved by the issuer. */
+const MERCHANT_TRANSACTION = {
+  source_type: "merchant",
+  reverse_reason: null,
+  justification: null,
+  reversed_transaction_id: null,
+  message: "APPROVED",
+  response_code: "00",
+} as const;
 
 export function moyasarHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
   const http = createOpenApiHttp<MoyasarPaths>({ baseUrl });
@@ -66,12 +74,7 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
                 id: `${order.id}-capture`,
                 status: "approved",
                 type: "capture",
-                source_type: "merchant",
-                reverse_reason: null,
-                justification: null,
-                reversed_transaction_id: null,
-                message: "APPROVED",
-                response_code: "00",
+                ...MERCHANT_TRANSACTION,
                 auth_code: "000000",
                 amount: order.amount,
                 refunded_amount: refunded,
@@ -83,12 +86,7 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
           id: refund.id,
           status: refund.status,
           type: "refund",
-          source_type: "merchant",
-          reverse_reason: null,
-          justification: null,
-          reversed_transaction_id: null,
-          message: "APPROVED",
-          response_code: "00",
+          ...MERCHANT_TRANSACTION,
           auth_code: null,
           amount: refund.amount,
           refunded_amount: 0,
@@ -121,27 +119,20 @@ export function moyasarHandlers(context: MockContext, baseUrl: string): RequestH
             return response(401).json({ message: "Invalid authorization credentials" });
           }
           const id = params.id;
-          const checked = validator.validateParameters(REFUND, {
-            path: { id },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return response(404).json({ message: "Not Found" });
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") {
-            return response(400).json({ message: "The request body is not valid JSON." });
-          }
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<MoyasarRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { id },
+            {
+              parameters: () => response(404).json({ message: "Not Found" }),
+              json: () => response(400).json({ message: "The request body is not valid JSON." }),
+              body: (errors) => validation(fieldErrors(errors)),
+              missing: () => validation({ base: ["The request body is required."] }),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return validation(
-              bodyCheck.valid
-                ? { base: ["The request body is required."] }
-                : fieldErrors(bodyCheck.errors),
-            );
-          }
-          const refund = body.value as { amount: number; transaction_id?: string };
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
           const transactionId = refund.transaction_id ?? null;
 
           return withIdempotency(

@@ -1,26 +1,18 @@
 import { majorToMinor, minorToMajor, minorToMajorNumber } from "@refundkit/core";
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  bearerToken,
-  fingerprintOf,
-  headersOf,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-  withIdempotency,
-} from "../common.js";
-import { type OpttyPaths, routes } from "../specs.js";
+import { bearerToken, checkRequest } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
+import { fingerprintOf, withIdempotency } from "../replay.js";
+import { type JsonRequestBody, type OpttyPaths, routes } from "../specs.js";
+import { sleep } from "../time.js";
 
 const REFUND = "RefundsController_refundOrder";
 const TOKEN = "PostToken";
 
-interface OpttyRefundBody {
-  refundReference: string;
-  refundAmount: { amount: number; currency: string };
-  refundDescription: string;
-}
+/** The refund request body, from the generated `paths`. */
+type OpttyRefundBody = JsonRequestBody<OpttyPaths[typeof routes.optty.refund.path]["post"]>;
 
 /** Optty's API host and its auth host (the token endpoint) are separate base URLs. */
 export function opttyHandlers(
@@ -96,23 +88,20 @@ export function opttyHandlers(
             return unauthorized();
           }
           const orderReference = params.orderReference;
-          const checked = validator.validateParameters(REFUND, {
-            path: { orderReference },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return badRequest(checked.errors.join("; "));
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") return badRequest(body.error);
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<OpttyRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { orderReference },
+            {
+              parameters: (errors) => badRequest(errors.join("; ")),
+              json: (error) => badRequest(error),
+              body: (errors) => badRequest(errors.join("; ")),
+              missing: () => badRequest("request body is required"),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return badRequest(
-              bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
-            );
-          }
-          const refund = body.value as OpttyRefundBody;
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
 
           // A replayed refundReference answers the first body again, with 200.
           return withIdempotency(

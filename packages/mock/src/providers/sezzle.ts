@@ -1,17 +1,16 @@
 import { HttpResponse, type RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
-import {
-  bearerToken,
-  fingerprintOf,
-  headersOf,
-  htmlError,
-  type MockContext,
-  readJsonBody,
-  sleep,
-  withFaults,
-  withIdempotency,
-} from "../common.js";
-import { routes, type SezzlePaths } from "../specs.js";
+import { bearerToken, checkRequest, htmlError, readJsonBody } from "../bodies.js";
+import type { MockContext } from "../context.js";
+import { withFaults } from "../faults.js";
+import { fingerprintOf, withIdempotency } from "../replay.js";
+import { type JsonRequestBody, routes, type SezzlePaths } from "../specs.js";
+
+/** The request bodies, from the generated `paths`. */
+type SezzleAuthBody = JsonRequestBody<SezzlePaths[typeof routes.sezzle.auth.path]["post"]>;
+type SezzleRefundBody = JsonRequestBody<SezzlePaths[typeof routes.sezzle.refund.path]["post"]>;
+
+import { sleep } from "../time.js";
 
 const REFUND = "HandleRefundAmountByOrder";
 const AUTH = "PostAuthentication";
@@ -38,8 +37,8 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
       const accepted =
         body.kind === "json" &&
         validator.validateRequestBody(AUTH, body.value).valid &&
-        (body.value as { public_key: string }).public_key === credentials.publicKey &&
-        (body.value as { private_key: string }).private_key === credentials.privateKey;
+        (body.value as SezzleAuthBody).public_key === credentials.publicKey &&
+        (body.value as SezzleAuthBody).private_key === credentials.privateKey;
       if (!accepted) {
         return response(401).json([
           { code: "unauthorized", message: "authorization not accepted" },
@@ -78,23 +77,20 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
             return unauthorized();
           }
           const orderId = params.order_uuid;
-          const checked = validator.validateParameters(REFUND, {
-            path: { order_uuid: orderId },
-            headers: headersOf(request),
-          });
-          if (!checked.valid) return badRequest(checked.errors.join("; "));
-          const body = await readJsonBody(request);
-          if (body.kind === "invalid") return badRequest(`invalid JSON: ${body.error}`);
-          const bodyCheck = validator.validateRequestBody(
+          const checked = await checkRequest<SezzleRefundBody>(
+            validator,
             REFUND,
-            body.kind === "json" ? body.value : undefined,
+            request,
+            { order_uuid: orderId },
+            {
+              parameters: (errors) => badRequest(errors.join("; ")),
+              json: (error) => badRequest(`invalid JSON: ${error}`),
+              body: (errors) => badRequest(errors.join("; ")),
+              missing: () => badRequest("request body is required"),
+            },
           );
-          if (!bodyCheck.valid || body.kind !== "json") {
-            return badRequest(
-              bodyCheck.valid ? "request body is required" : bodyCheck.errors.join("; "),
-            );
-          }
-          const refund = body.value as { amount_in_cents: number; currency: string };
+          if ("refused" in checked) return checked.refused;
+          const refund = checked.body;
           const requestId = request.headers.get("sezzle-request-id");
 
           const fingerprint = fingerprintOf(orderId, [refund.amount_in_cents, refund.currency]);
