@@ -14,6 +14,7 @@ import addFormatsModule from "ajv-formats";
 /** Whether a request or response matches the spec, with the reasons when it does not. */
 export type ValidationResult = { valid: true } | { valid: false; errors: string[] };
 
+/** Validates requests and responses against one provider's overlaid spec (Ajv, OpenAPI 3.1). */
 export interface SpecValidator {
   /** Every operationId in the document, in document order. */
   readonly operationIds: readonly string[];
