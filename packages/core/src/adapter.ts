@@ -1,5 +1,6 @@
 import { configError } from "./config.js";
 import { createKeyMemory, type KeyMemory } from "./key-memory.js";
+import { observeUnanswered } from "./resilient-fetch.js";
 import type {
   BaseRefundRequest,
   Capabilities,
@@ -28,10 +29,13 @@ export interface AdapterDefinition<
   refund(client: Client, request: Request, context: AdapterContext): Promise<RefundResult<P>>;
   /**
    * The idempotency handle an outgoing request carries (a `Sezzle-Request-Id` header, a body
-   * field), or null (token calls). Given by providers with a handle: every attempt that fails
-   * without an answer (it may have reached the provider) is then noted in `context.uncertain`.
+   * field), or null (token calls). `request` is the request as the client built it (read its
+   * headers), `body` its body as sent, as text (null when none): read the body there, not from
+   * `request`. Given by providers with a handle: every attempt that fails without
+   * an answer (it may have reached the provider) is then noted in `context.uncertain`. Called only
+   * for such an attempt, never on the way out, so it costs nothing per refund.
    */
-  handleOf?(request: globalThis.Request): string | null | Promise<string | null>;
+  handleOf?(request: globalThis.Request, body: string | null): string | null;
 }
 
 /** What `defineAdapter` keeps per connected adapter and hands to each refund. */
@@ -68,24 +72,19 @@ export function defineAdapter<
       const context: AdapterContext = { keys: createKeyMemory(), uncertain: new Map() };
       const { handleOf } = definition;
       const given = options.fetch;
-      // Innermost: sees every attempt (retries, the resend after a 401, token calls).
-      const fetch: typeof globalThis.fetch | undefined =
+      // The resilient fetch calls this for each attempt that failed without an answer (a timeout,
+      // a reset connection, the caller's abort; not a connection that never opened): it sees
+      // every attempt (retries, the resend after a 401, token calls), with the body it kept, so
+      // nothing is built or read on the way out. Only for a call still in flight.
+      const fetch =
         handleOf === undefined
           ? given
-          : async (input, init) => {
-              const request = new globalThis.Request(input, init);
-              const handle = await handleOf(request.clone());
-              try {
-                // Looked up at each call, as the resilient fetch does (so msw works).
-                return await (given ?? globalThis.fetch)(request);
-              } catch (error) {
-                // Only for a call still in flight: an attempt given up on may reject later.
-                if (handle !== null && context.uncertain.has(handle)) {
-                  context.uncertain.set(handle, true);
-                }
-                throw error;
+          : observeUnanswered(given, (request, body) => {
+              const handle = handleOf(request, body);
+              if (handle !== null && context.uncertain.has(handle)) {
+                context.uncertain.set(handle, true);
               }
-            };
+            });
       const client = definition.createClient({
         ...config,
         ...options,

@@ -272,9 +272,9 @@ export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
   refund: refundWith,
-  handleOf: async (request) => {
-    const body = parseJson(await request.text());
-    const id = isRecord(body) ? body.transaction_id : undefined;
+  handleOf: (_request, body) => {
+    const json = parseJson(body ?? "");
+    const id = isRecord(json) ? json.transaction_id : undefined;
     return typeof id === "string" && id !== "" ? id : null;
   },
 });

@@ -138,8 +138,8 @@ function refundedMinor(value: unknown, currency: string): number | null {
 }
 
 /** A string field of a JSON request body (the idempotency handle), or null. */
-async function bodyField(request: Request, name: string): Promise<string | null> {
-  const value = field(parseJson(await request.text()), name);
+function bodyField(body: string | null, name: string): string | null {
+  const value = field(parseJson(body ?? ""), name);
   return typeof value === "string" && value !== "" ? value : null;
 }
 
@@ -249,5 +249,5 @@ export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
   refund: refundWith,
-  handleOf: (request) => bodyField(request, "refundReference"),
+  handleOf: (_request, body) => bodyField(body, "refundReference"),
 });
