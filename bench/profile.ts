@@ -14,8 +14,8 @@
  * Run: `node --import tsx bench/profile.ts [--bare | --bad-input | --server [--raw]]`
  */
 import { fork } from "node:child_process";
-import { createRequire } from "node:module";
 import { Session } from "node:inspector/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -117,7 +117,8 @@ stopServer();
 type Node = (typeof profile.nodes)[number];
 const byId = new Map<number, Node>(profile.nodes.map((node) => [node.id, node]));
 const parentOf = new Map<number, number>();
-for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parentOf.set(child, node.id);
 
 const fileOf = (node: Node) =>
   node.callFrame.url
