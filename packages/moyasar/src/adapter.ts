@@ -191,7 +191,8 @@ function currencyOf(raw: unknown): string | undefined {
   return undefined;
 }
 
-async function refundWith(
+// Not async: the checks throw synchronously (see AdapterDefinition.refund).
+function refundWith(
   client: MoyasarClient,
   request: MoyasarRefundRequest,
   context: AdapterContext,

@@ -147,7 +147,8 @@ function bodyField(body: string | null, name: string): string | null {
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
+// Not async: the checks throw synchronously (see AdapterDefinition.refund).
+function refundWith(
   client: OpttyClient,
   request: OpttyRefundRequest,
   context: AdapterContext,

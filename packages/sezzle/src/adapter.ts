@@ -112,7 +112,8 @@ function toError(
 export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
 
 /** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
+// Not async: the checks throw synchronously (see AdapterDefinition.refund).
+function refundWith(
   client: SezzleClient,
   request: SezzleRefundRequest,
   context: AdapterContext,
