@@ -158,5 +158,39 @@ const print = (title: string, map: Map<string, number>, count: number) => {
     console.log(`| ${((hits / total) * 100).toFixed(1)}% | \`${name}\` |`);
   }
 };
+/** Self time by area, and the CPU it amounts to per call (samples that were not idle). */
+const areaOf = (node: Node): string => {
+  const file = fileOf(node);
+  const name = node.callFrame.functionName;
+  if (name === "(idle)") return "idle";
+  if (name === "(garbage collector)") return "garbage collector";
+  if (file.startsWith("packages/")) return file.split("/").slice(0, 2).join("/");
+  if (file.startsWith("openapi-fetch/")) return "openapi-fetch";
+  if (file.includes("undici")) return "undici (fetch, Request, Response, Headers)";
+  if (file.includes("webstreams")) return "web streams";
+  if (
+    file.includes("abort_controller") ||
+    file.includes("js_transferable") ||
+    name === "JSTransferable"
+  )
+    return "AbortSignal / transferable";
+  if (file.includes("internal/process") || name === "runMicrotasks")
+    return "promises, microtasks, ticks";
+  if (file.startsWith("node:") || file === "")
+    return `other Node/V8 (${name || "anonymous"})`.replace(/\(\((.*)\)\)/, "($1)");
+  return "other";
+};
+const areas = new Map<string, number>();
+for (const node of profile.nodes) {
+  const hits = node.hitCount ?? 0;
+  if (hits > 0) areas.set(areaOf(node), (areas.get(areaOf(node)) ?? 0) + hits);
+}
+const idle = areas.get("idle") ?? 0;
+const calls = badInput ? 200_000 : 20_000;
+const microsPerSample = (profile.endTime - profile.startTime) / total;
+console.log(
+  `\n${calls} calls, ${(((total - idle) * microsPerSample) / calls).toFixed(1)} us of non-idle CPU per call (sampled)`,
+);
 print("self time", self, 25);
 print("attributed to the nearest project frame", attributed, 25);
+print("self time by area", areas, 20);

@@ -119,10 +119,13 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   }
 
   return async function resilientFetch(input, init) {
-    const outgoing = await toOutgoing(input, init);
+    // Synchronous for refundkit's own requests: no promise layer before the attempt.
+    const kept = keptOutgoing(input, init);
+    const outgoing = kept ?? (await readOutgoing(input, init));
     const { request, callerSignal } = outgoing;
     callerSignal?.throwIfAborted();
-    const idempotent = await options.isIdempotent(outgoing.view(), outgoing.text());
+    const verdict = options.isIdempotent(outgoing.view(), outgoing.text());
+    const idempotent = typeof verdict === "boolean" ? verdict : await verdict;
     const fetchImpl = givenFetch ?? globalThis.fetch;
 
     // One listener on the caller's signal for the whole call, removed when it settles (or, for
@@ -260,10 +263,10 @@ interface Outgoing {
 
 const textDecoder = new TextDecoder();
 
-async function toOutgoing(
+function keptOutgoing(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
-): Promise<Outgoing> {
+): Outgoing | undefined {
   // From refundkit's clients: openapi-fetch's OutgoingRequest, with the headers the auth layer
   // set in `init`. Sent as `fetch(request, { headers, body, signal })`: no Request is built here,
   // and the request's own body stream is never read, so every attempt sends the same bytes.
@@ -285,17 +288,33 @@ async function toOutgoing(
       view: () => request,
       text: () =>
         body === null ? null : typeof body === "string" ? body : textDecoder.decode(body),
-      send: (fetchImpl, attempt) =>
-        fetchImpl(request, {
-          ...(headers === undefined ? {} : { headers }),
-          body,
-          get signal() {
-            return attempt.signal;
-          },
-        }),
+      send:
+        headers === undefined
+          ? (fetchImpl, attempt) =>
+              fetchImpl(request, {
+                body,
+                get signal() {
+                  return attempt.signal;
+                },
+              })
+          : (fetchImpl, attempt) =>
+              fetchImpl(request, {
+                headers,
+                body,
+                get signal() {
+                  return attempt.signal;
+                },
+              }),
     };
   }
 
+  return undefined;
+}
+
+async function readOutgoing(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+): Promise<Outgoing> {
   // Anything else (a URL and init, a Request built elsewhere): read once into bytes, and build
   // one Request per attempt from them.
   // The caller's signal stays out of the Request: one built with it keeps a listener on it until
