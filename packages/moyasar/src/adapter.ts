@@ -1,13 +1,12 @@
 import {
   type AdapterContext,
-  asNetworkError,
+  answerOf,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
-  bodyOf,
   type Capabilities,
   declinedInAnswer,
   defineAdapter,
@@ -26,6 +25,7 @@ import {
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
+import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for MPG: `amount` (and so `currency`) is required. */
 export type MoyasarRefundRequest = BaseRefundRequest & {
@@ -45,16 +45,34 @@ export const moyasarCapabilities: Capabilities = Object.freeze({
   lineItems: false,
 });
 
+/** MPG's side of the unified refund: config and request types of `moyasarAdapter`. */
+export type MoyasarProviderAdapter = ProviderAdapter<
+  "moyasar",
+  MoyasarConfig,
+  MoyasarRefundRequest
+>;
+
+const PROVIDER = "moyasar";
+/** The refund: https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api */
 const PATH = "/v1/orders/{id}/refund";
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
-const PROVIDER = "moyasar";
-
 const fail = refundErrorFor(PROVIDER);
 
-/** Validates the request and returns what goes on the wire. */
-function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
+type RefundBody = components["schemas"]["RefundRequest"];
+
+/** A request `validate` accepted, as it goes out. */
+interface Checked {
+  orderId: string;
+  amount: number;
+  currency: string | undefined;
+  /** Sent as `transaction_id`: `transactionId`, else `idempotencyKey`, else a fresh UUID. */
+  handle: string;
+}
+
+/** Every rule MPG's refund has, before any request: RefundError otherwise. */
+function validate(request: MoyasarRefundRequest): Checked {
   assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount === undefined) {
     throw fail(
@@ -82,8 +100,77 @@ function validate(request: MoyasarRefundRequest): { amount: number; handle: stri
   }
   assertOptionalString(PROVIDER, "reason", request.reason, 1000);
   return {
+    orderId: request.orderId,
     amount: request.amount,
+    currency: request.currency,
     handle: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
+  };
+}
+
+/** The refund body: the amount in minor units and `transaction_id`, the new transaction's id. */
+function toWire({ amount, handle }: Checked): RefundBody {
+  return { amount, transaction_id: handle };
+}
+
+/** Sends one checked refund and maps the answer. */
+async function send(
+  client: MoyasarClient,
+  checked: Checked,
+  signal: AbortSignal | undefined,
+): Promise<RefundResult<"moyasar">> {
+  const { orderId, handle } = checked;
+  return answerOf(
+    client.POST(PATH, {
+      params: { path: { id: orderId } },
+      body: toWire(checked),
+      parseAs: "stream",
+      signal,
+    }),
+    {
+      provider: PROVIDER,
+      what: `refund of order ${orderId}`,
+      signal,
+      idempotencyKey: handle,
+      toResult: (raw, response) => toResult(checked, raw, response),
+      toError: (response, body) => toError(response, body ?? "", checked),
+    },
+  );
+}
+
+/**
+ * A 2xx: MPG refunds synchronously, so a 200 is a done refund unless its transaction says
+ * otherwise (a failure word such as "failed" or "declined": nothing moved, an error; an unknown
+ * word: pending).
+ */
+function toResult(
+  { orderId, amount, currency, handle }: Checked,
+  raw: unknown,
+  response: Response,
+): RefundResult<"moyasar"> {
+  const transaction = refundTransaction(raw, handle);
+  const txAmount = transaction?.amount;
+  const outcome =
+    transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
+  if (outcome === "failed") {
+    throw declinedInAnswer(PROVIDER, {
+      orderId,
+      status: response.status,
+      word: String(transaction?.status),
+      raw,
+      refundId: transaction?.id ?? null,
+      idempotencyKey: handle,
+    });
+  }
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: outcome,
+    refundId: transaction?.id ?? handle,
+    // A 200 to "refund N" refunded N; the transaction's own figure wins when it has one.
+    amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : amount,
+    currency: currencyOf(raw) ?? currency ?? null,
+    idempotencyKey: handle,
+    raw,
   };
 }
 
@@ -102,8 +189,8 @@ function amountErrors(body: unknown): string[] {
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
 
-/** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown, handle: string): RefundError {
+/** Any other status: MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
+function toError(response: Response, raw: unknown, { handle }: Checked): RefundError {
   const { status } = response;
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${
@@ -191,90 +278,33 @@ function currencyOf(raw: unknown): string | undefined {
   return undefined;
 }
 
+/** MPG's idempotency handle on an outgoing request: the body's `transaction_id`. */
+async function handleOf(request: Request): Promise<string | null> {
+  const body = parseJson(await request.text());
+  const id = isRecord(body) ? body.transaction_id : undefined;
+  return typeof id === "string" && id !== "" ? id : null;
+}
+
+/** One refund: validate, then send under the key (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
 async function refundWith(
   client: MoyasarClient,
   request: MoyasarRefundRequest,
   context: AdapterContext,
 ): Promise<RefundResult<"moyasar">> {
-  const { amount, handle } = validate(request);
+  const checked = validate(request);
+  const { orderId, amount, currency, handle } = checked;
   // A transaction_id reused for another refund would replay that refund's order: refused before
   // sending when this client sent it (its memory of its keys).
-  const params = { orderId: request.orderId, amount, currency: request.currency };
-  return keyedCall(PROVIDER, context, handle, params, () => send(client, request, amount, handle));
+  return keyedCall(PROVIDER, context, handle, { orderId, amount, currency }, () =>
+    send(client, checked, request.signal),
+  );
 }
 
-async function send(
-  client: MoyasarClient,
-  request: MoyasarRefundRequest,
-  amount: number,
-  handle: string,
-): Promise<RefundResult<"moyasar">> {
-  const { orderId, signal } = request;
-  const { data, error, response } = await client
-    .POST(PATH, {
-      params: { path: { id: orderId } },
-      body: { amount, transaction_id: handle },
-      parseAs: "stream",
-      signal,
-    })
-    .catch(
-      asNetworkError(
-        PROVIDER,
-        `refund of order ${orderId} failed before an answer came`,
-        signal,
-        handle,
-      ),
-    );
-  if (response.ok) {
-    // Any 2xx means money moved: an unexpected body is kept in raw, never an error.
-    const raw = await bodyOf(data);
-    const transaction = refundTransaction(raw, handle);
-    const txAmount = transaction?.amount;
-    // MPG refunds synchronously: a 200 is a done refund unless its transaction says otherwise
-    // (a failure word such as "failed" or "declined": nothing moved; an unknown word: pending).
-    const outcome =
-      transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
-    if (outcome === "failed") {
-      throw declinedInAnswer(PROVIDER, {
-        orderId,
-        status: response.status,
-        word: String(transaction?.status),
-        raw,
-        refundId: transaction?.id ?? null,
-        idempotencyKey: handle,
-      });
-    }
-    return {
-      provider: PROVIDER,
-      orderId,
-      status: outcome,
-      refundId: transaction?.id ?? handle,
-      // A 200 to "refund N" refunded N; the transaction's own figure wins when it has one.
-      amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : amount,
-      currency: currencyOf(raw) ?? request.currency ?? null,
-      idempotencyKey: handle,
-      raw,
-    };
-  }
-  throw toError(response, error ?? "", handle);
-}
-
-/** MPG's side of the unified refund. */
-/** The adapter type the facade connects. */
-export type MoyasarProviderAdapter = ProviderAdapter<
-  "moyasar",
-  MoyasarConfig,
-  MoyasarRefundRequest
->;
-
+/** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
   refund: refundWith,
-  handleOf: async (request) => {
-    const body = parseJson(await request.text());
-    const id = isRecord(body) ? body.transaction_id : undefined;
-    return typeof id === "string" && id !== "" ? id : null;
-  },
+  handleOf,
 });

@@ -1,13 +1,12 @@
 import {
   type AdapterContext,
-  asNetworkError,
+  answerOf,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
-  bodyOf,
   type Capabilities,
   defineAdapter,
   errorCodeForStatus,
@@ -25,6 +24,7 @@ import {
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
+import type { components } from "./generated/openapi.js";
 
 /** Sezzle takes only the shared fields. */
 export type SezzleRefundRequest = BaseRefundRequest;
@@ -38,11 +38,96 @@ export const sezzleCapabilities: Capabilities = Object.freeze({
   lineItems: false,
 });
 
+/** The Sezzle side of the unified refund: config and request types of `sezzleAdapter`. */
+export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
+
 const PROVIDER = "sezzle";
+/** The refund: https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder */
+const PATH = "/v2/order/{order_uuid}/refund";
 /** Sezzle sends no reason; a reason is still checked so that bad input fails the same everywhere. */
 const MAX_REASON_LENGTH = 255;
 
 const fail = refundErrorFor(PROVIDER);
+
+type RefundBody = components["schemas"]["RefundRequest"];
+
+/** A request `validate` accepted, as it goes out. */
+interface Checked {
+  orderId: string;
+  amount: number;
+  currency: string;
+  /** Sent as `Sezzle-Request-Id`. */
+  idempotencyKey: string;
+}
+
+/** Every rule Sezzle's refund has, before any request: RefundError otherwise. */
+function validate(request: SezzleRefundRequest): Checked {
+  const { orderId, amount, currency, reason } = request;
+  assertPathId(PROVIDER, "orderId", orderId);
+  if (amount === undefined) {
+    throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
+  }
+  assertAmount(PROVIDER, amount);
+  if (currency === undefined) {
+    throw fail("invalid_request", "currency is required whenever amount is given");
+  }
+  assertCurrency(PROVIDER, currency);
+  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+  assertIdempotencyKey(PROVIDER, idempotencyKey);
+  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+  return { orderId, amount, currency, idempotencyKey };
+}
+
+/** The refund body: the amount in cents (minor units) and its currency. */
+function toWire({ amount, currency }: Checked): RefundBody {
+  return { amount_in_cents: amount, currency };
+}
+
+/** Sends one checked refund (`Sezzle-Request-Id` in the header) and maps the answer. */
+async function send(
+  client: SezzleClient,
+  checked: Checked,
+  signal: AbortSignal | undefined,
+): Promise<RefundResult<"sezzle">> {
+  const { orderId, idempotencyKey } = checked;
+  return answerOf(
+    client.POST(PATH, {
+      params: {
+        path: { order_uuid: orderId },
+        header: { "Sezzle-Request-Id": idempotencyKey },
+      },
+      body: toWire(checked),
+      parseAs: "stream",
+      signal,
+    }),
+    {
+      provider: PROVIDER,
+      what: `refund of order ${orderId}`,
+      signal,
+      idempotencyKey,
+      toResult: (raw) => toResult(checked, raw),
+      toError: (response, body) => toError(response, body ?? null, checked),
+    },
+  );
+}
+
+/** A 2xx: Sezzle answers `{uuid}` and 200 only for the full requested amount. */
+function toResult(
+  { orderId, amount, currency, idempotencyKey }: Checked,
+  raw: unknown,
+): RefundResult<"sezzle"> {
+  const uuid = isRecord(raw) && typeof raw.uuid === "string" ? raw.uuid : null;
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: "succeeded",
+    refundId: uuid,
+    amount,
+    currency,
+    idempotencyKey,
+    raw,
+  };
+}
 
 interface SezzleErrorItem {
   code?: unknown;
@@ -84,11 +169,11 @@ function describeError(body: unknown): string {
   return [code, message].filter(Boolean).join(": ");
 }
 
+/** Any other status: Sezzle's error list mapped to a RefundError. */
 function toError(
   response: Response,
   body: unknown,
-  orderId: string,
-  idempotencyKey: string,
+  { orderId, idempotencyKey }: Checked,
 ): RefundError {
   const { status } = response;
   const code = classify(status, body);
@@ -108,78 +193,24 @@ function toError(
   );
 }
 
-/** The Sezzle side of the unified refund: config and request types of `sezzleAdapter`. */
-export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
+/** Sezzle's idempotency handle on an outgoing request: its `Sezzle-Request-Id` header. */
+function handleOf(request: Request): string | null {
+  return request.headers.get("sezzle-request-id");
+}
 
-/** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
+/** One refund: validate, then send under the key (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
 async function refundWith(
   client: SezzleClient,
   request: SezzleRefundRequest,
   context: AdapterContext,
 ): Promise<RefundResult<"sezzle">> {
-  const { orderId, amount, currency, reason } = request;
-  assertPathId(PROVIDER, "orderId", orderId);
-  if (amount === undefined) {
-    throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
-  }
-  assertAmount(PROVIDER, amount);
-  if (currency === undefined) {
-    throw fail("invalid_request", "currency is required whenever amount is given");
-  }
-  assertCurrency(PROVIDER, currency);
-  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-  assertIdempotencyKey(PROVIDER, idempotencyKey);
-  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
+  const checked = validate(request);
+  const { orderId, amount, currency, idempotencyKey } = checked;
   // Sezzle's answer ({uuid}) does not state the amount: a key reused for another refund would be
   // reported as that refund. Refused before sending (this client's memory of its keys).
   return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
-    send(client, request, orderId, amount, currency, idempotencyKey),
+    send(client, checked, request.signal),
   );
-}
-
-async function send(
-  client: SezzleClient,
-  { signal }: SezzleRefundRequest,
-  orderId: string,
-  amount: number,
-  currency: string,
-  idempotencyKey: string,
-): Promise<RefundResult<"sezzle">> {
-  const outcome = await client
-    .POST("/v2/order/{order_uuid}/refund", {
-      params: {
-        path: { order_uuid: orderId },
-        header: { "Sezzle-Request-Id": idempotencyKey },
-      },
-      body: { amount_in_cents: amount, currency },
-      parseAs: "stream",
-      ...(signal === undefined ? {} : { signal }),
-    })
-    .catch(
-      asNetworkError(
-        PROVIDER,
-        `refund of order ${orderId} failed before an answer came`,
-        signal,
-        idempotencyKey,
-      ),
-    );
-  const { data, error, response } = outcome;
-  if (!response.ok) throw toError(response, error ?? null, orderId, idempotencyKey);
-
-  // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
-  const raw = await bodyOf(data);
-  const uuid = isRecord(raw) && typeof raw.uuid === "string" ? raw.uuid : null;
-  return {
-    provider: PROVIDER,
-    orderId,
-    status: "succeeded",
-    refundId: uuid,
-    // Sezzle answers 200 only for the full requested amount.
-    amount,
-    currency,
-    idempotencyKey,
-    raw,
-  };
 }
 
 /** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
@@ -188,5 +219,5 @@ export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
   refund: refundWith,
-  handleOf: (request) => request.headers.get("sezzle-request-id"),
+  handleOf,
 });
