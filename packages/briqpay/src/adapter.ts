@@ -1,5 +1,4 @@
 import {
-  answerOf,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
@@ -16,6 +15,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refundOutcomeOf,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -140,11 +140,14 @@ function validLine(line: unknown, index: number): BriqpayLine {
   };
 }
 
-/** A request `validate` accepted, as it goes out. */
+/** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
 interface Checked {
   orderId: string;
-  captureId: string | undefined;
+  /** The refund's amount in minor units (`amountIncVat`). */
+  amount: number;
   currency: string;
+  idempotencyKey: null;
+  captureId: string | undefined;
   /** The refund as Briqpay's order lines: the caller's cart, or one adjustment line. */
   refund:
     | { kind: "amount"; amount: number; name: string }
@@ -177,8 +180,9 @@ function validate(request: BriqpayRefundRequest): Checked {
       throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
     }
     const name = request.reason ?? ADJUSTMENT_NAME;
-    const refund = { kind: "amount", amount: request.amount, name } as const;
-    return { orderId, captureId, currency: request.currency, refund };
+    const { amount, currency } = request;
+    const refund = { kind: "amount", amount, name } as const;
+    return { orderId, amount, currency, idempotencyKey: null, captureId, refund };
   }
 
   if (!Array.isArray(request.cart) || request.cart.length === 0) {
@@ -207,7 +211,14 @@ function validate(request: BriqpayRefundRequest): Checked {
       );
     }
   }
-  return { orderId, captureId, currency: request.currency, refund: { kind: "cart", cart, totals } };
+  return {
+    orderId,
+    amount: totals.amountIncVat,
+    currency: request.currency,
+    idempotencyKey: null,
+    captureId,
+    refund: { kind: "cart", cart, totals },
+  };
 }
 
 /**
@@ -242,29 +253,14 @@ function toWire({ captureId, currency, refund }: Checked): RefundBody {
   };
 }
 
-/** Sends one checked refund and maps the answer. */
-async function send(
-  client: BriqpayClient,
-  checked: Checked,
-  signal: AbortSignal | undefined,
-): Promise<RefundResult<"briqpay">> {
-  const body = toWire(checked);
-  return answerOf(
-    client.POST(PATH, {
-      params: { path: { sessionId: checked.orderId } },
-      body,
-      parseAs: "stream",
-      signal,
-    }),
-    {
-      provider: PROVIDER,
-      what: `refund of session ${checked.orderId}`,
-      signal,
-      idempotencyKey: null,
-      toResult: (raw, response) => toResult(checked, body, raw, response),
-      toError: (response, error) => toError(response, error ?? ""),
-    },
-  );
+/** The typed call, the body from `toWire`. */
+function send(client: BriqpayClient, checked: Checked, signal: AbortSignal | undefined) {
+  return client.POST(PATH, {
+    params: { path: { sessionId: checked.orderId } },
+    body: toWire(checked),
+    parseAs: "stream",
+    signal,
+  });
 }
 
 /**
@@ -274,8 +270,7 @@ async function send(
  * word stays pending.
  */
 function toResult(
-  { orderId }: Checked,
-  body: RefundBody,
+  { orderId, amount: asked, currency: askedCurrency }: Checked,
   raw: unknown,
   response: Response,
 ): RefundResult<"briqpay"> {
@@ -299,11 +294,8 @@ function toResult(
     status: outcome,
     refundId,
     // A 2xx to "refund N" took N; Briqpay's own amountIncVat wins when it has one.
-    amount:
-      typeof amount === "number" && Number.isSafeInteger(amount)
-        ? amount
-        : body.data.order.amountIncVat,
-    currency: typeof answer.currency === "string" ? answer.currency : body.data.order.currency,
+    amount: typeof amount === "number" && Number.isSafeInteger(amount) ? amount : asked,
+    currency: typeof answer.currency === "string" ? answer.currency : askedCurrency,
     idempotencyKey: null,
     raw,
   };
@@ -327,8 +319,9 @@ const NOT_REFUNDABLE = new Set([
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
 /** Any other status: Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown): RefundError {
+function toError(response: Response, error: unknown): RefundError {
   const { status } = response;
+  const raw = error ?? "";
   const { code, message } = errorOf(raw);
   const where = `POST /v3/session/{sessionId}/order/refund answered ${status}${
     code === undefined ? "" : ` ${code}`
@@ -359,18 +352,17 @@ function toError(response: Response, raw: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, at);
 }
 
-/** One refund: validate, then send (Briqpay has no idempotency handle to key the call by). */
-async function refundWith(
-  client: BriqpayClient,
-  request: BriqpayRefundRequest,
-): Promise<RefundResult<"briqpay">> {
-  return send(client, validate(request), request.signal);
-}
-
 /** Briqpay's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: briqpayCapabilities,
   createClient: createBriqpayClient,
-  refund: refundWith,
+  refund: refundSteps({
+    provider: PROVIDER,
+    orderNoun: "session",
+    validate,
+    send,
+    toResult,
+    toError,
+  }),
 });

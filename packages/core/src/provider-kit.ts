@@ -3,10 +3,13 @@
  * the client's transport set-up, the refund call's answer handling (`validate` -> `toWire` ->
  * send -> `toResult` / `toError`), the order lookup and the webhook preamble.
  */
+
+import type { AdapterContext } from "./adapter.js";
 import { createBearerFetch } from "./auth-fetch.js";
 import { configError, type TokenOrPair } from "./config.js";
 import { asNetworkError, RefundError, refundError } from "./errors.js";
 import { bodyOf } from "./http.js";
+import { keyedCall } from "./key-memory.js";
 import {
   type ConnectedLookup,
   type LifecycleCapabilities,
@@ -22,8 +25,16 @@ import { OutgoingRequest } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
 import { createResilientFetch, type ResilientFetchOptions } from "./resilient-fetch.js";
 import type { FetchedToken } from "./token-cache.js";
-import type { ProviderName, TransportOptions } from "./types.js";
-import { guardedPathSerializer } from "./validate.js";
+import type { BaseRefundRequest, ProviderName, RefundResult, TransportOptions } from "./types.js";
+import {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  guardedPathSerializer,
+  newIdempotencyKey,
+} from "./validate.js";
 
 /**
  * What an openapi-fetch call resolves to, as the shared code reads it: `data` (the body stream of
@@ -146,38 +157,108 @@ export function tokenMissing(
 
 // --- refund -------------------------------------------------------------------------------------
 
-/** How one provider reads the answer to a refund call it sent; see `answerOf`. */
-export interface RefundAnswer<R> {
-  provider: ProviderName;
-  /** Names the call in a network error: "refund of order 123". */
-  what: string;
-  signal: AbortSignal | undefined;
-  /** The idempotency handle sent (null: the provider has none). */
+/** What every provider's `validate` returns at least: the refund as it goes out. */
+export interface CheckedRefund {
+  orderId: string;
+  /** Integer minor units; undefined where the provider takes no amount (LevelUp). */
+  amount: number | undefined;
+  currency: string | undefined;
+  /**
+   * The idempotency handle sent (header or body field); null when the provider has none, and
+   * then the call is sent unkeyed.
+   */
   idempotencyKey: string | null;
-  /** A 2xx: the body as `bodyOf` keeps it (parsed JSON, else text, null when unreadable). */
-  toResult(raw: unknown, response: Response): R;
-  /** Any other status: `body` is openapi-fetch's parsed error body, undefined when empty. */
-  toError(response: Response, body: unknown): RefundError;
 }
 
 /**
- * The part of a refund after the typed call: a failure without an answer becomes a RefundError
- * (`asNetworkError`), a non-2xx goes to `toError`, and any 2xx goes to `toResult`, because a 2xx
- * means money moved: a body that cannot be read stays in `raw`, never an error.
- * @throws RefundError from `toError`, `toResult` or for a failure without an answer; the
- * caller's abort reason as it is.
+ * One provider's refund in the template every adapter follows: `validate` -> `toWire` (inside
+ * `send`) -> send -> `toResult` / `toError`.
  */
-export async function answerOf<R>(call: Promise<CallOutcome>, answer: RefundAnswer<R>): Promise<R> {
-  const { data, error, response } = await call.catch(
-    asNetworkError(
-      answer.provider,
-      `${answer.what} failed before an answer came`,
-      answer.signal,
-      answer.idempotencyKey,
-    ),
-  );
-  if (!response.ok) throw answer.toError(response, error);
-  return answer.toResult(await bodyOf(data), response);
+export interface RefundSteps<
+  P extends ProviderName,
+  Request,
+  Client,
+  Checked extends CheckedRefund,
+> {
+  provider: P;
+  /** What the provider calls the order in messages: "order" (default) or "session" (Briqpay). */
+  orderNoun?: string;
+  /** Every rule of the provider's refund, before any request. @throws RefundError */
+  validate(request: Request): Checked;
+  /** The typed call, its body from `toWire(checked)`. */
+  send(client: Client, checked: Checked, signal: AbortSignal | undefined): Promise<CallOutcome>;
+  /** A 2xx: the body as `bodyOf` keeps it (parsed JSON, else text, null when unreadable). */
+  toResult(checked: Checked, raw: unknown, response: Response): RefundResult<P>;
+  /** Any other status: `body` is openapi-fetch's parsed error body, undefined when empty. */
+  toError(response: Response, body: unknown, checked: Checked): RefundError;
+}
+
+/**
+ * The shared fields of a refund that needs an amount and always carries an idempotency key
+ * (Sezzle, Optty): the order id (a path id), a positive integer amount in minor units and its
+ * ISO 4217 currency, the key (the one given, else a fresh UUID) and an optional `reason` of at most
+ * `maxReasonLength` characters, checked in that order.
+ * @throws RefundError("unsupported") with `noAmount` when `amount` is missing; else
+ * RefundError("invalid_request") naming the first bad field.
+ */
+export function checkAmountRefund(
+  provider: ProviderName,
+  request: BaseRefundRequest,
+  maxReasonLength: number,
+  noAmount: string,
+): { orderId: string; amount: number; currency: string; idempotencyKey: string } {
+  const { orderId, amount, currency, reason } = request;
+  assertPathId(provider, "orderId", orderId);
+  if (amount === undefined) throw refundError(provider, "unsupported", noAmount);
+  assertAmount(provider, amount);
+  if (currency === undefined) {
+    throw refundError(provider, "invalid_request", "currency is required whenever amount is given");
+  }
+  assertCurrency(provider, currency);
+  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+  assertIdempotencyKey(provider, idempotencyKey);
+  assertOptionalString(provider, "reason", reason, maxReasonLength);
+  return { orderId, amount, currency, idempotencyKey };
+}
+
+/**
+ * The `refund` of `defineAdapter` from a provider's steps. It validates; with an idempotency key
+ * the call runs under `keyedCall` (the key claimed for this order, amount and currency, so a key
+ * reused for another refund is refused before sending); then sends. A failure without an answer
+ * becomes a RefundError (`asNetworkError`), a non-2xx goes to `toError`, and any 2xx to
+ * `toResult`, because a 2xx means money moved: a body that cannot be read stays in `raw`.
+ */
+export function refundSteps<
+  P extends ProviderName,
+  Request extends { signal?: AbortSignal },
+  Client,
+  Checked extends CheckedRefund,
+>(
+  steps: RefundSteps<P, Request, Client, Checked>,
+): (client: Client, request: Request, context: AdapterContext) => Promise<RefundResult<P>> {
+  const { provider } = steps;
+  const noun = steps.orderNoun ?? "order";
+  return async (client, request, context) => {
+    const checked = steps.validate(request);
+    const { signal } = request;
+    const { orderId, amount, currency, idempotencyKey } = checked;
+    const call = async () => {
+      const { data, error, response } = await steps
+        .send(client, checked, signal)
+        .catch(
+          asNetworkError(
+            provider,
+            `refund of ${noun} ${orderId} failed before an answer came`,
+            signal,
+            idempotencyKey,
+          ),
+        );
+      if (!response.ok) throw steps.toError(response, error, checked);
+      return steps.toResult(checked, await bodyOf(data), response);
+    };
+    if (idempotencyKey === null) return call();
+    return keyedCall(provider, context, idempotencyKey, { orderId, amount, currency }, call);
+  };
 }
 
 // --- lookup -------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import {
-  answerOf,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
@@ -13,6 +12,7 @@ import {
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  refundSteps,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
@@ -50,10 +50,12 @@ const fail = refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-/** A request `validate` accepted, as it goes out. */
+/** A request `validate` accepted, as it goes out. LevelUp has no idempotency handle: unkeyed. */
 interface Checked {
   orderId: string;
+  amount: undefined;
   currency: string | undefined;
+  idempotencyKey: null;
   managerConfirmation: string | undefined;
 }
 
@@ -76,7 +78,7 @@ function validate(request: LevelUpRefundRequest): Checked {
     throw fail("invalid_request", "managerConfirmation must not be empty when given");
   }
   const { orderId, currency, managerConfirmation } = request;
-  return { orderId, currency, managerConfirmation };
+  return { orderId, amount: undefined, currency, idempotencyKey: null, managerConfirmation };
 }
 
 /** The refund body: no amount (the whole order), the manager confirmation when given. */
@@ -86,30 +88,14 @@ function toWire({ managerConfirmation }: Checked): RefundBody {
   };
 }
 
-/** Sends one checked refund and maps the answer. */
-async function send(
-  client: LevelUpClient,
-  checked: Checked,
-  signal: AbortSignal | undefined,
-): Promise<RefundResult<"levelup">> {
-  const { orderId } = checked;
-  return answerOf(
-    client.POST(PATH, {
-      params: { path: { uuid: orderId } },
-      body: toWire(checked),
-      parseAs: "stream",
-      signal,
-    }),
-    {
-      provider: PROVIDER,
-      what: `refund of order ${orderId}`,
-      signal,
-      idempotencyKey: null,
-      toResult: (raw) => toResult(checked, raw),
-      // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
-      toError: (response, body) => toError(response, body ?? ""),
-    },
-  );
+/** The typed call, the body from `toWire`. */
+function send(client: LevelUpClient, checked: Checked, signal: AbortSignal | undefined) {
+  return client.POST(PATH, {
+    params: { path: { uuid: checked.orderId } },
+    body: toWire(checked),
+    parseAs: "stream",
+    signal,
+  });
 }
 
 /** The order's total in cents, from a 2xx answer's `order.total_amount`; null when absent. */
@@ -152,8 +138,10 @@ function providerMessage(error: { message?: unknown } | undefined): string {
 }
 
 /** Any other status: LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown): RefundError {
+function toError(response: Response, error: unknown): RefundError {
   const { status } = response;
+  // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
+  const raw = error ?? "";
   const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
   if (status === 404) {
     return fail("not_found", `${where}: the order does not exist`, { status, raw });
@@ -189,18 +177,10 @@ function toError(response: Response, raw: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, { status, raw });
 }
 
-/** One refund: validate, then send (LevelUp has no idempotency handle to key the call by). */
-async function refundWith(
-  client: LevelUpClient,
-  request: LevelUpRefundRequest,
-): Promise<RefundResult<"levelup">> {
-  return send(client, validate(request), request.signal);
-}
-
 /** LevelUp's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: levelupCapabilities,
   createClient: createLevelUpClient,
-  refund: refundWith,
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
 });

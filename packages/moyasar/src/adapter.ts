@@ -1,6 +1,4 @@
 import {
-  type AdapterContext,
-  answerOf,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
@@ -13,7 +11,6 @@ import {
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
-  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
   parseJson,
@@ -21,6 +18,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refundOutcomeOf,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -62,13 +60,17 @@ const fail = refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-/** A request `validate` accepted, as it goes out. */
+/**
+ * A request `validate` accepted, as it goes out. The idempotency key is sent as
+ * `transaction_id` (`transactionId`, else `idempotencyKey`, else a fresh UUID): one reused for
+ * another refund would replay that refund's order, so `refundSteps` refuses it before sending
+ * when this client sent it.
+ */
 interface Checked {
   orderId: string;
   amount: number;
   currency: string | undefined;
-  /** Sent as `transaction_id`: `transactionId`, else `idempotencyKey`, else a fresh UUID. */
-  handle: string;
+  idempotencyKey: string;
 }
 
 /** Every rule MPG's refund has, before any request: RefundError otherwise. */
@@ -103,38 +105,23 @@ function validate(request: MoyasarRefundRequest): Checked {
     orderId: request.orderId,
     amount: request.amount,
     currency: request.currency,
-    handle: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
+    idempotencyKey: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
   };
 }
 
 /** The refund body: the amount in minor units and `transaction_id`, the new transaction's id. */
-function toWire({ amount, handle }: Checked): RefundBody {
-  return { amount, transaction_id: handle };
+function toWire({ amount, idempotencyKey }: Checked): RefundBody {
+  return { amount, transaction_id: idempotencyKey };
 }
 
-/** Sends one checked refund and maps the answer. */
-async function send(
-  client: MoyasarClient,
-  checked: Checked,
-  signal: AbortSignal | undefined,
-): Promise<RefundResult<"moyasar">> {
-  const { orderId, handle } = checked;
-  return answerOf(
-    client.POST(PATH, {
-      params: { path: { id: orderId } },
-      body: toWire(checked),
-      parseAs: "stream",
-      signal,
-    }),
-    {
-      provider: PROVIDER,
-      what: `refund of order ${orderId}`,
-      signal,
-      idempotencyKey: handle,
-      toResult: (raw, response) => toResult(checked, raw, response),
-      toError: (response, body) => toError(response, body ?? "", checked),
-    },
-  );
+/** The typed call, the body from `toWire`. */
+function send(client: MoyasarClient, checked: Checked, signal: AbortSignal | undefined) {
+  return client.POST(PATH, {
+    params: { path: { id: checked.orderId } },
+    body: toWire(checked),
+    parseAs: "stream",
+    signal,
+  });
 }
 
 /**
@@ -143,7 +130,7 @@ async function send(
  * word: pending).
  */
 function toResult(
-  { orderId, amount, currency, handle }: Checked,
+  { orderId, amount, currency, idempotencyKey: handle }: Checked,
   raw: unknown,
   response: Response,
 ): RefundResult<"moyasar"> {
@@ -190,8 +177,13 @@ function amountErrors(body: unknown): string[] {
 }
 
 /** Any other status: MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown, { handle }: Checked): RefundError {
+function toError(
+  response: Response,
+  error: unknown,
+  { idempotencyKey: handle }: Checked,
+): RefundError {
   const { status } = response;
+  const raw = error ?? "";
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${
     message === undefined ? "" : `: ${message.slice(0, 300)}`
@@ -285,26 +277,11 @@ async function handleOf(request: Request): Promise<string | null> {
   return typeof id === "string" && id !== "" ? id : null;
 }
 
-/** One refund: validate, then send under the key (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
-  client: MoyasarClient,
-  request: MoyasarRefundRequest,
-  context: AdapterContext,
-): Promise<RefundResult<"moyasar">> {
-  const checked = validate(request);
-  const { orderId, amount, currency, handle } = checked;
-  // A transaction_id reused for another refund would replay that refund's order: refused before
-  // sending when this client sent it (its memory of its keys).
-  return keyedCall(PROVIDER, context, handle, { orderId, amount, currency }, () =>
-    send(client, checked, request.signal),
-  );
-}
-
 /** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
-  refund: refundWith,
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
   handleOf,
 });

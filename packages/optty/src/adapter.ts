@@ -1,13 +1,7 @@
 import {
-  type AdapterContext,
-  answerOf,
-  assertAmount,
-  assertCurrency,
-  assertIdempotencyKey,
-  assertOptionalString,
-  assertPathId,
   type BaseRefundRequest,
   type Capabilities,
+  checkAmountRefund,
   currencyExponent,
   declinedInAnswer,
   defineAdapter,
@@ -15,10 +9,8 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
-  keyedCall,
   majorToMinor,
   minorToMajorNumber,
-  newIdempotencyKey,
   type ProviderAdapter,
   parseJson,
   type RefundError,
@@ -26,6 +18,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refundOutcomeOf,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -65,16 +58,14 @@ const fail = refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["OrderRefundDto"];
 
-/** A request `validate` accepted, as it goes out. */
-interface Checked {
-  orderId: string;
-  /** Integer minor units, as asked. */
-  amount: number;
-  /** The same amount in Optty's decimal major units. */
+/**
+ * A request `validate` accepted, as it goes out. The idempotency key is sent as
+ * `refundReference`: one reused for another refund would replay that refund's answer, so
+ * `refundSteps` refuses it before sending when this client sent it.
+ */
+interface Checked extends ReturnType<typeof checkAmountRefund> {
+  /** The amount in Optty's decimal major units. */
   major: number;
-  currency: string;
-  /** Sent as `refundReference`. */
-  idempotencyKey: string;
   reason: string | undefined;
 }
 
@@ -103,21 +94,14 @@ function toOpttyAmount(amount: number, currency: string): number {
 
 /** Every rule Optty's refund has, before any request: RefundError otherwise. */
 function validate(request: OpttyRefundRequest): Checked {
-  const { orderId, amount, currency, reason } = request;
-  assertPathId(PROVIDER, "orderId", orderId);
-  if (amount === undefined) {
-    throw fail("unsupported", "amount is required: Optty has no full refund without an amount");
-  }
-  assertAmount(PROVIDER, amount);
-  if (currency === undefined) {
-    throw fail("invalid_request", "currency is required whenever amount is given");
-  }
-  assertCurrency(PROVIDER, currency);
-  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-  assertIdempotencyKey(PROVIDER, idempotencyKey);
-  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
-  const major = toOpttyAmount(amount, currency);
-  return { orderId, amount, major, currency, idempotencyKey, reason };
+  const checked = checkAmountRefund(
+    PROVIDER,
+    request,
+    MAX_REASON_LENGTH,
+    "amount is required: Optty has no full refund without an amount",
+  );
+  const major = toOpttyAmount(checked.amount, checked.currency);
+  return { ...checked, major, reason: request.reason };
 }
 
 /** The refund body: `refundReference` (the idempotency key), the major-unit amount, a description. */
@@ -129,29 +113,14 @@ function toWire({ major, currency, idempotencyKey, reason }: Checked): RefundBod
   };
 }
 
-/** Sends one checked refund and maps the answer. */
-async function send(
-  client: OpttyClient,
-  checked: Checked,
-  signal: AbortSignal | undefined,
-): Promise<RefundResult<"optty">> {
-  const { orderId, idempotencyKey } = checked;
-  return answerOf(
-    client.POST(PATH, {
-      params: { path: { orderReference: orderId } },
-      body: toWire(checked),
-      parseAs: "stream",
-      signal,
-    }),
-    {
-      provider: PROVIDER,
-      what: `refund of order ${orderId}`,
-      signal,
-      idempotencyKey,
-      toResult: (raw, response) => toResult(checked, raw, response),
-      toError: (response, body) => toError(response, body ?? null, checked),
-    },
-  );
+/** The typed call, the body from `toWire`. */
+function send(client: OpttyClient, checked: Checked, signal: AbortSignal | undefined) {
+  return client.POST(PATH, {
+    params: { path: { orderReference: checked.orderId } },
+    body: toWire(checked),
+    parseAs: "stream",
+    signal,
+  });
 }
 
 /**
@@ -221,10 +190,11 @@ function classify(status: number, body: unknown): RefundErrorCode {
 /** Any other status: Optty's `{statusCode, message, error}` mapped to a RefundError. */
 function toError(
   response: Response,
-  body: unknown,
+  error: unknown,
   { orderId, idempotencyKey }: Checked,
 ): RefundError {
   const { status } = response;
+  const body = error ?? null;
   const detail = messageOf(body).slice(0, 200);
   const message = `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`;
   const code = classify(status, body);
@@ -258,26 +228,11 @@ async function handleOf(request: Request): Promise<string | null> {
   return typeof value === "string" && value !== "" ? value : null;
 }
 
-/** One refund: validate, then send under the key (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
-  client: OpttyClient,
-  request: OpttyRefundRequest,
-  context: AdapterContext,
-): Promise<RefundResult<"optty">> {
-  const checked = validate(request);
-  const { orderId, amount, currency, idempotencyKey } = checked;
-  // A refundReference reused for another refund would replay that refund's answer: refused
-  // before sending when this client sent it (its memory of its keys).
-  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
-    send(client, checked, request.signal),
-  );
-}
-
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
-  refund: refundWith,
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
   handleOf,
 });

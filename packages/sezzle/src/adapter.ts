@@ -1,25 +1,18 @@
 import {
-  type AdapterContext,
-  answerOf,
-  assertAmount,
-  assertCurrency,
-  assertIdempotencyKey,
-  assertOptionalString,
-  assertPathId,
   type BaseRefundRequest,
   type Capabilities,
+  checkAmountRefund,
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
-  keyedCall,
-  newIdempotencyKey,
   type ProviderAdapter,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -51,31 +44,21 @@ const fail = refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-/** A request `validate` accepted, as it goes out. */
-interface Checked {
-  orderId: string;
-  amount: number;
-  currency: string;
-  /** Sent as `Sezzle-Request-Id`. */
-  idempotencyKey: string;
-}
+/**
+ * A request `validate` accepted, as it goes out. The idempotency key is sent as
+ * `Sezzle-Request-Id`; Sezzle's answer ({uuid}) does not state the amount, so a key reused for
+ * another refund would be reported as that refund: `refundSteps` refuses it before sending.
+ */
+type Checked = ReturnType<typeof checkAmountRefund>;
 
 /** Every rule Sezzle's refund has, before any request: RefundError otherwise. */
 function validate(request: SezzleRefundRequest): Checked {
-  const { orderId, amount, currency, reason } = request;
-  assertPathId(PROVIDER, "orderId", orderId);
-  if (amount === undefined) {
-    throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
-  }
-  assertAmount(PROVIDER, amount);
-  if (currency === undefined) {
-    throw fail("invalid_request", "currency is required whenever amount is given");
-  }
-  assertCurrency(PROVIDER, currency);
-  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-  assertIdempotencyKey(PROVIDER, idempotencyKey);
-  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
-  return { orderId, amount, currency, idempotencyKey };
+  return checkAmountRefund(
+    PROVIDER,
+    request,
+    MAX_REASON_LENGTH,
+    "amount is required: Sezzle has no full refund without an amount",
+  );
 }
 
 /** The refund body: the amount in cents (minor units) and its currency. */
@@ -83,32 +66,17 @@ function toWire({ amount, currency }: Checked): RefundBody {
   return { amount_in_cents: amount, currency };
 }
 
-/** Sends one checked refund (`Sezzle-Request-Id` in the header) and maps the answer. */
-async function send(
-  client: SezzleClient,
-  checked: Checked,
-  signal: AbortSignal | undefined,
-): Promise<RefundResult<"sezzle">> {
-  const { orderId, idempotencyKey } = checked;
-  return answerOf(
-    client.POST(PATH, {
-      params: {
-        path: { order_uuid: orderId },
-        header: { "Sezzle-Request-Id": idempotencyKey },
-      },
-      body: toWire(checked),
-      parseAs: "stream",
-      signal,
-    }),
-    {
-      provider: PROVIDER,
-      what: `refund of order ${orderId}`,
-      signal,
-      idempotencyKey,
-      toResult: (raw) => toResult(checked, raw),
-      toError: (response, body) => toError(response, body ?? null, checked),
+/** The typed call: `Sezzle-Request-Id` in the header, the body from `toWire`. */
+function send(client: SezzleClient, checked: Checked, signal: AbortSignal | undefined) {
+  return client.POST(PATH, {
+    params: {
+      path: { order_uuid: checked.orderId },
+      header: { "Sezzle-Request-Id": checked.idempotencyKey },
     },
-  );
+    body: toWire(checked),
+    parseAs: "stream",
+    signal,
+  });
 }
 
 /** A 2xx: Sezzle answers `{uuid}` and 200 only for the full requested amount. */
@@ -172,10 +140,11 @@ function describeError(body: unknown): string {
 /** Any other status: Sezzle's error list mapped to a RefundError. */
 function toError(
   response: Response,
-  body: unknown,
+  error: unknown,
   { orderId, idempotencyKey }: Checked,
 ): RefundError {
   const { status } = response;
+  const body = error ?? null;
   const code = classify(status, body);
   const detail = describeError(body);
   return fail(
@@ -198,26 +167,11 @@ function handleOf(request: Request): string | null {
   return request.headers.get("sezzle-request-id");
 }
 
-/** One refund: validate, then send under the key (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
-  client: SezzleClient,
-  request: SezzleRefundRequest,
-  context: AdapterContext,
-): Promise<RefundResult<"sezzle">> {
-  const checked = validate(request);
-  const { orderId, amount, currency, idempotencyKey } = checked;
-  // Sezzle's answer ({uuid}) does not state the amount: a key reused for another refund would be
-  // reported as that refund. Refused before sending (this client's memory of its keys).
-  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
-    send(client, checked, request.signal),
-  );
-}
-
 /** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
-  refund: refundWith,
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
   handleOf,
 });
