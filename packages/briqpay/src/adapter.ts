@@ -5,6 +5,7 @@ import {
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  type CallInit,
   type Capabilities,
   declinedInAnswer,
   defineAdapter,
@@ -254,13 +255,9 @@ function toWire({ captureId, currency, refund }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: BriqpayClient, checked: Checked, signal: AbortSignal | undefined) {
-  return client.POST(PATH, {
-    params: { path: { sessionId: checked.orderId } },
-    body: toWire(checked),
-    parseAs: "stream",
-    signal,
-  });
+function send(client: BriqpayClient, checked: Checked, init: CallInit) {
+  const params = { path: { sessionId: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type RetrievedOrder,
   type RetrievedRefund,
   type RetrievedRefundStatus,
-  succeededTotal,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { type BriqpayConfig, createBriqpayClient } from "./client.js";
 
@@ -57,14 +57,13 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"bri
     status: briqpayStatus(refund.status),
     createdAt: typeof refund.createdAt === "string" ? refund.createdAt : null,
   }));
-  return {
-    provider: PROVIDER,
+  return retrievedOrder(
+    PROVIDER,
     orderId,
-    currency: currency ?? refunds.find((refund) => refund.currency !== null)?.currency ?? null,
-    refundedAmount: succeededTotal(refunds),
+    currency ?? refunds.find((refund) => refund.currency !== null)?.currency ?? null,
     refunds,
-    raw: body,
-  };
+    body,
+  );
 }
 
 /** Briqpay's session read, `GET /v3/session/{sessionId}`. */
@@ -75,11 +74,7 @@ export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = defineLoo
   shape: "a session",
   createClient: createBriqpayClient,
   validate: (orderId) => assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId),
-  send: (client, orderId, signal) =>
-    client.GET("/session/{sessionId}", {
-      params: { path: { sessionId: orderId } },
-      parseAs: "stream",
-      signal,
-    }),
+  send: (client, orderId, init) =>
+    client.GET("/session/{sessionId}", { params: { path: { sessionId: orderId } }, ...init }),
   toRetrieved,
 });

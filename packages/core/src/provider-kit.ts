@@ -18,7 +18,9 @@ import {
   type ProviderLookup,
   type ProviderWebhooks,
   type RetrievedOrder,
+  type RetrievedRefund,
   type RetrieveOptions,
+  succeededTotal,
   unexpectedLookup,
 } from "./lifecycle.js";
 import { OutgoingRequest } from "./outgoing-request.js";
@@ -157,6 +159,15 @@ export function tokenMissing(
 
 // --- refund -------------------------------------------------------------------------------------
 
+/**
+ * What every typed call of a refund or lookup is sent with: the body read as a stream (core's
+ * `bodyOf` reads it, so a 2xx body that cannot be parsed is still kept) and the caller's signal.
+ */
+export interface CallInit {
+  parseAs: "stream";
+  signal: AbortSignal | undefined;
+}
+
 /** What every provider's `validate` returns at least: the refund as it goes out. */
 export interface CheckedRefund {
   orderId: string;
@@ -185,8 +196,8 @@ export interface RefundSteps<
   orderNoun?: string;
   /** Every rule of the provider's refund, before any request. @throws RefundError */
   validate(request: Request): Checked;
-  /** The typed call, its body from `toWire(checked)`. */
-  send(client: Client, checked: Checked, signal: AbortSignal | undefined): Promise<CallOutcome>;
+  /** The typed call, its body from `toWire(checked)`, with `init` spread into its options. */
+  send(client: Client, checked: Checked, init: CallInit): Promise<CallOutcome>;
   /** A 2xx: the body as `bodyOf` keeps it (parsed JSON, else text, null when unreadable). */
   toResult(checked: Checked, raw: unknown, response: Response): RefundResult<P>;
   /** Any other status: `body` is openapi-fetch's parsed error body, undefined when empty. */
@@ -244,7 +255,7 @@ export function refundSteps<
     const { orderId, amount, currency, idempotencyKey } = checked;
     const call = async () => {
       const { data, error, response } = await steps
-        .send(client, checked, signal)
+        .send(client, checked, { parseAs: "stream", signal })
         .catch(
           asNetworkError(
             provider,
@@ -275,10 +286,24 @@ export interface LookupDefinition<P extends ProviderName, Config, Client> {
   createClient(options: Config & TransportOptions): Client;
   /** Refuses a bad order id (and anything else the read needs) before any request. */
   validate(orderId: string, client: Client): void;
-  /** The typed read of one order. */
-  send(client: Client, orderId: string, signal: AbortSignal | undefined): Promise<CallOutcome>;
+  /** The typed read of one order, with `init` spread into its options. */
+  send(client: Client, orderId: string, init: CallInit): Promise<CallOutcome>;
   /** The provider's answer as a RetrievedOrder; null when the body is not the documented shape. */
   toRetrieved(orderId: string, body: unknown): RetrievedOrder<P> | null;
+}
+
+/**
+ * A RetrievedOrder from the refunds a provider's answer lists: `refundedAmount` is the total of
+ * the succeeded ones (`succeededTotal`), `raw` the answer untouched.
+ */
+export function retrievedOrder<P extends ProviderName>(
+  provider: P,
+  orderId: string,
+  currency: string | null,
+  refunds: RetrievedRefund[],
+  raw: unknown,
+): RetrievedOrder<P> {
+  return { provider, orderId, currency, refundedAmount: succeededTotal(refunds), refunds, raw };
 }
 
 /**
@@ -300,7 +325,7 @@ export function defineLookup<P extends ProviderName, Config, Client>(
         async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
           definition.validate(orderId, client);
           const { data, error, response } = await definition
-            .send(client, orderId, signal)
+            .send(client, orderId, { parseAs: "stream", signal })
             .catch(asNetworkError(provider, `${where} for ${orderId} got no answer`, signal));
           if (!response.ok) throw lookupError(provider, where, response.status, error ?? null);
           const raw = await bodyOf(data);

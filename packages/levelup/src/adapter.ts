@@ -4,6 +4,7 @@ import {
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  type CallInit,
   type Capabilities,
   defineAdapter,
   errorCodeForStatus,
@@ -89,13 +90,9 @@ function toWire({ managerConfirmation }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: LevelUpClient, checked: Checked, signal: AbortSignal | undefined) {
-  return client.POST(PATH, {
-    params: { path: { uuid: checked.orderId } },
-    body: toWire(checked),
-    parseAs: "stream",
-    signal,
-  });
+function send(client: LevelUpClient, checked: Checked, init: CallInit) {
+  const params = { path: { uuid: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
 /** The order's total in cents, from a 2xx answer's `order.total_amount`; null when absent. */

@@ -8,7 +8,7 @@ import {
   type RetrievedOrder,
   type RetrievedRefund,
   refundErrorFor,
-  succeededTotal,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
@@ -66,14 +66,7 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"lev
             createdAt: order.refunded_at,
           },
         ];
-  return {
-    provider: PROVIDER,
-    orderId,
-    currency,
-    refundedAmount: succeededTotal(refunds),
-    refunds,
-    raw: body,
-  };
+  return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
 /** The lookup client: LevelUp's client and the merchant the lookup is for. */
@@ -101,12 +94,11 @@ export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = defineLoo
     }
     assertPathId(PROVIDER, "orderId", orderId);
   },
-  send: ({ client, merchantId }, orderId, signal) =>
+  // `validate` refused a missing merchantId.
+  send: ({ client, merchantId }, orderId, init) =>
     client.GET("/v14/merchants/{merchantId}/orders/{uuid}", {
-      // `validate` refused a missing merchantId.
       params: { path: { merchantId: merchantId as number, uuid: orderId } },
-      parseAs: "stream",
-      signal,
+      ...init,
     }),
   toRetrieved,
 });

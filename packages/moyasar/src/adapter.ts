@@ -5,6 +5,7 @@ import {
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
+  type CallInit,
   type Capabilities,
   declinedInAnswer,
   defineAdapter,
@@ -115,13 +116,9 @@ function toWire({ amount, idempotencyKey }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: MoyasarClient, checked: Checked, signal: AbortSignal | undefined) {
-  return client.POST(PATH, {
-    params: { path: { id: checked.orderId } },
-    body: toWire(checked),
-    parseAs: "stream",
-    signal,
-  });
+function send(client: MoyasarClient, checked: Checked, init: CallInit) {
+  const params = { path: { id: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   type BaseRefundRequest,
+  type CallInit,
   type Capabilities,
   checkAmountRefund,
   currencyExponent,
@@ -114,13 +115,9 @@ function toWire({ major, currency, idempotencyKey, reason }: Checked): RefundBod
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: OpttyClient, checked: Checked, signal: AbortSignal | undefined) {
-  return client.POST(PATH, {
-    params: { path: { orderReference: checked.orderId } },
-    body: toWire(checked),
-    parseAs: "stream",
-    signal,
-  });
+function send(client: OpttyClient, checked: Checked, init: CallInit) {
+  const params = { path: { orderReference: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
 /**

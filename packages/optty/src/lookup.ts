@@ -9,7 +9,7 @@ import {
   type RetrievedOrder,
   type RetrievedRefund,
   type RetrievedRefundStatus,
-  succeededTotal,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { createOpttyClient, type OpttyConfig } from "./client.js";
 
@@ -69,14 +69,7 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"opt
       createdAt: typeof refund.createdAt === "string" ? refund.createdAt : null,
     };
   });
-  return {
-    provider: PROVIDER,
-    orderId,
-    currency,
-    refundedAmount: succeededTotal(refunds),
-    refunds,
-    raw: body,
-  };
+  return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
 /** Optty's Transaction Details, `POST /orders/{merchantReference}/details` (no body). */
@@ -87,11 +80,10 @@ export const opttyLookup: ProviderLookup<"optty", OpttyConfig> = defineLookup({
   shape: "an order",
   createClient: createOpttyClient,
   validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
-  send: (client, orderId, signal) =>
+  send: (client, orderId, init) =>
     client.POST("/orders/{merchantReference}/details", {
       params: { path: { merchantReference: orderId } },
-      parseAs: "stream",
-      signal,
+      ...init,
     }),
   toRetrieved,
 });

@@ -1,5 +1,6 @@
 import {
   type BaseRefundRequest,
+  type CallInit,
   type Capabilities,
   checkAmountRefund,
   defineAdapter,
@@ -67,16 +68,12 @@ function toWire({ amount, currency }: Checked): RefundBody {
 }
 
 /** The typed call: `Sezzle-Request-Id` in the header, the body from `toWire`. */
-function send(client: SezzleClient, checked: Checked, signal: AbortSignal | undefined) {
-  return client.POST(PATH, {
-    params: {
-      path: { order_uuid: checked.orderId },
-      header: { "Sezzle-Request-Id": checked.idempotencyKey },
-    },
-    body: toWire(checked),
-    parseAs: "stream",
-    signal,
-  });
+function send(client: SezzleClient, checked: Checked, init: CallInit) {
+  const params = {
+    path: { order_uuid: checked.orderId },
+    header: { "Sezzle-Request-Id": checked.idempotencyKey },
+  };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
 /** A 2xx: Sezzle answers `{uuid}` and 200 only for the full requested amount. */

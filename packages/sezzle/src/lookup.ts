@@ -6,7 +6,7 @@ import {
   type ProviderLookup,
   type RetrievedOrder,
   type RetrievedRefund,
-  succeededTotal,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleConfig } from "./client.js";
 
@@ -53,14 +53,7 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"sez
     price(authorization.authorization_amount)?.currency ??
     refunds.find((refund) => refund.currency !== null)?.currency ??
     null;
-  return {
-    provider: PROVIDER,
-    orderId,
-    currency,
-    refundedAmount: succeededTotal(refunds),
-    refunds,
-    raw: body,
-  };
+  return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
 /** Sezzle's order lookup, `GET /v2/order/{order_uuid}` with the refund's credentials. */
@@ -71,11 +64,7 @@ export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = defineLookup
   shape: "an order",
   createClient: createSezzleClient,
   validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
-  send: (client, orderId, signal) =>
-    client.GET("/v2/order/{order_uuid}", {
-      params: { path: { order_uuid: orderId } },
-      parseAs: "stream",
-      signal,
-    }),
+  send: (client, orderId, init) =>
+    client.GET("/v2/order/{order_uuid}", { params: { path: { order_uuid: orderId } }, ...init }),
   toRetrieved,
 });
