@@ -218,6 +218,20 @@ if (runs("throughput")) {
     cpuPerRequest.facade,
   );
   const { a, b, ratios } = await interleave(quick ? 5 : 9, quick ? 1_000 : 3_000, raw, facade);
+  // The reference floor of any openapi-fetch client: bare openapi-fetch sending the same request
+  // (it builds one Request, which `fetch` copies, body included) against raw fetch.
+  const bareClient = createClient({ baseUrl: base, fetch: (...args) => fetch(...args) });
+  const bareSide = run(async () => {
+    const { data } = await bareClient.POST("/v2/order/{order_uuid}/refund", {
+      params: {
+        path: { order_uuid: ORDER },
+        header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
+      },
+      body: { amount_in_cents: 2500, currency: "USD" },
+    });
+    if (data === undefined) throw new Error("no data");
+  }, []);
+  const reference = await interleave(quick ? 3 : 5, quick ? 1_000 : 3_000, raw, bareSide);
   server.kill();
   console.log(
     `throughput raw fetch ${stats(a).median.toFixed(0)}/s, refund() ${stats(b).median.toFixed(0)}/s`,
@@ -233,6 +247,10 @@ if (runs("throughput")) {
   );
   rows.push(
     `| (client CPU per request, median) raw fetch / refund() | | ${stats(cpuPerRequest.raw).median.toFixed(1)} us / ${stats(cpuPerRequest.facade).median.toFixed(1)} us | |`,
+  );
+  const refRatios = stats(reference.ratios);
+  rows.push(
+    `| (reference) bare openapi-fetch throughput / raw fetch, same server | | ${refRatios.min.toFixed(2)} / **${refRatios.median.toFixed(2)}** / ${refRatios.max.toFixed(2)} x | |`,
   );
 }
 
