@@ -5,13 +5,7 @@
  * dependencies, minified, tree-shaken and gzipped.
  */
 import { describe, expect, it } from "vitest";
-import {
-  budgets,
-  refundPath,
-  refundPathSize,
-  wholeEntryBudgets,
-  wholeEntrySize,
-} from "./size.js";
+import { budgets, refundPath, refundPathSize, wholeEntryBudgets, wholeEntrySize } from "./size.js";
 
 describe("bundle size, min+gzip", () => {
   for (const [dir, budget] of Object.entries(budgets)) {

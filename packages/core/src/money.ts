@@ -1,15 +1,29 @@
 import { CODES, NO_MINOR_UNIT, EXPONENTS as NOT_TWO } from "./iso4217.js";
 
 /**
- * ISO 4217 codes with their minor-unit exponents, from src/iso4217.ts (generated from the
- * `currency-codes` package by this package's iso4217 script; codes without a minor unit are left out).
+ * ISO 4217 codes with their minor-unit exponents, read from src/iso4217.ts (generated from the
+ * `currency-codes` package by this package's iso4217 script; codes without a minor unit are left
+ * out). Built on first use, so a bundle that never checks a currency drops the table.
  */
-const EXPONENTS: ReadonlyMap<string, number> = new Map(
-  Array.from({ length: CODES.length / 3 }, (_, index) => {
-    const code = CODES.slice(index * 3, index * 3 + 3);
-    return [code, NOT_TWO[code] ?? 2] as const;
-  }),
-);
+let exponents: ReadonlyMap<string, number> | undefined;
+
+function exponentTable(): ReadonlyMap<string, number> {
+  if (exponents !== undefined) return exponents;
+  const table = new Map<string, number>();
+  // "aEDFN": A, then ED and FN (see src/iso4217.ts).
+  for (const [, first = "", rest = ""] of CODES.matchAll(/([a-z])([A-Z]*)/g)) {
+    for (let index = 0; index < rest.length; index += 2) {
+      table.set(first.toUpperCase() + rest.slice(index, index + 2), 2);
+    }
+  }
+  for (const [exponent, codes] of Object.entries(NOT_TWO)) {
+    for (let index = 0; index < codes.length; index += 3) {
+      table.set(codes.slice(index, index + 3), Number(exponent));
+    }
+  }
+  exponents = table;
+  return table;
+}
 
 /** Whether ISO 4217 lists `code` without a minor unit (XAU, XXX...). */
 function hasNoMinorUnit(code: string): boolean {
@@ -24,12 +38,12 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Whether `code` is an upper-case ISO 4217 currency with a defined minor unit ("USD", not "usd"). */
 export function isCurrencyCode(code: unknown): code is string {
-  return typeof code === "string" && EXPONENTS.has(code);
+  return typeof code === "string" && exponentTable().has(code);
 }
 
 /** Every code `isCurrencyCode` accepts, sorted. */
 export function currencyCodes(): string[] {
-  return [...EXPONENTS.keys()].sort();
+  return [...exponentTable().keys()].sort();
 }
 
 /**
@@ -38,7 +52,7 @@ export function currencyCodes(): string[] {
  * no minor unit (XAU, XXX...).
  */
 export function currencyExponent(code: string): number {
-  const exponent = EXPONENTS.get(code);
+  const exponent = exponentTable().get(code);
   if (exponent !== undefined) return exponent;
   if (typeof code === "string" && hasNoMinorUnit(code)) {
     throw new RangeError(`currency ${code} has no minor unit in ISO 4217, so it has no amounts`);
