@@ -33,7 +33,7 @@ export type BriqpayRefundRequest = BaseRefundRequest & {
 };
 
 /** Briqpay: partial refunds and line items, pending results, no idempotency handle. */
-export const briqpayCapabilities: Capabilities = Object.freeze({
+export const briqpayCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "none",
@@ -59,7 +59,7 @@ type RefundBody = components["schemas"]["RefundRequest"];
 
 const PROVIDER = "briqpay";
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId(PROVIDER, field, value);
@@ -323,7 +323,7 @@ export type BriqpayProviderAdapter = ProviderAdapter<
   BriqpayRefundRequest
 >;
 
-export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
+export const briqpayAdapter: BriqpayProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: briqpayCapabilities,
   createClient: createBriqpayClient,

@@ -21,7 +21,7 @@ const PROVIDER = "briqpay";
 const WHERE = "GET /v3/session/{sessionId}";
 
 /** Briqpay documents a session read and unauthenticated hooks, verified by reading back. */
-export const briqpayLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const briqpayLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "read-back",
 });

@@ -14,7 +14,7 @@ import type { BriqpayConfig } from "./client.js";
 import { briqpayStatus } from "./lookup.js";
 
 const PROVIDER = "briqpay";
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 /**
  * Signed deliveries older than this are refused: the window Briqpay's own commercetools connector

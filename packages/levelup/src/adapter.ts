@@ -25,7 +25,7 @@ export type LevelUpRefundRequest = BaseRefundRequest & {
 };
 
 /** LevelUp refunds whole orders, has no idempotency handle and answers synchronously. */
-export const levelupCapabilities: Capabilities = Object.freeze({
+export const levelupCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: false,
   fullRefundWithoutAmount: true,
   idempotency: "none",
@@ -37,7 +37,7 @@ const PATH = "/v14/orders/{uuid}/refund";
 
 const PROVIDER = "levelup";
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 function validate(request: LevelUpRefundRequest): void {
   assertPathId(PROVIDER, "orderId", request.orderId);
@@ -166,7 +166,7 @@ export type LevelUpProviderAdapter = ProviderAdapter<
   LevelUpRefundRequest
 >;
 
-export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
+export const levelupAdapter: LevelUpProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: levelupCapabilities,
   createClient: createLevelUpClient,

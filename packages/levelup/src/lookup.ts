@@ -20,10 +20,10 @@ import { createLevelUpClient, type LevelUpConfig } from "./client.js";
 
 const PROVIDER = "levelup";
 const WHERE = "GET /v14/merchants/{merchantId}/orders/{uuid}";
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 /** LevelUp documents a merchant order lookup and no refund webhook. */
-export const levelupLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const levelupLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "none",
 });

@@ -37,7 +37,7 @@ export type MoyasarRefundRequest = BaseRefundRequest & {
 };
 
 /** MPG: partial refunds, `transaction_id` in the body as the (unconfirmed) idempotency handle. */
-export const moyasarCapabilities: Capabilities = Object.freeze({
+export const moyasarCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "body",
@@ -51,7 +51,7 @@ const SUCCESS_WORDS = ["approved"] as const;
 
 const PROVIDER = "moyasar";
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 /** Validates the request and returns what goes on the wire. */
 function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
@@ -267,7 +267,7 @@ export type MoyasarProviderAdapter = ProviderAdapter<
   MoyasarRefundRequest
 >;
 
-export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
+export const moyasarAdapter: MoyasarProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,

@@ -15,7 +15,7 @@ const PROVIDER = "moyasar";
  * with acquirer keys, not a merchant's; classic api.moyasar.com's payment webhooks are another
  * product. So both are refused, never guessed.
  */
-export const moyasarLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const moyasarLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: false,
   webhooks: "none",
 });

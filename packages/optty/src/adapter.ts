@@ -36,7 +36,7 @@ import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.
 export type OpttyRefundRequest = BaseRefundRequest;
 
 /** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
-export const opttyCapabilities: Capabilities = Object.freeze({
+export const opttyCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "body",
@@ -56,7 +56,7 @@ const DEFAULT_DESCRIPTION = "Refund";
 /** The documented success value ("SUCCESSFUL"), in any case. */
 const SUCCESS_WORDS = ["SUCCESSFUL", "SUCCESS"] as const;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 /**
  * Integer minor units to Optty's decimal major units (a JSON number), exactly. A currency with
@@ -244,7 +244,7 @@ async function send(
 }
 
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
+export const opttyAdapter: OpttyProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,

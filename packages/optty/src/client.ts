@@ -68,7 +68,7 @@ export interface OpttyEndpoints {
 }
 
 /** Refuses path parameters that could change the request's path (core's one rule). */
-const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
+const pathSerializer = /* @__PURE__ */ guardedPathSerializer(PROVIDER, defaultPathSerializer);
 
 /**
  * Resolves the API and auth hosts: `baseUrl` wins over `environment`; `authUrl` wins over

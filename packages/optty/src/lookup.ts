@@ -26,7 +26,7 @@ const WHERE = "POST /orders/{merchantReference}/details";
  * Optty documents Transaction Details (a lookup) but no refund webhook: its notifications name
  * no refund event and carry no signature (https://docs.optty.com/custom-api-or-headless/custom-integration-setup-and-integration/notifications).
  */
-export const opttyLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const opttyLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "none",
 });

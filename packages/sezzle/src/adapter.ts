@@ -30,7 +30,7 @@ import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./clie
 export type SezzleRefundRequest = BaseRefundRequest;
 
 /** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
-export const sezzleCapabilities: Capabilities = Object.freeze({
+export const sezzleCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "header",
@@ -42,7 +42,7 @@ const PROVIDER = "sezzle";
 /** Sezzle sends no reason; a reason is still checked so that bad input fails the same everywhere. */
 const MAX_REASON_LENGTH = 255;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 interface SezzleErrorItem {
   code?: unknown;
@@ -183,7 +183,7 @@ async function send(
 }
 
 /** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
+export const sezzleAdapter: SezzleProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,

@@ -48,12 +48,14 @@ export type SezzleClient = Client<paths>;
 
 const PROVIDER = "sezzle";
 const AUTH_PATH = operations.PostAuthentication.path;
-const OPERATION_PATHS = Object.values(operations).map((operation) => operation.path);
+const OPERATION_PATHS = /* @__PURE__ */ Object.values(operations).map(
+  (operation) => operation.path,
+);
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
 
 /** Refuses path parameters that could change the request's path (core's one rule). */
-const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
+const pathSerializer = /* @__PURE__ */ guardedPathSerializer(PROVIDER, defaultPathSerializer);
 
 /**
  * Resolves the base URL: `baseUrl` if given, else the spec's server for environment and region.

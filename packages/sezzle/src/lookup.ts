@@ -20,7 +20,7 @@ const PROVIDER = "sezzle";
 const WHERE = "GET /v2/order/{order_uuid}";
 
 /** Sezzle documents an order lookup and signed webhooks. */
-export const sezzleLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const sezzleLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "signed",
 });

@@ -13,7 +13,7 @@ import {
 import type { SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 /**
  * How old a delivery may be by its `created_at`. Sezzle retries a delivery that did not get a
