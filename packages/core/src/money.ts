@@ -33,9 +33,6 @@ function hasNoMinorUnit(code: string): boolean {
   return false;
 }
 
-/** The largest magnitude `majorToMinor` accepts: beyond it integers stop being exact. */
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
 /** Whether `code` is an upper-case ISO 4217 currency with a defined minor unit ("USD", not "usd"). */
 export function isCurrencyCode(code: unknown): code is string {
   return typeof code === "string" && exponentTable().has(code);
@@ -120,7 +117,8 @@ export function majorToMinor(value: number | string, currency: string): number {
   return parseMajor(text, exponent);
 }
 
-const DECIMAL = /^(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$|^\.(\d+)(?:[eE]([+-]?\d+))?$/;
+/** A plain decimal, optionally with an exponent: "24.98", "5.", ".5", "2.5E-2"; groups int, fraction, power. */
+const DECIMAL = /^(?=\.?\d)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 function parseMajor(text: string, exponent: number): number {
   if (text.startsWith("-")) {
@@ -130,32 +128,35 @@ function parseMajor(text: string, exponent: number): number {
   if (match === null) {
     throw new RangeError(`amount is not a plain decimal number: ${quote(text)}`);
   }
-  const integerPart = match[1] ?? "";
-  const fractionPart = match[2] ?? match[4] ?? "";
-  const exponentText = match[3] ?? match[5] ?? "0";
-  if (exponentText.replace(/^[+-]?0*/, "").length > 6) {
+  const [, integerPart = "", fractionPart = "", power = "0"] = match;
+  if (power.replace(/^[+-]?0*/, "").length > 6) {
     throw new RangeError(`amount exponent is out of range: ${quote(text)}`);
   }
-  const digits = integerPart + fractionPart;
-  // Where the decimal point falls in `digits` once the value is scaled to minor units.
-  const point = integerPart.length + Number.parseInt(exponentText, 10) + exponent;
-  const leadingZeros = digits.length - digits.replace(/^0+/, "").length;
-  if (leadingZeros < digits.length && point - leadingZeros > 16) {
+  // The significant digits (leading zeros dropped), and where the decimal point falls in them
+  // once the value is scaled to minor units: all string work, never float arithmetic.
+  const digits = (integerPart + fractionPart).replace(/^0+/, "");
+  if (digits === "") return 0;
+  const point =
+    integerPart.length +
+    Number(power) +
+    exponent -
+    (integerPart + fractionPart).length +
+    digits.length;
+  if (point > 16) {
     throw new RangeError(`amount ${quote(text)} is beyond the largest exact integer`);
   }
-  const wholeDigits =
-    point <= 0 ? "" : point >= digits.length ? digits.padEnd(point, "0") : digits.slice(0, point);
-  const droppedDigits = point <= 0 ? digits : point >= digits.length ? "" : digits.slice(point);
-  if (/[1-9]/.test(droppedDigits)) {
+  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) {
     throw new RangeError(
       `amount ${quote(text)} has more fraction digits than the currency's ${exponent} allow`,
     );
   }
-  const significant = wholeDigits.replace(/^0+/, "");
-  if (significant.length > 16 || BigInt(significant || "0") > MAX_SAFE) {
+  // At most 16 digits: Number() of such an integer above 2^53 - 1 is at least 2^53, so the
+  // comparison is exact.
+  const minor = Number(point <= 0 ? "0" : digits.slice(0, point).padEnd(point, "0"));
+  if (minor > Number.MAX_SAFE_INTEGER) {
     throw new RangeError(`amount ${quote(text)} is beyond the largest exact integer`);
   }
-  return Number(significant || "0");
+  return minor;
 }
 
 function quote(text: string): string {
