@@ -75,6 +75,9 @@ export interface BundleSize {
   gzipped: number;
   /** Minified bytes each input module contributes, largest first (paths relative to the repo). */
   inputs: [string, number][];
+  /** The minified code and its source map, for `gzipShares`. */
+  code: string;
+  map: string;
 }
 
 /** The built ESM entry of a package folder. */
@@ -95,10 +98,13 @@ async function bundle(dir: string, contents: string): Promise<BundleSize> {
     target: "node20",
     write: false,
     metafile: true,
+    sourcemap: "external",
+    outfile: "size.js",
     logLevel: "silent",
   });
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  const output = Object.values(result.metafile.outputs)[0];
+  const file = (suffix: string) => result.outputFiles.find(({ path }) => path.endsWith(suffix));
+  const code = file(".js")?.contents ?? new Uint8Array();
+  const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint !== undefined);
   const inputs = Object.entries(output?.inputs ?? {})
     .map(([path, { bytesInOutput }]): [string, number] => [
       path.replace(/^(\.\.\/)+/, "").replace(/^.*node_modules\//, "node_modules/"),
@@ -110,7 +116,75 @@ async function bundle(dir: string, contents: string): Promise<BundleSize> {
     minified: code.byteLength,
     gzipped: gzipSync(code, { level: 9 }).byteLength,
     inputs,
+    code: file(".js")?.text ?? "",
+    map: file(".map")?.text ?? "{}",
   };
+}
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** The numbers of one source-map segment (Base64 VLQ, https://tc39.es/ecma426/). */
+function decodeSegment(segment: string): number[] {
+  const values: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+    } else {
+      values.push(value & 1 ? -(value >> 1) : value >> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
+}
+
+/**
+ * What each source module costs after gzip: the gzipped size of the bundle minus that of the
+ * bundle without the module's bytes (each output byte belongs to the source its source-map
+ * segment names). Gzip shares context across modules, so these add up to about, not exactly,
+ * the total. Largest first.
+ */
+export function gzipShares({ code, map }: BundleSize): [string, number][] {
+  const { sources = [], mappings = "" } = JSON.parse(map) as {
+    sources?: string[];
+    mappings?: string;
+  };
+  const owner = new Int32Array(code.length).fill(-1);
+  const lines = code.split("\n");
+  let offset = 0;
+  let source = 0;
+  mappings.split(";").forEach((line, index) => {
+    const segments = line === "" ? [] : line.split(",").map(decodeSegment);
+    const length = lines[index]?.length ?? 0;
+    let column = 0;
+    segments.forEach((segment, at) => {
+      column += segment[0] ?? 0;
+      if (segment.length > 1) source += segment[1] ?? 0;
+      const end = at + 1 < segments.length ? column + (segments[at + 1]?.[0] ?? 0) : length;
+      owner.fill(segment.length > 1 ? source : -1, offset + column, offset + end);
+    });
+    offset += length + 1;
+  });
+  const total = gzipSync(code, { level: 9 }).byteLength;
+  return sources
+    .map((path, index): [string, number] => {
+      let rest = "";
+      let start = 0;
+      for (let at = 0; at <= code.length; at++) {
+        if (at === code.length || owner[at] === index) {
+          rest += code.slice(start, at);
+          start = at + 1;
+        }
+      }
+      const name = path.replace(/^(\.\.\/)+/, "").replace(/^.*node_modules\//, "node_modules/");
+      return [name, total - gzipSync(rest, { level: 9 }).byteLength];
+    })
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 /** The refund path of a package folder (see the top of this file). */
@@ -123,6 +197,11 @@ export function refundPathSize(dir: string): Promise<BundleSize> {
 /** Everything a package folder's entry exports. */
 export function wholeEntrySize(dir: string): Promise<BundleSize> {
   return bundle(dir, `export * from ${JSON.stringify(entryOf(dir))};`);
+}
+
+/** "node_modules/openapi-fetch" of "node_modules/openapi-fetch/dist/index.mjs"; else the path. */
+function packageOf(path: string): string {
+  return /^node_modules\/(@[^/]+\/)?[^/]+/.exec(path)?.[0] ?? path;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -145,9 +224,18 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `| ${dir} | ${kB(path.minified)} | ${kB(path.gzipped)} | ${kB(budget)} | ${kB(target)} | ${path.gzipped <= target ? "yes" : "**no**"} | ${kB(whole.gzipped)} | ${kB(wholeBudget)} | ${ok ? "yes" : "**no**"} |`,
     );
     if (why) {
-      details.push(`\n${dir}, refund path (${refundPath[dir]?.join(", ")}), minified bytes:`);
+      const shares = new Map(gzipShares(path));
+      details.push(
+        `\n${dir}, refund path (${refundPath[dir]?.join(", ")}): minified bytes, gzip share`,
+      );
       for (const [input, bytes] of path.inputs) {
-        details.push(`  ${String(bytes).padStart(6)}  ${input}`);
+        // A dependency's own source map names its sources (openapi-fetch/src/...): same package.
+        const share =
+          shares.get(input) ??
+          [...shares].find(([source]) => packageOf(source) === packageOf(input))?.[1];
+        details.push(
+          `  ${String(bytes).padStart(6)} ${String(share ?? "?").padStart(6)}  ${input}`,
+        );
       }
     }
   }
