@@ -188,11 +188,16 @@ export function gzipShares({ code, map }: BundleSize): [string, number][] {
     .sort((a, b) => b[1] - a[1]);
 }
 
+/** An entry importing only `names` from packages/<dir>'s build. */
+export function namedImportSize(dir: string, names: readonly string[]): Promise<BundleSize> {
+  return bundle(dir, `export { ${names.join(", ")} } from ${JSON.stringify(entryOf(dir))};`);
+}
+
 /** The refund path of a package folder (see the top of this file). */
 export function refundPathSize(dir: string): Promise<BundleSize> {
   const names = refundPath[dir];
   if (names === undefined) throw new Error(`no refund path for ${dir}`);
-  return bundle(dir, `export { ${names.join(", ")} } from ${JSON.stringify(entryOf(dir))};`);
+  return namedImportSize(dir, names);
 }
 
 /** Everything a package folder's entry exports. */
