@@ -64,9 +64,6 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
   "adjustment",
 ]);
 
-/** Without a cart, the amount goes out as one line of this type. */
-const ADJUSTMENT_NAME = "Refund";
-
 type RefundBody = components["schemas"]["RefundRequest"];
 
 const fail = refundErrorFor(PROVIDER);
@@ -144,15 +141,15 @@ function validLine(line: unknown, index: number): BriqpayLine {
 /** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
 interface Checked {
   orderId: string;
-  /** The refund's amount in minor units (`amountIncVat`). */
+  /** The refund's total in minor units, VAT included (`amountIncVat`). */
   amount: number;
+  /** The refund's total in minor units, VAT excluded (`amountExVat`). */
+  amountExVat: number;
   currency: string;
   idempotencyKey: null;
   captureId: string | undefined;
-  /** The refund as Briqpay's order lines: the caller's cart, or one adjustment line. */
-  refund:
-    | { kind: "amount"; amount: number; name: string }
-    | { kind: "cart"; cart: BriqpayLine[]; totals: { amountIncVat: number; amountExVat: number } };
+  /** The refund's lines: the caller's cart, or one tax-free `adjustment` line of the amount. */
+  cart: BriqpayLine[];
 }
 
 /**
@@ -180,10 +177,24 @@ function validate(request: BriqpayRefundRequest): Checked {
     if (request.reason === "") {
       throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
     }
-    const name = request.reason ?? ADJUSTMENT_NAME;
     const { amount, currency } = request;
-    const refund = { kind: "amount", amount, name } as const;
-    return { orderId, amount, currency, idempotencyKey: null, captureId, refund };
+    const line: BriqpayLine = {
+      productType: "adjustment",
+      name: request.reason ?? "Refund",
+      quantity: 1,
+      quantityUnit: "pc",
+      unitPrice: amount,
+      taxRate: 0,
+    };
+    return {
+      orderId,
+      amount,
+      amountExVat: amount,
+      currency,
+      idempotencyKey: null,
+      captureId,
+      cart: [line],
+    };
   }
 
   if (!Array.isArray(request.cart) || request.cart.length === 0) {
@@ -215,43 +226,18 @@ function validate(request: BriqpayRefundRequest): Checked {
   return {
     orderId,
     amount: totals.amountIncVat,
+    amountExVat: totals.amountExVat,
     currency: request.currency,
     idempotencyKey: null,
     captureId,
-    refund: { kind: "cart", cart, totals },
+    cart,
   };
 }
 
-/**
- * The refund body: the order's totals (minor units), currency and lines; without a cart, one
- * `adjustment` line of the amount, tax-free (amountIncVat = amountExVat). `captureId` when given.
- */
-function toWire({ captureId, currency, refund }: Checked): RefundBody {
-  const capture = captureId === undefined ? {} : { captureId };
-  if (refund.kind === "cart") {
-    return { ...capture, data: { order: { ...refund.totals, currency, cart: refund.cart } } };
-  }
-  const { amount, name } = refund;
-  return {
-    ...capture,
-    data: {
-      order: {
-        amountIncVat: amount,
-        amountExVat: amount,
-        currency,
-        cart: [
-          {
-            productType: "adjustment",
-            name,
-            quantity: 1,
-            quantityUnit: "pc",
-            unitPrice: amount,
-            taxRate: 0,
-          },
-        ],
-      },
-    },
-  };
+/** The refund body: the totals (minor units), currency and lines; `captureId` when given. */
+function toWire({ amount, amountExVat, currency, captureId, cart }: Checked): RefundBody {
+  const order = { amountIncVat: amount, amountExVat, currency, cart };
+  return captureId === undefined ? { data: { order } } : { captureId, data: { order } };
 }
 
 /** The typed call, the body from `toWire`. */

@@ -12,6 +12,7 @@ import {
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
+  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
   parseJson,
@@ -279,6 +280,6 @@ export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError, keyed: keyedCall }),
   handleOf,
 });

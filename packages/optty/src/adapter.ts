@@ -10,6 +10,7 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
+  keyedCall,
   majorToMinor,
   minorToMajorNumber,
   type ProviderAdapter,
@@ -230,6 +231,6 @@ export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError, keyed: keyedCall }),
   handleOf,
 });

@@ -8,6 +8,7 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
+  keyedCall,
   type ProviderAdapter,
   type RefundError,
   type RefundErrorCode,
@@ -169,6 +170,6 @@ export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError, keyed: keyedCall }),
   handleOf,
 });
