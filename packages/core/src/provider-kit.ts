@@ -8,7 +8,8 @@ import type { AdapterContext } from "./adapter.js";
 import { createBearerFetch } from "./auth-fetch.js";
 import { configError, type TokenOrPair } from "./config.js";
 import { asNetworkError, type RefundError, refundError } from "./errors.js";
-import { bodyOf } from "./http.js";
+import { isRecord } from "./guards.js";
+import { bodyOf, parseJson } from "./http.js";
 import type { keyedCall } from "./key-memory.js";
 import {
   type ConnectedLookup,
@@ -238,6 +239,16 @@ export function checkAmountRefund(
   assertIdempotencyKey(provider, idempotencyKey);
   assertOptionalString(provider, "reason", reason, maxReasonLength);
   return { orderId, amount, currency, idempotencyKey };
+}
+
+/**
+ * For `defineAdapter`'s `handleOf`: the idempotency handle a JSON request body carries in its
+ * field `name` (a non-empty string), else null (another body, not JSON, or no body).
+ */
+export async function jsonBodyHandle(request: Request, name: string): Promise<string | null> {
+  const body = parseJson(await request.text());
+  const value = isRecord(body) ? body[name] : undefined;
+  return typeof value === "string" && value !== "" ? value : null;
 }
 
 /**

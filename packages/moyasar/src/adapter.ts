@@ -12,10 +12,10 @@ import {
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
+  jsonBodyHandle,
   keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
-  parseJson,
   type RefundError,
   type RefundResult,
   refundErrorFor,
@@ -269,10 +269,8 @@ function currencyOf(raw: unknown): string | undefined {
 }
 
 /** MPG's idempotency handle on an outgoing request: the body's `transaction_id`. */
-async function handleOf(request: Request): Promise<string | null> {
-  const body = parseJson(await request.text());
-  const id = isRecord(body) ? body.transaction_id : undefined;
-  return typeof id === "string" && id !== "" ? id : null;
+function handleOf(request: Request): Promise<string | null> {
+  return jsonBodyHandle(request, "transaction_id");
 }
 
 /** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */

@@ -10,11 +10,11 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
+  jsonBodyHandle,
   keyedCall,
   majorToMinor,
   minorToMajorNumber,
   type ProviderAdapter,
-  parseJson,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
@@ -221,9 +221,8 @@ function refundedMinor(value: unknown, currency: string): number | null {
 }
 
 /** Optty's idempotency handle on an outgoing request: the body's `refundReference`. */
-async function handleOf(request: Request): Promise<string | null> {
-  const value = field(parseJson(await request.text()), "refundReference");
-  return typeof value === "string" && value !== "" ? value : null;
+function handleOf(request: Request): Promise<string | null> {
+  return jsonBodyHandle(request, "refundReference");
 }
 
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
