@@ -49,11 +49,15 @@ export type BriqpayProviderAdapter = ProviderAdapter<
 >;
 
 const PROVIDER = "briqpay";
+
 /** The refund: https://developer.briqpay.com/docs/3.0.0/api/order-management */
 const PATH = "/session/{sessionId}/order/refund";
+
 /** Briqpay's refund status for money moved ("successful" is what its WooCommerce plugin also accepts). */
 const SUCCESS_WORDS = ["approved", "successful"] as const;
+
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["ProductType"]>([
   "physical",
   "digital",
@@ -64,9 +68,23 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
   "adjustment",
 ]);
 
+const fail = refundErrorFor(PROVIDER);
+
 type RefundBody = components["schemas"]["RefundRequest"];
 
-const fail = refundErrorFor(PROVIDER);
+/** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
+interface Checked {
+  orderId: string;
+  /** The refund's total in minor units, VAT included (`amountIncVat`). */
+  amount: number;
+  /** The refund's total in minor units, VAT excluded (`amountExVat`). */
+  amountExVat: number;
+  currency: string;
+  idempotencyKey: null;
+  captureId: string | undefined;
+  /** The refund's lines: the caller's cart, or one tax-free `adjustment` line of the amount. */
+  cart: BriqpayLine[];
+}
 
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId(PROVIDER, field, value);
@@ -136,20 +154,6 @@ function validLine(line: unknown, index: number): BriqpayLine {
     taxRate: assertInteger(`${at}.taxRate`, line.taxRate, 0, 10_000),
     ...(discountPercentage === undefined ? {} : { discountPercentage }),
   };
-}
-
-/** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
-interface Checked {
-  orderId: string;
-  /** The refund's total in minor units, VAT included (`amountIncVat`). */
-  amount: number;
-  /** The refund's total in minor units, VAT excluded (`amountExVat`). */
-  amountExVat: number;
-  currency: string;
-  idempotencyKey: null;
-  captureId: string | undefined;
-  /** The refund's lines: the caller's cart, or one tax-free `adjustment` line of the amount. */
-  cart: BriqpayLine[];
 }
 
 /**
@@ -299,6 +303,7 @@ const NOT_REFUNDABLE = new Set([
   "ORDER_CANCELLED",
   "ORDER_PENDING",
 ]);
+
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
 /** Any other status: Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
