@@ -33,7 +33,7 @@ export type BriqpayRefundRequest = BaseRefundRequest & {
 };
 
 /** Briqpay: partial refunds and line items, pending results, no idempotency handle. */
-export const briqpayCapabilities: Capabilities = Object.freeze({
+export const briqpayCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "none",
@@ -68,7 +68,7 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
   "adjustment",
 ]);
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
@@ -341,11 +341,11 @@ function toError(response: Response, error: unknown): RefundError {
 }
 
 /** Briqpay's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
+export const briqpayAdapter: BriqpayProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: briqpayCapabilities,
   createClient: createBriqpayClient,
-  refund: refundSteps({
+  refund: /* @__PURE__ */ refundSteps({
     provider: PROVIDER,
     orderNoun: "session",
     validate,

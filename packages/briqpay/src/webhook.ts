@@ -13,7 +13,7 @@ import type { BriqpayConfig } from "./client.js";
 import { briqpayStatus } from "./lookup.js";
 
 const PROVIDER = "briqpay";
-const refused = webhookRefusal(PROVIDER);
+const refused = /* @__PURE__ */ webhookRefusal(PROVIDER);
 
 /**
  * Signed deliveries older than this are refused: the window Briqpay's own commercetools connector

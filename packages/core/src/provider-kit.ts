@@ -242,12 +242,12 @@ export function checkAmountRefund(
 }
 
 /**
- * For `defineAdapter`'s `handleOf`: the idempotency handle a JSON request body carries in its
- * field `name` (a non-empty string), else null (another body, not JSON, or no body).
+ * For `defineAdapter`'s `handleOf`: the idempotency handle a JSON request body (its text, null
+ * when none) carries in its field `name` (a non-empty string), else null.
  */
-export async function jsonBodyHandle(request: Request, name: string): Promise<string | null> {
-  const body = parseJson(await request.text());
-  const value = isRecord(body) ? body[name] : undefined;
+export function jsonBodyHandle(body: string | null, name: string): string | null {
+  const json = parseJson(body ?? "");
+  const value = isRecord(json) ? json[name] : undefined;
   return typeof value === "string" && value !== "" ? value : null;
 }
 
@@ -268,7 +268,9 @@ export function refundSteps<
 ): (client: Client, request: Request, context: AdapterContext) => Promise<RefundResult<P>> {
   const { provider } = steps;
   const noun = steps.orderNoun ?? "order";
-  return async (client, request, context) => {
+  // Not async: `validate` throws synchronously, before anything is sent, so the facade refuses a
+  // bad input without another promise layer (see `AdapterDefinition.refund`, `startRefund`).
+  return (client, request, context) => {
     const checked = steps.validate(request);
     const { signal } = request;
     const { orderId, amount, currency, idempotencyKey } = checked;

@@ -37,7 +37,7 @@ export type MoyasarRefundRequest = BaseRefundRequest & {
 };
 
 /** MPG: partial refunds, `transaction_id` in the body as the (unconfirmed) idempotency handle. */
-export const moyasarCapabilities: Capabilities = Object.freeze({
+export const moyasarCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "body",
@@ -60,7 +60,7 @@ const PATH = "/v1/orders/{id}/refund";
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
@@ -271,15 +271,22 @@ function toError(
 }
 
 /** MPG's idempotency handle on an outgoing request: the body's `transaction_id`. */
-function handleOf(request: Request): Promise<string | null> {
-  return jsonBodyHandle(request, "transaction_id");
+function handleOf(_request: Request, body: string | null): string | null {
+  return jsonBodyHandle(body, "transaction_id");
 }
 
 /** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
+export const moyasarAdapter: MoyasarProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError, keyed: keyedCall }),
+  refund: /* @__PURE__ */ refundSteps({
+    provider: PROVIDER,
+    validate,
+    send,
+    toResult,
+    toError,
+    keyed: keyedCall,
+  }),
   handleOf,
 });

@@ -31,7 +31,7 @@ import type { components } from "./generated/openapi.js";
 export type OpttyRefundRequest = BaseRefundRequest;
 
 /** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
-export const opttyCapabilities: Capabilities = Object.freeze({
+export const opttyCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "body",
@@ -60,7 +60,7 @@ const DEFAULT_DESCRIPTION = "Refund";
 /** The documented success value ("SUCCESSFUL"), in any case. */
 const SUCCESS_WORDS = ["SUCCESSFUL", "SUCCESS"] as const;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["OrderRefundDto"];
 
@@ -225,15 +225,22 @@ function toError(
 }
 
 /** Optty's idempotency handle on an outgoing request: the body's `refundReference`. */
-function handleOf(request: Request): Promise<string | null> {
-  return jsonBodyHandle(request, "refundReference");
+function handleOf(_request: Request, body: string | null): string | null {
+  return jsonBodyHandle(body, "refundReference");
 }
 
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
+export const opttyAdapter: OpttyProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError, keyed: keyedCall }),
+  refund: /* @__PURE__ */ refundSteps({
+    provider: PROVIDER,
+    validate,
+    send,
+    toResult,
+    toError,
+    keyed: keyedCall,
+  }),
   handleOf,
 });

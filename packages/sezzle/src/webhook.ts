@@ -13,8 +13,8 @@ import {
 import type { SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
-const fail = refundErrorFor(PROVIDER);
-const refused = webhookRefusal(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
+const refused = /* @__PURE__ */ webhookRefusal(PROVIDER);
 
 /**
  * How old a delivery may be by its `created_at`. Sezzle retries a delivery that did not get a
