@@ -5,7 +5,11 @@
  * the mock's ledger has exactly one refund on every order and the results CSV has every row.
  *
  * Run: `npx -y pnpm@10.34.9 bench` (or `tsx bench/bulk.ts` after a build). Options:
- * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8).
+ * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8),
+ * `--cpu-prof DIR` (both processes run under `node --cpu-prof`, profiles written to DIR).
+ *
+ * Besides the wall time it prints the CPU time (user + system) each process spent on the run, per
+ * refund: on a shared machine that is the figure that says where the floor is.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -21,6 +25,7 @@ const { values } = parseArgs({
     rows: { type: "string", default: "10000" },
     "dry-rows": { type: "string", default: "1000000" },
     concurrency: { type: "string", default: "8" },
+    "cpu-prof": { type: "string" },
   },
 });
 const ROWS = Number(values.rows);
@@ -28,6 +33,22 @@ const DRY_ROWS = Number(values["dry-rows"]);
 const bin = fileURLToPath(new URL("../packages/cli/dist/bin.mjs", import.meta.url));
 const maxRssPreload = fileURLToPath(new URL("./max-rss.cjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "refundkit-bulk-bench-"));
+const profileDir = values["cpu-prof"];
+const profileFlags = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir];
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 (1-based), in clock ticks (USER_HZ: 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 /** Starts `refundkit mock`; resolves with its URL and the `export` lines as variables. */
 async function startMock(): Promise<{
@@ -35,7 +56,7 @@ async function startMock(): Promise<{
   url: string;
   env: Record<string, string>;
 }> {
-  const child = spawn(process.execPath, [bin, "mock", "--port", "0"], {
+  const child = spawn(process.execPath, [...profileFlags, bin, "mock", "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -95,7 +116,7 @@ async function prepare(url: string, file: string, rows: number) {
 async function runCli(args: string[], env: Record<string, string>) {
   const rssFile = join(dir, `rss-${Date.now()}`);
   const started = performance.now();
-  const child = spawn(process.execPath, ["-r", maxRssPreload, bin, ...args], {
+  const child = spawn(process.execPath, [...profileFlags, "-r", maxRssPreload, bin, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env, BENCH_MAX_RSS_FILE: rssFile },
   });
@@ -109,8 +130,8 @@ async function runCli(args: string[], env: Record<string, string>) {
   });
   const [code] = (await once(child, "exit")) as [number];
   const seconds = (performance.now() - started) / 1000;
-  const maxRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
-  return { code, seconds, maxRssMb, stdout, stderr };
+  const usage = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRSS: number; cpuMs: number };
+  return { code, seconds, maxRssMb: usage.maxRSS / 1024, cpuMs: usage.cpuMs, stdout, stderr };
 }
 
 async function main() {
@@ -127,10 +148,14 @@ async function main() {
   try {
     const file = join(dir, "refunds.csv");
     await prepare(mock.url, file, ROWS);
+    const mockCpuBefore = cpuMsOf(mock.child.pid);
     const run = await runCli(
       ["bulk", file, "--concurrency", values.concurrency as string],
       mock.env,
     );
+    const mockCpuAfter = cpuMsOf(mock.child.pid);
+    const mockCpu =
+      mockCpuBefore === null || mockCpuAfter === null ? null : mockCpuAfter - mockCpuBefore;
     const ledger = (await (await fetch(`${mock.url}/__mock/orders`)).json()) as {
       orders: { refunds: unknown[] }[];
     };
@@ -141,6 +166,15 @@ async function main() {
     const rate = ROWS / run.seconds;
     lines.push(
       `bulk ${ROWS} rows (5 providers, --concurrency ${values.concurrency}): exit ${run.code}, ${run.seconds.toFixed(2)} s end to end, ${Math.round(rate)} refunds/s (target >= 2000: ${rate >= 2000 ? "met" : "NOT met"}), peak RSS ${run.maxRssMb.toFixed(0)} MB (target < 150: ${run.maxRssMb < 150 ? "met" : "NOT met"}); ledger: ${exactlyOnce ? "exactly one refund on every order" : "NOT one refund per order"}; results CSV rows: ${resultRows}`,
+    );
+    const perRefund = (ms: number | null) =>
+      ms === null ? "n/a" : `${((ms * 1000) / ROWS).toFixed(0)} us`;
+    lines.push(
+      `CPU per refund (user + system): refundkit bulk ${perRefund(run.cpuMs)} (${(run.cpuMs / 1000).toFixed(1)} s in all, start-up included), refundkit mock ${perRefund(mockCpu)}; both together allow at most ${
+        mockCpu === null
+          ? "n/a"
+          : Math.round((cpus().length * 1000 * ROWS) / (run.cpuMs + mockCpu))
+      } refunds/s on ${cpus().length} idle cores`,
     );
     if (run.code !== 0) lines.push(run.stderr.slice(-2000), run.stdout.slice(-2000));
   } finally {

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { getResponse } from "msw";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
 import { createMockProviders, type MockOptions } from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
+import { createRouter, type Router } from "./routing.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
 import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
 
@@ -74,14 +74,17 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
 }
 
 /**
- * Serves the same msw handlers over HTTP (node:http + msw's `getResponse`), one path prefix per
- * provider, plus the admin API under `/__mock/`.
+ * Serves the same msw handlers over HTTP (node:http; each request routed to its handler by
+ * patterns compiled once, see ./routing.ts), one path prefix per provider, plus the admin API
+ * under `/__mock/`.
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const host = options.host ?? "127.0.0.1";
   const { port: _port, host: _host, ...mockOptions } = options;
   const sockets = new Set<Socket>();
-  let state: { mock: ReturnType<typeof createMockProviders>; url: string } | undefined;
+  let state:
+    | { mock: ReturnType<typeof createMockProviders>; url: string; router: Router }
+    | undefined;
   const aborts = new Set<AbortController>();
 
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -213,7 +216,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         signal: controller.signal,
         ...(body === undefined || body.length === 0 ? {} : { body: new Uint8Array(body) }),
       });
-      const response = await getResponse(state.mock.handlers, request);
+      const response = await state.router.handle({ url, request });
       if (response === undefined) return sendJson(res, 404, { error: "not found" });
       // HttpResponse.error(): a network error, here a reset connection.
       if (response.type === "error") {
@@ -257,7 +260,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       briqpay: `${url}/briqpay/v3`,
     },
   });
-  state = { mock, url };
+  state = { mock, url, router: createRouter(mock.handlers, url) };
 
   return {
     url,
