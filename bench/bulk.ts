@@ -9,7 +9,11 @@
  * `--cpu-prof DIR` (both processes run under `node --cpu-prof`, profiles written to DIR).
  *
  * Besides the wall time it prints the CPU time (user + system) each process spent on the run, per
- * refund: on a shared machine that is the figure that says where the floor is.
+ * refund, and, measured just before, the CPU time of one bare node:http keep-alive round trip
+ * (client and server, each in its own process, 8 in flight, a refund-sized JSON body each way).
+ * On a shared machine every absolute figure moves with the other load; the ratios to that round
+ * trip say where the floor is: at 2,000 refunds/s on 2 cores each process has 1,000 us of CPU a
+ * refund at the very most (500 us if both processes are to keep up on the same two cores).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -134,6 +138,84 @@ async function runCli(args: string[], env: Record<string, string>) {
   return { code, seconds, maxRssMb: usage.maxRSS / 1024, cpuMs: usage.cpuMs, stdout, stderr };
 }
 
+/**
+ * CPU per request of a bare node:http round trip, client and server in separate processes (the
+ * server is a child `node -e`), 8 requests in flight on keep-alive sockets: the floor under any
+ * HTTP refund on this machine at this moment.
+ */
+async function bareRoundTrip(requests = 5_000): Promise<{ clientUs: number; serverUs: number }> {
+  const serverSource = `
+    const http = require("node:http");
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const body = JSON.stringify({ uuid: "6c9db5d4-d09a-4224-9b5c-2d4e5f6a7b8c", size: Buffer.concat(chunks).length });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      });
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", serverSource], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  const http = await import("node:http");
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const body = JSON.stringify({ amount_in_cents: 2498, currency: "USD", reason: "Bench row" });
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/v2/order/4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/refund",
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            authorization: "Bearer token",
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (data: Buffer) => chunks.push(data));
+          response.on("end", () => {
+            JSON.parse(Buffer.concat(chunks).toString());
+            resolve();
+          });
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  const run = async (count: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next++ < count) await one();
+      }),
+    );
+  };
+  await run(500);
+  const serverBefore = cpuMsOf(child.pid);
+  const before = process.cpuUsage();
+  await run(requests);
+  const used = process.cpuUsage(before);
+  const serverAfter = cpuMsOf(child.pid);
+  agent.destroy();
+  child.kill();
+  return {
+    clientUs: (used.user + used.system) / requests,
+    serverUs:
+      serverBefore === null || serverAfter === null
+        ? Number.NaN
+        : ((serverAfter - serverBefore) * 1000) / requests,
+  };
+}
+
 async function main() {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const lines: string[] = [
@@ -144,6 +226,10 @@ async function main() {
       .map((n) => n.toFixed(1))
       .join(" ")}`,
   ];
+  const bare = await bareRoundTrip();
+  lines.push(
+    `bare node:http round trip (keep-alive, 8 in flight), CPU per request: client ${bare.clientUs.toFixed(0)} us, server ${bare.serverUs.toFixed(0)} us`,
+  );
   const mock = await startMock();
   try {
     const file = join(dir, "refunds.csv");
@@ -167,13 +253,13 @@ async function main() {
     lines.push(
       `bulk ${ROWS} rows (5 providers, --concurrency ${values.concurrency}): exit ${run.code}, ${run.seconds.toFixed(2)} s end to end, ${Math.round(rate)} refunds/s (target >= 2000: ${rate >= 2000 ? "met" : "NOT met"}), peak RSS ${run.maxRssMb.toFixed(0)} MB (target < 150: ${run.maxRssMb < 150 ? "met" : "NOT met"}); ledger: ${exactlyOnce ? "exactly one refund on every order" : "NOT one refund per order"}; results CSV rows: ${resultRows}`,
     );
-    const perRefund = (ms: number | null) =>
-      ms === null ? "n/a" : `${((ms * 1000) / ROWS).toFixed(0)} us`;
+    const perRefund = (ms: number | null, bareUs: number) =>
+      ms === null
+        ? "n/a"
+        : `${((ms * 1000) / ROWS).toFixed(0)} us = ${((ms * 1000) / ROWS / bareUs).toFixed(1)} bare round trips`;
     lines.push(
-      `CPU per refund (user + system): refundkit bulk ${perRefund(run.cpuMs)} (${(run.cpuMs / 1000).toFixed(1)} s in all, start-up included), refundkit mock ${perRefund(mockCpu)}; both together allow at most ${
-        mockCpu === null
-          ? "n/a"
-          : Math.round((cpus().length * 1000 * ROWS) / (run.cpuMs + mockCpu))
+      `CPU per refund (user + system): refundkit bulk ${perRefund(run.cpuMs, bare.clientUs)} (${(run.cpuMs / 1000).toFixed(1)} s in all, start-up included), refundkit mock ${perRefund(mockCpu, bare.serverUs)}; both together allow at most ${
+        mockCpu === null ? "n/a" : Math.round((cpus().length * 1000 * ROWS) / (run.cpuMs + mockCpu))
       } refunds/s on ${cpus().length} idle cores`,
     );
     if (run.code !== 0) lines.push(run.stderr.slice(-2000), run.stdout.slice(-2000));

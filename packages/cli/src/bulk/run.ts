@@ -286,7 +286,9 @@ async function sendAll(
 
   const record = (outcome: OutcomeRecord, row: BulkRow) => {
     outcomes.set(row.row, outcome);
-    journal.append(outcome).catch((error: unknown) => {
+    // Written at once, made durable by the next fsync (see journal.ts): a row whose outcome is
+    // lost only looks in flight to a re-run, which sends the same key or reconciles it.
+    journal.append(outcome, false).catch((error: unknown) => {
       journalFailure ??= error;
     });
     progress.tick(outcome.status === "failed" || outcome.status === "needs_review");
