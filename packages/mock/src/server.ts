@@ -53,6 +53,108 @@ function readBody(message: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   });
 }
 
+/**
+ * The fetch `Request` a handler gets for an HTTP request: the body is the bytes already read from
+ * the socket, served by `text()`, `json()`, `arrayBuffer()` and `clone()` without a stream round
+ * trip (`body`, a stream of them, is built only when read); the signal is made only when a
+ * handler asks for it. Headers, method and URL are a plain Request's.
+ */
+class IncomingRequest extends Request {
+  readonly #bytes: Buffer | undefined;
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #used = false;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+
+  constructor(url: URL, method: string, rawHeaders: readonly string[], bytes: Buffer | undefined) {
+    const headers: [string, string][] = [];
+    for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+      headers.push([rawHeaders[index] as string, rawHeaders[index + 1] as string]);
+    }
+    super(url, { method, headers });
+    this.#bytes = bytes === undefined || bytes.length === 0 ? undefined : bytes;
+  }
+
+  /** The client went away (or the server is closing): the signal aborts. */
+  abort(): void {
+    this.#aborted = true;
+    this.#controller?.abort();
+  }
+
+  override get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined) {
+      const bytes = this.#bytes;
+      this.#stream =
+        bytes === undefined
+          ? null
+          : new ReadableStream<Uint8Array<ArrayBuffer>>(
+              {
+                pull: (controller) => {
+                  if (!this.#used) {
+                    this.#used = true;
+                    controller.enqueue(new Uint8Array(bytes));
+                  }
+                  controller.close();
+                },
+              },
+              { highWaterMark: 0 },
+            );
+    }
+    return this.#stream;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  override text(): Promise<string> {
+    return this.#consume().then((bytes) => bytes.toString("utf8"));
+  }
+  override json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#consume().then((bytes) => new Uint8Array(bytes).buffer);
+  }
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#consume().then((bytes) => new Uint8Array(bytes));
+  }
+  override blob(): Promise<Blob> {
+    const type = this.headers.get("content-type") ?? "";
+    return this.#consume().then((bytes) => new Blob([new Uint8Array(bytes)], { type }));
+  }
+  override formData(): Promise<FormData> {
+    return this.#consume().then((bytes) =>
+      new Response(new Uint8Array(bytes), { headers: this.headers }).formData(),
+    );
+  }
+  override clone(): Request {
+    if (this.#used) throw new TypeError("Request.clone: the body has already been read");
+    const copy = new IncomingRequest(
+      new URL(this.url),
+      this.method,
+      [...this.headers].flat(),
+      this.#bytes,
+    );
+    if (this.#aborted) copy.abort();
+    return copy;
+  }
+
+  #consume(): Promise<Buffer> {
+    if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
+    this.#used = true;
+    return Promise.resolve(this.#bytes ?? Buffer.alloc(0));
+  }
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -85,7 +187,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let state:
     | { mock: ReturnType<typeof createMockProviders>; url: string; router: Router }
     | undefined;
-  const aborts = new Set<AbortController>();
+  const aborts = new Set<IncomingRequest>();
 
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (state === undefined) throw new Error("mock server not ready");
@@ -197,25 +299,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       if (state === undefined) return sendJson(res, 503, { error: "starting" });
       const url = new URL(req.url ?? "/", state.url);
       if (url.pathname.startsWith("/__mock/")) return admin(req, res, url.pathname);
-      const controller = new AbortController();
-      aborts.add(controller);
-      res.on("close", () => {
-        if (!res.writableFinished) controller.abort();
-        aborts.delete(controller);
-      });
       const method = req.method ?? "GET";
       const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-        else if (value !== undefined) headers.set(name, value);
-      }
-      const request = new Request(url, {
-        method,
-        headers,
-        signal: controller.signal,
-        ...(body === undefined || body.length === 0 ? {} : { body: new Uint8Array(body) }),
+      const request = new IncomingRequest(url, method, req.rawHeaders, body);
+      // The request's signal aborts when the client goes away before the answer is sent (a
+      // `hang` fault waits on it); the controller is made only if a handler reads the signal.
+      res.on("close", () => {
+        if (!res.writableFinished) request.abort();
+        aborts.delete(request);
       });
+      aborts.add(request);
       const response = await state.router.handle({ url, request });
       if (response === undefined) return sendJson(res, 404, { error: "not found" });
       // HttpResponse.error(): a network error, here a reset connection.
@@ -271,7 +364,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     credentials: mock.credentials,
     close() {
       mock.faults.clear();
-      for (const controller of aborts) controller.abort();
+      for (const request of aborts) request.abort();
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         for (const socket of sockets) socket.destroy();
