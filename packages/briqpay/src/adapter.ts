@@ -1,12 +1,11 @@
 import {
-  asNetworkError,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
-  bodyOf,
+  type CallInit,
   type Capabilities,
   declinedInAnswer,
   defineAdapter,
@@ -17,6 +16,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refundOutcomeOf,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -41,6 +41,15 @@ export const briqpayCapabilities: Capabilities = Object.freeze({
   lineItems: true,
 });
 
+/** Briqpay's side of the unified refund: config and request types of `briqpayAdapter`. */
+export type BriqpayProviderAdapter = ProviderAdapter<
+  "briqpay",
+  BriqpayConfig,
+  BriqpayRefundRequest
+>;
+
+const PROVIDER = "briqpay";
+/** The refund: https://developer.briqpay.com/docs/3.0.0/api/order-management */
 const PATH = "/session/{sessionId}/order/refund";
 /** Briqpay's refund status for money moved ("successful" is what its WooCommerce plugin also accepts). */
 const SUCCESS_WORDS = ["approved", "successful"] as const;
@@ -55,9 +64,10 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
   "adjustment",
 ]);
 
-type RefundBody = components["schemas"]["RefundRequest"];
+/** Without a cart, the amount goes out as one line of this type. */
+const ADJUSTMENT_NAME = "Refund";
 
-const PROVIDER = "briqpay";
+type RefundBody = components["schemas"]["RefundRequest"];
 
 const fail = refundErrorFor(PROVIDER);
 
@@ -131,18 +141,32 @@ function validLine(line: unknown, index: number): BriqpayLine {
   };
 }
 
+/** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
+interface Checked {
+  orderId: string;
+  /** The refund's amount in minor units (`amountIncVat`). */
+  amount: number;
+  currency: string;
+  idempotencyKey: null;
+  captureId: string | undefined;
+  /** The refund as Briqpay's order lines: the caller's cart, or one adjustment line. */
+  refund:
+    | { kind: "amount"; amount: number; name: string }
+    | { kind: "cart"; cart: BriqpayLine[]; totals: { amountIncVat: number; amountExVat: number } };
+}
+
 /**
- * Validates the request and builds the wire body (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md, Briqpay;
- * https://developer.briqpay.com/docs/3.0.0/api/order-management).
+ * Every rule Briqpay's refund has, before any request: RefundError otherwise
+ * (https://developer.briqpay.com/docs/3.0.0/api/order-management).
  */
-function buildBody(request: BriqpayRefundRequest): RefundBody {
+function validate(request: BriqpayRefundRequest): Checked {
   assertUuid("orderId (the Briqpay session id)", request.orderId);
   if (request.captureId !== undefined) assertUuid("captureId", request.captureId);
   if (request.idempotencyKey !== undefined) {
     assertIdempotencyKey(PROVIDER, request.idempotencyKey);
   }
   assertOptionalString(PROVIDER, "reason", request.reason, 256);
-  const captureId = request.captureId === undefined ? {} : { captureId: request.captureId };
+  const { orderId, captureId } = request;
 
   if (request.cart === undefined) {
     if (request.amount === undefined) {
@@ -156,27 +180,10 @@ function buildBody(request: BriqpayRefundRequest): RefundBody {
     if (request.reason === "") {
       throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
     }
-    const amount = request.amount;
-    return {
-      ...captureId,
-      data: {
-        order: {
-          amountIncVat: amount,
-          amountExVat: amount,
-          currency: request.currency,
-          cart: [
-            {
-              productType: "adjustment",
-              name: request.reason ?? "Refund",
-              quantity: 1,
-              quantityUnit: "pc",
-              unitPrice: amount,
-              taxRate: 0,
-            },
-          ],
-        },
-      },
-    };
+    const name = request.reason ?? ADJUSTMENT_NAME;
+    const { amount, currency } = request;
+    const refund = { kind: "amount", amount, name } as const;
+    return { orderId, amount, currency, idempotencyKey: null, captureId, refund };
   }
 
   if (!Array.isArray(request.cart) || request.cart.length === 0) {
@@ -205,7 +212,90 @@ function buildBody(request: BriqpayRefundRequest): RefundBody {
       );
     }
   }
-  return { ...captureId, data: { order: { ...totals, currency: request.currency, cart } } };
+  return {
+    orderId,
+    amount: totals.amountIncVat,
+    currency: request.currency,
+    idempotencyKey: null,
+    captureId,
+    refund: { kind: "cart", cart, totals },
+  };
+}
+
+/**
+ * The refund body: the order's totals (minor units), currency and lines; without a cart, one
+ * `adjustment` line of the amount, tax-free (amountIncVat = amountExVat). `captureId` when given.
+ */
+function toWire({ captureId, currency, refund }: Checked): RefundBody {
+  const capture = captureId === undefined ? {} : { captureId };
+  if (refund.kind === "cart") {
+    return { ...capture, data: { order: { ...refund.totals, currency, cart: refund.cart } } };
+  }
+  const { amount, name } = refund;
+  return {
+    ...capture,
+    data: {
+      order: {
+        amountIncVat: amount,
+        amountExVat: amount,
+        currency,
+        cart: [
+          {
+            productType: "adjustment",
+            name,
+            quantity: 1,
+            quantityUnit: "pc",
+            unitPrice: amount,
+            taxRate: 0,
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The typed call, the body from `toWire`. */
+function send(client: BriqpayClient, checked: Checked, init: CallInit) {
+  const params = { path: { sessionId: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+/**
+ * A 2xx (201 documented): Briqpay took the refund. `approved` and `pending` are its refund
+ * statuses besides `rejected` (https://developer.briqpay.com/docs/3.0.0/api/refund-status): a
+ * 201 saying `rejected` (or another failure word) refunded nothing, so it is an error; an unknown
+ * word stays pending.
+ */
+function toResult(
+  { orderId, amount: asked, currency: askedCurrency }: Checked,
+  raw: unknown,
+  response: Response,
+): RefundResult<"briqpay"> {
+  const answer = isRecord(raw) ? raw : {};
+  const amount = answer.amountIncVat;
+  const refundId = typeof answer.refundId === "string" ? answer.refundId : null;
+  const outcome = refundOutcomeOf(answer.status, SUCCESS_WORDS);
+  if (outcome === "failed") {
+    throw declinedInAnswer(PROVIDER, {
+      orderId,
+      status: response.status,
+      word: String(answer.status),
+      raw,
+      refundId,
+      idempotencyKey: null,
+    });
+  }
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: outcome,
+    refundId,
+    // A 2xx to "refund N" took N; Briqpay's own amountIncVat wins when it has one.
+    amount: typeof amount === "number" && Number.isSafeInteger(amount) ? amount : asked,
+    currency: typeof answer.currency === "string" ? answer.currency : askedCurrency,
+    idempotencyKey: null,
+    raw,
+  };
 }
 
 function errorOf(body: unknown): { code?: string; message?: string } {
@@ -225,9 +315,10 @@ const NOT_REFUNDABLE = new Set([
 ]);
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
-/** Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown): RefundError {
+/** Any other status: Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
+function toError(response: Response, error: unknown): RefundError {
   const { status } = response;
+  const raw = error ?? "";
   const { code, message } = errorOf(raw);
   const where = `POST /v3/session/{sessionId}/order/refund answered ${status}${
     code === undefined ? "" : ` ${code}`
@@ -258,74 +349,17 @@ function toError(response: Response, raw: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, at);
 }
 
-async function refundWith(
-  client: BriqpayClient,
-  request: BriqpayRefundRequest,
-): Promise<RefundResult<"briqpay">> {
-  const body = buildBody(request);
-  const { data, error, response } = await client
-    .POST(PATH, {
-      params: { path: { sessionId: request.orderId } },
-      body,
-      parseAs: "stream",
-      signal: request.signal,
-    })
-    .catch(
-      asNetworkError(
-        PROVIDER,
-        `refund of session ${request.orderId} failed before an answer came`,
-        request.signal,
-      ),
-    );
-  if (response.ok) {
-    // Any 2xx (201 documented) means Briqpay took the refund: an odd body stays in raw.
-    const raw = await bodyOf(data);
-    const answer = isRecord(raw) ? raw : {};
-    const amount = answer.amountIncVat;
-    const refundId = typeof answer.refundId === "string" ? answer.refundId : null;
-    // `approved` and `pending` are Briqpay's refund statuses besides `rejected`
-    // (https://developer.briqpay.com/docs/3.0.0/api/refund-status): a 201 saying `rejected` (or
-    // another failure word) refunded nothing, so it is an error; an unknown word stays pending.
-    const outcome = refundOutcomeOf(answer.status, SUCCESS_WORDS);
-    if (outcome === "failed") {
-      throw declinedInAnswer(PROVIDER, {
-        orderId: request.orderId,
-        status: response.status,
-        word: String(answer.status),
-        raw,
-        refundId,
-        idempotencyKey: null,
-      });
-    }
-    return {
-      provider: PROVIDER,
-      orderId: request.orderId,
-      status: outcome,
-      refundId,
-      // A 2xx to "refund N" took N; Briqpay's own amountIncVat wins when it has one.
-      amount:
-        typeof amount === "number" && Number.isSafeInteger(amount)
-          ? amount
-          : body.data.order.amountIncVat,
-      currency: typeof answer.currency === "string" ? answer.currency : body.data.order.currency,
-      idempotencyKey: null,
-      raw,
-    };
-  }
-  throw toError(response, error ?? "");
-}
-
-/** Briqpay's side of the unified refund. */
-/** The adapter type the facade connects. */
-export type BriqpayProviderAdapter = ProviderAdapter<
-  "briqpay",
-  BriqpayConfig,
-  BriqpayRefundRequest
->;
-
+/** Briqpay's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: briqpayCapabilities,
   createClient: createBriqpayClient,
-  refund: refundWith,
+  refund: refundSteps({
+    provider: PROVIDER,
+    orderNoun: "session",
+    validate,
+    send,
+    toResult,
+    toError,
+  }),
 });

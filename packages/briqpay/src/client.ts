@@ -1,11 +1,11 @@
 import {
   apiVersionOf,
+  assertClientOptions,
+  clientOptions,
   configError,
   createAuthFetch,
-  createResilientFetch,
   type Environment,
-  guardedPathSerializer,
-  OutgoingRequest,
+  providerTransport,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -90,6 +90,8 @@ function requireBasicSecret(value: unknown): Secret {
 function basicAuthorization(username: string, secret: Secret): string {
   return `Basic ${Buffer.from(`${username}:${secret.reveal()}`, "utf8").toString("base64")}`;
 }
+/** Every request asks for JSON. */
+const ACCEPT_JSON = { Accept: "application/json" };
 
 /**
  * A typed openapi-fetch client for Briqpay v3 with `Authorization: Basic base64(username:secret)`,
@@ -99,18 +101,11 @@ function basicAuthorization(username: string, secret: Secret): string {
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClient {
-  if (options === null || typeof options !== "object") {
-    throw configError(PROVIDER, "options must be an object");
-  }
+  assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const username = requireUsername(options.username);
   const secret = requireBasicSecret(options.secret);
-  const transport = createResilientFetch({
-    provider: PROVIDER,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    backoff: options.backoff,
+  const transport = providerTransport(PROVIDER, options, {
     // Briqpay documents no idempotency handle: a request that may have reached Briqpay is never
     // sent again. Core still retries a request that provably never left.
     // A read (GET /session/{sessionId}) changes nothing and is safe to send again (RFC 9110
@@ -121,12 +116,7 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     fetch: transport,
     authorize: async () => basicAuthorization(username, secret),
   });
-  return createClient<paths>({
-    baseUrl,
-    fetch,
-    headers: { Accept: "application/json" },
-    // Refuses path parameters that could change the request's path (core's one rule).
-    pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
-    Request: OutgoingRequest,
-  });
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
 }

@@ -1,24 +1,17 @@
 import {
-  asNetworkError,
   assertPathId,
-  bodyOf,
-  type ConnectedLookup,
+  defineLookup,
   isRecord,
   type LifecycleCapabilities,
-  lookupError,
   type ProviderLookup,
   type RetrievedOrder,
   type RetrievedRefund,
   type RetrievedRefundStatus,
-  type RetrieveOptions,
-  succeededTotal,
-  type TransportOptions,
-  unexpectedLookup,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { type BriqpayConfig, createBriqpayClient } from "./client.js";
 
 const PROVIDER = "briqpay";
-const WHERE = "GET /v3/session/{sessionId}";
 
 /** Briqpay documents a session read and unauthenticated hooks, verified by reading back. */
 export const briqpayLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
@@ -64,41 +57,24 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"bri
     status: briqpayStatus(refund.status),
     createdAt: typeof refund.createdAt === "string" ? refund.createdAt : null,
   }));
-  return {
-    provider: PROVIDER,
+  return retrievedOrder(
+    PROVIDER,
     orderId,
-    currency: currency ?? refunds.find((refund) => refund.currency !== null)?.currency ?? null,
-    refundedAmount: succeededTotal(refunds),
+    currency ?? refunds.find((refund) => refund.currency !== null)?.currency ?? null,
     refunds,
-    raw: body,
-  };
+    body,
+  );
 }
 
 /** Briqpay's session read, `GET /v3/session/{sessionId}`. */
-export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = {
+export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = defineLookup({
   provider: PROVIDER,
   capabilities: briqpayLifecycleCapabilities,
-  connect(config: BriqpayConfig, options: TransportOptions = {}): ConnectedLookup<"briqpay"> {
-    const client = createBriqpayClient({ ...config, ...options });
-    return {
-      provider: PROVIDER,
-      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
-        assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId);
-        const { data, error, response } = await client
-          .GET("/session/{sessionId}", {
-            params: { path: { sessionId: orderId } },
-            parseAs: "stream",
-            signal,
-          })
-          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
-        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
-        const raw = await bodyOf(data);
-        const order = toRetrieved(orderId, raw);
-        if (order === null) {
-          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with a session");
-        }
-        return order;
-      },
-    };
-  },
-};
+  where: "GET /v3/session/{sessionId}",
+  shape: "a session",
+  createClient: createBriqpayClient,
+  validate: (orderId) => assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId),
+  send: (client, orderId, init) =>
+    client.GET("/session/{sessionId}", { params: { path: { sessionId: orderId } }, ...init }),
+  toRetrieved,
+});

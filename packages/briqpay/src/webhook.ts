@@ -4,27 +4,24 @@ import {
   headerValue,
   isRecord,
   type ProviderWebhooks,
-  type RefundError,
-  refundErrorFor,
+  secretField,
   type WebhookContext,
   type WebhookEvent,
   type WebhookInput,
+  webhookJson,
+  webhookRefusal,
 } from "@refundkit/core/internal";
 import type { BriqpayConfig } from "./client.js";
 import { briqpayStatus } from "./lookup.js";
 
 const PROVIDER = "briqpay";
-const fail = refundErrorFor(PROVIDER);
+const refused = webhookRefusal(PROVIDER);
 
 /**
  * Signed deliveries older than this are refused: the window Briqpay's own commercetools connector
  * applies (https://github.com/Briqpay-Extensions/connect-payment-integration-briqpay).
  */
 export const BRIQPAY_SIGNATURE_TOLERANCE_MS = 5 * 60 * 1000;
-
-function refused(message: string): RefundError {
-  return fail("authentication_failed", `webhook refused: ${message}`);
-}
 
 /**
  * `x-briq-signature: t=<ms>,s1=<base64 HMAC-SHA256(secret, "<t>.<raw body>")>`, as Briqpay's
@@ -90,12 +87,7 @@ async function verify(
   if (context.secret !== undefined && context.secret !== "") {
     checkSignature(headerValue(input.headers, "x-briq-signature"), bytes, context, context.secret);
   }
-  let hook: unknown;
-  try {
-    hook = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw refused("the body is not JSON");
-  }
+  const hook = webhookJson(bytes, refused, "the body is not JSON");
   if (
     !isRecord(hook) ||
     hook.event !== "refund_status" ||
@@ -143,9 +135,6 @@ async function verify(
 export const briqpayWebhooks: ProviderWebhooks<"briqpay", BriqpayConfig> = {
   provider: PROVIDER,
   kind: "read-back",
-  secretFrom(config) {
-    const secret = config?.webhookSecret;
-    return typeof secret === "string" && secret !== "" ? secret : undefined;
-  },
+  secretFrom: secretField("webhookSecret"),
   verify,
 };

@@ -73,6 +73,7 @@ export {
   type WebhookContext,
 } from "./lifecycle.js";
 export { OutgoingRequest } from "./outgoing-request.js";
+export * from "./provider-kit.js";
 export { redactHeaders, Secret } from "./redact.js";
 export {
   createResilientFetch,

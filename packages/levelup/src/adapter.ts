@@ -1,11 +1,10 @@
 import {
-  asNetworkError,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
-  bodyOf,
+  type CallInit,
   type Capabilities,
   defineAdapter,
   errorCodeForStatus,
@@ -14,9 +13,11 @@ import {
   type RefundError,
   type RefundResult,
   refundErrorFor,
+  refundSteps,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
+import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for LevelUp: full refunds only, so no `amount`. */
 export type LevelUpRefundRequest = BaseRefundRequest & {
@@ -33,13 +34,34 @@ export const levelupCapabilities: Capabilities = Object.freeze({
   lineItems: false,
 });
 
-const PATH = "/v14/orders/{uuid}/refund";
+/** LevelUp's side of the unified refund: config and request types of `levelupAdapter`. */
+export type LevelUpProviderAdapter = ProviderAdapter<
+  "levelup",
+  LevelUpConfig,
+  LevelUpRefundRequest
+>;
 
 const PROVIDER = "levelup";
+/** The refund: https://developer.thelevelup.com/api-reference/v14/orders-refunds/ */
+const PATH = "/v14/orders/{uuid}/refund";
+/** LevelUp amounts are US cents (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/). */
+const DEFAULT_CURRENCY = "USD";
 
 const fail = refundErrorFor(PROVIDER);
 
-function validate(request: LevelUpRefundRequest): void {
+type RefundBody = components["schemas"]["RefundRequest"];
+
+/** A request `validate` accepted, as it goes out. LevelUp has no idempotency handle: unkeyed. */
+interface Checked {
+  orderId: string;
+  amount: undefined;
+  currency: string | undefined;
+  idempotencyKey: null;
+  managerConfirmation: string | undefined;
+}
+
+/** Every rule LevelUp's refund has, before any request: RefundError otherwise. */
+function validate(request: LevelUpRefundRequest): Checked {
   assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount !== undefined) {
     throw fail(
@@ -56,6 +78,44 @@ function validate(request: LevelUpRefundRequest): void {
   if (request.managerConfirmation === "") {
     throw fail("invalid_request", "managerConfirmation must not be empty when given");
   }
+  const { orderId, currency, managerConfirmation } = request;
+  return { orderId, amount: undefined, currency, idempotencyKey: null, managerConfirmation };
+}
+
+/** The refund body: no amount (the whole order), the manager confirmation when given. */
+function toWire({ managerConfirmation }: Checked): RefundBody {
+  return {
+    refund: managerConfirmation === undefined ? {} : { manager_confirmation: managerConfirmation },
+  };
+}
+
+/** The typed call, the body from `toWire`. */
+function send(client: LevelUpClient, checked: Checked, init: CallInit) {
+  const params = { path: { uuid: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+/** The order's total in cents, from a 2xx answer's `order.total_amount`; null when absent. */
+function totalAmount(raw: unknown): number | null {
+  if (!isRecord(raw)) return null;
+  const order: unknown = raw.order;
+  if (!isRecord(order)) return null;
+  const total: unknown = order.total_amount;
+  return typeof total === "number" && Number.isSafeInteger(total) ? total : null;
+}
+
+/** A 2xx: the whole order was refunded; LevelUp names no refund id. */
+function toResult({ orderId, currency }: Checked, raw: unknown): RefundResult<"levelup"> {
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: "succeeded",
+    refundId: null,
+    amount: totalAmount(raw),
+    currency: currency ?? DEFAULT_CURRENCY,
+    idempotencyKey: null,
+    raw,
+  };
 }
 
 /** The first `{error: {property, message}}` of LevelUp's 422 array, if the body is one. */
@@ -74,9 +134,11 @@ function providerMessage(error: { message?: unknown } | undefined): string {
   return typeof error?.message === "string" ? `: ${error.message.slice(0, 300)}` : "";
 }
 
-/** LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown): RefundError {
+/** Any other status: LevelUp rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
+function toError(response: Response, error: unknown): RefundError {
   const { status } = response;
+  // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
+  const raw = error ?? "";
   const where = `POST /v14/orders/{uuid}/refund answered ${status}`;
   if (status === 404) {
     return fail("not_found", `${where}: the order does not exist`, { status, raw });
@@ -112,63 +174,10 @@ function toError(response: Response, raw: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, { status, raw });
 }
 
-function totalAmount(raw: unknown): number | null {
-  if (!isRecord(raw)) return null;
-  const order: unknown = raw.order;
-  if (!isRecord(order)) return null;
-  const total: unknown = order.total_amount;
-  return typeof total === "number" && Number.isSafeInteger(total) ? total : null;
-}
-
-/** Sends one validated refund and maps the answer. */
-async function refundWith(
-  client: LevelUpClient,
-  request: LevelUpRefundRequest,
-): Promise<RefundResult<"levelup">> {
-  validate(request);
-  const { orderId, managerConfirmation, signal } = request;
-  const { data, error, response } = await client
-    .POST(PATH, {
-      params: { path: { uuid: orderId } },
-      body: {
-        refund:
-          managerConfirmation === undefined ? {} : { manager_confirmation: managerConfirmation },
-      },
-      parseAs: "stream",
-      signal,
-    })
-    .catch(
-      asNetworkError(PROVIDER, `refund of order ${orderId} failed before an answer came`, signal),
-    );
-  if (response.ok) {
-    // Any 2xx means the order was refunded: an unexpected body is kept in raw, never an error.
-    const raw = await bodyOf(data);
-    return {
-      provider: PROVIDER,
-      orderId,
-      status: "succeeded",
-      refundId: null,
-      amount: totalAmount(raw),
-      currency: request.currency ?? "USD",
-      idempotencyKey: null,
-      raw,
-    };
-  }
-  // openapi-fetch already parsed a JSON error body; an empty body (the 404) is undefined.
-  throw toError(response, error ?? "");
-}
-
-/** LevelUp's side of the unified refund. */
-/** The adapter type the facade connects. */
-export type LevelUpProviderAdapter = ProviderAdapter<
-  "levelup",
-  LevelUpConfig,
-  LevelUpRefundRequest
->;
-
+/** LevelUp's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: levelupCapabilities,
   createClient: createLevelUpClient,
-  refund: refundWith,
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
 });

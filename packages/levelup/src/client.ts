@@ -1,12 +1,11 @@
 import {
   apiVersionOf,
+  assertClientOptions,
   assertHeaderSafe,
-  configError,
+  clientOptions,
   createAuthFetch,
-  createResilientFetch,
   type Environment,
-  guardedPathSerializer,
-  OutgoingRequest,
+  providerTransport,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -50,6 +49,8 @@ const API_VERSION = apiVersionOf(
   servers,
   Object.values(operations).map((operation) => operation.path),
 );
+/** Every request asks for JSON. */
+const ACCEPT_JSON = { Accept: "application/json" };
 
 /**
  * A typed openapi-fetch client for LevelUp with `Authorization: token <token>`, a per-attempt
@@ -59,18 +60,11 @@ const API_VERSION = apiVersionOf(
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClient {
-  if (options === null || typeof options !== "object") {
-    throw configError(PROVIDER, "options must be an object");
-  }
+  assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const token = requireSecret(PROVIDER, "token", options.token, "the merchant access token");
   assertHeaderSafe(PROVIDER, "token", token);
-  const transport = createResilientFetch({
-    provider: PROVIDER,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    backoff: options.backoff,
+  const transport = providerTransport(PROVIDER, options, {
     // LevelUp has no idempotency handle: a request that may have reached LevelUp is never sent
     // again. Core still retries a request that provably never left (connection refused...).
     // A read (the merchant order lookup) changes nothing and is safe to send again (RFC 9110
@@ -81,12 +75,7 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     fetch: transport,
     authorize: async () => `token ${token.reveal()}`,
   });
-  return createClient<paths>({
-    baseUrl,
-    fetch,
-    headers: { Accept: "application/json" },
-    // Refuses path parameters that could change the request's path (core's one rule).
-    pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
-    Request: OutgoingRequest,
-  });
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
 }

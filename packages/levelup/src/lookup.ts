@@ -1,25 +1,18 @@
 import {
-  asNetworkError,
   assertPathId,
-  bodyOf,
-  type ConnectedLookup,
   configError,
+  defineLookup,
   isRecord,
   type LifecycleCapabilities,
-  lookupError,
   type ProviderLookup,
   type RetrievedOrder,
   type RetrievedRefund,
-  type RetrieveOptions,
   refundErrorFor,
-  succeededTotal,
-  type TransportOptions,
-  unexpectedLookup,
+  retrievedOrder,
 } from "@refundkit/core/internal";
-import { createLevelUpClient, type LevelUpConfig } from "./client.js";
+import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
 const PROVIDER = "levelup";
-const WHERE = "GET /v14/merchants/{merchantId}/orders/{uuid}";
 const fail = refundErrorFor(PROVIDER);
 
 /** LevelUp documents a merchant order lookup and no refund webhook. */
@@ -73,48 +66,39 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"lev
             createdAt: order.refunded_at,
           },
         ];
-  return {
-    provider: PROVIDER,
-    orderId,
-    currency,
-    refundedAmount: succeededTotal(refunds),
-    refunds,
-    raw: body,
-  };
+  return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
+}
+
+/** The lookup client: LevelUp's client and the merchant the lookup is for. */
+interface LevelUpLookupClient {
+  client: LevelUpClient;
+  merchantId: number | undefined;
 }
 
 /** LevelUp's merchant-oriented order details; needs `merchantId` in the config. */
-export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = {
+export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = defineLookup({
   provider: PROVIDER,
   capabilities: levelupLifecycleCapabilities,
-  connect(config: LevelUpConfig, options: TransportOptions = {}): ConnectedLookup<"levelup"> {
-    const merchantId = levelupMerchantId(config.merchantId);
-    const client = createLevelUpClient({ ...config, ...options });
-    return {
-      provider: PROVIDER,
-      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
-        if (merchantId === undefined) {
-          throw fail(
-            "invalid_request",
-            "merchantId is required to read an order back (LevelUp's lookup is per merchant): set config.levelup.merchantId",
-          );
-        }
-        assertPathId(PROVIDER, "orderId", orderId);
-        const { data, error, response } = await client
-          .GET("/v14/merchants/{merchantId}/orders/{uuid}", {
-            params: { path: { merchantId, uuid: orderId } },
-            parseAs: "stream",
-            signal,
-          })
-          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
-        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
-        const raw = await bodyOf(data);
-        const order = toRetrieved(orderId, raw);
-        if (order === null) {
-          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with an order");
-        }
-        return order;
-      },
-    };
+  where: "GET /v14/merchants/{merchantId}/orders/{uuid}",
+  shape: "an order",
+  createClient: (options): LevelUpLookupClient => {
+    const merchantId = levelupMerchantId(options.merchantId);
+    return { client: createLevelUpClient(options), merchantId };
   },
-};
+  validate: (orderId, { merchantId }) => {
+    if (merchantId === undefined) {
+      throw fail(
+        "invalid_request",
+        "merchantId is required to read an order back (LevelUp's lookup is per merchant): set config.levelup.merchantId",
+      );
+    }
+    assertPathId(PROVIDER, "orderId", orderId);
+  },
+  // `validate` refused a missing merchantId.
+  send: ({ client, merchantId }, orderId, init) =>
+    client.GET("/v14/merchants/{merchantId}/orders/{uuid}", {
+      params: { path: { merchantId: merchantId as number, uuid: orderId } },
+      ...init,
+    }),
+  toRetrieved,
+});

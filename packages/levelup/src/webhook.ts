@@ -1,4 +1,4 @@
-import { lifecycleUnsupported, type ProviderWebhooks } from "@refundkit/core/internal";
+import { type ProviderWebhooks, unsupportedWebhooks } from "@refundkit/core/internal";
 import type { LevelUpConfig } from "./client.js";
 
 /**
@@ -6,14 +6,7 @@ import type { LevelUpConfig } from "./client.js";
  * order's `refunded_at` (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/).
  * `verify` refuses with RefundError("unsupported"); use `refunds.retrieve`.
  */
-export const levelupWebhooks: ProviderWebhooks<"levelup", LevelUpConfig> = {
-  provider: "levelup",
-  kind: "none",
-  secretFrom: () => undefined,
-  async verify() {
-    throw lifecycleUnsupported(
-      "levelup",
-      "LevelUp documents no refund webhook; read the order back with refunds.retrieve",
-    );
-  },
-};
+export const levelupWebhooks: ProviderWebhooks<"levelup", LevelUpConfig> = unsupportedWebhooks(
+  "levelup",
+  "LevelUp documents no refund webhook; read the order back with refunds.retrieve",
+);

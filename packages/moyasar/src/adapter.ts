@@ -1,20 +1,17 @@
 import {
-  type AdapterContext,
-  asNetworkError,
   assertAmount,
   assertCurrency,
   assertIdempotencyKey,
   assertOptionalString,
   assertPathId,
   type BaseRefundRequest,
-  bodyOf,
+  type CallInit,
   type Capabilities,
   declinedInAnswer,
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
-  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
   parseJson,
@@ -22,10 +19,12 @@ import {
   type RefundResult,
   refundErrorFor,
   refundOutcomeOf,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
+import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for MPG: `amount` (and so `currency`) is required. */
 export type MoyasarRefundRequest = BaseRefundRequest & {
@@ -45,16 +44,38 @@ export const moyasarCapabilities: Capabilities = Object.freeze({
   lineItems: false,
 });
 
+/** MPG's side of the unified refund: config and request types of `moyasarAdapter`. */
+export type MoyasarProviderAdapter = ProviderAdapter<
+  "moyasar",
+  MoyasarConfig,
+  MoyasarRefundRequest
+>;
+
+const PROVIDER = "moyasar";
+/** The refund: https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api */
 const PATH = "/v1/orders/{id}/refund";
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
-const PROVIDER = "moyasar";
-
 const fail = refundErrorFor(PROVIDER);
 
-/** Validates the request and returns what goes on the wire. */
-function validate(request: MoyasarRefundRequest): { amount: number; handle: string } {
+type RefundBody = components["schemas"]["RefundRequest"];
+
+/**
+ * A request `validate` accepted, as it goes out. The idempotency key is sent as
+ * `transaction_id` (`transactionId`, else `idempotencyKey`, else a fresh UUID): one reused for
+ * another refund would replay that refund's order, so `refundSteps` refuses it before sending
+ * when this client sent it.
+ */
+interface Checked {
+  orderId: string;
+  amount: number;
+  currency: string | undefined;
+  idempotencyKey: string;
+}
+
+/** Every rule MPG's refund has, before any request: RefundError otherwise. */
+function validate(request: MoyasarRefundRequest): Checked {
   assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount === undefined) {
     throw fail(
@@ -82,8 +103,58 @@ function validate(request: MoyasarRefundRequest): { amount: number; handle: stri
   }
   assertOptionalString(PROVIDER, "reason", request.reason, 1000);
   return {
+    orderId: request.orderId,
     amount: request.amount,
-    handle: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
+    currency: request.currency,
+    idempotencyKey: request.transactionId ?? request.idempotencyKey ?? newIdempotencyKey(),
+  };
+}
+
+/** The refund body: the amount in minor units and `transaction_id`, the new transaction's id. */
+function toWire({ amount, idempotencyKey }: Checked): RefundBody {
+  return { amount, transaction_id: idempotencyKey };
+}
+
+/** The typed call, the body from `toWire`. */
+function send(client: MoyasarClient, checked: Checked, init: CallInit) {
+  const params = { path: { id: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+/**
+ * A 2xx: MPG refunds synchronously, so a 200 is a done refund unless its transaction says
+ * otherwise (a failure word such as "failed" or "declined": nothing moved, an error; an unknown
+ * word: pending).
+ */
+function toResult(
+  { orderId, amount, currency, idempotencyKey: handle }: Checked,
+  raw: unknown,
+  response: Response,
+): RefundResult<"moyasar"> {
+  const transaction = refundTransaction(raw, handle);
+  const txAmount = transaction?.amount;
+  const outcome =
+    transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
+  if (outcome === "failed") {
+    throw declinedInAnswer(PROVIDER, {
+      orderId,
+      status: response.status,
+      word: String(transaction?.status),
+      raw,
+      refundId: transaction?.id ?? null,
+      idempotencyKey: handle,
+    });
+  }
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: outcome,
+    refundId: transaction?.id ?? handle,
+    // A 200 to "refund N" refunded N; the transaction's own figure wins when it has one.
+    amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : amount,
+    currency: currencyOf(raw) ?? currency ?? null,
+    idempotencyKey: handle,
+    raw,
   };
 }
 
@@ -102,9 +173,14 @@ function amountErrors(body: unknown): string[] {
   return Array.isArray(amount) ? amount.filter((m): m is string => typeof m === "string") : [];
 }
 
-/** MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
-function toError(response: Response, raw: unknown, handle: string): RefundError {
+/** Any other status: MPG rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */
+function toError(
+  response: Response,
+  error: unknown,
+  { idempotencyKey: handle }: Checked,
+): RefundError {
   const { status } = response;
+  const raw = error ?? "";
   const message = messageOf(raw);
   const where = `POST /v1/orders/{id}/refund answered ${status}${
     message === undefined ? "" : `: ${message.slice(0, 300)}`
@@ -191,90 +267,18 @@ function currencyOf(raw: unknown): string | undefined {
   return undefined;
 }
 
-async function refundWith(
-  client: MoyasarClient,
-  request: MoyasarRefundRequest,
-  context: AdapterContext,
-): Promise<RefundResult<"moyasar">> {
-  const { amount, handle } = validate(request);
-  // A transaction_id reused for another refund would replay that refund's order: refused before
-  // sending when this client sent it (its memory of its keys).
-  const params = { orderId: request.orderId, amount, currency: request.currency };
-  return keyedCall(PROVIDER, context, handle, params, () => send(client, request, amount, handle));
+/** MPG's idempotency handle on an outgoing request: the body's `transaction_id`. */
+async function handleOf(request: Request): Promise<string | null> {
+  const body = parseJson(await request.text());
+  const id = isRecord(body) ? body.transaction_id : undefined;
+  return typeof id === "string" && id !== "" ? id : null;
 }
 
-async function send(
-  client: MoyasarClient,
-  request: MoyasarRefundRequest,
-  amount: number,
-  handle: string,
-): Promise<RefundResult<"moyasar">> {
-  const { orderId, signal } = request;
-  const { data, error, response } = await client
-    .POST(PATH, {
-      params: { path: { id: orderId } },
-      body: { amount, transaction_id: handle },
-      parseAs: "stream",
-      signal,
-    })
-    .catch(
-      asNetworkError(
-        PROVIDER,
-        `refund of order ${orderId} failed before an answer came`,
-        signal,
-        handle,
-      ),
-    );
-  if (response.ok) {
-    // Any 2xx means money moved: an unexpected body is kept in raw, never an error.
-    const raw = await bodyOf(data);
-    const transaction = refundTransaction(raw, handle);
-    const txAmount = transaction?.amount;
-    // MPG refunds synchronously: a 200 is a done refund unless its transaction says otherwise
-    // (a failure word such as "failed" or "declined": nothing moved; an unknown word: pending).
-    const outcome =
-      transaction === undefined ? "succeeded" : refundOutcomeOf(transaction.status, SUCCESS_WORDS);
-    if (outcome === "failed") {
-      throw declinedInAnswer(PROVIDER, {
-        orderId,
-        status: response.status,
-        word: String(transaction?.status),
-        raw,
-        refundId: transaction?.id ?? null,
-        idempotencyKey: handle,
-      });
-    }
-    return {
-      provider: PROVIDER,
-      orderId,
-      status: outcome,
-      refundId: transaction?.id ?? handle,
-      // A 200 to "refund N" refunded N; the transaction's own figure wins when it has one.
-      amount: typeof txAmount === "number" && Number.isSafeInteger(txAmount) ? txAmount : amount,
-      currency: currencyOf(raw) ?? request.currency ?? null,
-      idempotencyKey: handle,
-      raw,
-    };
-  }
-  throw toError(response, error ?? "", handle);
-}
-
-/** MPG's side of the unified refund. */
-/** The adapter type the facade connects. */
-export type MoyasarProviderAdapter = ProviderAdapter<
-  "moyasar",
-  MoyasarConfig,
-  MoyasarRefundRequest
->;
-
+/** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
 export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
-  refund: refundWith,
-  handleOf: async (request) => {
-    const body = parseJson(await request.text());
-    const id = isRecord(body) ? body.transaction_id : undefined;
-    return typeof id === "string" && id !== "" ? id : null;
-  },
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  handleOf,
 });

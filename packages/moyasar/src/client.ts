@@ -1,13 +1,12 @@
 import {
   apiVersionOf,
+  assertClientOptions,
   assertHeaderSafe,
-  configError,
+  clientOptions,
   createAuthFetch,
-  createResilientFetch,
   type Environment,
-  guardedPathSerializer,
   isInProgressResponse,
-  OutgoingRequest,
+  providerTransport,
   requireSecret,
   resolveBaseUrl,
   type Secret,
@@ -60,12 +59,7 @@ function carriesTransactionId(text: string): boolean {
 }
 
 function transport(options: TransportOptions): typeof globalThis.fetch {
-  return createResilientFetch({
-    provider: PROVIDER,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    backoff: options.backoff,
+  return providerTransport(PROVIDER, options, {
     // Only a request naming its transaction_id can be sent again without refunding twice.
     isIdempotent: (_request, body) => body !== null && carriesTransactionId(body),
     // The first attempt is still being processed (MPG's 400 "Initial request is still
@@ -74,6 +68,8 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
     isRetryableResponse: isInProgressResponse,
   });
 }
+/** Every request asks for JSON. */
+const ACCEPT_JSON = { Accept: "application/json" };
 
 /**
  * A typed openapi-fetch client for MPG with `Authorization: Bearer <apiKey>`, a per-attempt
@@ -84,9 +80,7 @@ function transport(options: TransportOptions): typeof globalThis.fetch {
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {
-  if (options === null || typeof options !== "object") {
-    throw configError(PROVIDER, "options must be an object");
-  }
+  assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
   assertHeaderSafe(PROVIDER, "apiKey", apiKey);
@@ -94,12 +88,7 @@ export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClien
     fetch: transport(options),
     authorize: async () => `Bearer ${apiKey.reveal()}`,
   });
-  return createClient<paths>({
-    baseUrl,
-    fetch,
-    headers: { Accept: "application/json" },
-    // Refuses path parameters that could change the request's path (core's one rule).
-    pathSerializer: guardedPathSerializer(PROVIDER, defaultPathSerializer),
-    Request: OutgoingRequest,
-  });
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
 }

@@ -1,9 +1,8 @@
 import {
-  type ConnectedLookup,
   type LifecycleCapabilities,
-  lifecycleUnsupported,
   type ProviderLookup,
   type RetrievedOrder,
+  unsupportedLookup,
 } from "@refundkit/core/internal";
 import type { MoyasarConfig } from "./client.js";
 
@@ -29,15 +28,8 @@ export function toRetrieved(_orderId: string, _body: unknown): RetrievedOrder<"m
 }
 
 /** MPG's lookup: refused with RefundError("unsupported") until MPG documents one. */
-export const moyasarLookup: ProviderLookup<"moyasar", MoyasarConfig> = {
-  provider: PROVIDER,
-  capabilities: moyasarLifecycleCapabilities,
-  connect(): ConnectedLookup<"moyasar"> {
-    return {
-      provider: PROVIDER,
-      async retrieve() {
-        throw lifecycleUnsupported(PROVIDER, REASON);
-      },
-    };
-  },
-};
+export const moyasarLookup: ProviderLookup<"moyasar", MoyasarConfig> = unsupportedLookup(
+  PROVIDER,
+  moyasarLifecycleCapabilities,
+  REASON,
+);

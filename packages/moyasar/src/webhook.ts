@@ -1,4 +1,4 @@
-import { lifecycleUnsupported, type ProviderWebhooks } from "@refundkit/core/internal";
+import { type ProviderWebhooks, unsupportedWebhooks } from "@refundkit/core/internal";
 import type { MoyasarConfig } from "./client.js";
 
 /**
@@ -6,11 +6,7 @@ import type { MoyasarConfig } from "./client.js";
  * token belongs to another product, https://docs.moyasar.com/api/other/webhooks/webhook-reference).
  * `verify` refuses with RefundError("unsupported").
  */
-export const moyasarWebhooks: ProviderWebhooks<"moyasar", MoyasarConfig> = {
-  provider: "moyasar",
-  kind: "none",
-  secretFrom: () => undefined,
-  async verify() {
-    throw lifecycleUnsupported("moyasar", "MPG documents no webhooks");
-  },
-};
+export const moyasarWebhooks: ProviderWebhooks<"moyasar", MoyasarConfig> = unsupportedWebhooks(
+  "moyasar",
+  "MPG documents no webhooks",
+);

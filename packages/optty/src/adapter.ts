@@ -1,14 +1,8 @@
 import {
-  type AdapterContext,
-  asNetworkError,
-  assertAmount,
-  assertCurrency,
-  assertIdempotencyKey,
-  assertOptionalString,
-  assertPathId,
   type BaseRefundRequest,
-  bodyOf,
+  type CallInit,
   type Capabilities,
+  checkAmountRefund,
   currencyExponent,
   declinedInAnswer,
   defineAdapter,
@@ -16,10 +10,8 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
-  keyedCall,
   majorToMinor,
   minorToMajorNumber,
-  newIdempotencyKey,
   type ProviderAdapter,
   parseJson,
   type RefundError,
@@ -27,10 +19,12 @@ import {
   type RefundResult,
   refundErrorFor,
   refundOutcomeOf,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
+import type { components } from "./generated/openapi.js";
 
 /** Optty takes only the shared fields. */
 export type OpttyRefundRequest = BaseRefundRequest;
@@ -44,7 +38,12 @@ export const opttyCapabilities: Capabilities = Object.freeze({
   lineItems: false,
 });
 
+/** The Optty side of the unified refund: config and request types of `opttyAdapter`. */
+export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
+
 const PROVIDER = "optty";
+/** The refund: https://docs.optty.com/api-references/refund-order */
+const PATH = "/orders/{orderReference}/refund";
 const MAX_REASON_LENGTH = 255;
 /**
  * Optty takes at most 2 decimals ("a positive number with up to 2 decimal places"):
@@ -57,6 +56,19 @@ const DEFAULT_DESCRIPTION = "Refund";
 const SUCCESS_WORDS = ["SUCCESSFUL", "SUCCESS"] as const;
 
 const fail = refundErrorFor(PROVIDER);
+
+type RefundBody = components["schemas"]["OrderRefundDto"];
+
+/**
+ * A request `validate` accepted, as it goes out. The idempotency key is sent as
+ * `refundReference`: one reused for another refund would replay that refund's answer, so
+ * `refundSteps` refuses it before sending when this client sent it.
+ */
+interface Checked extends ReturnType<typeof checkAmountRefund> {
+  /** The amount in Optty's decimal major units. */
+  major: number;
+  reason: string | undefined;
+}
 
 /**
  * Integer minor units to Optty's decimal major units (a JSON number), exactly. A currency with
@@ -81,6 +93,75 @@ function toOpttyAmount(amount: number, currency: string): number {
   }
 }
 
+/** Every rule Optty's refund has, before any request: RefundError otherwise. */
+function validate(request: OpttyRefundRequest): Checked {
+  const checked = checkAmountRefund(
+    PROVIDER,
+    request,
+    MAX_REASON_LENGTH,
+    "amount is required: Optty has no full refund without an amount",
+  );
+  const major = toOpttyAmount(checked.amount, checked.currency);
+  return { ...checked, major, reason: request.reason };
+}
+
+/** The refund body: `refundReference` (the idempotency key), the major-unit amount, a description. */
+function toWire({ major, currency, idempotencyKey, reason }: Checked): RefundBody {
+  return {
+    refundReference: idempotencyKey,
+    refundAmount: { amount: major, currency },
+    refundDescription: reason ?? DEFAULT_DESCRIPTION,
+  };
+}
+
+/** The typed call, the body from `toWire`. */
+function send(client: OpttyClient, checked: Checked, init: CallInit) {
+  const params = { path: { orderReference: checked.orderId } };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+/**
+ * A 2xx (200 or 201): the refund id is `bnplRefundId`, else `refundReference`; a `refundStatus`
+ * that says the refund failed (FAILED, DECLINED, ...) moved no money, so it is an error.
+ */
+function toResult(
+  { orderId, amount, currency, idempotencyKey }: Checked,
+  raw: unknown,
+  response: Response,
+): RefundResult<"optty"> {
+  const bnplRefundId = field(raw, "bnplRefundId");
+  const refundReference = field(raw, "refundReference");
+  const refundId =
+    typeof bnplRefundId === "string" && bnplRefundId !== ""
+      ? bnplRefundId
+      : typeof refundReference === "string" && refundReference !== ""
+        ? refundReference
+        : null;
+  const word = field(raw, "refundStatus");
+  const outcome = refundOutcomeOf(word, SUCCESS_WORDS);
+  if (outcome === "failed") {
+    throw declinedInAnswer(PROVIDER, {
+      orderId,
+      status: response.status,
+      word: String(word),
+      raw,
+      refundId,
+      idempotencyKey,
+    });
+  }
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: outcome,
+    refundId,
+    // A 2xx to "refund N" refunded N; Optty's own refundedAmount wins when it has one.
+    amount: refundedMinor(field(raw, "refundedAmount"), currency) ?? amount,
+    currency,
+    idempotencyKey,
+    raw,
+  };
+}
+
 function messageOf(body: unknown): string {
   if (isRecord(body)) {
     const { message } = body;
@@ -103,13 +184,14 @@ function classify(status: number, body: unknown): RefundErrorCode {
   return errorCodeForStatus(status);
 }
 
+/** Any other status: Optty's `{statusCode, message, error}` mapped to a RefundError. */
 function toError(
   response: Response,
-  body: unknown,
-  orderId: string,
-  idempotencyKey: string,
+  error: unknown,
+  { orderId, idempotencyKey }: Checked,
 ): RefundError {
   const { status } = response;
+  const body = error ?? null;
   const detail = messageOf(body).slice(0, 200);
   const message = `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`;
   const code = classify(status, body);
@@ -137,110 +219,10 @@ function refundedMinor(value: unknown, currency: string): number | null {
   }
 }
 
-/** A string field of a JSON request body (the idempotency handle), or null. */
-async function bodyField(request: Request, name: string): Promise<string | null> {
-  const value = field(parseJson(await request.text()), name);
+/** Optty's idempotency handle on an outgoing request: the body's `refundReference`. */
+async function handleOf(request: Request): Promise<string | null> {
+  const value = field(parseJson(await request.text()), "refundReference");
   return typeof value === "string" && value !== "" ? value : null;
-}
-
-/** The Optty side of the unified refund: config and request types of `opttyAdapter`. */
-export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
-
-/** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
-  client: OpttyClient,
-  request: OpttyRefundRequest,
-  context: AdapterContext,
-): Promise<RefundResult<"optty">> {
-  const { orderId, amount, currency, reason } = request;
-  assertPathId(PROVIDER, "orderId", orderId);
-  if (amount === undefined) {
-    throw fail("unsupported", "amount is required: Optty has no full refund without an amount");
-  }
-  assertAmount(PROVIDER, amount);
-  if (currency === undefined) {
-    throw fail("invalid_request", "currency is required whenever amount is given");
-  }
-  assertCurrency(PROVIDER, currency);
-  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-  assertIdempotencyKey(PROVIDER, idempotencyKey);
-  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
-  const major = toOpttyAmount(amount, currency);
-  // A refundReference reused for another refund would replay that refund's answer: refused
-  // before sending when this client sent it (its memory of its keys).
-  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
-    send(client, request, { orderId, amount, major, currency, idempotencyKey }),
-  );
-}
-
-async function send(
-  client: OpttyClient,
-  { reason, signal }: OpttyRefundRequest,
-  checked: {
-    orderId: string;
-    amount: number;
-    major: number;
-    currency: string;
-    idempotencyKey: string;
-  },
-): Promise<RefundResult<"optty">> {
-  const { orderId, amount, major, currency, idempotencyKey } = checked;
-  const outcome = await client
-    .POST("/orders/{orderReference}/refund", {
-      params: { path: { orderReference: orderId } },
-      body: {
-        refundReference: idempotencyKey,
-        refundAmount: { amount: major, currency },
-        refundDescription: reason ?? DEFAULT_DESCRIPTION,
-      },
-      parseAs: "stream",
-      ...(signal === undefined ? {} : { signal }),
-    })
-    .catch(
-      asNetworkError(
-        PROVIDER,
-        `refund of order ${orderId} failed before an answer came`,
-        signal,
-        idempotencyKey,
-      ),
-    );
-  const { data, error, response } = outcome;
-  if (!response.ok) throw toError(response, error ?? null, orderId, idempotencyKey);
-
-  // 200 or 201 (any 2xx) means money moved: an unreadable body stays in raw, never an error.
-  const raw = await bodyOf(data);
-  const bnplRefundId = field(raw, "bnplRefundId");
-  const refundReference = field(raw, "refundReference");
-  const refundId =
-    typeof bnplRefundId === "string" && bnplRefundId !== ""
-      ? bnplRefundId
-      : typeof refundReference === "string" && refundReference !== ""
-        ? refundReference
-        : null;
-  // A 2xx whose refundStatus says the refund failed (FAILED, DECLINED, ...) moved no money.
-  const word = field(raw, "refundStatus");
-  const outcomeWord = refundOutcomeOf(word, SUCCESS_WORDS);
-  if (outcomeWord === "failed") {
-    throw declinedInAnswer(PROVIDER, {
-      orderId,
-      status: response.status,
-      word: String(word),
-      raw,
-      refundId,
-      idempotencyKey,
-    });
-  }
-  return {
-    provider: PROVIDER,
-    orderId,
-    status: outcomeWord,
-    refundId,
-    // A 2xx to "refund N" refunded N; Optty's own refundedAmount wins when it has one.
-    amount: refundedMinor(field(raw, "refundedAmount"), currency) ?? amount,
-    currency,
-    idempotencyKey,
-    raw,
-  };
 }
 
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
@@ -248,6 +230,6 @@ export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
-  refund: refundWith,
-  handleOf: (request) => bodyField(request, "refundReference"),
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  handleOf,
 });

@@ -1,19 +1,20 @@
 import {
+  assertClientOptions,
   assertHttpUrl,
-  configError,
-  createBearerFetch,
-  createResilientFetch,
+  clientOptions,
   type FetchedToken,
-  guardedPathSerializer,
   isInProgressResponse,
-  OutgoingRequest,
+  isRecord,
   optionalString,
   parseJson,
-  RefundError,
+  providerTransport,
   resolveBaseUrl,
   resolveTokenOrPair,
+  type Secret,
   type TransportOptions,
   tokenEndpointError,
+  tokenMissing,
+  tokenPairFetch,
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -67,9 +68,6 @@ export interface OpttyEndpoints {
   authBaseUrl: string;
 }
 
-/** Refuses path parameters that could change the request's path (core's one rule). */
-const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
-
 /**
  * Resolves the API and auth hosts: `baseUrl` wins over `environment`; `authUrl` wins over
  * everything for the token; `baseUrl` alone puts the token at `<baseUrl>/token`.
@@ -95,10 +93,65 @@ export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
   return { baseUrl: api, authBaseUrl: auth };
 }
 
-/** A token response body that is safe to keep in an error: JSON naming no token; else null. */
-function tokenFreeBody(json: unknown): unknown {
-  if (typeof json !== "object" || json === null) return null;
-  return "access_token" in json ? null : json;
+/**
+ * Whether a request may be sent again: refunds always carry refundReference, which Optty
+ * deduplicates; Transaction Details only reads; asking for a token twice is harmless.
+ */
+function isIdempotentFor(tokenUrl: string): (request: Request) => boolean {
+  return (request) => {
+    if (request.method !== "POST") return false;
+    const url = new URL(request.url);
+    return (
+      `${url.origin}${url.pathname}` === tokenUrl ||
+      REFUND_PATH.test(url.pathname) ||
+      DETAILS_PATH.test(url.pathname)
+    );
+  };
+}
+
+/**
+ * The token source of a client-credentials pair: `POST /token` (form-encoded, as Optty's own
+ * plugin sends it), answering `{access_token, expires_in}`.
+ * https://wordpress.org/plugins/optty/
+ */
+function tokenSource(
+  authClient: OpttyClient,
+  { clientId, clientSecret }: Record<"clientId" | "clientSecret", Secret>,
+): () => Promise<FetchedToken> {
+  return async () => {
+    const { data, error, response } = await authClient.POST("/token", {
+      body: {
+        client_id: clientId.reveal(),
+        client_secret: clientSecret.reveal(),
+        grant_type: "client_credentials",
+        scope: "api-user",
+      },
+      bodySerializer: (body) => new URLSearchParams(body).toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      parseAs: "text",
+    });
+    if (error !== undefined || !response.ok) {
+      throw tokenEndpointError(
+        PROVIDER,
+        `POST ${TOKEN_PATH}`,
+        response.status,
+        error ?? null,
+        "the client credentials",
+      );
+    }
+    const json = parseJson(typeof data === "string" ? data : "");
+    const body = isRecord(json) ? json : {};
+    const token = body.access_token;
+    if (typeof token !== "string" || token.length === 0) {
+      throw tokenMissing(PROVIDER, `POST ${TOKEN_PATH}`, response.status, json, "access_token");
+    }
+    const expiresIn =
+      typeof body.expires_in === "number" && Number.isFinite(body.expires_in) && body.expires_in > 0
+        ? body.expires_in
+        : FALLBACK_TOKEN_LIFETIME_S;
+    // A lifetime: the token cache counts it from when it asked, on its own clock.
+    return { token, expiresInMs: expiresIn * 1000 };
+  };
 }
 
 /**
@@ -112,97 +165,27 @@ function tokenFreeBody(json: unknown): unknown {
  * @see https://wordpress.org/plugins/optty/ (Optty's own plugin: the client-credentials token call)
  */
 export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
-  if (options === null || typeof options !== "object") {
-    throw configError(PROVIDER, "options must be an object");
-  }
+  assertClientOptions(PROVIDER, options);
   const { baseUrl, authBaseUrl } = resolveOpttyEndpoints(options);
   const credentials = resolveTokenOrPair(PROVIDER, options, "clientId", "clientSecret");
-  const tokenUrl = `${authBaseUrl}${TOKEN_PATH}`;
-  const transport = createResilientFetch({
-    provider: PROVIDER,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-    isIdempotent(request) {
-      if (request.method !== "POST") return false;
-      const url = new URL(request.url);
-      // Refunds always carry refundReference, which Optty deduplicates; tokens are harmless.
-      return (
-        `${url.origin}${url.pathname}` === tokenUrl ||
-        REFUND_PATH.test(url.pathname) ||
-        DETAILS_PATH.test(url.pathname)
-      );
-    },
+  const transport = providerTransport(PROVIDER, options, {
+    isIdempotent: isIdempotentFor(`${authBaseUrl}${TOKEN_PATH}`),
     // A refund with the same refundReference still being processed (409 "in progress"): the
     // same bytes later get the first request's answer, so it is retried like a 503.
     isRetryableResponse: isInProgressResponse,
   });
-
-  let authFetch: typeof globalThis.fetch;
-  if (credentials.kind === "token") {
-    authFetch = createBearerFetch(transport, credentials.token);
-  } else {
-    const authClient = createClient<paths>({
-      baseUrl: authBaseUrl,
-      fetch: transport,
-      pathSerializer,
-      Request: OutgoingRequest,
-    });
-    const { clientId, clientSecret } = credentials.pair;
-    const fetchToken = async (): Promise<FetchedToken> => {
-      const { data, error, response } = await authClient.POST("/token", {
-        body: {
-          client_id: clientId.reveal(),
-          client_secret: clientSecret.reveal(),
-          grant_type: "client_credentials",
-          scope: "api-user",
-        },
-        bodySerializer: (body) => new URLSearchParams(body).toString(),
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        parseAs: "text",
-      });
-      if (error !== undefined || !response.ok) {
-        throw tokenEndpointError(
-          PROVIDER,
-          `POST ${TOKEN_PATH}`,
-          response.status,
-          error ?? null,
-          "the client credentials",
-        );
-      }
-      const json = parseJson(typeof data === "string" ? data : "");
-      const body =
-        typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
-      const token = body.access_token;
-      if (typeof token !== "string" || token.length === 0) {
-        throw new RefundError({
-          code: "authentication_failed",
-          provider: PROVIDER,
-          message: `optty: POST ${TOKEN_PATH} answered ${response.status} without an access_token`,
-          status: response.status,
-          retryable: false,
-          // Kept only when it is JSON without a token field: a body cut off mid-token, or a
-          // token of the wrong type, would put (part of) a credential in the error.
-          raw: tokenFreeBody(json),
-        });
-      }
-      const expiresIn =
-        typeof body.expires_in === "number" &&
-        Number.isFinite(body.expires_in) &&
-        body.expires_in > 0
-          ? body.expires_in
-          : FALLBACK_TOKEN_LIFETIME_S;
-      // A lifetime: the token cache counts it from when it asked, on its own clock.
-      return { token, expiresInMs: expiresIn * 1000 };
-    };
-    authFetch = createBearerFetch(transport, fetchToken, credentials.token);
-  }
-
-  return createClient<paths>({
-    baseUrl,
-    fetch: (request: Request) => authFetch(request),
-    pathSerializer,
-    Request: OutgoingRequest,
-  });
+  const authFetch = tokenPairFetch(transport, credentials, (pair) =>
+    tokenSource(
+      createClient<paths>(clientOptions(PROVIDER, authBaseUrl, transport, defaultPathSerializer)),
+      pair,
+    ),
+  );
+  return createClient<paths>(
+    clientOptions(
+      PROVIDER,
+      baseUrl,
+      (request: Request) => authFetch(request),
+      defaultPathSerializer,
+    ),
+  );
 }

@@ -1,26 +1,19 @@
 import {
-  asNetworkError,
   assertPathId,
-  bodyOf,
-  type ConnectedLookup,
+  defineLookup,
   isCurrencyCode,
   isRecord,
   type LifecycleCapabilities,
-  lookupError,
   majorToMinor,
   type ProviderLookup,
   type RetrievedOrder,
   type RetrievedRefund,
   type RetrievedRefundStatus,
-  type RetrieveOptions,
-  succeededTotal,
-  type TransportOptions,
-  unexpectedLookup,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { createOpttyClient, type OpttyConfig } from "./client.js";
 
 const PROVIDER = "optty";
-const WHERE = "POST /orders/{merchantReference}/details";
 
 /**
  * Optty documents Transaction Details (a lookup) but no refund webhook: its notifications name
@@ -76,41 +69,21 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"opt
       createdAt: typeof refund.createdAt === "string" ? refund.createdAt : null,
     };
   });
-  return {
-    provider: PROVIDER,
-    orderId,
-    currency,
-    refundedAmount: succeededTotal(refunds),
-    refunds,
-    raw: body,
-  };
+  return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
 /** Optty's Transaction Details, `POST /orders/{merchantReference}/details` (no body). */
-export const opttyLookup: ProviderLookup<"optty", OpttyConfig> = {
+export const opttyLookup: ProviderLookup<"optty", OpttyConfig> = defineLookup({
   provider: PROVIDER,
   capabilities: opttyLifecycleCapabilities,
-  connect(config: OpttyConfig, options: TransportOptions = {}): ConnectedLookup<"optty"> {
-    const client = createOpttyClient({ ...config, ...options });
-    return {
-      provider: PROVIDER,
-      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
-        assertPathId(PROVIDER, "orderId", orderId);
-        const { data, error, response } = await client
-          .POST("/orders/{merchantReference}/details", {
-            params: { path: { merchantReference: orderId } },
-            parseAs: "stream",
-            signal,
-          })
-          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
-        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
-        const raw = await bodyOf(data);
-        const order = toRetrieved(orderId, raw);
-        if (order === null) {
-          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with an order");
-        }
-        return order;
-      },
-    };
-  },
-};
+  where: "POST /orders/{merchantReference}/details",
+  shape: "an order",
+  createClient: createOpttyClient,
+  validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
+  send: (client, orderId, init) =>
+    client.POST("/orders/{merchantReference}/details", {
+      params: { path: { merchantReference: orderId } },
+      ...init,
+    }),
+  toRetrieved,
+});

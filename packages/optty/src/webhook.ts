@@ -1,4 +1,4 @@
-import { lifecycleUnsupported, type ProviderWebhooks } from "@refundkit/core/internal";
+import { type ProviderWebhooks, unsupportedWebhooks } from "@refundkit/core/internal";
 import type { OpttyConfig } from "./client.js";
 
 /**
@@ -8,14 +8,7 @@ import type { OpttyConfig } from "./client.js";
  * So `verify` refuses with RefundError("unsupported"); follow a pending Optty refund with
  * `refunds.waitUntilFinal` (Transaction Details) instead.
  */
-export const opttyWebhooks: ProviderWebhooks<"optty", OpttyConfig> = {
-  provider: "optty",
-  kind: "none",
-  secretFrom: () => undefined,
-  async verify() {
-    throw lifecycleUnsupported(
-      "optty",
-      "Optty documents no refund webhook or webhook signature; use refunds.waitUntilFinal or refunds.retrieve (Transaction Details)",
-    );
-  },
-};
+export const opttyWebhooks: ProviderWebhooks<"optty", OpttyConfig> = unsupportedWebhooks(
+  "optty",
+  "Optty documents no refund webhook or webhook signature; use refunds.waitUntilFinal or refunds.retrieve (Transaction Details)",
+);

@@ -18,7 +18,7 @@ import {
   type RefundsConfig,
 } from "refundkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { IDS, MODES, refundError, UUID, useHarness } from "./harness.js";
+import { IDS, MODES, refundError, refundOf, UUID, useHarness } from "./harness.js";
 
 function thrown(run: () => unknown): unknown {
   try {
@@ -330,12 +330,7 @@ describe("credentials never leak", () => {
   it("not in results, provider errors, or network errors", async () => {
     const refunds = createRefunds(config);
     mock.orders.seed({ provider: "sezzle", id: IDS.sezzle, amount: 1_000, currency: "USD" });
-    const ok = await refunds.refund({
-      provider: "sezzle",
-      orderId: IDS.sezzle,
-      amount: 100,
-      currency: "USD",
-    });
+    const ok = await refundOf(refunds, "sezzle", 100);
     expectNoSecret(JSON.stringify(ok));
     expectNoSecret(inspect(ok, { depth: Number.POSITIVE_INFINITY }));
     expectErrorClean(
@@ -503,12 +498,7 @@ describe("unknown and unconfigured providers, capabilities", () => {
       ]);
     }
     const levelup = await refunds.refund({ provider: "levelup", orderId: IDS.levelup });
-    const briqpay = await refunds.refund({
-      provider: "briqpay",
-      orderId: IDS.briqpay,
-      amount: 100,
-      currency: "SEK",
-    });
+    const briqpay = await refundOf(refunds, "briqpay", 100);
     expect(levelup.idempotencyKey).toBeNull();
     expect(briqpay.idempotencyKey).toBeNull();
   });
@@ -526,31 +516,11 @@ describe("both ways of running the mock work with the facade", () => {
         h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3_000, currency: "SEK" });
         const refunds = h.connect();
         const results = [
-          await refunds.refund({
-            provider: "sezzle",
-            orderId: IDS.sezzle,
-            amount: 2_500,
-            currency: "USD",
-          }),
-          await refunds.refund({
-            provider: "optty",
-            orderId: IDS.optty,
-            amount: 1_000,
-            currency: "AUD",
-          }),
+          await refundOf(refunds, "sezzle", 2_500),
+          await refundOf(refunds, "optty", 1_000),
           await refunds.refund({ provider: "levelup", orderId: IDS.levelup }),
-          await refunds.refund({
-            provider: "moyasar",
-            orderId: IDS.moyasar,
-            amount: 10_000,
-            currency: "SAR",
-          }),
-          await refunds.refund({
-            provider: "briqpay",
-            orderId: IDS.briqpay,
-            amount: 1_000,
-            currency: "SEK",
-          }),
+          await refundOf(refunds, "moyasar", 10_000),
+          await refundOf(refunds, "briqpay", 1_000),
         ];
         expect(results.map((r) => [r.provider, r.status, r.amount])).toEqual([
           ["sezzle", "succeeded", 2_500],
@@ -584,12 +554,7 @@ describe("both ways of running the mock work with the facade", () => {
       const refunds = createRefunds({
         briqpay: { baseUrl: `${server.url}/briqpay`, ...server.credentials.briqpay },
       });
-      const result = await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 100,
-        currency: "SEK",
-      });
+      const result = await refundOf(refunds, "briqpay", 100);
       expect(result).toMatchObject({ status: "pending", amount: 100 });
       expect(server.orders.get("briqpay", IDS.briqpay)?.refunds).toHaveLength(1);
     });
@@ -599,12 +564,7 @@ describe("both ways of running the mock work with the facade", () => {
       const refunds = createRefunds({
         optty: { baseUrl: server.baseUrls.optty, ...server.credentials.optty },
       });
-      const result = await refunds.refund({
-        provider: "optty",
-        orderId: IDS.optty,
-        amount: 100,
-        currency: "AUD",
-      });
+      const result = await refundOf(refunds, "optty", 100);
       expect(result).toMatchObject({ status: "succeeded", amount: 100 });
     });
   });

@@ -21,6 +21,7 @@ import {
   type ProviderName,
   RefundError,
   type RefundErrorCode,
+  type RefundRequest,
   type Refunds,
   type RefundsConfig,
   type RefundsOptions,
@@ -65,6 +66,28 @@ export const REFUND_OPERATIONS = {
   moyasar: { operationId: "RefundOrder", param: "id" },
   briqpay: { operationId: "RefundOrder", param: "sessionId" },
 } as const satisfies Record<ProviderName, { operationId: string; param: string }>;
+
+/** The currency each provider's test orders are in (LevelUp's amounts are US cents). */
+export const CURRENCIES = {
+  sezzle: "USD",
+  optty: "AUD",
+  levelup: "USD",
+  moyasar: "SAR",
+  briqpay: "SEK",
+} as const satisfies Record<ProviderName, string>;
+
+/** The providers that refund an amount (all but LevelUp, which refunds whole orders). */
+export type AmountProvider = Exclude<ProviderName, "levelup">;
+
+/** A refund of `amount` minor units of the provider's test order (`IDS`), in its currency. */
+export function refundOf(refunds: Refunds, provider: AmountProvider, amount: number) {
+  return refunds.refund({
+    provider,
+    orderId: IDS[provider],
+    amount,
+    currency: CURRENCIES[provider],
+  } as RefundRequest);
+}
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

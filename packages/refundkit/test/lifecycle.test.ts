@@ -15,7 +15,7 @@ import {
   type WebhookEvent,
 } from "refundkit";
 import { describe, expect, it } from "vitest";
-import { IDS, MODES, refundError, useHarness } from "./harness.js";
+import { IDS, MODES, refundError, refundOf, useHarness } from "./harness.js";
 
 const FAST = { intervalMs: 20, maxIntervalMs: 80 } as const;
 
@@ -93,18 +93,8 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
     it("Sezzle: every refund made, with its uuid and amount", async () => {
       const refunds = connect();
       h.orders.seed({ provider: "sezzle", id: IDS.sezzle, amount: 5000, currency: "USD" });
-      await refunds.refund({
-        provider: "sezzle",
-        orderId: IDS.sezzle,
-        amount: 1000,
-        currency: "USD",
-      });
-      await refunds.refund({
-        provider: "sezzle",
-        orderId: IDS.sezzle,
-        amount: 250,
-        currency: "USD",
-      });
+      await refundOf(refunds, "sezzle", 1000);
+      await refundOf(refunds, "sezzle", 250);
       const order = await refunds.retrieve({ provider: "sezzle", orderId: IDS.sezzle });
       const ledger = h.orders.get("sezzle", IDS.sezzle);
       expect(order.refundedAmount).toBe(ledger?.refundedAmount);
@@ -130,12 +120,7 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
         currency: "AUD",
         pendingRefunds: true,
       });
-      const result = await refunds.refund({
-        provider: "optty",
-        orderId: IDS.optty,
-        amount: 1249,
-        currency: "AUD",
-      });
+      const result = await refundOf(refunds, "optty", 1249);
       const order = await refunds.retrieve({ provider: "optty", orderId: IDS.optty });
       expect(order.refunds).toEqual([
         expect.objectContaining({
@@ -182,18 +167,8 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
     it("Briqpay: data.refunds with their statuses", async () => {
       const refunds = connect();
       h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
-      const a = await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 1000,
-        currency: "SEK",
-      });
-      const b = await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 500,
-        currency: "SEK",
-      });
+      const a = await refundOf(refunds, "briqpay", 1000);
+      const b = await refundOf(refunds, "briqpay", 500);
       h.orders.settle("briqpay", IDS.briqpay, a.refundId ?? "", "approved");
       h.orders.settle("briqpay", IDS.briqpay, b.refundId ?? "", "rejected");
       const order = await refunds.retrieve({ provider: "briqpay", orderId: IDS.briqpay });
@@ -230,12 +205,7 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
         currency: "SEK",
         ...(settleAs === undefined ? {} : { settleAs }),
       });
-      const result = await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 1000,
-        currency: "SEK",
-      });
+      const result = await refundOf(refunds, "briqpay", 1000);
       expect(result.status).toBe("pending");
       return result;
     }
@@ -298,12 +268,7 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
         currency: "AUD",
         pendingRefunds: true,
       });
-      const result = await refunds.refund({
-        provider: "optty",
-        orderId: IDS.optty,
-        amount: 1000,
-        currency: "AUD",
-      });
+      const result = await refundOf(refunds, "optty", 1000);
       expect(result.status).toBe("pending");
       const waiting = refunds.waitUntilFinal(result, { ...FAST, timeoutMs: 5_000 });
       await sleep(80);
@@ -420,12 +385,7 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
   describe("webhooks", () => {
     async function sezzleDelivery(refunds: Refunds) {
       h.orders.seed({ provider: "sezzle", id: IDS.sezzle, amount: 5000, currency: "USD" });
-      await refunds.refund({
-        provider: "sezzle",
-        orderId: IDS.sezzle,
-        amount: 700,
-        currency: "USD",
-      });
+      await refundOf(refunds, "sezzle", 700);
       const [event] = h.webhooks.events();
       if (event === undefined) throw new Error("no webhook emitted");
       return event;
@@ -497,12 +457,7 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
       ).toBe("authentication_failed");
       h.webhooks.reset();
       h.webhooks.inject({ provider: "sezzle", kind: "duplicated" });
-      await refunds.refund({
-        provider: "sezzle",
-        orderId: IDS.sezzle,
-        amount: 100,
-        currency: "USD",
-      });
+      await refundOf(refunds, "sezzle", 100);
       const [first, second] = h.webhooks.events();
       expect(second?.body).toBe(first?.body);
       await refunds.webhooks.verify("sezzle", {
@@ -524,18 +479,8 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
     it("Briqpay: pending -> approved and -> rejected, each hook verified by reading back", async () => {
       const refunds = connect();
       h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
-      const a = await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 1000,
-        currency: "SEK",
-      });
-      const b = await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 400,
-        currency: "SEK",
-      });
+      const a = await refundOf(refunds, "briqpay", 1000);
+      const b = await refundOf(refunds, "briqpay", 400);
       // The "pending" hooks are verified while the refunds are pending...
       const pendingHooks = h.webhooks.events();
       for (const hook of pendingHooks) {
@@ -573,12 +518,7 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
       const refunds = connect();
       h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
       h.webhooks.inject({ provider: "briqpay", kind: "forged" });
-      await refunds.refund({
-        provider: "briqpay",
-        orderId: IDS.briqpay,
-        amount: 1000,
-        currency: "SEK",
-      });
+      await refundOf(refunds, "briqpay", 1000);
       const [forged] = h.webhooks.events();
       expect(JSON.parse(forged?.body ?? "{}").status).toBe("approved");
       expect(
@@ -634,38 +574,18 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
         h.webhooks.register({ provider: "sezzle", url: `${base}/sezzle` });
         h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
         h.orders.seed({ provider: "sezzle", id: IDS.sezzle, amount: 3000, currency: "USD" });
-        const result = await refunds.refund({
-          provider: "briqpay",
-          orderId: IDS.briqpay,
-          amount: 1000,
-          currency: "SEK",
-        });
+        const result = await refundOf(refunds, "briqpay", 1000);
         await h.webhooks.flush();
         h.orders.settle("briqpay", IDS.briqpay, result.refundId ?? "");
         await h.webhooks.flush();
         h.webhooks.inject({ provider: "briqpay", kind: "forged" });
-        await refunds.refund({
-          provider: "briqpay",
-          orderId: IDS.briqpay,
-          amount: 100,
-          currency: "SEK",
-        });
+        await refundOf(refunds, "briqpay", 100);
         await h.webhooks.flush();
         h.webhooks.inject({ provider: "sezzle", kind: "duplicated" });
-        await refunds.refund({
-          provider: "sezzle",
-          orderId: IDS.sezzle,
-          amount: 500,
-          currency: "USD",
-        });
+        await refundOf(refunds, "sezzle", 500);
         await h.webhooks.flush();
         h.webhooks.inject({ provider: "sezzle", kind: "forged" });
-        await refunds.refund({
-          provider: "sezzle",
-          orderId: IDS.sezzle,
-          amount: 200,
-          currency: "USD",
-        });
+        await refundOf(refunds, "sezzle", 200);
         await h.webhooks.flush();
 
         expect(verified.map((event) => `${event.provider} ${event.status}`)).toEqual([

@@ -12,6 +12,7 @@ import type { ProviderName, RefundRequest, RefundResult, RefundsConfig } from "r
 import { describe, expect, it } from "vitest";
 import {
   type Call,
+  CURRENCIES,
   expectError,
   type Harness,
   IDS,
@@ -46,12 +47,11 @@ const named = <R extends { provider: string; title: string }>(rows: readonly R[]
 
 /** The order each shared scenario starts from: the provider's own currency and amounts. */
 function seedOrder(h: Harness, provider: ProviderName, amount: number, extra: object = {}) {
-  const currency = { sezzle: "USD", optty: "AUD", levelup: "USD", moyasar: "SAR", briqpay: "SEK" };
   h.orders.seed({
     provider,
     id: IDS[provider],
     amount,
-    ...(provider === "levelup" ? {} : { currency: currency[provider] }),
+    ...(provider === "levelup" ? {} : { currency: CURRENCIES[provider] }),
     ...extra,
   } as SeedOrder);
 }
@@ -1291,131 +1291,82 @@ describe.each(MODES)("%s mode", (mode) => {
   });
 
   describe("bad input is refused before any request", () => {
-    const cases: [string, RefundRequest, "invalid_request" | "unsupported"][] = [
+    type Code = "invalid_request" | "unsupported";
+    /** `[title, provider, the request's other fields (orderId defaults to IDS), code]`. */
+    const rows: [string, ProviderName, Partial<AnyRequest>, Code][] = [
       [
         "a path-changing order id",
-        { provider: "sezzle", orderId: "../../admin", amount: 100, currency: "USD" },
+        "sezzle",
+        { orderId: "../../admin", amount: 100, currency: "USD" },
         "invalid_request",
       ],
       [
         "an order id with a slash",
-        { provider: "optty", orderId: "a/b", amount: 100, currency: "AUD" },
+        "optty",
+        { orderId: "a/b", amount: 100, currency: "AUD" },
         "invalid_request",
       ],
       [
         "an encoded dot segment",
-        { provider: "moyasar", orderId: "%2e%2e", amount: 100, currency: "SAR" },
+        "moyasar",
+        { orderId: "%2e%2e", amount: 100, currency: "SAR" },
         "invalid_request",
       ],
-      ["an order id with a query", { provider: "levelup", orderId: "abc?x=1" }, "invalid_request"],
+      ["an order id with a query", "levelup", { orderId: "abc?x=1" }, "invalid_request"],
       [
         "an empty order id",
-        { provider: "sezzle", orderId: "", amount: 100, currency: "USD" },
+        "sezzle",
+        { orderId: "", amount: 100, currency: "USD" },
         "invalid_request",
       ],
       [
         "a Briqpay session id that is not a UUID",
-        { provider: "briqpay", orderId: "session-1", amount: 100, currency: "SEK" },
+        "briqpay",
+        { orderId: "session-1", amount: 100, currency: "SEK" },
         "invalid_request",
       ],
-      [
-        "a fractional amount",
-        { provider: "sezzle", orderId: IDS.sezzle, amount: 10.5, currency: "USD" },
-        "invalid_request",
-      ],
-      [
-        "a zero amount",
-        { provider: "optty", orderId: IDS.optty, amount: 0, currency: "AUD" },
-        "invalid_request",
-      ],
-      [
-        "a negative amount",
-        { provider: "moyasar", orderId: IDS.moyasar, amount: -100, currency: "SAR" },
-        "invalid_request",
-      ],
-      [
-        "NaN",
-        { provider: "briqpay", orderId: IDS.briqpay, amount: Number.NaN, currency: "SEK" },
-        "invalid_request",
-      ],
+      ["a fractional amount", "sezzle", { amount: 10.5, currency: "USD" }, "invalid_request"],
+      ["a zero amount", "optty", { amount: 0, currency: "AUD" }, "invalid_request"],
+      ["a negative amount", "moyasar", { amount: -100, currency: "SAR" }, "invalid_request"],
+      ["NaN", "briqpay", { amount: Number.NaN, currency: "SEK" }, "invalid_request"],
       [
         "an amount as a string",
-        { provider: "sezzle", orderId: IDS.sezzle, amount: "100" as never, currency: "USD" },
+        "sezzle",
+        { amount: "100" as never, currency: "USD" },
         "invalid_request",
       ],
-      [
-        "an unsafe integer",
-        { provider: "optty", orderId: IDS.optty, amount: 2 ** 53, currency: "AUD" },
-        "invalid_request",
-      ],
-      [
-        "an amount without currency",
-        { provider: "moyasar", orderId: IDS.moyasar, amount: 100 },
-        "invalid_request",
-      ],
-      [
-        "a lower-case currency",
-        { provider: "sezzle", orderId: IDS.sezzle, amount: 100, currency: "usd" },
-        "invalid_request",
-      ],
-      [
-        "an unknown currency",
-        { provider: "briqpay", orderId: IDS.briqpay, amount: 100, currency: "XYZ" },
-        "invalid_request",
-      ],
+      ["an unsafe integer", "optty", { amount: 2 ** 53, currency: "AUD" }, "invalid_request"],
+      ["an amount without currency", "moyasar", { amount: 100 }, "invalid_request"],
+      ["a lower-case currency", "sezzle", { amount: 100, currency: "usd" }, "invalid_request"],
+      ["an unknown currency", "briqpay", { amount: 100, currency: "XYZ" }, "invalid_request"],
       [
         "an idempotency key with a space",
-        {
-          provider: "sezzle",
-          orderId: IDS.sezzle,
-          amount: 100,
-          currency: "USD",
-          idempotencyKey: "a b",
-        },
+        "sezzle",
+        { amount: 100, currency: "USD", idempotencyKey: "a b" },
         "invalid_request",
       ],
       [
         "an idempotency key with a line break",
-        {
-          provider: "optty",
-          orderId: IDS.optty,
-          amount: 100,
-          currency: "AUD",
-          idempotencyKey: "a\r\nX-Evil: 1",
-        },
+        "optty",
+        { amount: 100, currency: "AUD", idempotencyKey: "a\r\nX-Evil: 1" },
         "invalid_request",
       ],
       [
         "a reason with a control character",
-        { provider: "optty", orderId: IDS.optty, amount: 100, currency: "AUD", reason: "a\u0000b" },
+        "optty",
+        { amount: 100, currency: "AUD", reason: "a\u0000b" },
         "invalid_request",
       ],
-      [
-        "no amount where the provider needs one (Optty)",
-        { provider: "optty", orderId: IDS.optty },
-        "unsupported",
-      ],
-      [
-        "no amount where the provider needs one (MPG)",
-        { provider: "moyasar", orderId: IDS.moyasar },
-        "unsupported",
-      ],
-      [
-        "no amount and no cart (Briqpay)",
-        { provider: "briqpay", orderId: IDS.briqpay, currency: "SEK" },
-        "unsupported",
-      ],
-      [
-        "an amount for LevelUp",
-        { provider: "levelup", orderId: IDS.levelup, amount: 1, currency: "USD" } as never,
-        "unsupported",
-      ],
-      [
-        "an empty Briqpay cart",
-        { provider: "briqpay", orderId: IDS.briqpay, currency: "SEK", cart: [] },
-        "invalid_request",
-      ],
+      ["no amount where the provider needs one (Optty)", "optty", {}, "unsupported"],
+      ["no amount where the provider needs one (MPG)", "moyasar", {}, "unsupported"],
+      ["no amount and no cart (Briqpay)", "briqpay", { currency: "SEK" }, "unsupported"],
+      ["an amount for LevelUp", "levelup", { amount: 1, currency: "USD" } as never, "unsupported"],
+      ["an empty Briqpay cart", "briqpay", { currency: "SEK", cart: [] }, "invalid_request"],
     ];
+    const cases = rows.map(
+      ([title, provider, fields, code]) =>
+        [title, { provider, orderId: IDS[provider], ...fields } as RefundRequest, code] as const,
+    );
 
     it.each(cases)("%s", async (_name, request, code) => {
       h.orders.seed({ provider: "sezzle", id: IDS.sezzle, amount: 10_000, currency: "USD" });

@@ -1,30 +1,24 @@
 import {
-  type AdapterContext,
-  asNetworkError,
-  assertAmount,
-  assertCurrency,
-  assertIdempotencyKey,
-  assertOptionalString,
-  assertPathId,
   type BaseRefundRequest,
-  bodyOf,
+  type CallInit,
   type Capabilities,
+  checkAmountRefund,
   defineAdapter,
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
-  keyedCall,
-  newIdempotencyKey,
   type ProviderAdapter,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
   refundErrorFor,
+  refundSteps,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
+import type { components } from "./generated/openapi.js";
 
 /** Sezzle takes only the shared fields. */
 export type SezzleRefundRequest = BaseRefundRequest;
@@ -38,11 +32,67 @@ export const sezzleCapabilities: Capabilities = Object.freeze({
   lineItems: false,
 });
 
+/** The Sezzle side of the unified refund: config and request types of `sezzleAdapter`. */
+export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
+
 const PROVIDER = "sezzle";
+/** The refund: https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder */
+const PATH = "/v2/order/{order_uuid}/refund";
 /** Sezzle sends no reason; a reason is still checked so that bad input fails the same everywhere. */
 const MAX_REASON_LENGTH = 255;
 
 const fail = refundErrorFor(PROVIDER);
+
+type RefundBody = components["schemas"]["RefundRequest"];
+
+/**
+ * A request `validate` accepted, as it goes out. The idempotency key is sent as
+ * `Sezzle-Request-Id`; Sezzle's answer ({uuid}) does not state the amount, so a key reused for
+ * another refund would be reported as that refund: `refundSteps` refuses it before sending.
+ */
+type Checked = ReturnType<typeof checkAmountRefund>;
+
+/** Every rule Sezzle's refund has, before any request: RefundError otherwise. */
+function validate(request: SezzleRefundRequest): Checked {
+  return checkAmountRefund(
+    PROVIDER,
+    request,
+    MAX_REASON_LENGTH,
+    "amount is required: Sezzle has no full refund without an amount",
+  );
+}
+
+/** The refund body: the amount in cents (minor units) and its currency. */
+function toWire({ amount, currency }: Checked): RefundBody {
+  return { amount_in_cents: amount, currency };
+}
+
+/** The typed call: `Sezzle-Request-Id` in the header, the body from `toWire`. */
+function send(client: SezzleClient, checked: Checked, init: CallInit) {
+  const params = {
+    path: { order_uuid: checked.orderId },
+    header: { "Sezzle-Request-Id": checked.idempotencyKey },
+  };
+  return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+/** A 2xx: Sezzle answers `{uuid}` and 200 only for the full requested amount. */
+function toResult(
+  { orderId, amount, currency, idempotencyKey }: Checked,
+  raw: unknown,
+): RefundResult<"sezzle"> {
+  const uuid = isRecord(raw) && typeof raw.uuid === "string" ? raw.uuid : null;
+  return {
+    provider: PROVIDER,
+    orderId,
+    status: "succeeded",
+    refundId: uuid,
+    amount,
+    currency,
+    idempotencyKey,
+    raw,
+  };
+}
 
 interface SezzleErrorItem {
   code?: unknown;
@@ -84,13 +134,14 @@ function describeError(body: unknown): string {
   return [code, message].filter(Boolean).join(": ");
 }
 
+/** Any other status: Sezzle's error list mapped to a RefundError. */
 function toError(
   response: Response,
-  body: unknown,
-  orderId: string,
-  idempotencyKey: string,
+  error: unknown,
+  { orderId, idempotencyKey }: Checked,
 ): RefundError {
   const { status } = response;
+  const body = error ?? null;
   const code = classify(status, body);
   const detail = describeError(body);
   return fail(
@@ -108,78 +159,9 @@ function toError(
   );
 }
 
-/** The Sezzle side of the unified refund: config and request types of `sezzleAdapter`. */
-export type SezzleProviderAdapter = ProviderAdapter<"sezzle", SezzleConfig, SezzleRefundRequest>;
-
-/** One refund: validate before sending, send, map the answer (https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md). */
-async function refundWith(
-  client: SezzleClient,
-  request: SezzleRefundRequest,
-  context: AdapterContext,
-): Promise<RefundResult<"sezzle">> {
-  const { orderId, amount, currency, reason } = request;
-  assertPathId(PROVIDER, "orderId", orderId);
-  if (amount === undefined) {
-    throw fail("unsupported", "amount is required: Sezzle has no full refund without an amount");
-  }
-  assertAmount(PROVIDER, amount);
-  if (currency === undefined) {
-    throw fail("invalid_request", "currency is required whenever amount is given");
-  }
-  assertCurrency(PROVIDER, currency);
-  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-  assertIdempotencyKey(PROVIDER, idempotencyKey);
-  assertOptionalString(PROVIDER, "reason", reason, MAX_REASON_LENGTH);
-  // Sezzle's answer ({uuid}) does not state the amount: a key reused for another refund would be
-  // reported as that refund. Refused before sending (this client's memory of its keys).
-  return keyedCall(PROVIDER, context, idempotencyKey, { orderId, amount, currency }, () =>
-    send(client, request, orderId, amount, currency, idempotencyKey),
-  );
-}
-
-async function send(
-  client: SezzleClient,
-  { signal }: SezzleRefundRequest,
-  orderId: string,
-  amount: number,
-  currency: string,
-  idempotencyKey: string,
-): Promise<RefundResult<"sezzle">> {
-  const outcome = await client
-    .POST("/v2/order/{order_uuid}/refund", {
-      params: {
-        path: { order_uuid: orderId },
-        header: { "Sezzle-Request-Id": idempotencyKey },
-      },
-      body: { amount_in_cents: amount, currency },
-      parseAs: "stream",
-      ...(signal === undefined ? {} : { signal }),
-    })
-    .catch(
-      asNetworkError(
-        PROVIDER,
-        `refund of order ${orderId} failed before an answer came`,
-        signal,
-        idempotencyKey,
-      ),
-    );
-  const { data, error, response } = outcome;
-  if (!response.ok) throw toError(response, error ?? null, orderId, idempotencyKey);
-
-  // Any 2xx means money moved: a body we cannot read stays in raw, never an error.
-  const raw = await bodyOf(data);
-  const uuid = isRecord(raw) && typeof raw.uuid === "string" ? raw.uuid : null;
-  return {
-    provider: PROVIDER,
-    orderId,
-    status: "succeeded",
-    refundId: uuid,
-    // Sezzle answers 200 only for the full requested amount.
-    amount,
-    currency,
-    idempotencyKey,
-    raw,
-  };
+/** Sezzle's idempotency handle on an outgoing request: its `Sezzle-Request-Id` header. */
+function handleOf(request: Request): string | null {
+  return request.headers.get("sezzle-request-id");
 }
 
 /** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
@@ -187,6 +169,6 @@ export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
-  refund: refundWith,
-  handleOf: (request) => request.headers.get("sezzle-request-id"),
+  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  handleOf,
 });

@@ -1,19 +1,21 @@
 import {
   apiVersionOf,
+  assertClientOptions,
+  clientOptions,
   configError,
-  createBearerFetch,
-  createResilientFetch,
   type FetchedToken,
-  guardedPathSerializer,
   isInProgressResponse,
-  OutgoingRequest,
+  isRecord,
   optionalString,
   parseJson,
-  RefundError,
+  providerTransport,
   resolveBaseUrl,
   resolveTokenOrPair,
+  type Secret,
   type TransportOptions,
   tokenEndpointError,
+  tokenMissing,
+  tokenPairFetch,
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -51,9 +53,6 @@ const AUTH_PATH = operations.PostAuthentication.path;
 const OPERATION_PATHS = Object.values(operations).map((operation) => operation.path);
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
-
-/** Refuses path parameters that could change the request's path (core's one rule). */
-const pathSerializer = guardedPathSerializer(PROVIDER, defaultPathSerializer);
 
 /**
  * Resolves the base URL: `baseUrl` if given, else the spec's server for environment and region.
@@ -101,10 +100,37 @@ function lifetimeOf(expirationDate: unknown, dateHeader: string | null): number 
   return expires - (Number.isFinite(issued) ? issued : Date.now());
 }
 
-/** A token response body that is safe to keep in an error: JSON naming no token; else null. */
-function tokenFreeBody(json: unknown): unknown {
-  if (typeof json !== "object" || json === null) return null;
-  return "token" in json ? null : json;
+/**
+ * The token source of a key pair: `POST /v2/authentication` with the public and private key,
+ * answering `{token, expiration_date}`.
+ * https://docs.sezzle.com/docs/api/core/authentication/postauthentication
+ */
+function tokenSource(
+  authClient: SezzleClient,
+  { publicKey, privateKey }: Record<"publicKey" | "privateKey", Secret>,
+): () => Promise<FetchedToken> {
+  return async () => {
+    const { data, error, response } = await authClient.POST("/v2/authentication", {
+      body: { public_key: publicKey.reveal(), private_key: privateKey.reveal() },
+      parseAs: "text",
+    });
+    if (error !== undefined || !response.ok) {
+      throw tokenEndpointError(
+        PROVIDER,
+        `POST ${AUTH_PATH}`,
+        response.status,
+        error ?? null,
+        "the API keys",
+      );
+    }
+    const json = parseJson(data ?? "");
+    const token = isRecord(json) ? json.token : undefined;
+    if (typeof token !== "string" || token.length === 0) {
+      throw tokenMissing(PROVIDER, `POST ${AUTH_PATH}`, response.status, json, "token");
+    }
+    const expirationDate = isRecord(json) ? json.expiration_date : undefined;
+    return { token, expiresInMs: lifetimeOf(expirationDate, response.headers.get("date")) };
+  };
 }
 
 /**
@@ -118,76 +144,27 @@ function tokenFreeBody(json: unknown): unknown {
  * @see https://docs.sezzle.com/docs/api/core/authentication/postauthentication (the token)
  */
 export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
-  if (options === null || typeof options !== "object") {
-    throw configError(PROVIDER, "options must be an object");
-  }
+  assertClientOptions(PROVIDER, options);
   const baseUrl = resolveSezzleBaseUrl(options);
   const credentials = resolveTokenOrPair(PROVIDER, options, "publicKey", "privateKey");
-  const transport = createResilientFetch({
-    provider: PROVIDER,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+  const transport = providerTransport(PROVIDER, options, {
     isIdempotent,
     // A request with the same Sezzle-Request-Id still being processed (409 "in progress"): the
     // same bytes later get the first request's answer, so it is retried like a 503.
     isRetryableResponse: isInProgressResponse,
   });
-
-  let authFetch: typeof globalThis.fetch;
-  if (credentials.kind === "token") {
-    authFetch = createBearerFetch(transport, credentials.token);
-  } else {
-    const authClient = createClient<paths>({
+  const authFetch = tokenPairFetch(transport, credentials, (pair) =>
+    tokenSource(
+      createClient<paths>(clientOptions(PROVIDER, baseUrl, transport, defaultPathSerializer)),
+      pair,
+    ),
+  );
+  return createClient<paths>(
+    clientOptions(
+      PROVIDER,
       baseUrl,
-      fetch: transport,
-      pathSerializer,
-      Request: OutgoingRequest,
-    });
-    const { publicKey, privateKey } = credentials.pair;
-    const fetchToken = async (): Promise<FetchedToken> => {
-      const { data, error, response } = await authClient.POST("/v2/authentication", {
-        body: { public_key: publicKey.reveal(), private_key: privateKey.reveal() },
-        parseAs: "text",
-      });
-      if (error !== undefined || !response.ok) {
-        throw tokenEndpointError(
-          PROVIDER,
-          `POST ${AUTH_PATH}`,
-          response.status,
-          error ?? null,
-          "the API keys",
-        );
-      }
-      const json = parseJson(data ?? "");
-      const token =
-        typeof json === "object" && json !== null && "token" in json ? json.token : undefined;
-      if (typeof token !== "string" || token.length === 0) {
-        throw new RefundError({
-          code: "authentication_failed",
-          provider: PROVIDER,
-          message: `sezzle: POST ${AUTH_PATH} answered ${response.status} without a token`,
-          status: response.status,
-          retryable: false,
-          // Kept only when it is JSON without a token field: a body cut off mid-token, or a
-          // token of the wrong type, would put (part of) a credential in the error.
-          raw: tokenFreeBody(json),
-        });
-      }
-      const expirationDate =
-        typeof json === "object" && json !== null && "expiration_date" in json
-          ? json.expiration_date
-          : undefined;
-      return { token, expiresInMs: lifetimeOf(expirationDate, response.headers.get("date")) };
-    };
-    authFetch = createBearerFetch(transport, fetchToken, credentials.token);
-  }
-
-  return createClient<paths>({
-    baseUrl,
-    fetch: (request: Request) => authFetch(request),
-    pathSerializer,
-    Request: OutgoingRequest,
-  });
+      (request: Request) => authFetch(request),
+      defaultPathSerializer,
+    ),
+  );
 }

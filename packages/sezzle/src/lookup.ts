@@ -1,23 +1,16 @@
 import {
-  asNetworkError,
   assertPathId,
-  bodyOf,
-  type ConnectedLookup,
+  defineLookup,
   isRecord,
   type LifecycleCapabilities,
-  lookupError,
   type ProviderLookup,
   type RetrievedOrder,
   type RetrievedRefund,
-  type RetrieveOptions,
-  succeededTotal,
-  type TransportOptions,
-  unexpectedLookup,
+  retrievedOrder,
 } from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
-const WHERE = "GET /v2/order/{order_uuid}";
 
 /** Sezzle documents an order lookup and signed webhooks. */
 export const sezzleLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
@@ -60,41 +53,18 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"sez
     price(authorization.authorization_amount)?.currency ??
     refunds.find((refund) => refund.currency !== null)?.currency ??
     null;
-  return {
-    provider: PROVIDER,
-    orderId,
-    currency,
-    refundedAmount: succeededTotal(refunds),
-    refunds,
-    raw: body,
-  };
+  return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
 /** Sezzle's order lookup, `GET /v2/order/{order_uuid}` with the refund's credentials. */
-export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = {
+export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = defineLookup({
   provider: PROVIDER,
   capabilities: sezzleLifecycleCapabilities,
-  connect(config: SezzleConfig, options: TransportOptions = {}): ConnectedLookup<"sezzle"> {
-    const client = createSezzleClient({ ...config, ...options });
-    return {
-      provider: PROVIDER,
-      async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
-        assertPathId(PROVIDER, "orderId", orderId);
-        const { data, error, response } = await client
-          .GET("/v2/order/{order_uuid}", {
-            params: { path: { order_uuid: orderId } },
-            parseAs: "stream",
-            signal,
-          })
-          .catch(asNetworkError(PROVIDER, `${WHERE} for ${orderId} got no answer`, signal));
-        if (!response.ok) throw lookupError(PROVIDER, WHERE, response.status, error ?? null);
-        const raw = await bodyOf(data);
-        const order = toRetrieved(orderId, raw);
-        if (order === null) {
-          throw unexpectedLookup(PROVIDER, WHERE, response.status, raw, "not with an order");
-        }
-        return order;
-      },
-    };
-  },
-};
+  where: "GET /v2/order/{order_uuid}",
+  shape: "an order",
+  createClient: createSezzleClient,
+  validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
+  send: (client, orderId, init) =>
+    client.GET("/v2/order/{order_uuid}", { params: { path: { order_uuid: orderId } }, ...init }),
+  toRetrieved,
+});

@@ -4,16 +4,19 @@ import {
   headerValue,
   isRecord,
   type ProviderWebhooks,
-  type RefundError,
   refundErrorFor,
+  secretField,
   type WebhookContext,
   type WebhookEvent,
   type WebhookInput,
+  webhookJson,
+  webhookRefusal,
 } from "@refundkit/core/internal";
 import type { SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
 const fail = refundErrorFor(PROVIDER);
+const refused = webhookRefusal(PROVIDER);
 
 /**
  * How old a delivery may be by its `created_at`. Sezzle retries a delivery that did not get a
@@ -25,10 +28,6 @@ const fail = refundErrorFor(PROVIDER);
 export const SEZZLE_WEBHOOK_TOLERANCE_MS = (5 * 24 + 1) * 60 * 60 * 1000;
 /** Clocks differ: a `created_at` up to five minutes in the future is accepted. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-function refused(message: string): RefundError {
-  return fail("authentication_failed", `webhook refused: ${message}`);
-}
 
 /**
  * The 32-byte MAC in a `Sezzle-Signature` value. Sezzle does not state the encoding; the digest
@@ -74,12 +73,7 @@ async function verify(
     throw refused("Sezzle-Signature does not match the body (wrong key, or the body was changed)");
   }
 
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw refused("the signed body is not JSON");
-  }
+  const envelope = webhookJson(bytes, refused, "the signed body is not JSON");
   if (
     !isRecord(envelope) ||
     typeof envelope.uuid !== "string" ||
@@ -131,9 +125,6 @@ async function verify(
 export const sezzleWebhooks: ProviderWebhooks<"sezzle", SezzleConfig> = {
   provider: PROVIDER,
   kind: "signed",
-  secretFrom(config) {
-    const key = config?.privateKey;
-    return typeof key === "string" && key !== "" ? key : undefined;
-  },
+  secretFrom: secretField("privateKey"),
   verify,
 };

@@ -1,0 +1,424 @@
+/**
+ * The skeleton every provider package shares, so that a package holds only its provider's data:
+ * the client's transport set-up, the refund call's answer handling (`validate` -> `toWire` ->
+ * send -> `toResult` / `toError`), the order lookup and the webhook preamble.
+ */
+
+import type { AdapterContext } from "./adapter.js";
+import { createBearerFetch } from "./auth-fetch.js";
+import { configError, type TokenOrPair } from "./config.js";
+import { asNetworkError, RefundError, refundError } from "./errors.js";
+import { bodyOf } from "./http.js";
+import { keyedCall } from "./key-memory.js";
+import {
+  type ConnectedLookup,
+  type LifecycleCapabilities,
+  lifecycleUnsupported,
+  lookupError,
+  type ProviderLookup,
+  type ProviderWebhooks,
+  type RetrievedOrder,
+  type RetrievedRefund,
+  type RetrieveOptions,
+  succeededTotal,
+  unexpectedLookup,
+} from "./lifecycle.js";
+import { OutgoingRequest } from "./outgoing-request.js";
+import type { Secret } from "./redact.js";
+import { createResilientFetch, type ResilientFetchOptions } from "./resilient-fetch.js";
+import type { FetchedToken } from "./token-cache.js";
+import type { BaseRefundRequest, ProviderName, RefundResult, TransportOptions } from "./types.js";
+import {
+  assertAmount,
+  assertCurrency,
+  assertIdempotencyKey,
+  assertOptionalString,
+  assertPathId,
+  guardedPathSerializer,
+  newIdempotencyKey,
+} from "./validate.js";
+
+/**
+ * What an openapi-fetch call resolves to, as the shared code reads it: `data` (the body stream of
+ * a 2xx, with `parseAs: "stream"`), `error` (the parsed error body; undefined when empty) and the
+ * response.
+ */
+export interface CallOutcome {
+  data?: ReadableStream<Uint8Array> | string | null;
+  error?: unknown;
+  response: Response;
+}
+
+// --- client -------------------------------------------------------------------------------------
+
+/** The provider's own transport rules: which requests it deduplicates, its own "try again" answers. */
+export type TransportRules = Pick<ResilientFetchOptions, "isIdempotent" | "isRetryableResponse">;
+
+/**
+ * Refuses client options that are not an object, before anything else is read.
+ * @throws RefundError("invalid_request") "options must be an object".
+ */
+export function assertClientOptions(provider: ProviderName, options: unknown): void {
+  if (options === null || typeof options !== "object") {
+    throw configError(provider, "options must be an object");
+  }
+}
+
+/**
+ * The resilient fetch of a provider client: the caller's `fetch`, `timeoutMs`, `maxRetries` and
+ * `backoff` (see `TransportOptions` for units and defaults) with the provider's retry rules.
+ * @throws RefundError("invalid_request") for a `timeoutMs` or `maxRetries` out of range.
+ */
+export function providerTransport(
+  provider: ProviderName,
+  options: TransportOptions,
+  rules: TransportRules,
+): typeof globalThis.fetch {
+  return createResilientFetch({
+    provider,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    backoff: options.backoff,
+    ...rules,
+  });
+}
+
+/** The fetch openapi-fetch calls: one `Request` in, its `Response` out. */
+export type RequestFetch = (request: Request) => Promise<Response>;
+
+/** openapi-fetch `createClient` options every provider client uses; see `clientOptions`. */
+export interface ClientOptions {
+  baseUrl: string;
+  fetch: RequestFetch;
+  headers?: Record<string, string>;
+  /** Refuses path parameters that could change the request's path (core's one rule). */
+  pathSerializer: (pathname: string, pathParams: Record<string, unknown>) => string;
+  /** Keeps the body's bytes, so every attempt sends the same ones. */
+  Request: typeof OutgoingRequest;
+}
+
+/**
+ * The options of a provider's openapi-fetch `createClient`: its base URL and authenticated
+ * fetch, `serialize` (openapi-fetch's `defaultPathSerializer`) behind `guardedPathSerializer`,
+ * and `OutgoingRequest`. `headers` are sent with every request (say `Accept`).
+ */
+export function clientOptions(
+  provider: ProviderName,
+  baseUrl: string,
+  fetch: RequestFetch,
+  serialize: (pathname: string, pathParams: Record<string, unknown>) => string,
+  headers?: Record<string, string>,
+): ClientOptions {
+  return {
+    baseUrl,
+    fetch,
+    ...(headers === undefined ? {} : { headers }),
+    pathSerializer: guardedPathSerializer(provider, serialize),
+    Request: OutgoingRequest,
+  };
+}
+
+/**
+ * The bearer-token fetch of a provider whose credentials are a token, a pair of keys, or both
+ * (`resolveTokenOrPair`): a given token alone is sent as is; with the pair, `tokenSource(pair)`
+ * fetches tokens (cached, refreshed once on a 401), the given token first when there is one.
+ */
+export function tokenPairFetch<K extends string>(
+  transport: typeof globalThis.fetch,
+  credentials: TokenOrPair<K>,
+  tokenSource: (pair: Record<K, Secret>) => () => Promise<FetchedToken>,
+): typeof globalThis.fetch {
+  if (credentials.kind === "token") return createBearerFetch(transport, credentials.token);
+  return createBearerFetch(transport, tokenSource(credentials.pair), credentials.token);
+}
+
+/**
+ * The RefundError("authentication_failed") for a 2xx token answer without a usable token.
+ * `raw` keeps the body only when it is JSON without the token field (`tokenField`): a body cut
+ * off mid-token, or a token of the wrong type, would put (part of) a credential in the error.
+ */
+export function tokenMissing(
+  provider: ProviderName,
+  where: string,
+  status: number,
+  json: unknown,
+  tokenField: string,
+): RefundError {
+  const article = /^[aeiou]/.test(tokenField) ? "an" : "a";
+  const raw = typeof json !== "object" || json === null || tokenField in json ? null : json;
+  return new RefundError({
+    code: "authentication_failed",
+    provider,
+    message: `${provider}: ${where} answered ${status} without ${article} ${tokenField}`,
+    status,
+    retryable: false,
+    raw,
+  });
+}
+
+// --- refund -------------------------------------------------------------------------------------
+
+/**
+ * What every typed call of a refund or lookup is sent with: the body read as a stream (core's
+ * `bodyOf` reads it, so a 2xx body that cannot be parsed is still kept) and the caller's signal.
+ */
+export interface CallInit {
+  parseAs: "stream";
+  signal: AbortSignal | undefined;
+}
+
+/** What every provider's `validate` returns at least: the refund as it goes out. */
+export interface CheckedRefund {
+  orderId: string;
+  /** Integer minor units; undefined where the provider takes no amount (LevelUp). */
+  amount: number | undefined;
+  currency: string | undefined;
+  /**
+   * The idempotency handle sent (header or body field); null when the provider has none, and
+   * then the call is sent unkeyed.
+   */
+  idempotencyKey: string | null;
+}
+
+/**
+ * One provider's refund in the template every adapter follows: `validate` -> `toWire` (inside
+ * `send`) -> send -> `toResult` / `toError`.
+ */
+export interface RefundSteps<
+  P extends ProviderName,
+  Request,
+  Client,
+  Checked extends CheckedRefund,
+> {
+  provider: P;
+  /** What the provider calls the order in messages: "order" (default) or "session" (Briqpay). */
+  orderNoun?: string;
+  /** Every rule of the provider's refund, before any request. @throws RefundError */
+  validate(request: Request): Checked;
+  /** The typed call, its body from `toWire(checked)`, with `init` spread into its options. */
+  send(client: Client, checked: Checked, init: CallInit): Promise<CallOutcome>;
+  /** A 2xx: the body as `bodyOf` keeps it (parsed JSON, else text, null when unreadable). */
+  toResult(checked: Checked, raw: unknown, response: Response): RefundResult<P>;
+  /** Any other status: `body` is openapi-fetch's parsed error body, undefined when empty. */
+  toError(response: Response, body: unknown, checked: Checked): RefundError;
+}
+
+/**
+ * The shared fields of a refund that needs an amount and always carries an idempotency key
+ * (Sezzle, Optty): the order id (a path id), a positive integer amount in minor units and its
+ * ISO 4217 currency, the key (the one given, else a fresh UUID) and an optional `reason` of at most
+ * `maxReasonLength` characters, checked in that order.
+ * @throws RefundError("unsupported") with `noAmount` when `amount` is missing; else
+ * RefundError("invalid_request") naming the first bad field.
+ */
+export function checkAmountRefund(
+  provider: ProviderName,
+  request: BaseRefundRequest,
+  maxReasonLength: number,
+  noAmount: string,
+): { orderId: string; amount: number; currency: string; idempotencyKey: string } {
+  const { orderId, amount, currency, reason } = request;
+  assertPathId(provider, "orderId", orderId);
+  if (amount === undefined) throw refundError(provider, "unsupported", noAmount);
+  assertAmount(provider, amount);
+  if (currency === undefined) {
+    throw refundError(provider, "invalid_request", "currency is required whenever amount is given");
+  }
+  assertCurrency(provider, currency);
+  const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
+  assertIdempotencyKey(provider, idempotencyKey);
+  assertOptionalString(provider, "reason", reason, maxReasonLength);
+  return { orderId, amount, currency, idempotencyKey };
+}
+
+/**
+ * The `refund` of `defineAdapter` from a provider's steps. It validates; with an idempotency key
+ * the call runs under `keyedCall` (the key claimed for this order, amount and currency, so a key
+ * reused for another refund is refused before sending); then sends. A failure without an answer
+ * becomes a RefundError (`asNetworkError`), a non-2xx goes to `toError`, and any 2xx to
+ * `toResult`, because a 2xx means money moved: a body that cannot be read stays in `raw`.
+ */
+export function refundSteps<
+  P extends ProviderName,
+  Request extends { signal?: AbortSignal },
+  Client,
+  Checked extends CheckedRefund,
+>(
+  steps: RefundSteps<P, Request, Client, Checked>,
+): (client: Client, request: Request, context: AdapterContext) => Promise<RefundResult<P>> {
+  const { provider } = steps;
+  const noun = steps.orderNoun ?? "order";
+  return async (client, request, context) => {
+    const checked = steps.validate(request);
+    const { signal } = request;
+    const { orderId, amount, currency, idempotencyKey } = checked;
+    const call = async () => {
+      const { data, error, response } = await steps
+        .send(client, checked, { parseAs: "stream", signal })
+        .catch(
+          asNetworkError(
+            provider,
+            `refund of ${noun} ${orderId} failed before an answer came`,
+            signal,
+            idempotencyKey,
+          ),
+        );
+      if (!response.ok) throw steps.toError(response, error, checked);
+      return steps.toResult(checked, await bodyOf(data), response);
+    };
+    if (idempotencyKey === null) return call();
+    return keyedCall(provider, context, idempotencyKey, { orderId, amount, currency }, call);
+  };
+}
+
+// --- lookup -------------------------------------------------------------------------------------
+
+/** What a provider package gives `defineLookup`: its client, its read and the mapping. */
+export interface LookupDefinition<P extends ProviderName, Config, Client> {
+  provider: P;
+  capabilities: LifecycleCapabilities;
+  /** The documented read, as errors name it: "GET /v2/order/{order_uuid}". */
+  where: string;
+  /** What a 2xx body that `toRetrieved` cannot read is not: "an order", "a session". */
+  shape: string;
+  /** The client for a config and the transport options, built once per `connect`. */
+  createClient(options: Config & TransportOptions): Client;
+  /** Refuses a bad order id (and anything else the read needs) before any request. */
+  validate(orderId: string, client: Client): void;
+  /** The typed read of one order, with `init` spread into its options. */
+  send(client: Client, orderId: string, init: CallInit): Promise<CallOutcome>;
+  /** The provider's answer as a RetrievedOrder; null when the body is not the documented shape. */
+  toRetrieved(orderId: string, body: unknown): RetrievedOrder<P> | null;
+}
+
+/**
+ * A RetrievedOrder from the refunds a provider's answer lists: `refundedAmount` is the total of
+ * the succeeded ones (`succeededTotal`), `raw` the answer untouched.
+ */
+export function retrievedOrder<P extends ProviderName>(
+  provider: P,
+  orderId: string,
+  currency: string | null,
+  refunds: RetrievedRefund[],
+  raw: unknown,
+): RetrievedOrder<P> {
+  return { provider, orderId, currency, refundedAmount: succeededTotal(refunds), refunds, raw };
+}
+
+/**
+ * A ProviderLookup from a provider's read: `validate`, send, then a failure without an answer
+ * becomes a RefundError (`asNetworkError`), a non-2xx `lookupError`, a 2xx `toRetrieved`, and a
+ * 2xx that is not the documented shape `unexpectedLookup` (provider_error, body in `raw`).
+ */
+export function defineLookup<P extends ProviderName, Config, Client>(
+  definition: LookupDefinition<P, Config, Client>,
+): ProviderLookup<P, Config> {
+  const { provider, capabilities, where } = definition;
+  return {
+    provider,
+    capabilities,
+    connect(config: Config, options: TransportOptions = {}): ConnectedLookup<P> {
+      const client = definition.createClient({ ...config, ...options });
+      return {
+        provider,
+        async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
+          definition.validate(orderId, client);
+          const { data, error, response } = await definition
+            .send(client, orderId, { parseAs: "stream", signal })
+            .catch(asNetworkError(provider, `${where} for ${orderId} got no answer`, signal));
+          if (!response.ok) throw lookupError(provider, where, response.status, error ?? null);
+          const raw = await bodyOf(data);
+          const order = definition.toRetrieved(orderId, raw);
+          if (order === null) {
+            throw unexpectedLookup(
+              provider,
+              where,
+              response.status,
+              raw,
+              `not with ${definition.shape}`,
+            );
+          }
+          return order;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The lookup of a provider that documents none: `retrieve` always refuses with
+ * RefundError("unsupported") saying `reason`.
+ */
+export function unsupportedLookup<P extends ProviderName, Config>(
+  provider: P,
+  capabilities: LifecycleCapabilities,
+  reason: string,
+): ProviderLookup<P, Config> {
+  return {
+    provider,
+    capabilities,
+    connect(): ConnectedLookup<P> {
+      return {
+        provider,
+        async retrieve() {
+          throw lifecycleUnsupported(provider, reason);
+        },
+      };
+    },
+  };
+}
+
+// --- webhooks -----------------------------------------------------------------------------------
+
+/**
+ * The refusal of a webhook delivery: RefundError("authentication_failed") with the message
+ * "webhook refused: <message>". `const refused = webhookRefusal("sezzle")`.
+ */
+export function webhookRefusal(provider: ProviderName): (message: string) => RefundError {
+  return (message) => refundError(provider, "authentication_failed", `webhook refused: ${message}`);
+}
+
+/**
+ * A delivery's body bytes as JSON (UTF-8).
+ * @throws the RefundError of `refused(notJson)` when the body is not JSON.
+ */
+export function webhookJson(
+  bytes: Uint8Array,
+  refused: (message: string) => RefundError,
+  notJson: string,
+): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw refused(notJson);
+  }
+}
+
+/** A `secretFrom` that reads one string field of the provider's config (empty: no secret). */
+export function secretField<Config>(
+  field: keyof Config & string,
+): (config: Config | undefined) => string | undefined {
+  return (config) => {
+    const secret: unknown = config?.[field];
+    return typeof secret === "string" && secret !== "" ? secret : undefined;
+  };
+}
+
+/**
+ * The webhooks of a provider that documents none to verify: `verify` always refuses with
+ * RefundError("unsupported") saying `reason`.
+ */
+export function unsupportedWebhooks<P extends ProviderName, Config>(
+  provider: P,
+  reason: string,
+): ProviderWebhooks<P, Config> {
+  return {
+    provider,
+    kind: "none",
+    secretFrom: () => undefined,
+    async verify() {
+      throw lifecycleUnsupported(provider, reason);
+    },
+  };
+}
