@@ -7,6 +7,8 @@
  * Run: `npx -y pnpm@10.34.9 bench` (or `tsx bench/bulk.ts` after a build). Options:
  * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8),
  * `--cpu-prof DIR` (both processes run under `node --cpu-prof`, profiles written to DIR).
+ * `BULK_NODE_OPTIONS` in the environment is given to the `refundkit bulk` process as NODE_OPTIONS
+ * (e.g. `--max-semi-space-size=4` to see the young generation's share of its peak RSS).
  *
  * Besides the wall time it prints the CPU time (user + system) each process spent on the run, per
  * refund, and, measured just before, the CPU time of one bare node:http keep-alive round trip
@@ -122,7 +124,13 @@ async function runCli(args: string[], env: Record<string, string>) {
   const started = performance.now();
   const child = spawn(process.execPath, [...profileFlags, "-r", maxRssPreload, bin, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env, BENCH_MAX_RSS_FILE: rssFile },
+    env: {
+      ...process.env,
+      ...env,
+      BENCH_MAX_RSS_FILE: rssFile,
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
+      ...(process.env.BULK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BULK_NODE_OPTIONS } : {}),
+    },
   });
   let stdout = "";
   let stderr = "";
