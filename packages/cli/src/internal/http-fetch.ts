@@ -61,14 +61,23 @@ export function createKeepAliveFetch(options: { maxSockets: number }): typeof gl
               return;
             }
             const empty = status === 204 || status === 205 || status === 304 || method === "HEAD";
-            resolve(
-              new BytesResponse(
-                empty ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-                status,
-                incoming.statusMessage ?? "",
-                incoming.rawHeaders,
-              ),
-            );
+            try {
+              resolve(
+                new BytesResponse(
+                  empty
+                    ? null
+                    : chunks.length === 1
+                      ? (chunks[0] as Buffer)
+                      : Buffer.concat(chunks),
+                  status,
+                  incoming.statusMessage ?? "",
+                  incoming.rawHeaders,
+                ),
+              );
+            } catch (error) {
+              // A reason phrase a Response cannot carry: not a usable answer.
+              fail(error);
+            }
           });
         },
       );
