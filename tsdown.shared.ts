@@ -25,6 +25,12 @@ export interface PackageBuildOptions {
    * not be installed by users: they must then be devDependencies, not dependencies.
    */
   bundle?: string[];
+  /**
+   * Emit one output module per source module instead of one chunk per entry (tsdown's
+   * `unbundle`), so that a bundler sees (and drops) each module on its own and a size report
+   * names the source module each byte comes from.
+   */
+  unbundle?: boolean;
 }
 
 /** Code imports of one of `names`; declaration files (importer `*.d.ts`) keep importing them. */
@@ -38,6 +44,7 @@ export function packageBuild(options: PackageBuildOptions = {}): UserConfig {
   const cjs = [...both, ...BUNDLED_IN_CJS];
   return defineConfig({
     entry: options.entry ?? ["src/index.ts"],
+    ...(options.unbundle === true ? { unbundle: true } : {}),
     dts: true,
     platform: "node",
     target: "node20",

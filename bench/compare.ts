@@ -182,9 +182,13 @@ if (runs("throughput")) {
   const refunds = createRefunds({ sezzle: { baseUrl: base, publicKey: "pk", privateKey: "sk" } });
   let key = 0;
   const inFlight = 8;
-  const run = (send: () => Promise<unknown>) => async (n: number) => {
+  // This process's CPU per request on each side (with 2 cores shared with the server process,
+  // the client's CPU per request is what decides the ratio).
+  const cpuPerRequest = { raw: [] as number[], facade: [] as number[] };
+  const run = (send: () => Promise<unknown>, cpuOf: number[]) => async (n: number) => {
     let next = 0;
     const start = performance.now();
+    const cpuStart = cpuMicros();
     await Promise.all(
       Array.from({ length: inFlight }, async () => {
         while (next < n) {
@@ -193,7 +197,9 @@ if (runs("throughput")) {
         }
       }),
     );
-    return n / ((performance.now() - start) / 1000);
+    const perSecond = n / ((performance.now() - start) / 1000);
+    cpuOf.push((cpuMicros() - cpuStart) / n);
+    return perSecond;
   };
   const raw = run(async () => {
     const response = await fetch(`${base}${REFUND_PATH}`, {
@@ -206,11 +212,26 @@ if (runs("throughput")) {
       body: JSON.stringify({ amount_in_cents: 2500, currency: "USD" }),
     });
     await response.json();
-  });
-  const facade = run(() =>
-    refunds.refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" }),
+  }, cpuPerRequest.raw);
+  const facade = run(
+    () => refunds.refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" }),
+    cpuPerRequest.facade,
   );
   const { a, b, ratios } = await interleave(quick ? 5 : 9, quick ? 1_000 : 3_000, raw, facade);
+  // The reference floor of any openapi-fetch client: bare openapi-fetch sending the same request
+  // (it builds one Request, which `fetch` copies, body included) against raw fetch.
+  const bareClient = createClient({ baseUrl: base, fetch: (...args) => fetch(...args) });
+  const bareSide = run(async () => {
+    const { data } = await bareClient.POST("/v2/order/{order_uuid}/refund", {
+      params: {
+        path: { order_uuid: ORDER },
+        header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
+      },
+      body: { amount_in_cents: 2500, currency: "USD" },
+    });
+    if (data === undefined) throw new Error("no data");
+  }, []);
+  const reference = await interleave(quick ? 3 : 5, quick ? 1_000 : 3_000, raw, bareSide);
   server.kill();
   console.log(
     `throughput raw fetch ${stats(a).median.toFixed(0)}/s, refund() ${stats(b).median.toFixed(0)}/s`,
@@ -223,6 +244,13 @@ if (runs("throughput")) {
   );
   rows.push(
     `| (absolute, median) raw fetch / refund() | | ${stats(a).median.toFixed(0)} / ${stats(b).median.toFixed(0)} req/s | |`,
+  );
+  rows.push(
+    `| (client CPU per request, median) raw fetch / refund() | | ${stats(cpuPerRequest.raw).median.toFixed(1)} us / ${stats(cpuPerRequest.facade).median.toFixed(1)} us | |`,
+  );
+  const refRatios = stats(reference.ratios);
+  rows.push(
+    `| (reference) bare openapi-fetch throughput / raw fetch, same server | | ${refRatios.min.toFixed(2)} / **${refRatios.median.toFixed(2)}** / ${refRatios.max.toFixed(2)} x | |`,
   );
 }
 

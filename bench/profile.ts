@@ -1,12 +1,21 @@
 /**
- * Where a `refund()` spends its time: runs refunds through the built facade with a fetch that
- * answers from memory under the V8 CPU profiler (the same sampling profiler as
- * `node --cpu-prof`), then prints the top frames by self time and the share of garbage
- * collection. `--bad-input` profiles a refused input instead.
+ * Where a `refund()` spends its time: runs refunds through the built facade under the V8 CPU
+ * profiler (the same sampling profiler as `node --cpu-prof`), then prints the top frames by self
+ * time and, since most self time lands in Node's own internals (undici, web streams, promises),
+ * the same samples attributed to the nearest refundkit or openapi-fetch frame on their stack
+ * (who caused that work).
  *
- * Run: `node --import tsx bench/profile.ts [--bad-input]`
+ * - default: Sezzle refunds with a cached token and a fetch that answers from memory;
+ * - `--bare`: bare openapi-fetch sending the same request with that fetch (the reference);
+ * - `--bad-input`: a refused input instead;
+ * - `--server`: against bench/server.ts (another process, keep-alive, 8 in flight), as the
+ *   throughput comparison of bench/compare.ts runs it; `--raw` there profiles raw `fetch` instead.
+ *
+ * Run: `node --import tsx bench/profile.ts [--bare | --bad-input | --server [--raw]]`
  */
+import { fork } from "node:child_process";
 import { Session } from "node:inspector/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -15,6 +24,9 @@ const { createRefunds } = (await import(
 )) as typeof import("../packages/refundkit/src/index.js");
 
 const badInput = process.argv.includes("--bad-input");
+const overHttp = process.argv.includes("--server");
+const raw = overHttp && process.argv.includes("--raw");
+const bare = !overHttp && process.argv.includes("--bare");
 const ORDER = badInput ? "../admin" : "4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 const memoryFetch: typeof fetch = async (input) => {
   const url = input instanceof Request ? input.url : String(input);
@@ -23,18 +35,72 @@ const memoryFetch: typeof fetch = async (input) => {
     : JSON.stringify({ uuid: "6c9db5d4-d09a-4224-9b5c-2d4e5f6a7b8c" });
   return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
 };
+
+let baseUrl = "https://sezzle.test";
+let stopServer = () => {};
+if (overHttp) {
+  const server = fork(fileURLToPath(new URL("./server.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.once("message", (m) => resolve(Number(m))),
+  );
+  baseUrl = `http://127.0.0.1:${port}`;
+  stopServer = () => server.kill();
+}
 const refunds = createRefunds(
-  { sezzle: { baseUrl: "https://sezzle.test", publicKey: "pk", privateKey: "sk" } },
-  { fetch: memoryFetch },
+  { sezzle: { baseUrl, publicKey: "pk", privateKey: "sk" } },
+  overHttp ? {} : { fetch: memoryFetch },
 );
-const loop = async (n: number) => {
-  for (let i = 0; i < n; i++) {
-    await refunds
-      .refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" })
-      .catch((error: unknown) => {
-        if (!badInput) throw error;
-      });
+const requireFromSezzle = createRequire(`${root}packages/sezzle/package.json`);
+const { default: createClient } = (await import(
+  pathToFileURL(requireFromSezzle.resolve("openapi-fetch")).href
+)) as {
+  default: (options: { baseUrl: string; fetch: typeof fetch }) => {
+    POST(path: string, init: unknown): Promise<{ data?: unknown }>;
+  };
+};
+const bareClient = createClient({ baseUrl, fetch: memoryFetch });
+let key = 0;
+const one = (): Promise<unknown> => {
+  if (bare) {
+    return bareClient.POST("/v2/order/{order_uuid}/refund", {
+      params: {
+        path: { order_uuid: ORDER },
+        header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
+      },
+      body: { amount_in_cents: 2500, currency: "USD" },
+    });
   }
+  if (raw) {
+    return fetch(`${baseUrl}/v2/order/${ORDER}/refund`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "sezzle-request-id": `k-${++key}`,
+        authorization: "Bearer tok",
+      },
+      body: JSON.stringify({ amount_in_cents: 2500, currency: "USD" }),
+    }).then((response) => response.json());
+  }
+  return refunds
+    .refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" })
+    .catch((error: unknown) => {
+      if (!badInput) throw error;
+    });
+};
+const loop = async (n: number) => {
+  let next = 0;
+  const lanes = overHttp ? 8 : 1;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < n) {
+        next += 1;
+        await one();
+      }
+    }),
+  );
 };
 
 await loop(5_000);
@@ -46,22 +112,85 @@ await session.post("Profiler.start");
 await loop(badInput ? 200_000 : 20_000);
 const { profile } = await session.post("Profiler.stop");
 session.disconnect();
+stopServer();
 
-const self = new Map<string, number>();
-let total = 0;
-for (const node of profile.nodes) {
-  const hits = node.hitCount ?? 0;
-  total += hits;
-  const { functionName, url, lineNumber } = node.callFrame;
-  const file = url
+type Node = (typeof profile.nodes)[number];
+const byId = new Map<number, Node>(profile.nodes.map((node) => [node.id, node]));
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parentOf.set(child, node.id);
+
+const fileOf = (node: Node) =>
+  node.callFrame.url
     .replace(/^file:\/\//, "")
     .replace(root, "")
     .replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "");
-  const name = `${functionName || "(anonymous)"} ${file ? `${file}:${lineNumber + 1}` : ""}`.trim();
-  self.set(name, (self.get(name) ?? 0) + hits);
+const nameOf = (node: Node) => {
+  const file = fileOf(node);
+  const { functionName, lineNumber } = node.callFrame;
+  return `${functionName || "(anonymous)"} ${file ? `${file}:${lineNumber + 1}` : ""}`.trim();
+};
+/** A frame of refundkit's packages or of openapi-fetch (not Node's internals, not this script). */
+const isProject = (node: Node) => {
+  const file = fileOf(node);
+  return file.startsWith("packages/") || file.startsWith("openapi-fetch/");
+};
+
+const self = new Map<string, number>();
+const attributed = new Map<string, number>();
+let total = 0;
+for (const node of profile.nodes) {
+  const hits = node.hitCount ?? 0;
+  if (hits === 0) continue;
+  total += hits;
+  self.set(nameOf(node), (self.get(nameOf(node)) ?? 0) + hits);
+  let at: Node | undefined = node;
+  while (at !== undefined && !isProject(at)) {
+    const parent = parentOf.get(at.id);
+    at = parent === undefined ? undefined : byId.get(parent);
+  }
+  const owner = at === undefined ? `(no project frame) ${nameOf(node)}` : nameOf(at);
+  attributed.set(owner, (attributed.get(owner) ?? 0) + hits);
 }
-const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
-console.log(`| self time | frame |\n| ---: | --- |`);
-for (const [name, hits] of top) {
-  console.log(`| ${((hits / total) * 100).toFixed(1)}% | \`${name}\` |`);
+const print = (title: string, map: Map<string, number>, count: number) => {
+  console.log(`\n| ${title} | frame |\n| ---: | --- |`);
+  for (const [name, hits] of [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count)) {
+    console.log(`| ${((hits / total) * 100).toFixed(1)}% | \`${name}\` |`);
+  }
+};
+/** Self time by area, and the CPU it amounts to per call (samples that were not idle). */
+const areaOf = (node: Node): string => {
+  const file = fileOf(node);
+  const name = node.callFrame.functionName;
+  if (name === "(idle)") return "idle";
+  if (name === "(garbage collector)") return "garbage collector";
+  if (file.startsWith("packages/")) return file.split("/").slice(0, 2).join("/");
+  if (file.startsWith("openapi-fetch/")) return "openapi-fetch";
+  if (file.includes("undici")) return "undici (fetch, Request, Response, Headers)";
+  if (file.includes("webstreams")) return "web streams";
+  if (
+    file.includes("abort_controller") ||
+    file.includes("js_transferable") ||
+    name === "JSTransferable"
+  )
+    return "AbortSignal / transferable";
+  if (file.includes("internal/process") || name === "runMicrotasks")
+    return "promises, microtasks, ticks";
+  if (file.startsWith("node:") || file === "")
+    return `other Node/V8 (${name || "anonymous"})`.replace(/\(\((.*)\)\)/, "($1)");
+  return "other";
+};
+const areas = new Map<string, number>();
+for (const node of profile.nodes) {
+  const hits = node.hitCount ?? 0;
+  if (hits > 0) areas.set(areaOf(node), (areas.get(areaOf(node)) ?? 0) + hits);
 }
+const idle = areas.get("idle") ?? 0;
+const calls = badInput ? 200_000 : 20_000;
+const microsPerSample = (profile.endTime - profile.startTime) / total;
+console.log(
+  `\n${calls} calls, ${(((total - idle) * microsPerSample) / calls).toFixed(1)} us of non-idle CPU per call (sampled)`,
+);
+print("self time", self, 25);
+print("attributed to the nearest project frame", attributed, 25);
+print("self time by area", areas, 20);

@@ -33,7 +33,7 @@ export type BriqpayRefundRequest = BaseRefundRequest & {
 };
 
 /** Briqpay: partial refunds and line items, pending results, no idempotency handle. */
-export const briqpayCapabilities: Capabilities = Object.freeze({
+export const briqpayCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "none",
@@ -69,7 +69,7 @@ const ADJUSTMENT_NAME = "Refund";
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId(PROVIDER, field, value);
@@ -350,11 +350,11 @@ function toError(response: Response, error: unknown): RefundError {
 }
 
 /** Briqpay's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const briqpayAdapter: BriqpayProviderAdapter = defineAdapter({
+export const briqpayAdapter: BriqpayProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: briqpayCapabilities,
   createClient: createBriqpayClient,
-  refund: refundSteps({
+  refund: /* @__PURE__ */ refundSteps({
     provider: PROVIDER,
     orderNoun: "session",
     validate,

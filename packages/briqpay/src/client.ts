@@ -59,7 +59,7 @@ function hasControl(text: string): boolean {
 
 const PROVIDER = "briqpay";
 /** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
-const API_VERSION = apiVersionOf(
+const API_VERSION = /* @__PURE__ */ apiVersionOf(
   servers,
   Object.values(operations).map((operation) => operation.path),
 );

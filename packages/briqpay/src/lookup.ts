@@ -14,7 +14,7 @@ import { type BriqpayConfig, createBriqpayClient } from "./client.js";
 const PROVIDER = "briqpay";
 
 /** Briqpay documents a session read and unauthenticated hooks, verified by reading back. */
-export const briqpayLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const briqpayLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "read-back",
 });
@@ -67,14 +67,16 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"bri
 }
 
 /** Briqpay's session read, `GET /v3/session/{sessionId}`. */
-export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = defineLookup({
-  provider: PROVIDER,
-  capabilities: briqpayLifecycleCapabilities,
-  where: "GET /v3/session/{sessionId}",
-  shape: "a session",
-  createClient: createBriqpayClient,
-  validate: (orderId) => assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId),
-  send: (client, orderId, init) =>
-    client.GET("/session/{sessionId}", { params: { path: { sessionId: orderId } }, ...init }),
-  toRetrieved,
-});
+export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = /* @__PURE__ */ defineLookup(
+  {
+    provider: PROVIDER,
+    capabilities: briqpayLifecycleCapabilities,
+    where: "GET /v3/session/{sessionId}",
+    shape: "a session",
+    createClient: createBriqpayClient,
+    validate: (orderId) => assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId),
+    send: (client, orderId, init) =>
+      client.GET("/session/{sessionId}", { params: { path: { sessionId: orderId } }, ...init }),
+    toRetrieved,
+  },
+);

@@ -15,7 +15,7 @@ import type { BriqpayConfig } from "./client.js";
 import { briqpayStatus } from "./lookup.js";
 
 const PROVIDER = "briqpay";
-const refused = webhookRefusal(PROVIDER);
+const refused = /* @__PURE__ */ webhookRefusal(PROVIDER);
 
 /**
  * Signed deliveries older than this are refused: the window Briqpay's own commercetools connector
@@ -135,6 +135,6 @@ async function verify(
 export const briqpayWebhooks: ProviderWebhooks<"briqpay", BriqpayConfig> = {
   provider: PROVIDER,
   kind: "read-back",
-  secretFrom: secretField("webhookSecret"),
+  secretFrom: /* @__PURE__ */ secretField("webhookSecret"),
   verify,
 };

@@ -17,20 +17,14 @@ export function configError(provider: ProviderName, message: string): RefundErro
  * (a query or fragment would swallow the paths appended to it), with trailing slashes trimmed.
  */
 export function assertHttpUrl(provider: ProviderName, field: string, value: unknown): string {
-  let url: URL;
-  try {
-    if (typeof value !== "string") throw new TypeError();
-    url = new URL(value);
-  } catch {
-    throw configError(provider, `${field} must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
+  const url = typeof value === "string" && URL.canParse(value) ? new URL(value) : null;
+  if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw configError(provider, `${field} must be an absolute http(s) URL`);
   }
   if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
     throw configError(provider, `${field} must not contain credentials, a query or a fragment`);
   }
-  return value.replace(/\/+$/, "");
+  return (value as string).replace(/\/+$/, "");
 }
 
 /** Where a client talks to: one of the spec's servers, or an explicit base URL. */

@@ -47,8 +47,22 @@ export interface RefundErrorOptions {
  */
 const REFUND_ERROR_BRAND = Symbol.for("refundkit.RefundError");
 
+let setAttemptStart: (error: object, startedAt: number) => boolean;
+let getAttemptStart: (error: object) => number | undefined;
+
 /** The one error type of refundkit. Messages never contain credentials. */
 export class RefundError extends Error {
+  /** When the refund() call that rejected with this error started (see `noteAttemptStart`). */
+  #attemptStartedAt: number | undefined = undefined;
+  static {
+    setAttemptStart = (error, startedAt) => {
+      if (!(#attemptStartedAt in error)) return false;
+      error.#attemptStartedAt = startedAt;
+      return true;
+    };
+    getAttemptStart = (error) => (#attemptStartedAt in error ? error.#attemptStartedAt : undefined);
+  }
+
   /**
    * `value instanceof RefundError` is true for a RefundError from any copy of refundkit (ESM or
    * CJS build), by its brand; subclasses keep the ordinary prototype-chain check.
@@ -111,9 +125,54 @@ export class RefundError extends Error {
 
 Object.defineProperty(RefundError.prototype, REFUND_ERROR_BRAND, { value: true });
 
+/**
+ * Records on `error` when the refund() call it rejected started, for `reconcile()` (which tells
+ * that call's refund from earlier ones by it). Kept in a private field of RefundError, invisible
+ * to `JSON.stringify`, `util.inspect` and equality checks: a store, where a WeakMap entry per
+ * failed call costs about 1 us (half the budget of a refused input). Returns false for anything
+ * that is not a RefundError of this copy of core (a caller's abort reason): keep that elsewhere.
+ */
+export function noteAttemptStart(error: unknown, startedAt: number): boolean {
+  return typeof error === "object" && error !== null && setAttemptStart(error, startedAt);
+}
+
+/** What `noteAttemptStart` recorded on `error`; undefined when nothing was. */
+export function attemptStartOf(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? getAttemptStart(error) : undefined;
+}
+
 /** Whether `value` is a RefundError, from this copy of refundkit or any other (ESM or CJS build). */
 export function isRefundError(value: unknown): value is RefundError {
   return value instanceof RefundError;
+}
+
+/**
+ * A RefundError("invalid_request") for input refused before any request was built (a bad amount,
+ * currency, id or key), not retryable, built without capturing stack frames.
+ *
+ * Trade-off, deliberately: capturing a stack costs more than the whole check (about 1-5 us on
+ * Node 20, several times the refusal itself), and a program that feeds refund() from user input
+ * (a bulk file, a form) may be refused often. The message names the field, the rule and the value
+ * given, which is what locates the mistake; such an error's `stack` is just its first line
+ * (`RefundError: <message>`), without the frames of refundkit's checks or of the caller. It is an
+ * ordinary RefundError otherwise (`instanceof`, `isRefundError`, `code`, `provider`, `message`,
+ * `retryable: false`, `toJSON`). Errors about an answer or a failure on the network keep their
+ * full stack.
+ */
+export function invalidInput(provider: ProviderName, message: string): RefundError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new RefundError({
+      code: "invalid_request",
+      provider,
+      message,
+      status: null,
+      retryable: false,
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** What a RefundError carries besides its code and message. */

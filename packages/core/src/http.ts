@@ -1,4 +1,4 @@
-import { RefundError, type RefundErrorCode } from "./errors.js";
+import { type RefundError, type RefundErrorCode, refundError } from "./errors.js";
 import { ownerOf } from "./internal/buffered-response.js";
 import type { ProviderName } from "./types.js";
 
@@ -54,34 +54,21 @@ export async function bodyOf(
   return json === undefined ? text : json;
 }
 
+/** The RefundError codes of the HTTP statuses that have their own; every other is provider_error. */
+const CODE_FOR_STATUS: Readonly<Record<number, RefundErrorCode>> = {
+  400: "invalid_request",
+  401: "authentication_failed",
+  403: "permission_denied",
+  404: "not_found",
+  409: "in_progress",
+  422: "declined",
+  429: "rate_limited",
+};
+
 /** The default RefundError code for an HTTP error status; adapters refine it from error bodies. */
 export function errorCodeForStatus(status: number): RefundErrorCode {
-  switch (status) {
-    case 400:
-      return "invalid_request";
-    case 401:
-      return "authentication_failed";
-    case 403:
-      return "permission_denied";
-    case 404:
-      return "not_found";
-    case 409:
-      return "in_progress";
-    case 422:
-      return "declined";
-    case 429:
-      return "rate_limited";
-    default:
-      return "provider_error";
-  }
+  return CODE_FOR_STATUS[status] ?? "provider_error";
 }
-
-/**
- * 5xx answers that are not transient: 501 Not Implemented and 505 HTTP Version Not Supported say
- * the server does not support the request at all, so the same request gets the same answer
- * (RFC 9110 sections 15.6.2 and 15.6.6, https://www.rfc-editor.org/rfc/rfc9110#section-15.6).
- */
-const PERMANENT_5XX: ReadonlySet<number> = new Set([501, 505]);
 
 /**
  * Whether `status` is worth sending again, where the request carries an idempotency handle:
@@ -91,7 +78,10 @@ const PERMANENT_5XX: ReadonlySet<number> = new Set([501, 505]);
  */
 export function isRetryableStatus(status: number): boolean {
   if (status === 408 || status === 429) return true;
-  return status >= 500 && status <= 599 && !PERMANENT_5XX.has(status);
+  // 501 Not Implemented and 505 HTTP Version Not Supported say the server does not support the
+  // request at all: the same request gets the same answer (RFC 9110 sections 15.6.2 and 15.6.6,
+  // https://www.rfc-editor.org/rfc/rfc9110#section-15.6).
+  return status >= 500 && status <= 599 && status !== 501 && status !== 505;
 }
 
 /**
@@ -107,16 +97,12 @@ export function tokenEndpointError(
   refused: string,
 ): RefundError {
   const isRefusal = status === 400 || status === 401 || status === 403;
-  return new RefundError({
-    code: isRefusal ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
+  return refundError(
     provider,
-    message: isRefusal
-      ? `${provider}: ${endpoint} answered ${status}: ${refused} were not accepted`
-      : `${provider}: ${endpoint} answered ${status}`,
-    status,
-    retryable: isRetryableStatus(status),
-    raw,
-  });
+    isRefusal ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
+    `${endpoint} answered ${status}${isRefusal ? `: ${refused} were not accepted` : ""}`,
+    { status, retryable: isRetryableStatus(status), raw },
+  );
 }
 
 const ALREADY_REFUNDED =

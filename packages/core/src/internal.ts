@@ -8,7 +8,13 @@
  */
 
 export { isAbort } from "./abort.js";
-export { type AdapterContext, type AdapterDefinition, defineAdapter } from "./adapter.js";
+export {
+  type AdapterContext,
+  type AdapterDefinition,
+  defineAdapter,
+  rejectSoon,
+  startRefund,
+} from "./adapter.js";
 export {
   declinedInAnswer,
   isInProgressAnswer,
@@ -33,7 +39,10 @@ export {
 } from "./config.js";
 export {
   asNetworkError,
+  attemptStartOf,
   type ErrorDetails,
+  invalidInput,
+  noteAttemptStart,
   refundError,
   refundErrorFor,
   withIdempotencyKey,

@@ -31,20 +31,35 @@ export function createKeyMemory(capacity: number = DEFAULT_KEY_MEMORY): KeyMemor
   }
   // A Map iterates in insertion order: deleting and re-setting a key makes it the newest.
   const entries = new Map<string, string>();
+  // The eviction cursor: one live iterator, kept. Every key it passed was evicted, and a key used
+  // again is re-inserted at the end, so its next entry is always the least recently used one. A
+  // fresh `entries.keys()` per eviction would skip, every time, the deleted slots the Map keeps
+  // at its front until it compacts (about 0.5 us a refund once the memory is full). Map
+  // iterators stay valid across deletions and insertions (ECMA-262 %MapIteratorPrototype%.next).
+  let oldest = entries.keys();
   const noop = () => {};
   return {
     claim(key, fingerprint) {
       if (capacity === 0) return noop;
       const known = entries.get(key);
-      if (known !== undefined && known !== fingerprint) return "mismatch";
-      entries.delete(key);
-      entries.set(key, fingerprint);
-      while (entries.size > capacity) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
+      if (known !== undefined) {
+        if (known !== fingerprint) return "mismatch";
+        // Used again: now the most recent.
+        entries.delete(key);
+        entries.set(key, fingerprint);
+        return noop;
       }
-      if (known !== undefined) return noop;
+      entries.set(key, fingerprint);
+      // One new key: at most one to forget (the least recently used comes first).
+      if (entries.size > capacity) {
+        let next = oldest.next();
+        if (next.done === true) {
+          // Only after the Map was empty (an iterator that finished stays finished).
+          oldest = entries.keys();
+          next = oldest.next();
+        }
+        if (next.done !== true) entries.delete(next.value);
+      }
       return () => {
         if (entries.get(key) === fingerprint) entries.delete(key);
       };

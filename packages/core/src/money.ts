@@ -1,15 +1,29 @@
 import { CODES, NO_MINOR_UNIT, EXPONENTS as NOT_TWO } from "./iso4217.js";
 
 /**
- * ISO 4217 codes with their minor-unit exponents, from src/iso4217.ts (generated from the
- * `currency-codes` package by this package's iso4217 script; codes without a minor unit are left out).
+ * ISO 4217 codes with their minor-unit exponents, read from src/iso4217.ts (generated from the
+ * `currency-codes` package by this package's iso4217 script; codes without a minor unit are left
+ * out). Built on first use, so a bundle that never checks a currency drops the table.
  */
-const EXPONENTS: ReadonlyMap<string, number> = new Map(
-  Array.from({ length: CODES.length / 3 }, (_, index) => {
-    const code = CODES.slice(index * 3, index * 3 + 3);
-    return [code, NOT_TWO[code] ?? 2] as const;
-  }),
-);
+let exponents: ReadonlyMap<string, number> | undefined;
+
+function exponentTable(): ReadonlyMap<string, number> {
+  if (exponents !== undefined) return exponents;
+  const table = new Map<string, number>();
+  // "aEDFN": A, then ED and FN (see src/iso4217.ts).
+  for (const [, first = "", rest = ""] of CODES.matchAll(/([a-z])([A-Z]*)/g)) {
+    for (let index = 0; index < rest.length; index += 2) {
+      table.set(first.toUpperCase() + rest.slice(index, index + 2), 2);
+    }
+  }
+  for (const [exponent, codes] of Object.entries(NOT_TWO)) {
+    for (let index = 0; index < codes.length; index += 3) {
+      table.set(codes.slice(index, index + 3), Number(exponent));
+    }
+  }
+  exponents = table;
+  return table;
+}
 
 /** Whether ISO 4217 lists `code` without a minor unit (XAU, XXX...). */
 function hasNoMinorUnit(code: string): boolean {
@@ -19,17 +33,14 @@ function hasNoMinorUnit(code: string): boolean {
   return false;
 }
 
-/** The largest magnitude `majorToMinor` accepts: beyond it integers stop being exact. */
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
 /** Whether `code` is an upper-case ISO 4217 currency with a defined minor unit ("USD", not "usd"). */
 export function isCurrencyCode(code: unknown): code is string {
-  return typeof code === "string" && EXPONENTS.has(code);
+  return typeof code === "string" && exponentTable().has(code);
 }
 
 /** Every code `isCurrencyCode` accepts, sorted. */
 export function currencyCodes(): string[] {
-  return [...EXPONENTS.keys()].sort();
+  return [...exponentTable().keys()].sort();
 }
 
 /**
@@ -38,7 +49,7 @@ export function currencyCodes(): string[] {
  * no minor unit (XAU, XXX...).
  */
 export function currencyExponent(code: string): number {
-  const exponent = EXPONENTS.get(code);
+  const exponent = exponentTable().get(code);
   if (exponent !== undefined) return exponent;
   if (typeof code === "string" && hasNoMinorUnit(code)) {
     throw new RangeError(`currency ${code} has no minor unit in ISO 4217, so it has no amounts`);
@@ -106,7 +117,8 @@ export function majorToMinor(value: number | string, currency: string): number {
   return parseMajor(text, exponent);
 }
 
-const DECIMAL = /^(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$|^\.(\d+)(?:[eE]([+-]?\d+))?$/;
+/** A plain decimal, optionally with an exponent: "24.98", "5.", ".5", "2.5E-2"; groups int, fraction, power. */
+const DECIMAL = /^(?=\.?\d)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 function parseMajor(text: string, exponent: number): number {
   if (text.startsWith("-")) {
@@ -116,32 +128,35 @@ function parseMajor(text: string, exponent: number): number {
   if (match === null) {
     throw new RangeError(`amount is not a plain decimal number: ${quote(text)}`);
   }
-  const integerPart = match[1] ?? "";
-  const fractionPart = match[2] ?? match[4] ?? "";
-  const exponentText = match[3] ?? match[5] ?? "0";
-  if (exponentText.replace(/^[+-]?0*/, "").length > 6) {
+  const [, integerPart = "", fractionPart = "", power = "0"] = match;
+  if (power.replace(/^[+-]?0*/, "").length > 6) {
     throw new RangeError(`amount exponent is out of range: ${quote(text)}`);
   }
-  const digits = integerPart + fractionPart;
-  // Where the decimal point falls in `digits` once the value is scaled to minor units.
-  const point = integerPart.length + Number.parseInt(exponentText, 10) + exponent;
-  const leadingZeros = digits.length - digits.replace(/^0+/, "").length;
-  if (leadingZeros < digits.length && point - leadingZeros > 16) {
+  // The significant digits (leading zeros dropped), and where the decimal point falls in them
+  // once the value is scaled to minor units: all string work, never float arithmetic.
+  const digits = (integerPart + fractionPart).replace(/^0+/, "");
+  if (digits === "") return 0;
+  const point =
+    integerPart.length +
+    Number(power) +
+    exponent -
+    (integerPart + fractionPart).length +
+    digits.length;
+  if (point > 16) {
     throw new RangeError(`amount ${quote(text)} is beyond the largest exact integer`);
   }
-  const wholeDigits =
-    point <= 0 ? "" : point >= digits.length ? digits.padEnd(point, "0") : digits.slice(0, point);
-  const droppedDigits = point <= 0 ? digits : point >= digits.length ? "" : digits.slice(point);
-  if (/[1-9]/.test(droppedDigits)) {
+  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) {
     throw new RangeError(
       `amount ${quote(text)} has more fraction digits than the currency's ${exponent} allow`,
     );
   }
-  const significant = wholeDigits.replace(/^0+/, "");
-  if (significant.length > 16 || BigInt(significant || "0") > MAX_SAFE) {
+  // At most 16 digits: Number() of such an integer above 2^53 - 1 is at least 2^53, so the
+  // comparison is exact.
+  const minor = Number(point <= 0 ? "0" : digits.slice(0, point).padEnd(point, "0"));
+  if (minor > Number.MAX_SAFE_INTEGER) {
     throw new RangeError(`amount ${quote(text)} is beyond the largest exact integer`);
   }
-  return Number(significant || "0");
+  return minor;
 }
 
 function quote(text: string): string {

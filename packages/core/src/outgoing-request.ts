@@ -4,57 +4,133 @@
  * transport then sends it without building another:
  *
  * - the body is kept as openapi-fetch serialised it (a JSON or form string), so every attempt and
- *   a 401 re-send use those same bytes without reading the request's stream;
+ *   a 401 re-send use those same bytes. It is not turned into a stream: undici would build a
+ *   ReadableStream for it that nobody reads (the transport sends the kept bytes, and `fetch`
+ *   builds its own request from them). Reading the request (`text()`, `json()`, `body`,
+ *   `clone()`...) serves those bytes, so middleware sees the same body as the provider;
  * - the caller's `signal` is kept beside the request instead of inside it. A `Request` built with a
  *   signal adds an abort listener to it that is removed only when the request is garbage
  *   collected (undici's finalizer), so a long-lived caller signal (a server's shutdown signal)
  *   would collect one listener per refund. The transport listens to it once per call and removes
  *   its listener when the call settles.
  *
- * It is a plain `Request` otherwise (`instanceof Request`, so openapi-fetch middleware works).
+ * It is a `Request` otherwise (`instanceof Request`, so openapi-fetch middleware works).
  */
 const BODY = Symbol("refundkit.body");
 const SIGNAL = Symbol("refundkit.signal");
 
+type Bytes = Uint8Array<ArrayBuffer>;
+
 interface Kept {
-  [BODY]?: string | Uint8Array<ArrayBuffer> | null;
+  [BODY]?: string | Bytes | null;
   [SIGNAL]?: AbortSignal | null;
 }
 
 /** What an `OutgoingRequest` keeps: the body as serialised and the caller's signal. */
 export interface OutgoingParts {
-  body: string | Uint8Array<ArrayBuffer> | null;
+  body: string | Bytes | null;
   signal: AbortSignal | undefined;
 }
 
-/** Pass as `createClient({ Request: OutgoingRequest, ... })`. Constructs a plain `Request`. */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A Request whose body is the kept string or bytes, never a stream until someone asks for one:
+ * built without a body (so undici makes no stream), its reads served from the kept value.
+ */
+class KeptBodyRequest extends Request {
+  readonly #body: string | Bytes;
+  #used = false;
+  #stream: ReadableStream<Bytes> | undefined;
+
+  constructor(input: RequestInfo | URL, init: RequestInit, body: string | Bytes) {
+    super(input, init);
+    this.#body = body;
+    // What undici sets for a string body when the caller set no Content-Type (Fetch standard,
+    // "extract a body": https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
+    if (typeof body === "string" && !this.headers.has("content-type")) {
+      this.headers.set("content-type", "text/plain;charset=UTF-8");
+    }
+  }
+
+  override get body(): ReadableStream<Bytes> {
+    this.#stream ??= new Response(this.#body).body as ReadableStream<Bytes>;
+    return this.#stream;
+  }
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+  override text(): Promise<string> {
+    return this.#consume((body) => (typeof body === "string" ? body : decoder.decode(body)));
+  }
+  override json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#consume((body) => this.#bytes(body).buffer);
+  }
+  override bytes(): Promise<Bytes> {
+    return this.#consume((body) => this.#bytes(body));
+  }
+  override blob(): Promise<Blob> {
+    const type = this.headers.get("content-type") ?? "";
+    return this.#consume((body) => new Blob([body], { type }));
+  }
+  override formData(): Promise<FormData> {
+    return this.#consume((body) => new Response(body, { headers: this.headers }).formData());
+  }
+  override clone(): Request {
+    if (this.#used) throw new TypeError("Request.clone: the body has already been read");
+    const copy = new KeptBodyRequest(this, {}, this.#body) as Request & Kept;
+    copy[BODY] = this.#body;
+    copy[SIGNAL] = (this as Request & Kept)[SIGNAL] ?? null;
+    return copy;
+  }
+
+  #bytes(body: string | Bytes): Bytes {
+    return typeof body === "string" ? encoder.encode(body) : body.slice();
+  }
+  #consume<T>(read: (body: string | Bytes) => T | Promise<T>): Promise<T> {
+    if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
+    this.#used = true;
+    try {
+      return Promise.resolve(read(this.#body));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+/** Pass as `createClient({ Request: OutgoingRequest, ... })`. Constructs a `Request`. */
 export const OutgoingRequest = function OutgoingRequest(
   input: RequestInfo | URL,
   init?: RequestInit,
 ): Request {
   const body = init?.body;
-  const kept: string | Uint8Array<ArrayBuffer> | null | undefined =
+  const kept: string | Bytes | null | undefined =
     body === undefined || body === null
       ? null
       : typeof body === "string" ||
           (body instanceof Uint8Array && body.buffer instanceof ArrayBuffer)
-        ? (body as string | Uint8Array<ArrayBuffer>)
+        ? (body as string | Bytes)
         : undefined; // FormData, streams...: the transport reads them from the request once
   // A body we cannot keep as is: a plain Request, which the transport reads once.
   if (kept === undefined) return new Request(input, init);
-  let request: Request;
-  if (init?.signal == null) {
-    request = new Request(input, init);
-  } else {
-    const { signal: _callerSignal, ...rest } = init;
-    request = new Request(input, rest);
-  }
-  const parts = request as Request & Kept;
-  parts[BODY] = kept;
-  parts[SIGNAL] = init?.signal ?? null;
+  const { signal: callerSignal, body: _body, ...rest } = init ?? {};
+  const method = (rest.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  const request: Request & Kept =
+    kept === null
+      ? new Request(input, rest)
+      : method === "GET" || method === "HEAD"
+        ? // undici refuses a body on these: let it say so.
+          new Request(input, { ...rest, body: kept })
+        : new KeptBodyRequest(input, rest, kept);
+  request[BODY] = kept;
+  request[SIGNAL] = callerSignal ?? null;
   return request;
 } as unknown as typeof Request;
-// `new OutgoingRequest()` returns a plain Request; `x instanceof OutgoingRequest` (openapi-fetch
+// `new OutgoingRequest()` returns a Request; `x instanceof OutgoingRequest` (openapi-fetch
 // checks a middleware's result that way) holds for every Request.
 OutgoingRequest.prototype = Request.prototype;
 

@@ -249,7 +249,9 @@ export function refundSteps<
 ): (client: Client, request: Request, context: AdapterContext) => Promise<RefundResult<P>> {
   const { provider } = steps;
   const noun = steps.orderNoun ?? "order";
-  return async (client, request, context) => {
+  // Not async: `validate` throws synchronously, before anything is sent, so the facade refuses a
+  // bad input without another promise layer (see `AdapterDefinition.refund`, `startRefund`).
+  return (client, request, context) => {
     const checked = steps.validate(request);
     const { signal } = request;
     const { orderId, amount, currency, idempotencyKey } = checked;

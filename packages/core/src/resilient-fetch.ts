@@ -54,6 +54,34 @@ export interface ResilientFetchOptions {
   onRetry?: (attempt: number, reason: RetryReason, delayMs: number) => void;
 }
 
+/** Called with an attempt that failed without an answer: the request as given and its body text. */
+type UnansweredHook = (request: Request, body: string | null) => void;
+
+/** The fetches made by `observeUnanswered`: what they send with, and whom they tell. */
+const observed = new WeakMap<
+  typeof globalThis.fetch,
+  { fetch: typeof globalThis.fetch | undefined; onUnanswered: UnansweredHook }
+>();
+
+/**
+ * `fetch` (default `globalThis.fetch`, looked up at each call) marked so that a resilient fetch
+ * sending with it calls `onUnanswered` for every attempt that failed without an answer: a
+ * timeout, a reset connection, the caller's abort (such an attempt may have reached the provider
+ * and refunded), not a connection that never opened. It is told with the body it already keeps,
+ * so nothing is built or read per attempt. Used by `defineAdapter` to note uncertain attempts
+ * through the provider's own client, whatever layers that client puts around its transport.
+ * Called directly, the returned fetch is a plain pass-through.
+ */
+export function observeUnanswered(
+  fetch: typeof globalThis.fetch | undefined,
+  onUnanswered: UnansweredHook,
+): typeof globalThis.fetch {
+  const passThrough: typeof globalThis.fetch = (input, init) =>
+    (fetch ?? globalThis.fetch)(input, init);
+  observed.set(passThrough, { fetch, onUnanswered });
+  return passThrough;
+}
+
 /** Error codes that mean the connection never opened, so the provider never saw the request. */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
@@ -79,6 +107,10 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   const maxRetryAfterMs = options.backoff?.maxRetryAfterMs ?? 60_000;
   const sleep = options.sleep ?? abortableSleep;
   const invalid = (message: string) => configError(options.provider, message);
+  // A fetch from `observeUnanswered`: send with the fetch it wraps and tell it of unanswered attempts.
+  const observer = options.fetch === undefined ? undefined : observed.get(options.fetch);
+  const givenFetch = observer === undefined ? options.fetch : observer.fetch;
+  const onUnanswered = observer?.onUnanswered;
   if (!(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw invalid(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}`);
   }
@@ -87,11 +119,14 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   }
 
   return async function resilientFetch(input, init) {
-    const outgoing = await toOutgoing(input, init);
+    // Synchronous for refundkit's own requests: no promise layer before the attempt.
+    const kept = keptOutgoing(input, init);
+    const outgoing = kept ?? (await readOutgoing(input, init));
     const { request, callerSignal } = outgoing;
     callerSignal?.throwIfAborted();
-    const idempotent = await options.isIdempotent(outgoing.view(), outgoing.text());
-    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const verdict = options.isIdempotent(outgoing.view(), outgoing.text());
+    const idempotent = typeof verdict === "boolean" ? verdict : await verdict;
+    const fetchImpl = givenFetch ?? globalThis.fetch;
 
     // One listener on the caller's signal for the whole call, removed when it settles (or, for
     // the response returned, once its body is read): it aborts the attempt in flight. No
@@ -124,8 +159,13 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
           response = await attemptState.race(outgoing.send(fetchImpl, attemptState));
         } catch (error) {
           clearTimeout(timer);
-          if (callerSignal?.aborted) throw callerSignal.reason;
           const reason = classifyFailure(error, timedOut);
+          // Money safety: this attempt may have reached the provider and refunded (a connection
+          // that never opened did not).
+          if (onUnanswered !== undefined && reason.kind !== "not_sent") {
+            onUnanswered(outgoing.view(), outgoing.text());
+          }
+          if (callerSignal?.aborted) throw callerSignal.reason;
           const safeToRepeat = idempotent || reason.kind === "not_sent";
           if (!safeToRepeat || attempt > maxRetries) {
             throw failureError(options.provider, request, reason, attempt, safeToRepeat, error);
@@ -223,10 +263,10 @@ interface Outgoing {
 
 const textDecoder = new TextDecoder();
 
-async function toOutgoing(
+function keptOutgoing(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
-): Promise<Outgoing> {
+): Outgoing | undefined {
   // From refundkit's clients: openapi-fetch's OutgoingRequest, with the headers the auth layer
   // set in `init`. Sent as `fetch(request, { headers, body, signal })`: no Request is built here,
   // and the request's own body stream is never read, so every attempt sends the same bytes.
@@ -248,17 +288,33 @@ async function toOutgoing(
       view: () => request,
       text: () =>
         body === null ? null : typeof body === "string" ? body : textDecoder.decode(body),
-      send: (fetchImpl, attempt) =>
-        fetchImpl(request, {
-          ...(headers === undefined ? {} : { headers }),
-          body,
-          get signal() {
-            return attempt.signal;
-          },
-        }),
+      send:
+        headers === undefined
+          ? (fetchImpl, attempt) =>
+              fetchImpl(request, {
+                body,
+                get signal() {
+                  return attempt.signal;
+                },
+              })
+          : (fetchImpl, attempt) =>
+              fetchImpl(request, {
+                headers,
+                body,
+                get signal() {
+                  return attempt.signal;
+                },
+              }),
     };
   }
 
+  return undefined;
+}
+
+async function readOutgoing(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+): Promise<Outgoing> {
   // Anything else (a URL and init, a Request built elsewhere): read once into bytes, and build
   // one Request per attempt from them.
   // The caller's signal stays out of the Request: one built with it keeps a listener on it until

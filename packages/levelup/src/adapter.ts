@@ -26,7 +26,7 @@ export type LevelUpRefundRequest = BaseRefundRequest & {
 };
 
 /** LevelUp refunds whole orders, has no idempotency handle and answers synchronously. */
-export const levelupCapabilities: Capabilities = Object.freeze({
+export const levelupCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: false,
   fullRefundWithoutAmount: true,
   idempotency: "none",
@@ -47,7 +47,7 @@ const PATH = "/v14/orders/{uuid}/refund";
 /** LevelUp amounts are US cents (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/). */
 const DEFAULT_CURRENCY = "USD";
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
@@ -175,9 +175,9 @@ function toError(response: Response, error: unknown): RefundError {
 }
 
 /** LevelUp's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const levelupAdapter: LevelUpProviderAdapter = defineAdapter({
+export const levelupAdapter: LevelUpProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: levelupCapabilities,
   createClient: createLevelUpClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
 });

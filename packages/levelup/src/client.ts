@@ -45,7 +45,7 @@ export type LevelUpClient = Client<paths>;
 
 const PROVIDER = "levelup";
 /** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
-const API_VERSION = apiVersionOf(
+const API_VERSION = /* @__PURE__ */ apiVersionOf(
   servers,
   Object.values(operations).map((operation) => operation.path),
 );

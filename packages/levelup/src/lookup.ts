@@ -13,10 +13,10 @@ import {
 import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
 
 const PROVIDER = "levelup";
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 /** LevelUp documents a merchant order lookup and no refund webhook. */
-export const levelupLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const levelupLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "none",
 });
@@ -76,29 +76,31 @@ interface LevelUpLookupClient {
 }
 
 /** LevelUp's merchant-oriented order details; needs `merchantId` in the config. */
-export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = defineLookup({
-  provider: PROVIDER,
-  capabilities: levelupLifecycleCapabilities,
-  where: "GET /v14/merchants/{merchantId}/orders/{uuid}",
-  shape: "an order",
-  createClient: (options): LevelUpLookupClient => {
-    const merchantId = levelupMerchantId(options.merchantId);
-    return { client: createLevelUpClient(options), merchantId };
+export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = /* @__PURE__ */ defineLookup(
+  {
+    provider: PROVIDER,
+    capabilities: levelupLifecycleCapabilities,
+    where: "GET /v14/merchants/{merchantId}/orders/{uuid}",
+    shape: "an order",
+    createClient: (options): LevelUpLookupClient => {
+      const merchantId = levelupMerchantId(options.merchantId);
+      return { client: createLevelUpClient(options), merchantId };
+    },
+    validate: (orderId, { merchantId }) => {
+      if (merchantId === undefined) {
+        throw fail(
+          "invalid_request",
+          "merchantId is required to read an order back (LevelUp's lookup is per merchant): set config.levelup.merchantId",
+        );
+      }
+      assertPathId(PROVIDER, "orderId", orderId);
+    },
+    // `validate` refused a missing merchantId.
+    send: ({ client, merchantId }, orderId, init) =>
+      client.GET("/v14/merchants/{merchantId}/orders/{uuid}", {
+        params: { path: { merchantId: merchantId as number, uuid: orderId } },
+        ...init,
+      }),
+    toRetrieved,
   },
-  validate: (orderId, { merchantId }) => {
-    if (merchantId === undefined) {
-      throw fail(
-        "invalid_request",
-        "merchantId is required to read an order back (LevelUp's lookup is per merchant): set config.levelup.merchantId",
-      );
-    }
-    assertPathId(PROVIDER, "orderId", orderId);
-  },
-  // `validate` refused a missing merchantId.
-  send: ({ client, merchantId }, orderId, init) =>
-    client.GET("/v14/merchants/{merchantId}/orders/{uuid}", {
-      params: { path: { merchantId: merchantId as number, uuid: orderId } },
-      ...init,
-    }),
-  toRetrieved,
-});
+);

@@ -6,7 +6,8 @@ import type { LevelUpConfig } from "./client.js";
  * order's `refunded_at` (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/).
  * `verify` refuses with RefundError("unsupported"); use `refunds.retrieve`.
  */
-export const levelupWebhooks: ProviderWebhooks<"levelup", LevelUpConfig> = unsupportedWebhooks(
-  "levelup",
-  "LevelUp documents no refund webhook; read the order back with refunds.retrieve",
-);
+export const levelupWebhooks: ProviderWebhooks<"levelup", LevelUpConfig> =
+  /* @__PURE__ */ unsupportedWebhooks(
+    "levelup",
+    "LevelUp documents no refund webhook; read the order back with refunds.retrieve",
+  );

@@ -36,7 +36,7 @@ export type MoyasarRefundRequest = BaseRefundRequest & {
 };
 
 /** MPG: partial refunds, `transaction_id` in the body as the (unconfirmed) idempotency handle. */
-export const moyasarCapabilities: Capabilities = Object.freeze({
+export const moyasarCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "body",
@@ -57,7 +57,7 @@ const PATH = "/v1/orders/{id}/refund";
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
@@ -268,17 +268,17 @@ function currencyOf(raw: unknown): string | undefined {
 }
 
 /** MPG's idempotency handle on an outgoing request: the body's `transaction_id`. */
-async function handleOf(request: Request): Promise<string | null> {
-  const body = parseJson(await request.text());
-  const id = isRecord(body) ? body.transaction_id : undefined;
+function handleOf(_request: Request, body: string | null): string | null {
+  const json = parseJson(body ?? "");
+  const id = isRecord(json) ? json.transaction_id : undefined;
   return typeof id === "string" && id !== "" ? id : null;
 }
 
 /** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const moyasarAdapter: MoyasarProviderAdapter = defineAdapter({
+export const moyasarAdapter: MoyasarProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
   handleOf,
 });

@@ -37,7 +37,7 @@ export type MoyasarClient = Client<paths>;
 
 const PROVIDER = "moyasar";
 /** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
-const API_VERSION = apiVersionOf(
+const API_VERSION = /* @__PURE__ */ apiVersionOf(
   servers,
   Object.values(operations).map((operation) => operation.path),
 );

@@ -14,7 +14,7 @@ const PROVIDER = "moyasar";
  * with acquirer keys, not a merchant's; classic api.moyasar.com's payment webhooks are another
  * product. So both are refused, never guessed.
  */
-export const moyasarLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const moyasarLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: false,
   webhooks: "none",
 });
@@ -28,8 +28,5 @@ export function toRetrieved(_orderId: string, _body: unknown): RetrievedOrder<"m
 }
 
 /** MPG's lookup: refused with RefundError("unsupported") until MPG documents one. */
-export const moyasarLookup: ProviderLookup<"moyasar", MoyasarConfig> = unsupportedLookup(
-  PROVIDER,
-  moyasarLifecycleCapabilities,
-  REASON,
-);
+export const moyasarLookup: ProviderLookup<"moyasar", MoyasarConfig> =
+  /* @__PURE__ */ unsupportedLookup(PROVIDER, moyasarLifecycleCapabilities, REASON);

@@ -6,7 +6,5 @@ import type { MoyasarConfig } from "./client.js";
  * token belongs to another product, https://docs.moyasar.com/api/other/webhooks/webhook-reference).
  * `verify` refuses with RefundError("unsupported").
  */
-export const moyasarWebhooks: ProviderWebhooks<"moyasar", MoyasarConfig> = unsupportedWebhooks(
-  "moyasar",
-  "MPG documents no webhooks",
-);
+export const moyasarWebhooks: ProviderWebhooks<"moyasar", MoyasarConfig> =
+  /* @__PURE__ */ unsupportedWebhooks("moyasar", "MPG documents no webhooks");

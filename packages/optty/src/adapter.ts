@@ -30,7 +30,7 @@ import type { components } from "./generated/openapi.js";
 export type OpttyRefundRequest = BaseRefundRequest;
 
 /** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
-export const opttyCapabilities: Capabilities = Object.freeze({
+export const opttyCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "body",
@@ -55,7 +55,7 @@ const DEFAULT_DESCRIPTION = "Refund";
 /** The documented success value ("SUCCESSFUL"), in any case. */
 const SUCCESS_WORDS = ["SUCCESSFUL", "SUCCESS"] as const;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["OrderRefundDto"];
 
@@ -220,16 +220,16 @@ function refundedMinor(value: unknown, currency: string): number | null {
 }
 
 /** Optty's idempotency handle on an outgoing request: the body's `refundReference`. */
-async function handleOf(request: Request): Promise<string | null> {
-  const value = field(parseJson(await request.text()), "refundReference");
+function handleOf(_request: Request, body: string | null): string | null {
+  const value = field(parseJson(body ?? ""), "refundReference");
   return typeof value === "string" && value !== "" ? value : null;
 }
 
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const opttyAdapter: OpttyProviderAdapter = defineAdapter({
+export const opttyAdapter: OpttyProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
   handleOf,
 });

@@ -19,7 +19,7 @@ const PROVIDER = "optty";
  * Optty documents Transaction Details (a lookup) but no refund webhook: its notifications name
  * no refund event and carry no signature (https://docs.optty.com/custom-api-or-headless/custom-integration-setup-and-integration/notifications).
  */
-export const opttyLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const opttyLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "none",
 });
@@ -73,7 +73,7 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"opt
 }
 
 /** Optty's Transaction Details, `POST /orders/{merchantReference}/details` (no body). */
-export const opttyLookup: ProviderLookup<"optty", OpttyConfig> = defineLookup({
+export const opttyLookup: ProviderLookup<"optty", OpttyConfig> = /* @__PURE__ */ defineLookup({
   provider: PROVIDER,
   capabilities: opttyLifecycleCapabilities,
   where: "POST /orders/{merchantReference}/details",

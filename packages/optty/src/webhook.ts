@@ -8,7 +8,8 @@ import type { OpttyConfig } from "./client.js";
  * So `verify` refuses with RefundError("unsupported"); follow a pending Optty refund with
  * `refunds.waitUntilFinal` (Transaction Details) instead.
  */
-export const opttyWebhooks: ProviderWebhooks<"optty", OpttyConfig> = unsupportedWebhooks(
-  "optty",
-  "Optty documents no refund webhook or webhook signature; use refunds.waitUntilFinal or refunds.retrieve (Transaction Details)",
-);
+export const opttyWebhooks: ProviderWebhooks<"optty", OpttyConfig> =
+  /* @__PURE__ */ unsupportedWebhooks(
+    "optty",
+    "Optty documents no refund webhook or webhook signature; use refunds.waitUntilFinal or refunds.retrieve (Transaction Details)",
+  );

@@ -9,10 +9,12 @@ import {
   briqpayWebhooks,
 } from "@refundkit/briqpay";
 import {
+  attemptStartOf,
   type ConnectedLookup,
   createReplayGuard,
   isRefundError,
   type LifecycleCapabilities,
+  noteAttemptStart,
   PROVIDERS,
   type ProviderLookup,
   type ProviderName,
@@ -366,7 +368,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       }
     }
 
-    const startedAt = attempts.get(error);
+    const startedAt = attemptStartOf(error) ?? attempts.get(error);
     const currency = request.currency ?? order.currency;
     const sameMoney = order.refunds.filter(
       (refund) =>
@@ -437,6 +439,8 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
     reconcile,
     webhooks: { verify },
     noteAttempt(error, startedAt) {
+      // On a RefundError of this copy of core, a private field; anything else in the WeakMap.
+      if (noteAttemptStart(error, startedAt)) return;
       if (typeof error === "object" && error !== null) attempts.set(error, startedAt);
     },
   };

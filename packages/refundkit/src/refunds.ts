@@ -10,6 +10,8 @@ import {
   type RefundAdapter,
   type RefundResult,
   refundError,
+  rejectSoon,
+  startRefund,
   type TransportOptions,
 } from "@refundkit/core/internal";
 import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@refundkit/levelup";
@@ -103,30 +105,40 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       }
       return { ...adapters[provider].capabilities, ...lifecycleCapabilities(provider) };
     },
-    async refund(request) {
+    // Not an async function: a refused input is settled with one promise, rejected once the
+    // caller is listening, and no further layers (issue 8: a refusal costs under 2 us).
+    refund(request) {
       if (!isRecord(request)) {
-        throw badCall(undefined, "refund(request): request must be an object");
+        return rejectSoon(badCall(undefined, "refund(request): request must be an object"));
       }
       const { provider, ...rest } = request;
       if (!isProviderName(provider)) {
-        throw unknownProvider(provider, "refund(request)");
+        return rejectSoon(unknownProvider(provider, "refund(request)"));
       }
       const adapter = connected.get(provider);
       if (adapter === undefined) {
-        throw refundError(
-          provider,
-          "invalid_request",
-          `refund(request): ${provider} is not configured: pass config.${provider} to createRefunds()`,
+        return rejectSoon(
+          refundError(
+            provider,
+            "invalid_request",
+            `refund(request): ${provider} is not configured: pass config.${provider} to createRefunds()`,
+          ),
         );
       }
       const startedAt = Date.now();
+      let pending: Promise<RefundResult<ProviderName>>;
       try {
-        return (await adapter.refund(rest)) as RefundResult<typeof provider>;
+        pending = startRefund(adapter, rest);
       } catch (error) {
-        // reconcile() uses the attempt's start to tell this refund from earlier ones.
+        // Refused before anything was sent (a bad input): noted and rejected, no other layer.
+        lifecycle.noteAttempt(error, startedAt);
+        return rejectSoon(error);
+      }
+      // reconcile() uses the attempt's start to tell this refund from earlier ones.
+      return pending.then(undefined, (error: unknown) => {
         lifecycle.noteAttempt(error, startedAt);
         throw error;
-      }
+      }) as Promise<RefundResult<typeof provider>>;
     },
   };
 }

@@ -24,7 +24,7 @@ import type { components } from "./generated/openapi.js";
 export type SezzleRefundRequest = BaseRefundRequest;
 
 /** Capabilities: https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#capabilities-refundscapabilitiesprovider */
-export const sezzleCapabilities: Capabilities = Object.freeze({
+export const sezzleCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
   partialRefunds: true,
   fullRefundWithoutAmount: false,
   idempotency: "header",
@@ -41,7 +41,7 @@ const PATH = "/v2/order/{order_uuid}/refund";
 /** Sezzle sends no reason; a reason is still checked so that bad input fails the same everywhere. */
 const MAX_REASON_LENGTH = 255;
 
-const fail = refundErrorFor(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
@@ -165,10 +165,10 @@ function handleOf(request: Request): string | null {
 }
 
 /** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const sezzleAdapter: SezzleProviderAdapter = defineAdapter({
+export const sezzleAdapter: SezzleProviderAdapter = /* @__PURE__ */ defineAdapter({
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
-  refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
   handleOf,
 });

@@ -50,7 +50,9 @@ export type SezzleClient = Client<paths>;
 
 const PROVIDER = "sezzle";
 const AUTH_PATH = operations.PostAuthentication.path;
-const OPERATION_PATHS = Object.values(operations).map((operation) => operation.path);
+const OPERATION_PATHS = /* @__PURE__ */ Object.values(operations).map(
+  (operation) => operation.path,
+);
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
 

@@ -13,7 +13,7 @@ import { createSezzleClient, type SezzleConfig } from "./client.js";
 const PROVIDER = "sezzle";
 
 /** Sezzle documents an order lookup and signed webhooks. */
-export const sezzleLifecycleCapabilities: LifecycleCapabilities = Object.freeze({
+export const sezzleLifecycleCapabilities: LifecycleCapabilities = /* @__PURE__ */ Object.freeze({
   retrieve: true,
   webhooks: "signed",
 });
@@ -57,7 +57,7 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"sez
 }
 
 /** Sezzle's order lookup, `GET /v2/order/{order_uuid}` with the refund's credentials. */
-export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = defineLookup({
+export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = /* @__PURE__ */ defineLookup({
   provider: PROVIDER,
   capabilities: sezzleLifecycleCapabilities,
   where: "GET /v2/order/{order_uuid}",

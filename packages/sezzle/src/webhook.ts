@@ -15,8 +15,8 @@ import {
 import type { SezzleConfig } from "./client.js";
 
 const PROVIDER = "sezzle";
-const fail = refundErrorFor(PROVIDER);
-const refused = webhookRefusal(PROVIDER);
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
+const refused = /* @__PURE__ */ webhookRefusal(PROVIDER);
 
 /**
  * How old a delivery may be by its `created_at`. Sezzle retries a delivery that did not get a
@@ -125,6 +125,6 @@ async function verify(
 export const sezzleWebhooks: ProviderWebhooks<"sezzle", SezzleConfig> = {
   provider: PROVIDER,
   kind: "signed",
-  secretFrom: secretField("privateKey"),
+  secretFrom: /* @__PURE__ */ secretField("privateKey"),
   verify,
 };
