@@ -417,8 +417,9 @@ async function sendAll(
     row: BulkRow,
     key: string | null,
     error: Parameters<typeof reconcileInFlight>[2],
+    sentAt?: number,
   ): Promise<void> {
-    const verdict = await reconcileInFlight(refunds, requestFor(row, key), error);
+    const verdict = await reconcileInFlight(refunds, requestFor(row, key), error, sentAt);
     if (verdict.kind === "refunded") {
       record(outcomeOf(row, key, verdict.refund), row);
     } else if (verdict.kind === "not_refunded") {
@@ -481,7 +482,12 @@ async function sendAll(
     ) {
       // No idempotency handle, and in flight when the last run stopped (or left for review):
       // ask the provider what it has before anything is sent.
-      scheduler.submit(row.provider, () => settleInFlight(row, before.key, null));
+      // The journal's send time (written before the request went out) places the provider's
+      // refunds against this send: in this new process the facade has no attempt to go by.
+      const sentAt = Date.parse(before.at);
+      scheduler.submit(row.provider, () =>
+        settleInFlight(row, before.key, null, Number.isNaN(sentAt) ? undefined : sentAt),
+      );
     } else if (idempotent) {
       batch.push({ row, key: row.transactionId ?? row.idempotencyKey ?? randomUUID() });
     } else {
