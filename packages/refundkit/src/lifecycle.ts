@@ -86,7 +86,8 @@ export interface ReconcileRequest {
    * remembers for the error it rejected with; without either, a refund that only its amount
    * matches is reported `{ refunded: "unknown" }`. Used where the provider has no handle of its
    * own for the refund (Briqpay, and Sezzle/Optty without a matching idempotency key); LevelUp
-   * refunds an order once, so its refund is the answer whatever the time.
+   * refunds an order once, so its refund is the answer unless stamped more than 5 minutes
+   * before the send (then `{ refunded: false }`: it was an earlier refund).
    *
    * Errors: RefundError("invalid_request"), before any request, when it is not a valid `Date`,
    * not an integer number of milliseconds, before 2000-01-01 (seconds given instead of
@@ -126,7 +127,8 @@ export interface Lifecycle {
    * provider without idempotency), reads the provider and says whether this request's refund is
    * there: `{ refunded: true, refund }` (it may still be `pending`), `{ refunded: false }` (no
    * such refund, or it was rejected), or `{ refunded: "unknown", reason }` when the lookup cannot
-   * tell this refund from another (same amount, no time or id to tell them apart).
+   * tell this refund from another (same amount, no time or id to tell them apart). In another
+   * process than the one that called `refund()`, pass `request.sentAt` (see ReconcileRequest).
    */
   reconcile(request: ReconcileRequest, error: unknown): Promise<ReconcileResult>;
   webhooks: {
@@ -404,10 +406,37 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
     const lookup = lookupFor(provider, "reconcile()");
     const order = await lookup.retrieve(request.orderId);
 
-    // LevelUp refunds the whole order once: a refunded order is this refund's outcome.
+    // When the request was sent: the caller's `sentAt` (another process, e.g. a re-run after a
+    // crash), else the start of the failed refund() call this process remembers.
+    const startedAt = sentAt ?? attemptStartOf(error) ?? attempts.get(error);
+    // Places a refund against the send by the provider's stamp: true (stamped at or after the
+    // send: may be this one), false (stamped more than CLOCK_SKEW_MS before: provably earlier,
+    // never this one), null (cannot decide). The stamp is the provider's clock and the send time
+    // the merchant's, and neither side documents how far they may differ, so a refund stamped
+    // within CLOCK_SKEW_MS before the send may be this request's refund on a lagging provider
+    // clock, or an earlier refund: undecided, it is not claimed and the answer stays "unknown".
+    // Briqpay's `createdAt` is optional and documented as ISO 8601 in UTC
+    // (https://developer.briqpay.com/docs/3.0.0/api/read-session, e.g. "2023-04-12T13:16:08.647Z");
+    // a stamp without an offset would be read in this machine's time zone, so it counts as
+    // undated, as does a missing one. A stamp to the second (or minute) covers that whole second
+    // (minute): made in the second of the send, it may be after it.
+    const inWindow = (refund: RetrievedRefund): boolean | null => {
+      if (startedAt === undefined || refund.createdAt === null) return null;
+      const stamp = ZONED_DATE_TIME.exec(refund.createdAt);
+      if (stamp === null) return null;
+      const created = Date.parse(refund.createdAt);
+      if (Number.isNaN(created)) return null;
+      const span = stamp[2] !== undefined ? 0 : stamp[1] !== undefined ? 999 : 59_999;
+      if (created + span >= startedAt) return true;
+      return created < startedAt - CLOCK_SKEW_MS ? false : null;
+    };
+    // LevelUp refunds the whole order once: a refunded order is this refund's outcome, unless
+    // its `refunded_at` places it provably before the send (then this request, if it arrived,
+    // was answered "already refunded" and refunded nothing; sending it again cannot refund twice).
     if (provider === "levelup") {
       const refund = order.refunds.find((candidate) => candidate.status === "succeeded");
-      return refund === undefined ? { refunded: false } : { refunded: true, refund };
+      if (refund === undefined || inWindow(refund) === false) return { refunded: false };
+      return { refunded: true, refund };
     }
 
     // A refund named by this request's own handle (Optty lists refunds by reference) decides:
@@ -421,33 +450,12 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       }
     }
 
-    // When the request was sent: the caller's `sentAt` (another process, e.g. a re-run after a
-    // crash), else the start of the failed refund() call this process remembers.
-    const startedAt = sentAt ?? attemptStartOf(error) ?? attempts.get(error);
     const currency = request.currency ?? order.currency;
     const sameMoney = order.refunds.filter(
       (refund) =>
         (wanted === null || refund.amount === wanted) &&
         (currency === null || refund.currency === null || refund.currency === currency),
     );
-    // Places a refund against the send by the provider's stamp: true (stamped at or after the
-    // send: may be this one), false (stamped more than CLOCK_SKEW_MS before: provably earlier,
-    // never this one), null (cannot decide). The stamp is the provider's clock and the send time
-    // the merchant's, and neither side documents how far they may differ, so a refund stamped
-    // within CLOCK_SKEW_MS before the send may be this request's refund on a lagging provider
-    // clock, or an earlier refund: undecided, it is not claimed and the answer stays "unknown".
-    // Briqpay's `createdAt` is optional and documented as ISO 8601 in UTC
-    // (https://developer.briqpay.com/docs/3.0.0/api/read-session, e.g. "2023-04-12T13:16:08.647Z");
-    // a stamp without an offset would be read in this machine's time zone, so it counts as
-    // undated, as does a missing one.
-    const inWindow = (refund: RetrievedRefund): boolean | null => {
-      if (startedAt === undefined || refund.createdAt === null) return null;
-      if (!ZONED_DATE_TIME.test(refund.createdAt)) return null;
-      const created = Date.parse(refund.createdAt);
-      if (Number.isNaN(created)) return null;
-      if (created >= startedAt) return true;
-      return created < startedAt - CLOCK_SKEW_MS ? false : null;
-    };
     // Refunds that provably predate the attempt are not this one.
     const candidates = sameMoney.filter((refund) => inWindow(refund) !== false);
     const live = candidates.filter((refund) => refund.status !== "failed");

@@ -433,6 +433,29 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
         });
       });
 
+      it("LevelUp: an order refunded before the send is not this request's refund", async () => {
+        h.orders.seed({ provider: "levelup", id: IDS.levelup, amount: 900 });
+        h.advanceClock(-60 * 60 * 1000);
+        await connect().refund({ provider: "levelup", orderId: IDS.levelup });
+        h.advanceClock(60 * 60 * 1000);
+        const levelup = { provider: "levelup" as const, orderId: IDS.levelup };
+        const lost = new RefundError({
+          code: "network_error",
+          provider: "levelup",
+          message: "levelup: the previous run stopped before this refund's answer was recorded",
+          status: null,
+          retryable: false,
+        });
+        const fresh = connect();
+        expect(await fresh.reconcile({ ...levelup, sentAt: Date.now() }, lost)).toEqual({
+          refunded: false,
+        });
+        // Sent before that refund: it is this request's.
+        expect(
+          await fresh.reconcile({ ...levelup, sentAt: Date.now() - 2 * 60 * 60 * 1000 }, lost),
+        ).toEqual({ refunded: true, refund: expect.objectContaining({ amount: 900 }) });
+      });
+
       it("a bad sentAt: invalid_request before any request", async () => {
         const refunds = connect();
         const bad: unknown[] = [
