@@ -49,11 +49,15 @@ export type BriqpayProviderAdapter = ProviderAdapter<
 >;
 
 const PROVIDER = "briqpay";
+
 /** The refund: https://developer.briqpay.com/docs/3.0.0/api/order-management */
 const PATH = "/session/{sessionId}/order/refund";
+
 /** Briqpay's refund status for money moved ("successful" is what its WooCommerce plugin also accepts). */
 const SUCCESS_WORDS = ["approved", "successful"] as const;
+
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["ProductType"]>([
   "physical",
   "digital",
@@ -64,12 +68,23 @@ const PRODUCT_TYPES: ReadonlySet<string> = new Set<components["schemas"]["Produc
   "adjustment",
 ]);
 
-/** Without a cart, the amount goes out as one line of this type. */
-const ADJUSTMENT_NAME = "Refund";
+const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
 
 type RefundBody = components["schemas"]["RefundRequest"];
 
-const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
+/** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
+interface Checked {
+  orderId: string;
+  /** The refund's total in minor units, VAT included (`amountIncVat`). */
+  amount: number;
+  /** The refund's total in minor units, VAT excluded (`amountExVat`). */
+  amountExVat: number;
+  currency: string;
+  idempotencyKey: null;
+  captureId: string | undefined;
+  /** The refund's lines: the caller's cart, or one tax-free `adjustment` line of the amount. */
+  cart: BriqpayLine[];
+}
 
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId(PROVIDER, field, value);
@@ -141,20 +156,6 @@ function validLine(line: unknown, index: number): BriqpayLine {
   };
 }
 
-/** A request `validate` accepted, as it goes out. Briqpay has no idempotency handle: unkeyed. */
-interface Checked {
-  orderId: string;
-  /** The refund's amount in minor units (`amountIncVat`). */
-  amount: number;
-  currency: string;
-  idempotencyKey: null;
-  captureId: string | undefined;
-  /** The refund as Briqpay's order lines: the caller's cart, or one adjustment line. */
-  refund:
-    | { kind: "amount"; amount: number; name: string }
-    | { kind: "cart"; cart: BriqpayLine[]; totals: { amountIncVat: number; amountExVat: number } };
-}
-
 /**
  * Every rule Briqpay's refund has, before any request: RefundError otherwise
  * (https://developer.briqpay.com/docs/3.0.0/api/order-management).
@@ -180,10 +181,24 @@ function validate(request: BriqpayRefundRequest): Checked {
     if (request.reason === "") {
       throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
     }
-    const name = request.reason ?? ADJUSTMENT_NAME;
     const { amount, currency } = request;
-    const refund = { kind: "amount", amount, name } as const;
-    return { orderId, amount, currency, idempotencyKey: null, captureId, refund };
+    const line: BriqpayLine = {
+      productType: "adjustment",
+      name: request.reason ?? "Refund",
+      quantity: 1,
+      quantityUnit: "pc",
+      unitPrice: amount,
+      taxRate: 0,
+    };
+    return {
+      orderId,
+      amount,
+      amountExVat: amount,
+      currency,
+      idempotencyKey: null,
+      captureId,
+      cart: [line],
+    };
   }
 
   if (!Array.isArray(request.cart) || request.cart.length === 0) {
@@ -215,43 +230,18 @@ function validate(request: BriqpayRefundRequest): Checked {
   return {
     orderId,
     amount: totals.amountIncVat,
+    amountExVat: totals.amountExVat,
     currency: request.currency,
     idempotencyKey: null,
     captureId,
-    refund: { kind: "cart", cart, totals },
+    cart,
   };
 }
 
-/**
- * The refund body: the order's totals (minor units), currency and lines; without a cart, one
- * `adjustment` line of the amount, tax-free (amountIncVat = amountExVat). `captureId` when given.
- */
-function toWire({ captureId, currency, refund }: Checked): RefundBody {
-  const capture = captureId === undefined ? {} : { captureId };
-  if (refund.kind === "cart") {
-    return { ...capture, data: { order: { ...refund.totals, currency, cart: refund.cart } } };
-  }
-  const { amount, name } = refund;
-  return {
-    ...capture,
-    data: {
-      order: {
-        amountIncVat: amount,
-        amountExVat: amount,
-        currency,
-        cart: [
-          {
-            productType: "adjustment",
-            name,
-            quantity: 1,
-            quantityUnit: "pc",
-            unitPrice: amount,
-            taxRate: 0,
-          },
-        ],
-      },
-    },
-  };
+/** The refund body: the totals (minor units), currency and lines; `captureId` when given. */
+function toWire({ amount, amountExVat, currency, captureId, cart }: Checked): RefundBody {
+  const order = { amountIncVat: amount, amountExVat, currency, cart };
+  return captureId === undefined ? { data: { order } } : { captureId, data: { order } };
 }
 
 /** The typed call, the body from `toWire`. */
@@ -313,6 +303,7 @@ const NOT_REFUNDABLE = new Set([
   "ORDER_CANCELLED",
   "ORDER_PENDING",
 ]);
+
 const AUTH = new Set(["INVALID_CREDENTIALS", "INVALID_API_KEY", "AUTH_SECRET_EXPIRED"]);
 
 /** Any other status: Briqpay rows of "Provider answer -> RefundError": https://github.com/refundkit/refundkit/blob/main/docs/provider-behaviour.md#provider-answer---refunderror */

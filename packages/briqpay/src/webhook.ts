@@ -4,11 +4,9 @@ import {
   headerValue,
   isRecord,
   type ProviderWebhooks,
-  secretField,
   type WebhookContext,
   type WebhookEvent,
   type WebhookInput,
-  webhookJson,
   webhookRefusal,
 } from "@refundkit/core/internal";
 import type { BriqpayConfig } from "./client.js";
@@ -87,7 +85,12 @@ async function verify(
   if (context.secret !== undefined && context.secret !== "") {
     checkSignature(headerValue(input.headers, "x-briq-signature"), bytes, context, context.secret);
   }
-  const hook = webhookJson(bytes, refused, "the body is not JSON");
+  let hook: unknown;
+  try {
+    hook = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw refused("the body is not JSON");
+  }
   if (
     !isRecord(hook) ||
     hook.event !== "refund_status" ||
@@ -135,6 +138,9 @@ async function verify(
 export const briqpayWebhooks: ProviderWebhooks<"briqpay", BriqpayConfig> = {
   provider: PROVIDER,
   kind: "read-back",
-  secretFrom: /* @__PURE__ */ secretField("webhookSecret"),
+  secretFrom(config) {
+    const secret = config?.webhookSecret;
+    return typeof secret === "string" && secret !== "" ? secret : undefined;
+  },
   verify,
 };

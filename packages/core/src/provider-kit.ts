@@ -7,9 +7,10 @@
 import type { AdapterContext } from "./adapter.js";
 import { createBearerFetch } from "./auth-fetch.js";
 import { configError, type TokenOrPair } from "./config.js";
-import { asNetworkError, RefundError, refundError } from "./errors.js";
-import { bodyOf } from "./http.js";
-import { keyedCall } from "./key-memory.js";
+import { asNetworkError, type RefundError, refundError } from "./errors.js";
+import { isRecord } from "./guards.js";
+import { bodyOf, parseJson } from "./http.js";
+import type { keyedCall } from "./key-memory.js";
 import {
   type ConnectedLookup,
   type LifecycleCapabilities,
@@ -91,7 +92,8 @@ export type RequestFetch = (request: Request) => Promise<Response>;
 export interface ClientOptions {
   baseUrl: string;
   fetch: RequestFetch;
-  headers?: Record<string, string>;
+  /** Sent with every request; undefined: none beyond openapi-fetch's own. */
+  headers: Record<string, string> | undefined;
   /** Refuses path parameters that could change the request's path (core's one rule). */
   pathSerializer: (pathname: string, pathParams: Record<string, unknown>) => string;
   /** Keeps the body's bytes, so every attempt sends the same ones. */
@@ -113,7 +115,7 @@ export function clientOptions(
   return {
     baseUrl,
     fetch,
-    ...(headers === undefined ? {} : { headers }),
+    headers,
     pathSerializer: guardedPathSerializer(provider, serialize),
     Request: OutgoingRequest,
   };
@@ -134,9 +136,10 @@ export function tokenPairFetch<K extends string>(
 }
 
 /**
- * The RefundError("authentication_failed") for a 2xx token answer without a usable token.
- * `raw` keeps the body only when it is JSON without the token field (`tokenField`): a body cut
- * off mid-token, or a token of the wrong type, would put (part of) a credential in the error.
+ * The RefundError("authentication_failed") for a 2xx token answer without a usable token
+ * (`missing` names it: "a token", "an access_token"). `raw` keeps the body only when it is JSON
+ * without the token field (`tokenField`): a body cut off mid-token, or a token of the wrong type,
+ * would put (part of) a credential in the error.
  */
 export function tokenMissing(
   provider: ProviderName,
@@ -144,17 +147,17 @@ export function tokenMissing(
   status: number,
   json: unknown,
   tokenField: string,
+  missing: string,
 ): RefundError {
-  const article = /^[aeiou]/.test(tokenField) ? "an" : "a";
-  const raw = typeof json !== "object" || json === null || tokenField in json ? null : json;
-  return new RefundError({
-    code: "authentication_failed",
+  return refundError(
     provider,
-    message: `${provider}: ${where} answered ${status} without ${article} ${tokenField}`,
-    status,
-    retryable: false,
-    raw,
-  });
+    "authentication_failed",
+    `${where} answered ${status} without ${missing}`,
+    {
+      status,
+      raw: typeof json === "object" && json !== null && !(tokenField in json) ? json : null,
+    },
+  );
 }
 
 // --- refund -------------------------------------------------------------------------------------
@@ -202,6 +205,12 @@ export interface RefundSteps<
   toResult(checked: Checked, raw: unknown, response: Response): RefundResult<P>;
   /** Any other status: `body` is openapi-fetch's parsed error body, undefined when empty. */
   toError(response: Response, body: unknown, checked: Checked): RefundError;
+  /**
+   * `keyedCall`, for a provider with an idempotency handle: each call then runs under its key.
+   * Passed in rather than imported here, so a bundle without a handle (LevelUp, Briqpay) does
+   * not carry the key memory's call logic.
+   */
+  keyed?: typeof keyedCall;
 }
 
 /**
@@ -233,8 +242,18 @@ export function checkAmountRefund(
 }
 
 /**
+ * For `defineAdapter`'s `handleOf`: the idempotency handle a JSON request body (its text, null
+ * when none) carries in its field `name` (a non-empty string), else null.
+ */
+export function jsonBodyHandle(body: string | null, name: string): string | null {
+  const json = parseJson(body ?? "");
+  const value = isRecord(json) ? json[name] : undefined;
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+/**
  * The `refund` of `defineAdapter` from a provider's steps. It validates; with an idempotency key
- * the call runs under `keyedCall` (the key claimed for this order, amount and currency, so a key
+ * and `keyed` the call runs under `keyedCall` (the key claimed for this order, amount and currency, so a key
  * reused for another refund is refused before sending); then sends. A failure without an answer
  * becomes a RefundError (`asNetworkError`), a non-2xx goes to `toError`, and any 2xx to
  * `toResult`, because a 2xx means money moved: a body that cannot be read stays in `raw`.
@@ -269,8 +288,8 @@ export function refundSteps<
       if (!response.ok) throw steps.toError(response, error, checked);
       return steps.toResult(checked, await bodyOf(data), response);
     };
-    if (idempotencyKey === null) return call();
-    return keyedCall(provider, context, idempotencyKey, { orderId, amount, currency }, call);
+    if (steps.keyed === undefined || idempotencyKey === null) return call();
+    return steps.keyed(provider, context, idempotencyKey, { orderId, amount, currency }, call);
   };
 }
 
@@ -379,32 +398,6 @@ export function unsupportedLookup<P extends ProviderName, Config>(
  */
 export function webhookRefusal(provider: ProviderName): (message: string) => RefundError {
   return (message) => refundError(provider, "authentication_failed", `webhook refused: ${message}`);
-}
-
-/**
- * A delivery's body bytes as JSON (UTF-8).
- * @throws the RefundError of `refused(notJson)` when the body is not JSON.
- */
-export function webhookJson(
-  bytes: Uint8Array,
-  refused: (message: string) => RefundError,
-  notJson: string,
-): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw refused(notJson);
-  }
-}
-
-/** A `secretFrom` that reads one string field of the provider's config (empty: no secret). */
-export function secretField<Config>(
-  field: keyof Config & string,
-): (config: Config | undefined) => string | undefined {
-  return (config) => {
-    const secret: unknown = config?.[field];
-    return typeof secret === "string" && secret !== "" ? secret : undefined;
-  };
 }
 
 /**

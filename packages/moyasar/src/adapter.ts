@@ -12,9 +12,10 @@ import {
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
+  jsonBodyHandle,
+  keyedCall,
   newIdempotencyKey,
   type ProviderAdapter,
-  parseJson,
   type RefundError,
   type RefundResult,
   refundErrorFor,
@@ -52,8 +53,10 @@ export type MoyasarProviderAdapter = ProviderAdapter<
 >;
 
 const PROVIDER = "moyasar";
+
 /** The refund: https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api */
 const PATH = "/v1/orders/{id}/refund";
+
 /** The one transaction status word MPG documents. */
 const SUCCESS_WORDS = ["approved"] as const;
 
@@ -119,6 +122,60 @@ function toWire({ amount, idempotencyKey }: Checked): RefundBody {
 function send(client: MoyasarClient, checked: Checked, init: CallInit) {
   const params = { path: { id: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+interface Transaction {
+  id: string;
+  type: unknown;
+  status: unknown;
+  amount: unknown;
+  created_at: unknown;
+}
+
+function transactionsOf(raw: unknown): Transaction[] {
+  if (!isRecord(raw)) return [];
+  const list: unknown = raw.transactions;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((t: unknown): Transaction[] =>
+    isRecord(t) && typeof t.id === "string"
+      ? [
+          {
+            id: t.id,
+            type: "type" in t ? t.type : undefined,
+            status: "status" in t ? t.status : undefined,
+            amount: "amount" in t ? t.amount : undefined,
+            created_at: "created_at" in t ? t.created_at : undefined,
+          },
+        ]
+      : [],
+  );
+}
+
+/** The refund transaction: the one named by our transaction_id, else the newest refund. */
+function refundTransaction(raw: unknown, handle: string): Transaction | undefined {
+  const transactions = transactionsOf(raw);
+  const named = transactions.find((t) => t.id === handle);
+  if (named !== undefined) return named;
+  let newest: Transaction | undefined;
+  let newestMs = Number.NEGATIVE_INFINITY;
+  for (const t of transactions) {
+    if (t.type !== "refund") continue;
+    const ms = typeof t.created_at === "string" ? Date.parse(t.created_at) : Number.NaN;
+    // Later in the list wins ties and unreadable dates.
+    const key = Number.isNaN(ms) ? newestMs : ms;
+    if (newest === undefined || key >= newestMs) {
+      newest = t;
+      newestMs = key;
+    }
+  }
+  return newest;
+}
+
+function currencyOf(raw: unknown): string | undefined {
+  if (isRecord(raw)) {
+    return typeof raw.currency === "string" ? raw.currency : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -213,65 +270,9 @@ function toError(
   return fail(code, where, { ...at, retryable: code === "provider_error" });
 }
 
-interface Transaction {
-  id: string;
-  type: unknown;
-  status: unknown;
-  amount: unknown;
-  created_at: unknown;
-}
-
-function transactionsOf(raw: unknown): Transaction[] {
-  if (!isRecord(raw)) return [];
-  const list: unknown = raw.transactions;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((t: unknown): Transaction[] =>
-    isRecord(t) && typeof t.id === "string"
-      ? [
-          {
-            id: t.id,
-            type: "type" in t ? t.type : undefined,
-            status: "status" in t ? t.status : undefined,
-            amount: "amount" in t ? t.amount : undefined,
-            created_at: "created_at" in t ? t.created_at : undefined,
-          },
-        ]
-      : [],
-  );
-}
-
-/** The refund transaction: the one named by our transaction_id, else the newest refund. */
-function refundTransaction(raw: unknown, handle: string): Transaction | undefined {
-  const transactions = transactionsOf(raw);
-  const named = transactions.find((t) => t.id === handle);
-  if (named !== undefined) return named;
-  let newest: Transaction | undefined;
-  let newestMs = Number.NEGATIVE_INFINITY;
-  for (const t of transactions) {
-    if (t.type !== "refund") continue;
-    const ms = typeof t.created_at === "string" ? Date.parse(t.created_at) : Number.NaN;
-    // Later in the list wins ties and unreadable dates.
-    const key = Number.isNaN(ms) ? newestMs : ms;
-    if (newest === undefined || key >= newestMs) {
-      newest = t;
-      newestMs = key;
-    }
-  }
-  return newest;
-}
-
-function currencyOf(raw: unknown): string | undefined {
-  if (isRecord(raw)) {
-    return typeof raw.currency === "string" ? raw.currency : undefined;
-  }
-  return undefined;
-}
-
 /** MPG's idempotency handle on an outgoing request: the body's `transaction_id`. */
 function handleOf(_request: Request, body: string | null): string | null {
-  const json = parseJson(body ?? "");
-  const id = isRecord(json) ? json.transaction_id : undefined;
-  return typeof id === "string" && id !== "" ? id : null;
+  return jsonBodyHandle(body, "transaction_id");
 }
 
 /** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
@@ -279,6 +280,13 @@ export const moyasarAdapter: MoyasarProviderAdapter = /* @__PURE__ */ defineAdap
   provider: PROVIDER,
   capabilities: moyasarCapabilities,
   createClient: createMoyasarClient,
-  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({
+    provider: PROVIDER,
+    validate,
+    send,
+    toResult,
+    toError,
+    keyed: keyedCall,
+  }),
   handleOf,
 });

@@ -10,10 +10,11 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
+  jsonBodyHandle,
+  keyedCall,
   majorToMinor,
   minorToMajorNumber,
   type ProviderAdapter,
-  parseJson,
   type RefundError,
   type RefundErrorCode,
   type RefundResult,
@@ -42,14 +43,18 @@ export const opttyCapabilities: Capabilities = /* @__PURE__ */ Object.freeze({
 export type OpttyProviderAdapter = ProviderAdapter<"optty", OpttyConfig, OpttyRefundRequest>;
 
 const PROVIDER = "optty";
+
 /** The refund: https://docs.optty.com/api-references/refund-order */
 const PATH = "/orders/{orderReference}/refund";
+
 const MAX_REASON_LENGTH = 255;
+
 /**
  * Optty takes at most 2 decimals ("a positive number with up to 2 decimal places"):
  * https://docs.optty.com/api-references/refund-order
  */
 const MAX_DECIMALS = 2;
+
 const DEFAULT_DESCRIPTION = "Refund";
 
 /** The documented success value ("SUCCESSFUL"), in any case. */
@@ -118,6 +123,19 @@ function toWire({ major, currency, idempotencyKey, reason }: Checked): RefundBod
 function send(client: OpttyClient, checked: Checked, init: CallInit) {
   const params = { path: { orderReference: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
+}
+
+function field(body: unknown, name: string): unknown {
+  return isRecord(body) ? body[name] : undefined;
+}
+
+function refundedMinor(value: unknown, currency: string): number | null {
+  if (typeof value !== "number" && typeof value !== "string") return null;
+  try {
+    return majorToMinor(value, currency);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -206,23 +224,9 @@ function toError(
   });
 }
 
-function field(body: unknown, name: string): unknown {
-  return isRecord(body) ? body[name] : undefined;
-}
-
-function refundedMinor(value: unknown, currency: string): number | null {
-  if (typeof value !== "number" && typeof value !== "string") return null;
-  try {
-    return majorToMinor(value, currency);
-  } catch {
-    return null;
-  }
-}
-
 /** Optty's idempotency handle on an outgoing request: the body's `refundReference`. */
 function handleOf(_request: Request, body: string | null): string | null {
-  const value = field(parseJson(body ?? ""), "refundReference");
-  return typeof value === "string" && value !== "" ? value : null;
+  return jsonBodyHandle(body, "refundReference");
 }
 
 /** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
@@ -230,6 +234,13 @@ export const opttyAdapter: OpttyProviderAdapter = /* @__PURE__ */ defineAdapter(
   provider: PROVIDER,
   capabilities: opttyCapabilities,
   createClient: createOpttyClient,
-  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({
+    provider: PROVIDER,
+    validate,
+    send,
+    toResult,
+    toError,
+    keyed: keyedCall,
+  }),
   handleOf,
 });

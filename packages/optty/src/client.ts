@@ -143,7 +143,14 @@ function tokenSource(
     const body = isRecord(json) ? json : {};
     const token = body.access_token;
     if (typeof token !== "string" || token.length === 0) {
-      throw tokenMissing(PROVIDER, `POST ${TOKEN_PATH}`, response.status, json, "access_token");
+      throw tokenMissing(
+        PROVIDER,
+        `POST ${TOKEN_PATH}`,
+        response.status,
+        json,
+        "access_token",
+        "an access_token",
+      );
     }
     const expiresIn =
       typeof body.expires_in === "number" && Number.isFinite(body.expires_in) && body.expires_in > 0

@@ -8,6 +8,7 @@ import {
   isInProgressAnswer,
   isRecord,
   isRetryableStatus,
+  keyedCall,
   type ProviderAdapter,
   type RefundError,
   type RefundErrorCode,
@@ -169,6 +170,13 @@ export const sezzleAdapter: SezzleProviderAdapter = /* @__PURE__ */ defineAdapte
   provider: PROVIDER,
   capabilities: sezzleCapabilities,
   createClient: createSezzleClient,
-  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  refund: /* @__PURE__ */ refundSteps({
+    provider: PROVIDER,
+    validate,
+    send,
+    toResult,
+    toError,
+    keyed: keyedCall,
+  }),
   handleOf,
 });

@@ -128,7 +128,7 @@ function tokenSource(
     const json = parseJson(data ?? "");
     const token = isRecord(json) ? json.token : undefined;
     if (typeof token !== "string" || token.length === 0) {
-      throw tokenMissing(PROVIDER, `POST ${AUTH_PATH}`, response.status, json, "token");
+      throw tokenMissing(PROVIDER, `POST ${AUTH_PATH}`, response.status, json, "token", "a token");
     }
     const expirationDate = isRecord(json) ? json.expiration_date : undefined;
     return { token, expiresInMs: lifetimeOf(expirationDate, response.headers.get("date")) };

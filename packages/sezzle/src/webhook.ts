@@ -5,11 +5,9 @@ import {
   isRecord,
   type ProviderWebhooks,
   refundErrorFor,
-  secretField,
   type WebhookContext,
   type WebhookEvent,
   type WebhookInput,
-  webhookJson,
   webhookRefusal,
 } from "@refundkit/core/internal";
 import type { SezzleConfig } from "./client.js";
@@ -73,7 +71,12 @@ async function verify(
     throw refused("Sezzle-Signature does not match the body (wrong key, or the body was changed)");
   }
 
-  const envelope = webhookJson(bytes, refused, "the signed body is not JSON");
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw refused("the signed body is not JSON");
+  }
   if (
     !isRecord(envelope) ||
     typeof envelope.uuid !== "string" ||
@@ -125,6 +128,9 @@ async function verify(
 export const sezzleWebhooks: ProviderWebhooks<"sezzle", SezzleConfig> = {
   provider: PROVIDER,
   kind: "signed",
-  secretFrom: /* @__PURE__ */ secretField("privateKey"),
+  secretFrom(config) {
+    const key = config?.privateKey;
+    return typeof key === "string" && key !== "" ? key : undefined;
+  },
   verify,
 };
