@@ -5,7 +5,17 @@
  * the mock's ledger has exactly one refund on every order and the results CSV has every row.
  *
  * Run: `npx -y pnpm@10.34.9 bench` (or `tsx bench/bulk.ts` after a build). Options:
- * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8).
+ * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8),
+ * `--cpu-prof DIR` (both processes run under `node --cpu-prof`, profiles written to DIR).
+ * `BULK_NODE_OPTIONS` in the environment is given to the `refundkit bulk` process as NODE_OPTIONS
+ * (e.g. `--max-semi-space-size=4` to see the young generation's share of its peak RSS).
+ *
+ * Besides the wall time it prints the CPU time (user + system) each process spent on the run, per
+ * refund, and, measured just before, the CPU time of one bare node:http keep-alive round trip
+ * (client and server, each in its own process, 8 in flight, a refund-sized JSON body each way).
+ * On a shared machine every absolute figure moves with the other load; the ratios to that round
+ * trip say where the floor is: at 2,000 refunds/s on 2 cores each process has 1,000 us of CPU a
+ * refund at the very most (500 us if both processes are to keep up on the same two cores).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -21,6 +31,7 @@ const { values } = parseArgs({
     rows: { type: "string", default: "10000" },
     "dry-rows": { type: "string", default: "1000000" },
     concurrency: { type: "string", default: "8" },
+    "cpu-prof": { type: "string" },
   },
 });
 const ROWS = Number(values.rows);
@@ -28,6 +39,22 @@ const DRY_ROWS = Number(values["dry-rows"]);
 const bin = fileURLToPath(new URL("../packages/cli/dist/bin.mjs", import.meta.url));
 const maxRssPreload = fileURLToPath(new URL("./max-rss.cjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "refundkit-bulk-bench-"));
+const profileDir = values["cpu-prof"];
+const profileFlags = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir];
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 (1-based), in clock ticks (USER_HZ: 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 /** Starts `refundkit mock`; resolves with its URL and the `export` lines as variables. */
 async function startMock(): Promise<{
@@ -35,7 +62,7 @@ async function startMock(): Promise<{
   url: string;
   env: Record<string, string>;
 }> {
-  const child = spawn(process.execPath, [bin, "mock", "--port", "0"], {
+  const child = spawn(process.execPath, [...profileFlags, bin, "mock", "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -95,9 +122,15 @@ async function prepare(url: string, file: string, rows: number) {
 async function runCli(args: string[], env: Record<string, string>) {
   const rssFile = join(dir, `rss-${Date.now()}`);
   const started = performance.now();
-  const child = spawn(process.execPath, ["-r", maxRssPreload, bin, ...args], {
+  const child = spawn(process.execPath, [...profileFlags, "-r", maxRssPreload, bin, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env, BENCH_MAX_RSS_FILE: rssFile },
+    env: {
+      ...process.env,
+      ...env,
+      BENCH_MAX_RSS_FILE: rssFile,
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
+      ...(process.env.BULK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BULK_NODE_OPTIONS } : {}),
+    },
   });
   let stdout = "";
   let stderr = "";
@@ -109,8 +142,86 @@ async function runCli(args: string[], env: Record<string, string>) {
   });
   const [code] = (await once(child, "exit")) as [number];
   const seconds = (performance.now() - started) / 1000;
-  const maxRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
-  return { code, seconds, maxRssMb, stdout, stderr };
+  const usage = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRSS: number; cpuMs: number };
+  return { code, seconds, maxRssMb: usage.maxRSS / 1024, cpuMs: usage.cpuMs, stdout, stderr };
+}
+
+/**
+ * CPU per request of a bare node:http round trip, client and server in separate processes (the
+ * server is a child `node -e`), 8 requests in flight on keep-alive sockets: the floor under any
+ * HTTP refund on this machine at this moment.
+ */
+async function bareRoundTrip(requests = 5_000): Promise<{ clientUs: number; serverUs: number }> {
+  const serverSource = `
+    const http = require("node:http");
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const body = JSON.stringify({ uuid: "6c9db5d4-d09a-4224-9b5c-2d4e5f6a7b8c", size: Buffer.concat(chunks).length });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      });
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", serverSource], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  const http = await import("node:http");
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const body = JSON.stringify({ amount_in_cents: 2498, currency: "USD", reason: "Bench row" });
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/v2/order/4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/refund",
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            authorization: "Bearer token",
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (data: Buffer) => chunks.push(data));
+          response.on("end", () => {
+            JSON.parse(Buffer.concat(chunks).toString());
+            resolve();
+          });
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  const run = async (count: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next++ < count) await one();
+      }),
+    );
+  };
+  await run(500);
+  const serverBefore = cpuMsOf(child.pid);
+  const before = process.cpuUsage();
+  await run(requests);
+  const used = process.cpuUsage(before);
+  const serverAfter = cpuMsOf(child.pid);
+  agent.destroy();
+  child.kill();
+  return {
+    clientUs: (used.user + used.system) / requests,
+    serverUs:
+      serverBefore === null || serverAfter === null
+        ? Number.NaN
+        : ((serverAfter - serverBefore) * 1000) / requests,
+  };
 }
 
 async function main() {
@@ -123,14 +234,22 @@ async function main() {
       .map((n) => n.toFixed(1))
       .join(" ")}`,
   ];
+  const bare = await bareRoundTrip();
+  lines.push(
+    `bare node:http round trip (keep-alive, 8 in flight), CPU per request: client ${bare.clientUs.toFixed(0)} us, server ${bare.serverUs.toFixed(0)} us`,
+  );
   const mock = await startMock();
   try {
     const file = join(dir, "refunds.csv");
     await prepare(mock.url, file, ROWS);
+    const mockCpuBefore = cpuMsOf(mock.child.pid);
     const run = await runCli(
       ["bulk", file, "--concurrency", values.concurrency as string],
       mock.env,
     );
+    const mockCpuAfter = cpuMsOf(mock.child.pid);
+    const mockCpu =
+      mockCpuBefore === null || mockCpuAfter === null ? null : mockCpuAfter - mockCpuBefore;
     const ledger = (await (await fetch(`${mock.url}/__mock/orders`)).json()) as {
       orders: { refunds: unknown[] }[];
     };
@@ -141,6 +260,15 @@ async function main() {
     const rate = ROWS / run.seconds;
     lines.push(
       `bulk ${ROWS} rows (5 providers, --concurrency ${values.concurrency}): exit ${run.code}, ${run.seconds.toFixed(2)} s end to end, ${Math.round(rate)} refunds/s (target >= 2000: ${rate >= 2000 ? "met" : "NOT met"}), peak RSS ${run.maxRssMb.toFixed(0)} MB (target < 150: ${run.maxRssMb < 150 ? "met" : "NOT met"}); ledger: ${exactlyOnce ? "exactly one refund on every order" : "NOT one refund per order"}; results CSV rows: ${resultRows}`,
+    );
+    const perRefund = (ms: number | null, bareUs: number) =>
+      ms === null
+        ? "n/a"
+        : `${((ms * 1000) / ROWS).toFixed(0)} us = ${((ms * 1000) / ROWS / bareUs).toFixed(1)} bare round trips`;
+    lines.push(
+      `CPU per refund (user + system): refundkit bulk ${perRefund(run.cpuMs, bare.clientUs)} (${(run.cpuMs / 1000).toFixed(1)} s in all, start-up included), refundkit mock ${perRefund(mockCpu, bare.serverUs)}; both together allow at most ${
+        mockCpu === null ? "n/a" : Math.round((cpus().length * 1000 * ROWS) / (run.cpuMs + mockCpu))
+      } refunds/s on ${cpus().length} idle cores`,
     );
     if (run.code !== 0) lines.push(run.stderr.slice(-2000), run.stdout.slice(-2000));
   } finally {

@@ -7,6 +7,10 @@ import {
   type Refunds,
 } from "refundkit";
 
+/** The LevelUp merchant id the demo and `refundkit mock`'s `export` lines use (orders seeded
+ * without a merchant answer any id). */
+export const MOCK_LEVELUP_MERCHANT_ID = 3225;
+
 type MockServer = Awaited<ReturnType<typeof startMockServer>>;
 
 const SEZZLE_ORDER = "4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -63,7 +67,11 @@ function connect(server: MockServer): Refunds {
       sezzle: { baseUrl: baseUrls.sezzle, ...credentials.sezzle },
       optty: { baseUrl: baseUrls.optty, ...credentials.optty },
       // merchantId: LevelUp's order lookup (retrieve, reconcile) is per merchant.
-      levelup: { baseUrl: baseUrls.levelup, ...credentials.levelup, merchantId: 3225 },
+      levelup: {
+        baseUrl: baseUrls.levelup,
+        ...credentials.levelup,
+        merchantId: MOCK_LEVELUP_MERCHANT_ID,
+      },
       moyasar: { baseUrl: baseUrls.moyasar, ...credentials.moyasar },
       briqpay: { baseUrl: baseUrls.briqpay, ...credentials.briqpay },
     },
@@ -227,7 +235,13 @@ async function lifecycleStories(server: MockServer, refunds: Refunds): Promise<v
   // the refund is never re-sent: reconcile asks LevelUp what happened instead).
   orders.seed({ provider: "levelup", id: order, amount: 2_200, processingMs: 1_500 });
   const impatient = createRefunds(
-    { levelup: { baseUrl: baseUrls.levelup, ...credentials.levelup, merchantId: 3225 } },
+    {
+      levelup: {
+        baseUrl: baseUrls.levelup,
+        ...credentials.levelup,
+        merchantId: MOCK_LEVELUP_MERCHANT_ID,
+      },
+    },
     { timeoutMs: 1_000 },
   );
   const request = { provider: "levelup" as const, orderId: order };

@@ -1,5 +1,5 @@
 import { startMockServer } from "@refundkit/mock";
-import { seedDemoOrders } from "./demo.js";
+import { MOCK_LEVELUP_MERCHANT_ID, seedDemoOrders } from "./demo.js";
 import { EXIT, reportFailure, UsageError } from "./internal/output.js";
 import { integerOption } from "./refund.js";
 
@@ -22,6 +22,9 @@ export function exportLines(server: Awaited<ReturnType<typeof startMockServer>>)
     line("OPTTY_CLIENT_SECRET", credentials.optty.clientSecret),
     line("LEVELUP_BASE_URL", baseUrls.levelup),
     line("LEVELUP_TOKEN", credentials.levelup.token),
+    // LevelUp's order lookup is per merchant (refunds.retrieve, and reconciling a LevelUp row a
+    // `refundkit bulk` run left in flight); orders seeded without a merchant answer any id.
+    line("LEVELUP_MERCHANT_ID", String(MOCK_LEVELUP_MERCHANT_ID)),
     line("MOYASAR_BASE_URL", baseUrls.moyasar),
     line("MOYASAR_API_KEY", credentials.moyasar.apiKey),
     line("BRIQPAY_BASE_URL", baseUrls.briqpay),

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type MockServer, startMockServer } from "@refundkit/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readJournal } from "../src/bulk/journal.js";
 import { bulkPaths } from "../src/bulk/run.js";
 import { csvFile, mockEnv, records } from "./helpers.js";
 
@@ -40,8 +41,11 @@ function journalLines(file: string): number {
   return existsSync(path) ? readFileSync(path, "utf8").split("\n").length - 1 : 0;
 }
 
-/** Kills the run with SIGKILL once its journal has at least `lines` lines (or it ends first). */
-async function killPartWay(file: string, lines: number): Promise<number | null> {
+/**
+ * Kills the run with SIGKILL once its journal has at least `lines` lines and `afterMs` more have
+ * passed (or it ends first).
+ */
+async function killPartWay(file: string, lines: number, afterMs = 0): Promise<number | null> {
   const child = start(file);
   const exited = exitOf(child);
   let done = false;
@@ -51,6 +55,7 @@ async function killPartWay(file: string, lines: number): Promise<number | null> 
   while (!done && journalLines(file) < lines) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+  if (!done && afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs));
   if (!done) child.kill("SIGKILL");
   return exited;
 }
@@ -182,13 +187,65 @@ describe("refundkit bulk under kill -9", () => {
     for (const [index, order] of orders.entries()) {
       const refunds = server.orders.get(order.provider, order.id)?.refunds ?? [];
       const status = results[index]?.status;
-      // Never twice. A row recorded as refunded has its one refund; a row in flight at the kill
-      // is left for review (until refunds.reconcile exists), whatever the provider has.
-      expect(refunds.length, `${order.provider} ${order.id}`).toBeLessThanOrEqual(1);
-      if (status === "succeeded" || status === "pending") expect(refunds).toHaveLength(1);
-      else expect(status).toBe("needs_review");
+      // Exactly once: a row in flight at the kill is reconciled by the re-run (the provider's
+      // refund found and recorded, or none found and the row sent), never sent twice.
+      expect(refunds, `${order.provider} ${order.id}`).toHaveLength(1);
+      expect(status, `${order.provider} ${order.id}: ${results[index]?.error_message}`).toBe(
+        "succeeded",
+      );
     }
-    const review = results.filter((row) => row.status === "needs_review").length;
-    expect(code).toBe(review === 0 ? 0 : 1);
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it("a Briqpay row in flight at the kill is reconciled by the re-run from the journal's send time", async () => {
+    const rows = 40;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const ids: string[] = [];
+    for (let index = 0; index < rows; index++) {
+      const id = randomUUID();
+      // Slow answers: the kill lands while requests are at the provider, which makes the refund
+      // after the client is gone (the answer is lost, the refund is not).
+      server.orders.seed({
+        provider: "briqpay",
+        id,
+        amount: 3_000,
+        currency: "SEK",
+        settleAfterMs: 0,
+        processingMs: 400,
+      });
+      ids.push(id);
+      lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    // The start line and the first requests' send records, then time for those requests to
+    // reach the provider (which answers after 400 ms): killed with them in flight.
+    expect(await killPartWay(file, 6, 150)).toBeNull();
+    const journal = await readJournal(bulkPaths(file).journal);
+    const inFlight = [...journal.rows.values()].filter(
+      (state) => state.send?.kind === "send" && state.outcome === null,
+    );
+    expect(inFlight.length).toBeGreaterThan(0);
+    // Let the provider finish the requests the killed run sent: their refunds exist, unanswered.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const refundedUnanswered = inFlight.filter(
+      (state) => (server.orders.get("briqpay", state.send?.order ?? "")?.refunds.length ?? 0) > 0,
+    );
+    expect(refundedUnanswered.length).toBeGreaterThan(0);
+
+    const final = start(file);
+    let stderr = "";
+    final.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await exitOf(final);
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(rows);
+    for (const [index, id] of ids.entries()) {
+      const refunds = server.orders.get("briqpay", id)?.refunds ?? [];
+      expect(refunds, id).toHaveLength(1);
+      expect(results[index]?.status, `${id}: ${results[index]?.error_message}`).toBe("succeeded");
+      expect(results[index]?.refund_id).toBe(refunds[0]?.id);
+    }
+    expect(code, stderr).toBe(0);
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { MockServer } from "@refundkit/mock";
 import { parse } from "csv-parse/sync";
+import { MOCK_LEVELUP_MERCHANT_ID } from "../src/demo.js";
 
 /** A writable that keeps what is written, posing as a (non-TTY) process stream. */
 export function capture(): { stream: NodeJS.WriteStream; text: () => string } {
@@ -37,6 +38,8 @@ export function mockEnv(server: MockServer): Record<string, string> {
     REFUNDKIT_OPTTY_CLIENT_SECRET: credentials.optty.clientSecret,
     REFUNDKIT_LEVELUP_BASE_URL: baseUrls.levelup,
     REFUNDKIT_LEVELUP_TOKEN: credentials.levelup.token,
+    // LevelUp's order lookup (reconciling a row left in flight) is per merchant.
+    REFUNDKIT_LEVELUP_MERCHANT_ID: String(MOCK_LEVELUP_MERCHANT_ID),
     REFUNDKIT_MOYASAR_BASE_URL: baseUrls.moyasar,
     REFUNDKIT_MOYASAR_API_KEY: credentials.moyasar.apiKey,
     REFUNDKIT_BRIQPAY_BASE_URL: baseUrls.briqpay,

@@ -52,6 +52,7 @@ describe("refundkit mock --seed demo", () => {
     expect(text).toContain(`export REFUNDKIT_SEZZLE_BASE_URL=${url}/sezzle`);
     expect(text).toContain(`export REFUNDKIT_BRIQPAY_BASE_URL=${url}/briqpay/v3`);
     expect(text).toContain("export REFUNDKIT_MOYASAR_API_KEY=sk_test_mock");
+    expect(text).toContain("export REFUNDKIT_LEVELUP_MERCHANT_ID=3225");
     const ledger = (await (await fetch(`${url}/__mock/orders`)).json()) as {
       orders: { provider: string }[];
     };

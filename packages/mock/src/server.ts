@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { getResponse } from "msw";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
 import { createMockProviders, type MockOptions } from "./handlers.js";
+import { IncomingRequest } from "./incoming-request.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
+import { createRouter, type Router } from "./routing.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
 import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
 
@@ -74,15 +75,18 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
 }
 
 /**
- * Serves the same msw handlers over HTTP (node:http + msw's `getResponse`), one path prefix per
- * provider, plus the admin API under `/__mock/`.
+ * Serves the same msw handlers over HTTP (node:http; each request routed to its handler by
+ * patterns compiled once, see ./routing.ts), one path prefix per provider, plus the admin API
+ * under `/__mock/`.
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const host = options.host ?? "127.0.0.1";
   const { port: _port, host: _host, ...mockOptions } = options;
   const sockets = new Set<Socket>();
-  let state: { mock: ReturnType<typeof createMockProviders>; url: string } | undefined;
-  const aborts = new Set<AbortController>();
+  let state:
+    | { mock: ReturnType<typeof createMockProviders>; url: string; router: Router }
+    | undefined;
+  const aborts = new Set<IncomingRequest>();
 
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (state === undefined) throw new Error("mock server not ready");
@@ -194,26 +198,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       if (state === undefined) return sendJson(res, 503, { error: "starting" });
       const url = new URL(req.url ?? "/", state.url);
       if (url.pathname.startsWith("/__mock/")) return admin(req, res, url.pathname);
-      const controller = new AbortController();
-      aborts.add(controller);
-      res.on("close", () => {
-        if (!res.writableFinished) controller.abort();
-        aborts.delete(controller);
-      });
       const method = req.method ?? "GET";
       const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-        else if (value !== undefined) headers.set(name, value);
-      }
-      const request = new Request(url, {
-        method,
-        headers,
-        signal: controller.signal,
-        ...(body === undefined || body.length === 0 ? {} : { body: new Uint8Array(body) }),
+      const request = new IncomingRequest(url, method, req.rawHeaders, body);
+      // The request's signal aborts when the client goes away before the answer is sent (a
+      // `hang` fault waits on it); the controller is made only if a handler reads the signal.
+      res.on("close", () => {
+        if (!res.writableFinished) request.abort();
+        aborts.delete(request);
       });
-      const response = await getResponse(state.mock.handlers, request);
+      aborts.add(request);
+      const response = await state.router.handle({ url, request });
       if (response === undefined) return sendJson(res, 404, { error: "not found" });
       // HttpResponse.error(): a network error, here a reset connection.
       if (response.type === "error") {
@@ -257,7 +252,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       briqpay: `${url}/briqpay/v3`,
     },
   });
-  state = { mock, url };
+  state = { mock, url, router: createRouter(mock.handlers, url) };
 
   return {
     url,
@@ -268,7 +263,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     credentials: mock.credentials,
     close() {
       mock.faults.clear();
-      for (const controller of aborts) controller.abort();
+      for (const request of aborts) request.abort();
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         for (const socket of sockets) socket.destroy();

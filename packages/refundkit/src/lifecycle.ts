@@ -77,6 +77,23 @@ export interface ReconcileRequest {
   idempotencyKey?: string;
   cart?: Parameters<typeof briqpayCartTotals>[0];
   captureId?: string;
+  /**
+   * When the refund request was sent, by the merchant's clock: a `Date` or epoch milliseconds
+   * (an integer, e.g. `Date.now()` taken right before sending). Give it when reconciling in
+   * another process than the one that called `refund()` (a re-run after a crash): refunds the
+   * provider stamps before this time are not claimed as this request's, and one stamped at or
+   * after it can be. Default: the start of the failed `refund()` call, which this process
+   * remembers for the error it rejected with; without either, a refund that only its amount
+   * matches is reported `{ refunded: "unknown" }`. Used where the provider has no handle of its
+   * own for the refund (Briqpay, and Sezzle/Optty without a matching idempotency key); LevelUp
+   * refunds an order once, so its refund is the answer unless stamped more than 5 minutes
+   * before the send (then `{ refunded: false }`: it was an earlier refund).
+   *
+   * Errors: RefundError("invalid_request"), before any request, when it is not a valid `Date`,
+   * not an integer number of milliseconds, before 2000-01-01 (seconds given instead of
+   * milliseconds) or more than 5 minutes in the future.
+   */
+  sentAt?: Date | number;
 }
 
 export interface LifecycleConfig {
@@ -110,7 +127,8 @@ export interface Lifecycle {
    * provider without idempotency), reads the provider and says whether this request's refund is
    * there: `{ refunded: true, refund }` (it may still be `pending`), `{ refunded: false }` (no
    * such refund, or it was rejected), or `{ refunded: "unknown", reason }` when the lookup cannot
-   * tell this refund from another (same amount, no time or id to tell them apart).
+   * tell this refund from another (same amount, no time or id to tell them apart). In another
+   * process than the one that called `refund()`, pass `request.sentAt` (see ReconcileRequest).
    */
   reconcile(request: ReconcileRequest, error: unknown): Promise<ReconcileResult>;
   webhooks: {
@@ -151,8 +169,18 @@ export function lifecycleCapabilities(provider: ProviderName): LifecycleCapabili
   return { ...lookups[provider].capabilities };
 }
 
-/** Provider and facade clocks differ: a refund this long before the attempt may still be it. */
+/**
+ * How far the provider's clock and the merchant's may differ. A refund stamped less than this
+ * before the send may be this request's refund on a lagging clock, or an earlier refund: the
+ * stamps cannot decide, so such a refund is never claimed (it leaves the answer "unknown").
+ */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** 2000-01-01T00:00:00Z: an epoch-ms `sentAt` before it was most likely given in seconds. */
+const EARLIEST_SENT_AT = 946_684_800_000;
+
+/** An ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`); anything else is undated. */
+const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 function isProviderName(value: unknown): value is ProviderName {
   return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
@@ -192,6 +220,32 @@ function positive(value: unknown, name: string, fallback: number, provider: Prov
     throw invalid(provider, `${name} must be a positive number of milliseconds`);
   }
   return value;
+}
+
+/** `request.sentAt` as epoch ms (undefined when not given); RefundError when it is not a time. */
+function sentAtOf(request: ReconcileRequest): number | undefined {
+  const value: unknown = request.sentAt;
+  if (value === undefined) return undefined;
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== "number" || !Number.isSafeInteger(ms)) {
+    throw invalid(
+      request.provider,
+      "reconcile(request, error): sentAt must be a valid Date or an integer number of epoch milliseconds",
+    );
+  }
+  if (ms < EARLIEST_SENT_AT) {
+    throw invalid(
+      request.provider,
+      "reconcile(request, error): sentAt is before 2000-01-01; give epoch milliseconds (Date.now()), not seconds",
+    );
+  }
+  if (ms > Date.now() + CLOCK_SKEW_MS) {
+    throw invalid(
+      request.provider,
+      "reconcile(request, error): sentAt is in the future; give the time the refund request was sent",
+    );
+  }
+  return ms;
 }
 
 /** The amount a request asked for, in minor units (Briqpay: from its cart); null for "full". */
@@ -348,13 +402,41 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       );
     }
     const wanted = requestedAmount(request);
+    const sentAt = sentAtOf(request);
     const lookup = lookupFor(provider, "reconcile()");
     const order = await lookup.retrieve(request.orderId);
 
-    // LevelUp refunds the whole order once: a refunded order is this refund's outcome.
+    // When the request was sent: the caller's `sentAt` (another process, e.g. a re-run after a
+    // crash), else the start of the failed refund() call this process remembers.
+    const startedAt = sentAt ?? attemptStartOf(error) ?? attempts.get(error);
+    // Places a refund against the send by the provider's stamp: true (stamped at or after the
+    // send: may be this one), false (stamped more than CLOCK_SKEW_MS before: provably earlier,
+    // never this one), null (cannot decide). The stamp is the provider's clock and the send time
+    // the merchant's, and neither side documents how far they may differ, so a refund stamped
+    // within CLOCK_SKEW_MS before the send may be this request's refund on a lagging provider
+    // clock, or an earlier refund: undecided, it is not claimed and the answer stays "unknown".
+    // Briqpay's `createdAt` is optional and documented as ISO 8601 in UTC
+    // (https://developer.briqpay.com/docs/3.0.0/api/read-session, e.g. "2023-04-12T13:16:08.647Z");
+    // a stamp without an offset would be read in this machine's time zone, so it counts as
+    // undated, as does a missing one. A stamp to the second (or minute) covers that whole second
+    // (minute): made in the second of the send, it may be after it.
+    const inWindow = (refund: RetrievedRefund): boolean | null => {
+      if (startedAt === undefined || refund.createdAt === null) return null;
+      const stamp = ZONED_DATE_TIME.exec(refund.createdAt);
+      if (stamp === null) return null;
+      const created = Date.parse(refund.createdAt);
+      if (Number.isNaN(created)) return null;
+      const span = stamp[2] !== undefined ? 0 : stamp[1] !== undefined ? 999 : 59_999;
+      if (created + span >= startedAt) return true;
+      return created < startedAt - CLOCK_SKEW_MS ? false : null;
+    };
+    // LevelUp refunds the whole order once: a refunded order is this refund's outcome, unless
+    // its `refunded_at` places it provably before the send (then this request, if it arrived,
+    // was answered "already refunded" and refunded nothing; sending it again cannot refund twice).
     if (provider === "levelup") {
       const refund = order.refunds.find((candidate) => candidate.status === "succeeded");
-      return refund === undefined ? { refunded: false } : { refunded: true, refund };
+      if (refund === undefined || inWindow(refund) === false) return { refunded: false };
+      return { refunded: true, refund };
     }
 
     // A refund named by this request's own handle (Optty lists refunds by reference) decides:
@@ -368,18 +450,12 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       }
     }
 
-    const startedAt = attemptStartOf(error) ?? attempts.get(error);
     const currency = request.currency ?? order.currency;
     const sameMoney = order.refunds.filter(
       (refund) =>
         (wanted === null || refund.amount === wanted) &&
         (currency === null || refund.currency === null || refund.currency === currency),
     );
-    const inWindow = (refund: RetrievedRefund): boolean | null => {
-      if (startedAt === undefined || refund.createdAt === null) return null;
-      const created = Date.parse(refund.createdAt);
-      return Number.isNaN(created) ? null : created >= startedAt - CLOCK_SKEW_MS;
-    };
     // Refunds that provably predate the attempt are not this one.
     const candidates = sameMoney.filter((refund) => inWindow(refund) !== false);
     const live = candidates.filter((refund) => refund.status !== "failed");
@@ -392,7 +468,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
     if (undated.length > 0) {
       return {
         refunded: "unknown",
-        reason: `${provider} lists ${live.length} refund(s) of this amount on order ${request.orderId} without a time that places them after this attempt${
+        reason: `${provider} lists ${live.length} refund(s) of this amount on order ${request.orderId} without a time that places them after this attempt (a refund stamped up to ${CLOCK_SKEW_MS / 60_000} minutes before it may be an earlier one, the clocks may differ)${
           error.retryable ? "; retry refund() with the same idempotencyKey instead" : ""
         }`,
       };

@@ -373,6 +373,109 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
       expect(answer.refunded).toBe("unknown");
     });
 
+    describe("sentAt: reconciling in a new process (a re-run after a crash)", () => {
+      const request = {
+        provider: "briqpay" as const,
+        orderId: IDS.briqpay,
+        amount: 1200,
+        currency: "SEK",
+      };
+      /** What a new process has: no attempt of its own, an error it makes for the lost answer. */
+      const lostAnswer = () =>
+        new RefundError({
+          code: "network_error",
+          provider: "briqpay",
+          message: "briqpay: the previous run stopped before this refund's answer was recorded",
+          status: null,
+          retryable: false,
+        });
+
+      it("a refund made after the send is this request's (Date or epoch ms)", async () => {
+        h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
+        const sentAt = Date.now();
+        // The first process: the refund is made, its answer lost.
+        h.faults.inject({ provider: "briqpay", kind: "reset_after_commit" });
+        await refundError(connect().refund(request));
+        const ledger = h.orders.get("briqpay", IDS.briqpay)?.refunds;
+        expect(ledger).toHaveLength(1);
+
+        const fresh = connect();
+        // Without the send time the new process cannot place the refund: a person looks.
+        expect((await fresh.reconcile(request, lostAnswer())).refunded).toBe("unknown");
+        for (const given of [sentAt, new Date(sentAt)]) {
+          expect(await fresh.reconcile({ ...request, sentAt: given }, lostAnswer())).toEqual({
+            refunded: true,
+            refund: expect.objectContaining({ refundId: ledger?.[0]?.id, amount: 1200 }),
+          });
+        }
+      });
+
+      it("only a refund from before the send: not claimed", async () => {
+        h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
+        // An earlier refund of the same amount, an hour before this request was sent.
+        h.advanceClock(-60 * 60 * 1000);
+        await connect().refund(request);
+        h.advanceClock(60 * 60 * 1000);
+        const answer = await connect().reconcile({ ...request, sentAt: Date.now() }, lostAnswer());
+        expect(answer).toEqual({ refunded: false });
+        expect(h.orders.get("briqpay", IDS.briqpay)?.refunds).toHaveLength(1);
+      });
+
+      it("a refund stamped just before the send (within clock skew): unknown, not claimed", async () => {
+        h.orders.seed({ provider: "briqpay", id: IDS.briqpay, amount: 3000, currency: "SEK" });
+        h.advanceClock(-60 * 1000);
+        await connect().refund(request);
+        h.advanceClock(60 * 1000);
+        const answer = await connect().reconcile({ ...request, sentAt: Date.now() }, lostAnswer());
+        expect(answer).toEqual({
+          refunded: "unknown",
+          reason: expect.stringContaining("clocks may differ"),
+        });
+      });
+
+      it("LevelUp: an order refunded before the send is not this request's refund", async () => {
+        h.orders.seed({ provider: "levelup", id: IDS.levelup, amount: 900 });
+        h.advanceClock(-60 * 60 * 1000);
+        await connect().refund({ provider: "levelup", orderId: IDS.levelup });
+        h.advanceClock(60 * 60 * 1000);
+        const levelup = { provider: "levelup" as const, orderId: IDS.levelup };
+        const lost = new RefundError({
+          code: "network_error",
+          provider: "levelup",
+          message: "levelup: the previous run stopped before this refund's answer was recorded",
+          status: null,
+          retryable: false,
+        });
+        const fresh = connect();
+        expect(await fresh.reconcile({ ...levelup, sentAt: Date.now() }, lost)).toEqual({
+          refunded: false,
+        });
+        // Sent before that refund: it is this request's.
+        expect(
+          await fresh.reconcile({ ...levelup, sentAt: Date.now() - 2 * 60 * 60 * 1000 }, lost),
+        ).toEqual({ refunded: true, refund: expect.objectContaining({ amount: 900 }) });
+      });
+
+      it("a bad sentAt: invalid_request before any request", async () => {
+        const refunds = connect();
+        const bad: unknown[] = [
+          new Date(Number.NaN),
+          "2026-01-01T00:00:00Z",
+          1.5e12 + 0.5,
+          Math.floor(Date.now() / 1000),
+          Date.now() + 60 * 60 * 1000,
+        ];
+        for (const sentAt of bad) {
+          const error = await refundError(
+            refunds.reconcile({ ...request, sentAt: sentAt as number }, lostAnswer()),
+          );
+          expect(error.code, String(sentAt)).toBe("invalid_request");
+          expect(error.message).toContain("sentAt");
+        }
+        expect(h.calls).toHaveLength(0);
+      });
+    });
+
     it("refuses an error that is not a RefundError of this provider", async () => {
       const refunds = connect();
       const error = await refundError(

@@ -252,7 +252,17 @@ export type CsvItem =
  * the header first, then each data row validated. A record csv-parse cannot read (an unclosed
  * quote) is a "bad" item with its line; reading goes on where csv-parse can.
  */
-export async function* readBulkCsv(file: string): AsyncGenerator<CsvItem> {
+export async function* readBulkCsv(
+  file: string,
+  options: {
+    /**
+     * Rows already known valid (validated by an earlier pass of the same run, e.g. because they
+     * have an outcome): given as read, their fields not checked again. Default: none.
+     */
+    known?: (row: number) => boolean;
+  } = {},
+): AsyncGenerator<CsvItem> {
+  const known = options.known;
   const skipped: RowProblem[] = [];
   const parser = createReadStream(file).pipe(
     parse({
@@ -295,6 +305,10 @@ export async function* readBulkCsv(file: string): AsyncGenerator<CsvItem> {
     row++;
     // info.lines is the line the record ends on; count back its embedded line breaks.
     const line = info.lines - countBreaks(record);
+    if (known?.(row) === true && record.length === columns.length) {
+      yield { kind: "row", row: knownRow(columns, record, row, line) };
+      continue;
+    }
     const result = validateRow(columns, record, row, line);
     if (Array.isArray(result)) yield { kind: "bad", problems: result, fields: record };
     else yield { kind: "row", row: result };
@@ -312,6 +326,24 @@ export async function* readBulkCsv(file: string): AsyncGenerator<CsvItem> {
       ],
     };
   }
+}
+
+/** A row an earlier pass validated: its fields as read, for the results (no checks repeated). */
+function knownRow(
+  columns: readonly string[],
+  fields: string[],
+  row: number,
+  line: number,
+): BulkRow {
+  const value = (column: Column) => fields[columns.indexOf(column)] ?? "";
+  return {
+    row,
+    line,
+    provider: value("provider") as ProviderName,
+    orderId: value("order_id"),
+    amountTyped: value("amount"),
+    fields,
+  };
 }
 
 function countBreaks(fields: readonly string[]): number {

@@ -17,11 +17,13 @@ import type { ProviderName } from "refundkit";
  * - `send` is written and fsync'd BEFORE a row's request goes out: it holds the idempotency key
  *   decided for the row, so a re-run after a crash sends the same key (or, for providers without
  *   an idempotency handle, knows the row was in flight and reconciles it instead of re-sending).
- * - `outcome` is written after the answer. Outcomes are fsync'd with the next group commit (or at
- *   the end); one lost in a crash only makes its row look in flight, which is handled as above.
+ * - `outcome` is written after the answer: handed to the OS at once (a `kill -9` of this process
+ *   does not lose it, the kernel has it), and made durable by the next fsync of a `send`/`key`
+ *   record or at the end. Only a power loss can lose one, and that only makes its row look in
+ *   flight, which is handled as above.
  *
- * Writes are group-committed: every record appended while an fsync runs goes out with the next
- * write + fdatasync, so many concurrent rows share one disk flush.
+ * Writes are group-committed: every record appended while a write runs goes out with the next
+ * one, and one fdatasync covers every `send`/`key` record in it, so many rows share one flush.
  */
 
 export type RowStatus = "succeeded" | "pending" | "failed" | "needs_review";
@@ -116,10 +118,12 @@ export async function readJournal(path: string): Promise<JournalContents> {
   return { rows, torn };
 }
 
-/** An open journal: appends are durable when their promise resolves. */
+/** An open journal: appends resolve once written, and once on disk when asked to be durable. */
 export class JournalWriter {
   private pending: string[] = [];
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** Whether a record in `pending` must be on disk before its promise resolves. */
+  private durable = false;
   private flushing: Promise<void> | null = null;
   private failure: unknown = null;
 
@@ -137,10 +141,14 @@ export class JournalWriter {
     return new JournalWriter(handle);
   }
 
-  /** Appends a record; resolves once it is on disk (write + fdatasync). */
-  append(record: JournalRecord): Promise<void> {
+  /**
+   * Appends a record. Resolves once it is written to the file (the OS has it: it survives the
+   * process being killed) and, when `durable` (the default), once it is on disk (fdatasync).
+   */
+  append(record: JournalRecord, durable = true): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
     this.pending.push(`${JSON.stringify(record)}\n`);
+    if (durable) this.durable = true;
     const done = new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
     });
@@ -154,11 +162,13 @@ export class JournalWriter {
     while (this.pending.length > 0) {
       const data = this.pending.join("");
       const waiters = this.waiters;
+      const durable = this.durable;
       this.pending = [];
       this.waiters = [];
+      this.durable = false;
       try {
         await this.handle.write(data);
-        await this.handle.datasync();
+        if (durable) await this.handle.datasync();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         this.failure = error;
@@ -173,7 +183,11 @@ export class JournalWriter {
   /** Waits for every appended record to be on disk, then closes the file. */
   async close(): Promise<void> {
     while (this.flushing !== null) await this.flushing;
-    await this.handle.close();
+    try {
+      if (this.failure === null) await this.handle.datasync();
+    } finally {
+      await this.handle.close();
+    }
     if (this.failure !== null) throw this.failure;
   }
 }

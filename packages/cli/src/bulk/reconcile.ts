@@ -34,7 +34,10 @@ export type ReconcileAnswer =
   | { refunded: false }
   | { refunded: "unknown"; reason: string };
 
-type Reconcile = (request: RefundRequest, error: RefundError) => Promise<ReconcileAnswer>;
+type Reconcile = (
+  request: RefundRequest & { sentAt?: number },
+  error: RefundError,
+) => Promise<ReconcileAnswer>;
 
 /** The facade's `reconcile`, when this version of it has one (feature-detected). */
 export function reconcilerOf(refunds: Refunds): Reconcile | null {
@@ -55,11 +58,16 @@ export type InFlightVerdict =
  * timeout or a network error). Sending it again could refund twice, so it is never re-sent
  * blindly: the facade's `reconcile` asks the provider what it has. Without `reconcile`, or when
  * the provider cannot tell, the row needs a person to look.
+ *
+ * `sentAt` (epoch ms): when the journal recorded the row as sent, written before the request
+ * went out. A re-run passes it so the provider's refunds can be placed against the send (a
+ * refund stamped before it is not this row's); in the run that sent it, the facade knows.
  */
 export async function reconcileInFlight(
   refunds: Refunds,
   request: RefundRequest,
   error: RefundError | null,
+  sentAt?: number,
 ): Promise<InFlightVerdict> {
   const reconcile = reconcilerOf(refunds);
   const provider: ProviderName = request.provider;
@@ -79,7 +87,7 @@ export async function reconcileInFlight(
       retryable: false,
     });
   try {
-    const answer = await reconcile(request, cause);
+    const answer = await reconcile(sentAt === undefined ? request : { ...request, sentAt }, cause);
     if (answer.refunded === true)
       return { kind: "refunded", refund: asResult(request, answer.refund) };
     if (answer.refunded === false) return { kind: "not_refunded" };

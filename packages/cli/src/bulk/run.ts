@@ -286,7 +286,9 @@ async function sendAll(
 
   const record = (outcome: OutcomeRecord, row: BulkRow) => {
     outcomes.set(row.row, outcome);
-    journal.append(outcome).catch((error: unknown) => {
+    // Written at once, made durable by the next fsync (see journal.ts): a row whose outcome is
+    // lost only looks in flight to a re-run, which sends the same key or reconciles it.
+    journal.append(outcome, false).catch((error: unknown) => {
       journalFailure ??= error;
     });
     progress.tick(outcome.status === "failed" || outcome.status === "needs_review");
@@ -415,8 +417,9 @@ async function sendAll(
     row: BulkRow,
     key: string | null,
     error: Parameters<typeof reconcileInFlight>[2],
+    sentAt?: number,
   ): Promise<void> {
-    const verdict = await reconcileInFlight(refunds, requestFor(row, key), error);
+    const verdict = await reconcileInFlight(refunds, requestFor(row, key), error, sentAt);
     if (verdict.kind === "refunded") {
       record(outcomeOf(row, key, verdict.refund), row);
     } else if (verdict.kind === "not_refunded") {
@@ -479,7 +482,12 @@ async function sendAll(
     ) {
       // No idempotency handle, and in flight when the last run stopped (or left for review):
       // ask the provider what it has before anything is sent.
-      scheduler.submit(row.provider, () => settleInFlight(row, before.key, null));
+      // The journal's send time (written before the request went out) places the provider's
+      // refunds against this send: in this new process the facade has no attempt to go by.
+      const sentAt = Date.parse(before.at);
+      scheduler.submit(row.provider, () =>
+        settleInFlight(row, before.key, null, Number.isNaN(sentAt) ? undefined : sentAt),
+      );
     } else if (idempotent) {
       batch.push({ row, key: row.transactionId ?? row.idempotencyKey ?? randomUUID() });
     } else {
@@ -609,7 +617,8 @@ async function writeResults(
     if (!csv.write(fields)) await new Promise((resolve) => csv.once("drain", resolve));
   };
   let columns: string[] = [];
-  for await (const item of readBulkCsv(file)) {
+  // A row with an outcome passed validation before it was sent: not validated a third time.
+  for await (const item of readBulkCsv(file, { known: (row) => outcomes.has(row) })) {
     if (item.kind === "header") {
       columns = item.columns;
       await write([...columns, ...RESULT_COLUMNS]);

@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKeepAliveFetch } from "../src/internal/http-fetch.js";
+
+let server: Server;
+let base: string;
+const seen: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] =
+  [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      if (req.url === "/empty") {
+        res.writeHead(204).end();
+        return;
+      }
+      if (req.url === "/hang") return;
+      res.writeHead(201, { "Content-Type": "application/json", "X-Twice": ["a", "b"] });
+      res.end(JSON.stringify({ echo: body }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const fetchImpl = createKeepAliveFetch({ maxSockets: 2 });
+
+describe("createKeepAliveFetch", () => {
+  it("sends a Request's method, headers and body; init's body and headers replace the Request's", async () => {
+    const request = new Request(`${base}/refund?x=1`, {
+      method: "POST",
+      headers: { "X-Key": "k1", "Content-Type": "application/json" },
+      body: "ignored",
+    });
+    const response = await fetchImpl(request, { body: '{"amount":1}' });
+    expect(response.status).toBe(201);
+    expect(response.ok).toBe(true);
+    expect(await response.json()).toEqual({ echo: '{"amount":1}' });
+    const last = seen.at(-1);
+    expect(last).toMatchObject({ method: "POST", url: "/refund?x=1", body: '{"amount":1}' });
+    expect(last?.headers["x-key"]).toBe("k1");
+    expect(last?.headers["content-length"]).toBe("12");
+
+    await fetchImpl(request.clone(), {
+      headers: { "X-Other": "o" },
+      body: new Uint8Array([104, 105]),
+    });
+    expect(seen.at(-1)?.headers["x-key"]).toBeUndefined();
+    expect(seen.at(-1)?.headers["x-other"]).toBe("o");
+    expect(seen.at(-1)?.body).toBe("hi");
+
+    // The Request's own body when init has none; a URL and init as fetch takes them.
+    await fetchImpl(new Request(`${base}/a`, { method: "PUT", body: "own" }));
+    expect(seen.at(-1)).toMatchObject({ method: "PUT", body: "own" });
+    await fetchImpl(`${base}/b`, { method: "POST", body: new URLSearchParams({ a: "1" }) });
+    expect(seen.at(-1)?.body).toBe("a=1");
+    expect(seen.at(-1)?.headers["content-type"]).toMatch(/x-www-form-urlencoded/);
+  });
+
+  it("answers with a Response read from bytes: headers, one read of the body, clones, streams", async () => {
+    const response = await fetchImpl(`${base}/x`, { method: "POST", body: "b" });
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(response.headers.get("x-twice")).toBe("a, b");
+    const clone = response.clone();
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.text()).toBe('{"echo":"b"}');
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(() => response.clone()).toThrow(TypeError);
+    expect(new TextDecoder().decode(await clone.arrayBuffer())).toBe('{"echo":"b"}');
+
+    const streamed = await fetchImpl(`${base}/y`, { method: "POST", body: "s" });
+    const body = streamed.body;
+    expect(body).not.toBeNull();
+    expect(await new Response(body).text()).toBe('{"echo":"s"}');
+    await expect(streamed.json()).rejects.toThrow(TypeError);
+
+    const empty = await fetchImpl(`${base}/empty`);
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+    expect(await empty.text()).toBe("");
+  });
+
+  it("rejects with the signal's reason when aborted, and as fetch does when nothing answers", async () => {
+    const controller = new AbortController();
+    const pending = fetchImpl(`${base}/hang`, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("stop")), 50);
+    await expect(pending).rejects.toThrow("stop");
+
+    const refused = await fetchImpl("http://127.0.0.1:1/x").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as TypeError).message).toBe("fetch failed");
+    expect(((refused as TypeError).cause as { code?: string }).code).toBe("ECONNREFUSED");
+  });
+});
+
+describe("createKeepAliveFetch body", () => {
+  it("taking the body stream without reading it leaves the body to the methods", async () => {
+    const response = await fetchImpl(`${base}/z`, { method: "POST", body: "t" });
+    expect(response.body).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.text()).toBe('{"echo":"t"}');
+  });
+});
