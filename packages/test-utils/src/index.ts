@@ -75,3 +75,4 @@ export function recordingFetch(
     return fetch(request);
   };
 }
+export * from "./token-auth.js";
