@@ -76,3 +76,21 @@ export function recordingFetch(
   };
 }
 export * from "./token-auth.js";
+
+/** The Authorization header of each captured request ("<none>" when absent). */
+export const authorizations = (seen: readonly CapturedRequest[]): string[] =>
+  seen.map((request) => request.headers.authorization ?? "<none>");
+
+/**
+ * Calls `fn` and returns what it threw when `is` accepts it (such as core's isRefundError);
+ * rethrows anything else, and fails when `fn` returns.
+ */
+export function thrownBy<E>(fn: () => unknown, is: (error: unknown) => error is E): E {
+  try {
+    fn();
+  } catch (error) {
+    if (is(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a throw, got a return");
+}
