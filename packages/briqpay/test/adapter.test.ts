@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
-import { HttpResponse, http, type JsonBodyType } from "msw";
+import { RefundError } from "@refundkit/core";
+import { rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type BriqpayLine,
@@ -12,10 +11,7 @@ import {
 
 const URL_ = "https://playground-api.briqpay.com/v3/session/:id/order/refund";
 const SESSION = "c5674f4f-7e84-405c-a44b-c83736bb7209";
-const example = (name: string): JsonBodyType =>
-  JSON.parse(
-    readFileSync(new URL(`../../../specs/briqpay/examples/${name}`, import.meta.url), "utf8"),
-  );
+const example = (name: string) => specExample("briqpay", name);
 
 const server = useMswServer();
 let calls = 0;
@@ -38,14 +34,9 @@ const adapter = briqpayAdapter.connect(
 );
 const base = { orderId: SESSION, amount: 3000, currency: "SEK" } as const;
 
-async function refundError(request: BriqpayRefundRequest): Promise<RefundError> {
-  const error = await adapter.refund(request).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundErrorClass);
-  return error as RefundError;
-}
+/** The RefundError the adapter rejects `request` with (fails when it resolves). */
+const refundError = (request: BriqpayRefundRequest) =>
+  rejectionOf(adapter.refund(request), RefundError);
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 

@@ -1,16 +1,12 @@
-import { readFileSync } from "node:fs";
-import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
-import { delay, HttpResponse, http, type JsonBodyType } from "msw";
+import { RefundError } from "@refundkit/core";
+import { rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import { delay, HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LevelUpRefundRequest, levelupAdapter, levelupCapabilities } from "../src/index.js";
 
 const BASE = "https://sandbox.thelevelup.com";
 const ORDER = "393b75b0806011e29e960800200c9a66";
-const example = (name: string): JsonBodyType =>
-  JSON.parse(
-    readFileSync(new URL(`../../../specs/levelup/examples/${name}`, import.meta.url), "utf8"),
-  );
+const example = (name: string) => specExample("levelup", name);
 
 const server = useMswServer();
 let calls = 0;
@@ -32,14 +28,9 @@ const adapter = levelupAdapter.connect(
   { maxRetries: 3, timeoutMs: 2000 },
 );
 
-async function refundError(request: LevelUpRefundRequest): Promise<RefundError> {
-  const error = await adapter.refund(request).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundErrorClass);
-  return error as RefundError;
-}
+/** The RefundError the adapter rejects `request` with (fails when it resolves). */
+const refundError = (request: LevelUpRefundRequest) =>
+  rejectionOf(adapter.refund(request), RefundError);
 
 describe("levelup adapter: success", () => {
   it("maps the documented 200 to a succeeded result with total_amount and USD", async () => {
@@ -147,7 +138,7 @@ describe("levelup adapter: no answer", () => {
       { timeoutMs: 50, maxRetries: 3 },
     );
     const error = await quick.refund({ orderId: ORDER }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefundErrorClass);
+    expect(error).toBeInstanceOf(RefundError);
     expect(error).toMatchObject({ code: "timeout", status: null, retryable: false });
     expect(calls).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
+import { rejectionOf, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { opttyAdapter, opttyCapabilities } from "../src/index.js";
@@ -16,16 +16,8 @@ const request = {
   idempotencyKey: "ref-1",
 };
 
-async function failure(promise: Promise<unknown>): Promise<RefundError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a RefundError");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundError);
-  return error as RefundError;
-}
+/** The RefundError `promise` rejects with (fails when it resolves). */
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, RefundError);
 
 // Seed 001's documented error bodies.
 const documented = {

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
+import { rejectionOf, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { sezzleAdapter, sezzleCapabilities } from "../src/index.js";
@@ -11,16 +11,8 @@ const connect = (extra: Record<string, unknown> = {}) =>
   sezzleAdapter.connect({ environment: "sandbox", token: "tok", ...extra }, { maxRetries: 0 });
 const request = { orderId: "ord-1", amount: 2498, currency: "USD", idempotencyKey: "key-1" };
 
-async function failure(promise: Promise<unknown>): Promise<RefundError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a RefundError");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundError);
-  return error as RefundError;
-}
+/** The RefundError `promise` rejects with (fails when it resolves). */
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, RefundError);
 
 // The documented bodies: the component examples of Sezzle's refund reference
 // (https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder) and docs/provider-behaviour.md.

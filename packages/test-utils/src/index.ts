@@ -2,9 +2,12 @@
  * Helpers the refundkit packages' tests share (a private workspace package, never published):
  * one msw server per test file, and one way to record what a client put on the wire.
  */
+
+import { readFileSync } from "node:fs";
+import type { JsonBodyType } from "msw";
 import { http, type RequestHandler } from "msw";
 import { type SetupServer, setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 /** One request as it went out: what the wire tests assert on. Header names are lower case. */
 export interface CapturedRequest {
@@ -94,3 +97,28 @@ export function thrownBy<E>(fn: () => unknown, is: (error: unknown) => error is 
   }
   throw new Error("expected a throw, got a return");
 }
+
+/**
+ * What `promise` rejected with, checked to be an instance of `type` (such as core's RefundError);
+ * fails when the promise resolves.
+ */
+export async function rejectionOf<E>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  const outcome = await promise.then(
+    (value: unknown) => ({ resolved: true as const, value }),
+    (error: unknown) => ({ resolved: false as const, error }),
+  );
+  if (outcome.resolved) {
+    throw new Error(`expected a rejection, got a result: ${JSON.stringify(outcome.value)}`);
+  }
+  expect(outcome.error).toBeInstanceOf(type);
+  return outcome.error as E;
+}
+
+/** A documented example body from specs/<provider>/examples/<name>, parsed. */
+export const specExample = (provider: string, name: string): JsonBodyType =>
+  JSON.parse(
+    readFileSync(new URL(`../../../specs/${provider}/examples/${name}`, import.meta.url), "utf8"),
+  );
