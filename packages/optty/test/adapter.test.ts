@@ -1,6 +1,11 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
-import { rejectionOf, useMswServer } from "@refundkit/test-utils";
+import {
+  type ErrorAnswerRow,
+  errorAnswerCases,
+  rejectionOf,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { opttyAdapter, opttyCapabilities } from "../src/index.js";
@@ -106,7 +111,7 @@ describe("2xx -> RefundResult", () => {
 });
 
 describe("error answers -> RefundError", () => {
-  const rows: [string, number, JsonBodyType, string, boolean][] = [
+  const rows: ErrorAnswerRow[] = [
     ["400 over refund limit", 400, documented.overRefund, "amount_exceeds_refundable", false],
     ["400 invalid parameters", 400, documented.invalidParams, "invalid_request", false],
     ["401 (static token)", 401, documented.unauthorized, "authentication_failed", false],
@@ -115,16 +120,12 @@ describe("error answers -> RefundError", () => {
     ["500", 500, documented.serverError, "provider_error", true],
     ["502 plain text", 502, "Bad Gateway", "provider_error", true],
   ];
-  it.each(rows)("%s", async (_name, status, body, code, retryable) => {
-    server.use(
-      http.post(REFUND_URL, () =>
-        typeof body === "string"
-          ? new HttpResponse(body, { status })
-          : HttpResponse.json(body, { status }),
-      ),
-    );
-    const error = await failure(connect().refund(request));
-    expect(error).toMatchObject({ code, status, retryable, provider: "optty", raw: body });
+  errorAnswerCases(server, {
+    url: REFUND_URL,
+    provider: "optty",
+    refund: () => connect().refund(request),
+    type: RefundError,
+    rows,
   });
 });
 

@@ -1,6 +1,11 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
-import { rejectionOf, useMswServer } from "@refundkit/test-utils";
+import {
+  type ErrorAnswerRow,
+  errorAnswerCases,
+  rejectionOf,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { sezzleAdapter, sezzleCapabilities } from "../src/index.js";
@@ -89,7 +94,7 @@ describe("2xx -> RefundResult", () => {
 });
 
 describe("error answers -> RefundError", () => {
-  const rows: [string, number, JsonBodyType, string, boolean][] = [
+  const rows: ErrorAnswerRow[] = [
     ["400 bad_request", 400, documented.badRequest, "invalid_request", false],
     [
       "401 unauthorized (static token)",
@@ -107,16 +112,12 @@ describe("error answers -> RefundError", () => {
     ["500", 500, [{ code: "internal", message: "boom" }], "provider_error", true],
     ["503 plain text", 503, "Service Unavailable", "provider_error", true],
   ];
-  it.each(rows)("%s", async (_name, status, body, code, retryable) => {
-    server.use(
-      http.post(REFUND_URL, () =>
-        typeof body === "string"
-          ? new HttpResponse(body, { status })
-          : HttpResponse.json(body, { status }),
-      ),
-    );
-    const error = await failure(connect().refund(request));
-    expect(error).toMatchObject({ code, status, retryable, provider: "sezzle", raw: body });
+  errorAnswerCases(server, {
+    url: REFUND_URL,
+    provider: "sezzle",
+    refund: () => connect().refund(request),
+    type: RefundError,
+    rows,
   });
 
   it("a 422 amount message also matches 'greater than'", async () => {

@@ -1,13 +1,14 @@
 /**
  * Helpers the refundkit packages' tests share (a private workspace package, never published):
- * one msw server per test file, and one way to record what a client put on the wire.
+ * one msw server per test file, one way to record what a client put on the wire, the checks the
+ * provider packages' tests share (a rejection's error, a table of error answers, the spec's
+ * examples) and, in token-auth.ts, the token scenarios every token-endpoint provider runs.
  */
 
 import { readFileSync } from "node:fs";
-import type { JsonBodyType } from "msw";
-import { http, type RequestHandler } from "msw";
+import { HttpResponse, http, type JsonBodyType, type RequestHandler } from "msw";
 import { type SetupServer, setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 
 /** One request as it went out: what the wire tests assert on. Header names are lower case. */
 export interface CapturedRequest {
@@ -122,3 +123,34 @@ export const specExample = (provider: string, name: string): JsonBodyType =>
   JSON.parse(
     readFileSync(new URL(`../../../specs/${provider}/examples/${name}`, import.meta.url), "utf8"),
   );
+
+/** An answer with `status`: `body` as text when it is a string, as JSON otherwise. */
+export const answerWith = (status: number, body: JsonBodyType): Response =>
+  typeof body === "string"
+    ? new HttpResponse(body, { status })
+    : HttpResponse.json(body, { status });
+
+/** `[title, HTTP status, the provider's body, the RefundError code, retryable]`. */
+export type ErrorAnswerRow = [string, number, JsonBodyType, string, boolean];
+
+/**
+ * One test per row: the refund endpoint `url` answers the row's status and body, and `refund()`
+ * rejects with a `type` error (core's RefundError) carrying the row's code, status, retryable,
+ * `provider` and the body as `raw`.
+ */
+export function errorAnswerCases(
+  server: SetupServer,
+  options: {
+    url: string;
+    provider: string;
+    refund: () => Promise<unknown>;
+    type: abstract new (...args: never[]) => Error;
+    rows: ErrorAnswerRow[];
+  },
+): void {
+  it.each(options.rows)("%s", async (_title, status, body, code, retryable) => {
+    server.use(http.post(options.url, () => answerWith(status, body)));
+    const error = await rejectionOf(options.refund(), options.type);
+    expect(error).toMatchObject({ code, status, retryable, provider: options.provider, raw: body });
+  });
+}
