@@ -1,7 +1,7 @@
 import { RefundError } from "@refundkit/core";
-import { rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
-import { HttpResponse, http } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { countedAnswers, rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import {
   type BriqpayLine,
   type BriqpayRefundRequest,
@@ -14,19 +14,9 @@ const SESSION = "c5674f4f-7e84-405c-a44b-c83736bb7209";
 const example = (name: string) => specExample("briqpay", name);
 
 const server = useMswServer();
-let calls = 0;
-afterEach(() => {
-  calls = 0;
-});
-
-function answer(make: () => Response) {
-  server.use(
-    http.post(URL_, () => {
-      calls++;
-      return make();
-    }),
-  );
-}
+/** The refund endpoint: each test sets its answer and counts the requests it got. */
+const endpoint = countedAnswers(server, URL_);
+const answer = endpoint.answer;
 
 const adapter = briqpayAdapter.connect(
   { environment: "sandbox", username: "u", secret: "s" },
@@ -147,13 +137,13 @@ describe("briqpay adapter: errors", () => {
       retryable: false,
       raw: "oops",
     });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 
   it("429 -> rate_limited (retryable), sent once", async () => {
     answer(() => HttpResponse.json({}, { status: 429 }));
     expect(await refundError(base)).toMatchObject({ code: "rate_limited", retryable: true });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 });
 
@@ -226,13 +216,13 @@ describe("briqpay adapter: bad input sends nothing", () => {
     const error = await refundError(request);
     expect(error.code).toBe(code);
     expect(error.status).toBeNull();
-    expect(calls).toBe(0);
+    expect(endpoint.calls).toBe(0);
   });
 
   it("accepts the cart with the matching amount", async () => {
     answer(() => HttpResponse.json({ refundId: "r", status: "pending" }, { status: 201 }));
     await adapter.refund({ ...base, amount: 1250, cart: [good] });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 });
 

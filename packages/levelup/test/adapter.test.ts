@@ -1,7 +1,7 @@
 import { RefundError } from "@refundkit/core";
-import { rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
-import { delay, HttpResponse, http } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { countedAnswers, rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import { delay, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import { type LevelUpRefundRequest, levelupAdapter, levelupCapabilities } from "../src/index.js";
 
 const BASE = "https://sandbox.thelevelup.com";
@@ -9,19 +9,9 @@ const ORDER = "393b75b0806011e29e960800200c9a66";
 const example = (name: string) => specExample("levelup", name);
 
 const server = useMswServer();
-let calls = 0;
-afterEach(() => {
-  calls = 0;
-});
-
-function answer(make: () => Response) {
-  server.use(
-    http.post(`${BASE}/v14/orders/:uuid/refund`, () => {
-      calls++;
-      return make();
-    }),
-  );
-}
+/** The refund endpoint: each test sets its answer and counts the requests it got. */
+const endpoint = countedAnswers(server, `${BASE}/v14/orders/:uuid/refund`);
+const answer = endpoint.answer;
 
 const adapter = levelupAdapter.connect(
   { environment: "sandbox", token: "tok" },
@@ -113,26 +103,23 @@ describe("levelup adapter: errors", () => {
     const error = await refundError({ orderId: ORDER });
     expect(error).toMatchObject({ code: "provider_error", status: 500, retryable: false });
     expect(error.raw).toBe("boom");
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 
   it("does not resend after a network error: network_error, not retryable", async () => {
     answer(() => HttpResponse.error());
     const error = await refundError({ orderId: ORDER });
     expect(error).toMatchObject({ code: "network_error", status: null, retryable: false });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 });
 
 describe("levelup adapter: no answer", () => {
   it("a timeout after sending is not retried: timeout, not retryable, one call", async () => {
-    server.use(
-      http.post(`${BASE}/v14/orders/:uuid/refund`, async () => {
-        calls++;
-        await delay("infinite");
-        return HttpResponse.json({});
-      }),
-    );
+    answer(async () => {
+      await delay("infinite");
+      return HttpResponse.json({});
+    });
     const quick = levelupAdapter.connect(
       { environment: "sandbox", token: "tok" },
       { timeoutMs: 50, maxRetries: 3 },
@@ -140,7 +127,7 @@ describe("levelup adapter: no answer", () => {
     const error = await quick.refund({ orderId: ORDER }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefundError);
     expect(error).toMatchObject({ code: "timeout", status: null, retryable: false });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 
   it("an aborted signal rejects with the caller's reason and sends nothing", async () => {
@@ -150,7 +137,7 @@ describe("levelup adapter: no answer", () => {
     await expect(adapter.refund({ orderId: ORDER, signal: controller.signal })).rejects.toThrow(
       "caller gave up",
     );
-    expect(calls).toBe(0);
+    expect(endpoint.calls).toBe(0);
   });
 });
 
@@ -182,7 +169,7 @@ describe("levelup adapter: bad input sends nothing", () => {
     const error = await refundError(request);
     expect(error.code).toBe(code);
     expect(error.status).toBeNull();
-    expect(calls).toBe(0);
+    expect(endpoint.calls).toBe(0);
   });
 });
 

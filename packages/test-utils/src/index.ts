@@ -154,3 +154,28 @@ export function errorAnswerCases(
     expect(error).toMatchObject({ code, status, retryable, provider: options.provider, raw: body });
   });
 }
+
+/**
+ * A POST endpoint (`url`, an msw pattern) whose answer each test sets: `answer(make)` adds
+ * (`server.use`) a handler that counts the request and answers `make()`; `calls` is the count
+ * since the test began (reset after each test).
+ */
+export function countedAnswers(server: SetupServer, url: string) {
+  let calls = 0;
+  afterEach(() => {
+    calls = 0;
+  });
+  return {
+    answer(make: () => Response | Promise<Response>): void {
+      server.use(
+        http.post(url, () => {
+          calls += 1;
+          return make();
+        }),
+      );
+    },
+    get calls(): number {
+      return calls;
+    },
+  };
+}
