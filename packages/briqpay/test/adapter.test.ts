@@ -1,5 +1,12 @@
 import { RefundError } from "@refundkit/core";
-import { countedAnswers, rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import {
+  type BadInputRow,
+  badInputCases,
+  countedAnswers,
+  rejectionOf,
+  specExample,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import {
@@ -159,7 +166,7 @@ const good: BriqpayLine = {
 describe("briqpay adapter: bad input sends nothing", () => {
   const bad = (overrides: Record<string, unknown>): BriqpayLine[] =>
     [{ ...good, ...overrides }] as unknown as BriqpayLine[];
-  const cases: [string, BriqpayRefundRequest, string][] = [
+  const cases: BadInputRow<BriqpayRefundRequest>[] = [
     ["a missing amount without a cart", { orderId: SESSION, currency: "SEK" }, "unsupported"],
     ["a non-UUID session id", { ...base, orderId: "order-1" }, "invalid_request"],
     ["a path-changing session id", { ...base, orderId: "../x" }, "invalid_request"],
@@ -211,12 +218,11 @@ describe("briqpay adapter: bad input sends nothing", () => {
     ["a reason over 256 characters", { ...base, reason: "r".repeat(257) }, "invalid_request"],
     ["a bad idempotencyKey", { ...base, idempotencyKey: "" }, "invalid_request"],
   ];
-  it.each(cases)("refuses %s", async (_name, request, code) => {
-    answer(() => HttpResponse.json({}, { status: 201 }));
-    const error = await refundError(request);
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(endpoint.calls).toBe(0);
+  badInputCases(server, {
+    name: "refuses %s",
+    refund: (request) => adapter.refund(request),
+    type: RefundError,
+    rows: cases,
   });
 
   it("accepts the cart with the matching amount", async () => {

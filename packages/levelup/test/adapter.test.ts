@@ -1,5 +1,12 @@
 import { RefundError } from "@refundkit/core";
-import { countedAnswers, rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import {
+  type BadInputRow,
+  badInputCases,
+  countedAnswers,
+  rejectionOf,
+  specExample,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { delay, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { type LevelUpRefundRequest, levelupAdapter, levelupCapabilities } from "../src/index.js";
@@ -142,7 +149,7 @@ describe("levelup adapter: no answer", () => {
 });
 
 describe("levelup adapter: bad input sends nothing", () => {
-  const cases: [string, LevelUpRefundRequest, string][] = [
+  const cases: BadInputRow<LevelUpRefundRequest>[] = [
     [
       "an amount (full refunds only)",
       { orderId: ORDER, amount: 100, currency: "USD" },
@@ -164,12 +171,11 @@ describe("levelup adapter: bad input sends nothing", () => {
       "invalid_request",
     ],
   ];
-  it.each(cases)("refuses %s", async (_name, request, code) => {
-    answer(() => HttpResponse.json({}));
-    const error = await refundError(request);
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(endpoint.calls).toBe(0);
+  badInputCases(server, {
+    name: "refuses %s",
+    refund: (request) => adapter.refund(request),
+    type: RefundError,
+    rows: cases,
   });
 });
 

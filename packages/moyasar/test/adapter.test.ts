@@ -1,5 +1,11 @@
 import { RefundError } from "@refundkit/core";
-import { rejectionOf, specExample, useMswServer } from "@refundkit/test-utils";
+import {
+  type BadInputRow,
+  badInputCases,
+  rejectionOf,
+  specExample,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { delay, HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MoyasarRefundRequest, moyasarAdapter, moyasarCapabilities } from "../src/index.js";
@@ -238,7 +244,7 @@ describe("moyasar adapter: no answer", () => {
 });
 
 describe("moyasar adapter: bad input sends nothing", () => {
-  const cases: [string, MoyasarRefundRequest, string][] = [
+  const cases: BadInputRow<MoyasarRefundRequest>[] = [
     ["a missing amount", { orderId: ORDER, currency: "SAR" }, "unsupported"],
     ["a zero amount", { ...base, amount: 0 }, "invalid_request"],
     ["a fractional amount", { ...base, amount: 10.5 }, "invalid_request"],
@@ -253,12 +259,11 @@ describe("moyasar adapter: bad input sends nothing", () => {
       "invalid_request",
     ],
   ];
-  it.each(cases)("refuses %s", async (_name, request, code) => {
-    answer(() => HttpResponse.json({}));
-    const error = await refundError(request);
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(bodies).toHaveLength(0);
+  badInputCases(server, {
+    name: "refuses %s",
+    refund: (request) => adapter.refund(request),
+    type: RefundError,
+    rows: cases,
   });
 
   it("accepts the same transactionId and idempotencyKey", async () => {

@@ -1,6 +1,8 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
 import {
+  type BadInputRow,
+  badInputCases,
   type ErrorAnswerRow,
   errorAnswerCases,
   rejectionOf,
@@ -128,7 +130,7 @@ describe("error answers -> RefundError", () => {
 });
 
 describe("bad input sends nothing", () => {
-  const cases: [string, Record<string, unknown>, string][] = [
+  const cases: BadInputRow<Record<string, unknown>>[] = [
     ["path-changing orderId", { orderId: "../admin" }, "invalid_request"],
     ["orderId with a slash", { orderId: "a/b" }, "invalid_request"],
     ["empty orderId", { orderId: "" }, "invalid_request"],
@@ -142,18 +144,10 @@ describe("bad input sends nothing", () => {
     ["idempotencyKey with spaces", { idempotencyKey: "a b" }, "invalid_request"],
     ["reason too long", { reason: "x".repeat(256) }, "invalid_request"],
   ];
-  it.each(cases)("%s", async (_name, patch, code) => {
-    let sent = 0;
-    server.use(
-      http.all("*", () => {
-        sent += 1;
-        return HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const error = await failure(connect().refund({ ...request, ...patch } as typeof request));
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(sent).toBe(0);
+  badInputCases(server, {
+    refund: (patch) => connect().refund({ ...request, ...patch } as typeof request),
+    type: RefundError,
+    rows: cases,
   });
 });
 

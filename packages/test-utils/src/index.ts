@@ -179,3 +179,34 @@ export function countedAnswers(server: SetupServer, url: string) {
     },
   };
 }
+
+/** `[title, the input, the RefundError code it must get]`. */
+export type BadInputRow<Input> = [string, Input, string];
+
+/**
+ * One test per row (named by `name`, "%s" the row's title): `refund(input)` rejects with a
+ * `type` error (core's RefundError) carrying the row's code and no HTTP status, and no request
+ * goes out to any URL.
+ */
+export function badInputCases<Input>(
+  server: SetupServer,
+  options: {
+    name?: string;
+    refund: (input: Input) => Promise<unknown>;
+    type: abstract new (...args: never[]) => Error;
+    rows: BadInputRow<Input>[];
+  },
+): void {
+  it.each(options.rows)(options.name ?? "%s", async (_title, input, code) => {
+    let sent = 0;
+    server.use(
+      http.all("*", () => {
+        sent += 1;
+        return HttpResponse.json({});
+      }),
+    );
+    const error = await rejectionOf(options.refund(input), options.type);
+    expect(error).toMatchObject({ code, status: null });
+    expect(sent).toBe(0);
+  });
+}
