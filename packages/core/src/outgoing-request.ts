@@ -32,21 +32,17 @@ export interface OutgoingParts {
   signal: AbortSignal | undefined;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 /**
- * A Request whose body is the kept string or bytes, never a stream until someone asks for one:
- * built without a body (so undici makes no stream), its reads served from the kept value.
+ * A Request whose body is the kept string or bytes, never a stream until someone reads it: built
+ * without a body (so undici makes no stream); a read (`text()`, `json()`, `body`, `clone()`...)
+ * goes to the same request with its body, built on first use.
  */
 class KeptBodyRequest extends Request {
-  readonly #body: string | Bytes;
-  #used = false;
-  #stream: ReadableStream<Bytes> | undefined;
+  #withBody: Request | undefined;
 
   constructor(input: RequestInfo | URL, init: RequestInit, body: string | Bytes) {
     super(input, init);
-    this.#body = body;
+    (this as Kept)[BODY] = body;
     // What undici sets for a string body when the caller set no Content-Type (Fetch standard,
     // "extract a body": https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
     if (typeof body === "string" && !this.headers.has("content-type")) {
@@ -54,51 +50,37 @@ class KeptBodyRequest extends Request {
     }
   }
 
-  override get body(): ReadableStream<Bytes> {
-    this.#stream ??= new Response(this.#body).body as ReadableStream<Bytes>;
-    return this.#stream;
+  /** This request with its body, for reads. */
+  withBody(): Request {
+    this.#withBody ??= new Request(this, { body: (this as Kept)[BODY] ?? null });
+    return this.#withBody;
+  }
+  override get body(): ReadableStream<Bytes> | null {
+    return this.withBody().body as ReadableStream<Bytes> | null;
   }
   override get bodyUsed(): boolean {
-    return this.#used;
-  }
-  override text(): Promise<string> {
-    return this.#consume((body) => (typeof body === "string" ? body : decoder.decode(body)));
-  }
-  override json(): Promise<unknown> {
-    return this.text().then((text) => JSON.parse(text) as unknown);
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#consume((body) => this.#bytes(body).buffer);
-  }
-  override bytes(): Promise<Bytes> {
-    return this.#consume((body) => this.#bytes(body));
-  }
-  override blob(): Promise<Blob> {
-    const type = this.headers.get("content-type") ?? "";
-    return this.#consume((body) => new Blob([body], { type }));
-  }
-  override formData(): Promise<FormData> {
-    return this.#consume((body) => new Response(body, { headers: this.headers }).formData());
+    return this.#withBody?.bodyUsed ?? false;
   }
   override clone(): Request {
-    if (this.#used) throw new TypeError("Request.clone: the body has already been read");
-    const copy = new KeptBodyRequest(this, {}, this.#body) as Request & Kept;
-    copy[BODY] = this.#body;
-    copy[SIGNAL] = (this as Request & Kept)[SIGNAL] ?? null;
-    return copy;
+    return this.withBody().clone();
   }
-
-  #bytes(body: string | Bytes): Bytes {
-    return typeof body === "string" ? encoder.encode(body) : body.slice();
+  override text(): Promise<string> {
+    return this.withBody().text();
   }
-  #consume<T>(read: (body: string | Bytes) => T | Promise<T>): Promise<T> {
-    if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
-    this.#used = true;
-    try {
-      return Promise.resolve(read(this.#body));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  override json(): Promise<unknown> {
+    return this.withBody().json();
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.withBody().arrayBuffer();
+  }
+  override bytes(): Promise<Bytes> {
+    return this.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  }
+  override blob(): Promise<Blob> {
+    return this.withBody().blob();
+  }
+  override formData(): Promise<FormData> {
+    return this.withBody().formData();
   }
 }
 
