@@ -1,8 +1,14 @@
-import { readFileSync } from "node:fs";
-import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
-import { HttpResponse, http, type JsonBodyType } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { RefundError } from "@refundkit/core";
+import {
+  type BadInputRow,
+  badInputCases,
+  countedAnswers,
+  rejectionOf,
+  specExample,
+  useMswServer,
+} from "@refundkit/test-utils";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import {
   type BriqpayLine,
   type BriqpayRefundRequest,
@@ -12,25 +18,12 @@ import {
 
 const URL_ = "https://playground-api.briqpay.com/v3/session/:id/order/refund";
 const SESSION = "c5674f4f-7e84-405c-a44b-c83736bb7209";
-const example = (name: string): JsonBodyType =>
-  JSON.parse(
-    readFileSync(new URL(`../../../specs/briqpay/examples/${name}`, import.meta.url), "utf8"),
-  );
+const example = (name: string) => specExample("briqpay", name);
 
 const server = useMswServer();
-let calls = 0;
-afterEach(() => {
-  calls = 0;
-});
-
-function answer(make: () => Response) {
-  server.use(
-    http.post(URL_, () => {
-      calls++;
-      return make();
-    }),
-  );
-}
+/** The refund endpoint: each test sets its answer and counts the requests it got. */
+const endpoint = countedAnswers(server, URL_);
+const answer = endpoint.answer;
 
 const adapter = briqpayAdapter.connect(
   { environment: "sandbox", username: "u", secret: "s" },
@@ -38,14 +31,9 @@ const adapter = briqpayAdapter.connect(
 );
 const base = { orderId: SESSION, amount: 3000, currency: "SEK" } as const;
 
-async function refundError(request: BriqpayRefundRequest): Promise<RefundError> {
-  const error = await adapter.refund(request).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundErrorClass);
-  return error as RefundError;
-}
+/** The RefundError the adapter rejects `request` with (fails when it resolves). */
+const refundError = (request: BriqpayRefundRequest) =>
+  rejectionOf(adapter.refund(request), RefundError);
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
@@ -156,13 +144,13 @@ describe("briqpay adapter: errors", () => {
       retryable: false,
       raw: "oops",
     });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 
   it("429 -> rate_limited (retryable), sent once", async () => {
     answer(() => HttpResponse.json({}, { status: 429 }));
     expect(await refundError(base)).toMatchObject({ code: "rate_limited", retryable: true });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 });
 
@@ -178,7 +166,7 @@ const good: BriqpayLine = {
 describe("briqpay adapter: bad input sends nothing", () => {
   const bad = (overrides: Record<string, unknown>): BriqpayLine[] =>
     [{ ...good, ...overrides }] as unknown as BriqpayLine[];
-  const cases: [string, BriqpayRefundRequest, string][] = [
+  const cases: BadInputRow<BriqpayRefundRequest>[] = [
     ["a missing amount without a cart", { orderId: SESSION, currency: "SEK" }, "unsupported"],
     ["a non-UUID session id", { ...base, orderId: "order-1" }, "invalid_request"],
     ["a path-changing session id", { ...base, orderId: "../x" }, "invalid_request"],
@@ -230,18 +218,17 @@ describe("briqpay adapter: bad input sends nothing", () => {
     ["a reason over 256 characters", { ...base, reason: "r".repeat(257) }, "invalid_request"],
     ["a bad idempotencyKey", { ...base, idempotencyKey: "" }, "invalid_request"],
   ];
-  it.each(cases)("refuses %s", async (_name, request, code) => {
-    answer(() => HttpResponse.json({}, { status: 201 }));
-    const error = await refundError(request);
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(calls).toBe(0);
+  badInputCases(server, {
+    name: "refuses %s",
+    refund: (request) => adapter.refund(request),
+    type: RefundError,
+    rows: cases,
   });
 
   it("accepts the cart with the matching amount", async () => {
     answer(() => HttpResponse.json({ refundId: "r", status: "pending" }, { status: 201 }));
     await adapter.refund({ ...base, amount: 1250, cart: [good] });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 });
 

@@ -1,6 +1,12 @@
 import { inspect } from "node:util";
 import { isRefundError, RefundError, Secret } from "@refundkit/core/internal";
-import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
+import {
+  authorizations,
+  type CapturedRequest,
+  captureRequests,
+  thrownBy,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { briqpayAdapter, createBriqpayClient } from "../src/index.js";
@@ -15,10 +21,6 @@ const capture = (url: string): CapturedRequest[] =>
   captureRequests(server, url, () =>
     HttpResponse.json({ refundId: "r", status: "pending" }, { status: 201 }),
   );
-
-/** The Authorization header of each captured request ("<none>" when absent). */
-const authorizations = (seen: readonly CapturedRequest[]) =>
-  seen.map((request) => request.headers.authorization ?? "<none>");
 
 const refundIn = (client: ReturnType<typeof createBriqpayClient>) =>
   client.POST("/session/{sessionId}/order/refund", {
@@ -44,15 +46,8 @@ const refundIn = (client: ReturnType<typeof createBriqpayClient>) =>
     },
   });
 
-function thrown(fn: () => unknown): RefundError {
-  try {
-    fn();
-  } catch (error) {
-    if (isRefundError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a RefundError");
-}
+/** The RefundError `fn` throws (fails on any other outcome). */
+const thrown = (fn: () => unknown): RefundError => thrownBy(fn, isRefundError);
 
 describe("briqpay auth", () => {
   it("sends Basic base64(username:secret) of the UTF-8 bytes", async () => {

@@ -1,45 +1,33 @@
-import { readFileSync } from "node:fs";
-import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
-import { delay, HttpResponse, http, type JsonBodyType } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { RefundError } from "@refundkit/core";
+import {
+  type BadInputRow,
+  badInputCases,
+  countedAnswers,
+  rejectionOf,
+  specExample,
+  useMswServer,
+} from "@refundkit/test-utils";
+import { delay, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
 import { type LevelUpRefundRequest, levelupAdapter, levelupCapabilities } from "../src/index.js";
 
 const BASE = "https://sandbox.thelevelup.com";
 const ORDER = "393b75b0806011e29e960800200c9a66";
-const example = (name: string): JsonBodyType =>
-  JSON.parse(
-    readFileSync(new URL(`../../../specs/levelup/examples/${name}`, import.meta.url), "utf8"),
-  );
+const example = (name: string) => specExample("levelup", name);
 
 const server = useMswServer();
-let calls = 0;
-afterEach(() => {
-  calls = 0;
-});
-
-function answer(make: () => Response) {
-  server.use(
-    http.post(`${BASE}/v14/orders/:uuid/refund`, () => {
-      calls++;
-      return make();
-    }),
-  );
-}
+/** The refund endpoint: each test sets its answer and counts the requests it got. */
+const endpoint = countedAnswers(server, `${BASE}/v14/orders/:uuid/refund`);
+const answer = endpoint.answer;
 
 const adapter = levelupAdapter.connect(
   { environment: "sandbox", token: "tok" },
   { maxRetries: 3, timeoutMs: 2000 },
 );
 
-async function refundError(request: LevelUpRefundRequest): Promise<RefundError> {
-  const error = await adapter.refund(request).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundErrorClass);
-  return error as RefundError;
-}
+/** The RefundError the adapter rejects `request` with (fails when it resolves). */
+const refundError = (request: LevelUpRefundRequest) =>
+  rejectionOf(adapter.refund(request), RefundError);
 
 describe("levelup adapter: success", () => {
   it("maps the documented 200 to a succeeded result with total_amount and USD", async () => {
@@ -122,34 +110,31 @@ describe("levelup adapter: errors", () => {
     const error = await refundError({ orderId: ORDER });
     expect(error).toMatchObject({ code: "provider_error", status: 500, retryable: false });
     expect(error.raw).toBe("boom");
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 
   it("does not resend after a network error: network_error, not retryable", async () => {
     answer(() => HttpResponse.error());
     const error = await refundError({ orderId: ORDER });
     expect(error).toMatchObject({ code: "network_error", status: null, retryable: false });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 });
 
 describe("levelup adapter: no answer", () => {
   it("a timeout after sending is not retried: timeout, not retryable, one call", async () => {
-    server.use(
-      http.post(`${BASE}/v14/orders/:uuid/refund`, async () => {
-        calls++;
-        await delay("infinite");
-        return HttpResponse.json({});
-      }),
-    );
+    answer(async () => {
+      await delay("infinite");
+      return HttpResponse.json({});
+    });
     const quick = levelupAdapter.connect(
       { environment: "sandbox", token: "tok" },
       { timeoutMs: 50, maxRetries: 3 },
     );
     const error = await quick.refund({ orderId: ORDER }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefundErrorClass);
+    expect(error).toBeInstanceOf(RefundError);
     expect(error).toMatchObject({ code: "timeout", status: null, retryable: false });
-    expect(calls).toBe(1);
+    expect(endpoint.calls).toBe(1);
   });
 
   it("an aborted signal rejects with the caller's reason and sends nothing", async () => {
@@ -159,12 +144,12 @@ describe("levelup adapter: no answer", () => {
     await expect(adapter.refund({ orderId: ORDER, signal: controller.signal })).rejects.toThrow(
       "caller gave up",
     );
-    expect(calls).toBe(0);
+    expect(endpoint.calls).toBe(0);
   });
 });
 
 describe("levelup adapter: bad input sends nothing", () => {
-  const cases: [string, LevelUpRefundRequest, string][] = [
+  const cases: BadInputRow<LevelUpRefundRequest>[] = [
     [
       "an amount (full refunds only)",
       { orderId: ORDER, amount: 100, currency: "USD" },
@@ -186,12 +171,11 @@ describe("levelup adapter: bad input sends nothing", () => {
       "invalid_request",
     ],
   ];
-  it.each(cases)("refuses %s", async (_name, request, code) => {
-    answer(() => HttpResponse.json({}));
-    const error = await refundError(request);
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(calls).toBe(0);
+  badInputCases(server, {
+    name: "refuses %s",
+    refund: (request) => adapter.refund(request),
+    type: RefundError,
+    rows: cases,
   });
 });
 

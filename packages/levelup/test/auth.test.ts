@@ -1,6 +1,12 @@
 import { inspect } from "node:util";
 import { isRefundError, RefundError, Secret } from "@refundkit/core/internal";
-import { type CapturedRequest, captureRequests, useMswServer } from "@refundkit/test-utils";
+import {
+  authorizations,
+  type CapturedRequest,
+  captureRequests,
+  thrownBy,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { alternativeServers, createLevelUpClient, levelupAdapter, servers } from "../src/index.js";
@@ -15,19 +21,8 @@ const captureAuth = (base: string): CapturedRequest[] =>
     HttpResponse.json({ order: { total_amount: 5, refunded_at: "2014-01-01T00:00:00Z" } }),
   );
 
-/** The Authorization header of each captured request ("<none>" when absent). */
-const authorizations = (seen: readonly CapturedRequest[]) =>
-  seen.map((request) => request.headers.authorization ?? "<none>");
-
-function thrown(fn: () => unknown): RefundError {
-  try {
-    fn();
-  } catch (error) {
-    if (isRefundError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a RefundError");
-}
+/** The RefundError `fn` throws (fails on any other outcome). */
+const thrown = (fn: () => unknown): RefundError => thrownBy(fn, isRefundError);
 
 describe("levelup auth", () => {
   it("sends Authorization: token <token> to the sandbox server from the spec", async () => {

@@ -1,7 +1,12 @@
-import { readFileSync } from "node:fs";
-import { type RefundError, RefundError as RefundErrorClass } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
-import { delay, HttpResponse, http, type JsonBodyType } from "msw";
+import { RefundError } from "@refundkit/core";
+import {
+  type BadInputRow,
+  badInputCases,
+  rejectionOf,
+  specExample,
+  useMswServer,
+} from "@refundkit/test-utils";
+import { delay, HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MoyasarRefundRequest, moyasarAdapter, moyasarCapabilities } from "../src/index.js";
 
@@ -9,10 +14,7 @@ const BASE = "https://pg.mysr.dev";
 const ORDER = "0191f5a7-44d3-7430-8739-2d80821416bf";
 /** The refund transaction's id in the documented 200 example. */
 const DOC_REFUND_TX = "f351a2a3-97c4-4f12-add3-80c1044091f5";
-const example = (name: string): JsonBodyType =>
-  JSON.parse(
-    readFileSync(new URL(`../../../specs/moyasar/examples/${name}`, import.meta.url), "utf8"),
-  );
+const example = (name: string) => specExample("moyasar", name);
 
 const server = useMswServer();
 let bodies: string[] = [];
@@ -37,14 +39,9 @@ const adapter = moyasarAdapter.connect(
 );
 const base = { orderId: ORDER, amount: 262346, currency: "SAR" } as const;
 
-async function refundError(request: MoyasarRefundRequest): Promise<RefundError> {
-  const error = await adapter.refund(request).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundErrorClass);
-  return error as RefundError;
-}
+/** The RefundError the adapter rejects `request` with (fails when it resolves). */
+const refundError = (request: MoyasarRefundRequest) =>
+  rejectionOf(adapter.refund(request), RefundError);
 
 describe("moyasar adapter: success", () => {
   it("maps the documented 200: the refund transaction named by transaction_id", async () => {
@@ -239,7 +236,7 @@ describe("moyasar adapter: no answer", () => {
       { timeoutMs: 50, maxRetries: 1 },
     );
     const error = await quick.refund(base).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefundErrorClass);
+    expect(error).toBeInstanceOf(RefundError);
     expect(error).toMatchObject({ code: "timeout", status: null, retryable: true });
     expect(bodies).toHaveLength(2);
     expect(bodies[0]).toBe(bodies[1]);
@@ -247,7 +244,7 @@ describe("moyasar adapter: no answer", () => {
 });
 
 describe("moyasar adapter: bad input sends nothing", () => {
-  const cases: [string, MoyasarRefundRequest, string][] = [
+  const cases: BadInputRow<MoyasarRefundRequest>[] = [
     ["a missing amount", { orderId: ORDER, currency: "SAR" }, "unsupported"],
     ["a zero amount", { ...base, amount: 0 }, "invalid_request"],
     ["a fractional amount", { ...base, amount: 10.5 }, "invalid_request"],
@@ -262,12 +259,11 @@ describe("moyasar adapter: bad input sends nothing", () => {
       "invalid_request",
     ],
   ];
-  it.each(cases)("refuses %s", async (_name, request, code) => {
-    answer(() => HttpResponse.json({}));
-    const error = await refundError(request);
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(bodies).toHaveLength(0);
+  badInputCases(server, {
+    name: "refuses %s",
+    refund: (request) => adapter.refund(request),
+    type: RefundError,
+    rows: cases,
   });
 
   it("accepts the same transactionId and idempotencyKey", async () => {

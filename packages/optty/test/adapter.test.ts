@@ -1,6 +1,13 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
+import {
+  type BadInputRow,
+  badInputCases,
+  type ErrorAnswerRow,
+  errorAnswerCases,
+  rejectionOf,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { opttyAdapter, opttyCapabilities } from "../src/index.js";
@@ -16,16 +23,8 @@ const request = {
   idempotencyKey: "ref-1",
 };
 
-async function failure(promise: Promise<unknown>): Promise<RefundError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a RefundError");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundError);
-  return error as RefundError;
-}
+/** The RefundError `promise` rejects with (fails when it resolves). */
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, RefundError);
 
 // Seed 001's documented error bodies.
 const documented = {
@@ -114,7 +113,7 @@ describe("2xx -> RefundResult", () => {
 });
 
 describe("error answers -> RefundError", () => {
-  const rows: [string, number, JsonBodyType, string, boolean][] = [
+  const rows: ErrorAnswerRow[] = [
     ["400 over refund limit", 400, documented.overRefund, "amount_exceeds_refundable", false],
     ["400 invalid parameters", 400, documented.invalidParams, "invalid_request", false],
     ["401 (static token)", 401, documented.unauthorized, "authentication_failed", false],
@@ -123,21 +122,17 @@ describe("error answers -> RefundError", () => {
     ["500", 500, documented.serverError, "provider_error", true],
     ["502 plain text", 502, "Bad Gateway", "provider_error", true],
   ];
-  it.each(rows)("%s", async (_name, status, body, code, retryable) => {
-    server.use(
-      http.post(REFUND_URL, () =>
-        typeof body === "string"
-          ? new HttpResponse(body, { status })
-          : HttpResponse.json(body, { status }),
-      ),
-    );
-    const error = await failure(connect().refund(request));
-    expect(error).toMatchObject({ code, status, retryable, provider: "optty", raw: body });
+  errorAnswerCases(server, {
+    url: REFUND_URL,
+    provider: "optty",
+    refund: () => connect().refund(request),
+    type: RefundError,
+    rows,
   });
 });
 
 describe("bad input sends nothing", () => {
-  const cases: [string, Record<string, unknown>, string][] = [
+  const cases: BadInputRow<Record<string, unknown>>[] = [
     ["path-changing orderId", { orderId: ".." }, "invalid_request"],
     ["orderId with a query", { orderId: "a?b=c" }, "invalid_request"],
     ["no amount", { amount: undefined }, "unsupported"],
@@ -150,17 +145,10 @@ describe("bad input sends nothing", () => {
     ["reason too long", { reason: "x".repeat(256) }, "invalid_request"],
     ["reason with control characters", { reason: "a\u0000b" }, "invalid_request"],
   ];
-  it.each(cases)("%s", async (_name, patch, code) => {
-    let sent = 0;
-    server.use(
-      http.all("*", () => {
-        sent += 1;
-        return HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const error = await failure(connect().refund({ ...request, ...patch } as typeof request));
-    expect(error.code).toBe(code);
-    expect(sent).toBe(0);
+  badInputCases(server, {
+    refund: (patch) => connect().refund({ ...request, ...patch } as typeof request),
+    type: RefundError,
+    rows: cases,
   });
 });
 

@@ -1,9 +1,9 @@
 import { RefundError } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
+import { type TokenAuthProvider, tokenAuthScenarios, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resolveOpttyEndpoints } from "../src/client.js";
-import { createOpttyClient, opttyAdapter } from "../src/index.js";
+import { createOpttyClient, type OpttyClientOptions, opttyAdapter } from "../src/index.js";
 import { AUTH, CLIENT_ID, CLIENT_SECRET, REFUND_OK, REFUND_URL, tokenIssuer } from "./helpers.js";
 
 const server = useMswServer();
@@ -20,163 +20,41 @@ function refund(client: ReturnType<typeof createOpttyClient>, ref = "ref-1") {
   });
 }
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+const UNAUTHORIZED = { statusCode: 401, message: "Unauthorized" };
 
-describe("client credentials: POST /token", () => {
-  it("fetches one token (form-encoded, scope api-user) and reuses it", async () => {
-    const issuer = tokenIssuer();
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        seen.push(request.headers.get("authorization"));
-        return HttpResponse.json(REFUND_OK, { status: 201 });
-      }),
-    );
-    const client = createOpttyClient(creds);
-    await refund(client, "a");
-    await refund(client, "b");
-    expect(issuer.state.calls).toBe(1);
-    expect(issuer.state.contentTypes[0]).toBe("application/x-www-form-urlencoded");
-    expect(Object.fromEntries(new URLSearchParams(issuer.state.bodies[0]))).toEqual({
+const OPTTY: TokenAuthProvider<ReturnType<typeof tokenIssuer>["state"]> = {
+  provider: "optty",
+  RefundError,
+  credentials: creds,
+  secret: CLIENT_SECRET,
+  issuer: (lifetimeSeconds) => tokenIssuer(AUTH, lifetimeSeconds),
+  tokenPrefix: "jwt-",
+  authUrl: `${AUTH}/token`,
+  refundUrl: REFUND_URL,
+  refundOk: REFUND_OK,
+  unauthorized: UNAUTHORIZED,
+  refusedCredentials: UNAUTHORIZED,
+  connect: (config) => {
+    const client = createOpttyClient(config as OpttyClientOptions);
+    return (ref) => refund(client, ref);
+  },
+  adapterRefund: (config) =>
+    opttyAdapter
+      .connect(config as OpttyClientOptions)
+      .refund({ orderId: "order-1", amount: 100, currency: "AUD" }),
+  expectTokenRequest: (state) => {
+    expect(state.contentTypes[0]).toBe("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(new URLSearchParams(state.bodies[0]))).toEqual({
       client_id: CLIENT_ID,
       client_secret: CLIENT_SECRET,
       grant_type: "client_credentials",
       scope: "api-user",
     });
-    expect(seen).toEqual(["Bearer jwt-1", "Bearer jwt-1"]);
-  });
+  },
+};
 
-  it("concurrent first calls share one token request", async () => {
-    const issuer = tokenIssuer();
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, () => HttpResponse.json(REFUND_OK)),
-    );
-    const client = createOpttyClient(creds);
-    await Promise.all(["a", "b", "c"].map((ref) => refund(client, ref)));
-    expect(issuer.state.calls).toBe(1);
-  });
-
-  it("caches the token for expires_in seconds", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-01-01T00:00:00Z"));
-    const issuer = tokenIssuer(AUTH, 3600);
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, () => HttpResponse.json(REFUND_OK)),
-    );
-    const client = createOpttyClient(creds);
-    await refund(client, "a");
-    vi.setSystemTime(new Date("2026-01-01T00:58:00Z"));
-    await refund(client, "b");
-    expect(issuer.state.calls).toBe(1);
-    vi.setSystemTime(new Date("2026-01-01T00:59:30Z"));
-    await refund(client, "c");
-    expect(issuer.state.calls).toBe(2);
-  });
-
-  it("refreshes once on a 401, then succeeds", async () => {
-    const issuer = tokenIssuer();
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        const auth = request.headers.get("authorization");
-        seen.push(auth);
-        return auth === "Bearer jwt-1"
-          ? HttpResponse.json({ statusCode: 401, message: "Unauthorized" }, { status: 401 })
-          : HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const { response } = await refund(createOpttyClient(creds));
-    expect(response.status).toBe(200);
-    expect(seen).toEqual(["Bearer jwt-1", "Bearer jwt-2"]);
-    expect(issuer.state.calls).toBe(2);
-  });
-
-  it("token and client credentials: the given token first, a fetched one once it is refused", async () => {
-    const issuer = tokenIssuer();
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        const auth = request.headers.get("authorization");
-        seen.push(auth);
-        return auth === "Bearer cached-jwt"
-          ? HttpResponse.json({ statusCode: 401, message: "Unauthorized" }, { status: 401 })
-          : HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const { response } = await refund(createOpttyClient({ ...creds, token: "cached-jwt" }));
-    expect(response.status).toBe(200);
-    expect(seen).toEqual(["Bearer cached-jwt", "Bearer jwt-1"]);
-    expect(issuer.state.calls).toBe(1);
-  });
-
-  it("a second 401 -> authentication_failed from the adapter", async () => {
-    const issuer = tokenIssuer();
-    let calls = 0;
-    const body = { statusCode: 401, message: "Unauthorized" };
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, () => {
-        calls += 1;
-        return HttpResponse.json(body, { status: 401 });
-      }),
-    );
-    const error = await opttyAdapter
-      .connect(creds)
-      .refund({ orderId: "order-1", amount: 100, currency: "AUD" })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefundError);
-    expect(error).toMatchObject({
-      code: "authentication_failed",
-      status: 401,
-      raw: body,
-      retryable: false,
-    });
-    expect(calls).toBe(2);
-    expect(issuer.state.calls).toBe(2);
-  });
-
-  it("a refused token call -> authentication_failed with its body, and no refund is sent", async () => {
-    const body = { statusCode: 401, message: "Unauthorized" };
-    server.use(
-      http.post(`${AUTH}/token`, () => HttpResponse.json(body, { status: 401 })),
-      http.post(REFUND_URL, () => HttpResponse.error()),
-    );
-    const error = await opttyAdapter
-      .connect(creds)
-      .refund({ orderId: "order-1", amount: 100, currency: "AUD" })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      code: "authentication_failed",
-      status: 401,
-      raw: body,
-      provider: "optty",
-    });
-    expect(JSON.stringify(error)).not.toContain(CLIENT_SECRET);
-  });
-});
-
-describe("static token", () => {
-  it("is sent as is, /token never called, a 401 not retried", async () => {
-    const seen: (string | null)[] = [];
-    server.use(
-      http.post(REFUND_URL, ({ request }) => {
-        seen.push(request.headers.get("authorization"));
-        return HttpResponse.json({ statusCode: 401, message: "Unauthorized" }, { status: 401 });
-      }),
-    );
-    const { response } = await refund(
-      createOpttyClient({ environment: "sandbox", token: "my-jwt" }),
-    );
-    expect(response.status).toBe(401);
-    expect(seen).toEqual(["Bearer my-jwt"]);
-  });
+describe("client credentials: POST /token, and a static token", () => {
+  tokenAuthScenarios(server, OPTTY);
 });
 
 describe("endpoints and config", () => {

@@ -8,7 +8,14 @@
  * Each case checks the whole RefundResult / RefundError and the mock's ledger afterwards.
  */
 import type { MockOrder, SeedOrder } from "@refundkit/mock";
-import type { ProviderName, RefundRequest, RefundResult, RefundsConfig } from "refundkit";
+import type {
+  ProviderName,
+  RefundError,
+  RefundErrorCode,
+  RefundRequest,
+  RefundResult,
+  RefundsConfig,
+} from "refundkit";
 import { describe, expect, it } from "vitest";
 import {
   type Call,
@@ -282,91 +289,97 @@ interface RefusalRow {
   raw: unknown;
 }
 
-/** The error bodies the mock answers an over-refund with, as the providers do. */
-const SEZZLE_EXCEEDS = [
-  { code: "invalid", message: "refund amount exceeds the remaining captured amount" },
-];
-const BRIQPAY_NOT_ALLOWED = {
-  error: {
-    code: "REFUND_NOT_ALLOWED",
-    message: "refund amount exceeds the remaining captured amount",
+/** A request for `amount` (minor units) of the provider's seeded order, in its currency. */
+const amountOf = (provider: ProviderName, amount: number): AnyRequest =>
+  ({ orderId: IDS[provider], amount, currency: CURRENCIES[provider] }) as AnyRequest;
+
+/** How a provider answers a refund of more than is left: its status and error body, exactly. */
+type ExceedsAnswer = Pick<RefusalRow, "status" | "raw">;
+
+const SEZZLE_EXCEEDS: ExceedsAnswer = {
+  status: 422,
+  raw: [{ code: "invalid", message: "refund amount exceeds the remaining captured amount" }],
+};
+/** Optty names what is left in major units, as its message writes it ("14.98"). */
+const opttyExceeds = (upTo: string): ExceedsAnswer => ({
+  status: 400,
+  raw: {
+    statusCode: 400,
+    message: `You can only refund amount up to AUD ${upTo}`,
+    error: "Bad Request",
+  },
+});
+/** MPG names the refundable amount in minor units. */
+const moyasarExceeds = (refundable: number): ExceedsAnswer => ({
+  status: 422,
+  raw: {
+    message: "Data validation failed",
+    errors: {
+      amount: [`The amount must be less than or equal to the refundable amount (${refundable}).`],
+    },
+  },
+});
+const BRIQPAY_EXCEEDS: ExceedsAnswer = {
+  status: 400,
+  raw: {
+    error: {
+      code: "REFUND_NOT_ALLOWED",
+      message: "refund amount exceeds the remaining captured amount",
+    },
   },
 };
 
+/**
+ * An amount_exceeds_refundable row: an order of `seed` in the provider's currency, the `before`
+ * amounts refunded first, then `amount` refused with `answer`.
+ */
+function exceeds(
+  provider: ProviderName,
+  title: string,
+  refunds: { seed: number; before?: number[]; amount: number },
+  answer: ExceedsAnswer,
+): RefusalRow {
+  return {
+    provider,
+    title,
+    seed: refunds.seed,
+    ...(refunds.before && { before: refunds.before.map((amount) => amountOf(provider, amount)) }),
+    request: amountOf(provider, refunds.amount),
+    code: "amount_exceeds_refundable",
+    ...answer,
+  };
+}
+
 const OVER_REFUND: RefusalRow[] = [
-  {
-    provider: "sezzle",
-    title: "Sezzle's error array",
-    seed: 1_000,
-    request: { orderId: IDS.sezzle, amount: 1_001, currency: "USD" },
-    code: "amount_exceeds_refundable",
-    status: 422,
-    raw: SEZZLE_EXCEEDS,
-  },
-  {
-    provider: "optty",
-    title: "Optty's message",
-    seed: 2_498,
-    before: [{ orderId: IDS.optty, amount: 1_000, currency: "AUD" }],
-    request: { orderId: IDS.optty, amount: 2_000, currency: "AUD" },
-    code: "amount_exceeds_refundable",
-    status: 400,
-    raw: {
-      statusCode: 400,
-      message: "You can only refund amount up to AUD 14.98",
-      error: "Bad Request",
-    },
-  },
-  {
-    provider: "moyasar",
-    title: "MPG's validation body",
-    seed: 1_000,
-    request: { orderId: IDS.moyasar, amount: 1_001, currency: "SAR" },
-    code: "amount_exceeds_refundable",
-    status: 422,
-    raw: {
-      message: "Data validation failed",
-      errors: {
-        amount: ["The amount must be less than or equal to the refundable amount (1000)."],
-      },
-    },
-  },
-  {
-    provider: "briqpay",
-    title: "REFUND_NOT_ALLOWED",
-    seed: 3_000,
-    request: { orderId: IDS.briqpay, amount: 3_001, currency: "SEK" },
-    code: "amount_exceeds_refundable",
-    status: 400,
-    raw: BRIQPAY_NOT_ALLOWED,
-  },
+  exceeds("sezzle", "Sezzle's error array", { seed: 1_000, amount: 1_001 }, SEZZLE_EXCEEDS),
+  exceeds(
+    "optty",
+    "Optty's message",
+    { seed: 2_498, before: [1_000], amount: 2_000 },
+    opttyExceeds("14.98"),
+  ),
+  exceeds(
+    "moyasar",
+    "MPG's validation body",
+    { seed: 1_000, amount: 1_001 },
+    moyasarExceeds(1_000),
+  ),
+  exceeds("briqpay", "REFUND_NOT_ALLOWED", { seed: 3_000, amount: 3_001 }, BRIQPAY_EXCEEDS),
 ];
 
 const ALREADY_REFUNDED: RefusalRow[] = [
-  {
-    provider: "sezzle",
-    title: "a further refund is amount_exceeds_refundable",
-    seed: 1_000,
-    before: [{ orderId: IDS.sezzle, amount: 1_000, currency: "USD" }],
-    request: { orderId: IDS.sezzle, amount: 1, currency: "USD" },
-    code: "amount_exceeds_refundable",
-    status: 422,
-    raw: SEZZLE_EXCEEDS,
-  },
-  {
-    provider: "optty",
-    title: "amount_exceeds_refundable (up to AUD 0.00)",
-    seed: 2_498,
-    before: [{ orderId: IDS.optty, amount: 2_498, currency: "AUD" }],
-    request: { orderId: IDS.optty, amount: 1, currency: "AUD" },
-    code: "amount_exceeds_refundable",
-    status: 400,
-    raw: {
-      statusCode: 400,
-      message: "You can only refund amount up to AUD 0.00",
-      error: "Bad Request",
-    },
-  },
+  exceeds(
+    "sezzle",
+    "a further refund is amount_exceeds_refundable",
+    { seed: 1_000, before: [1_000], amount: 1 },
+    SEZZLE_EXCEEDS,
+  ),
+  exceeds(
+    "optty",
+    "amount_exceeds_refundable (up to AUD 0.00)",
+    { seed: 2_498, before: [2_498], amount: 1 },
+    opttyExceeds("0.00"),
+  ),
   {
     provider: "levelup",
     title: "already_refunded (422 base)",
@@ -377,31 +390,18 @@ const ALREADY_REFUNDED: RefusalRow[] = [
     status: 422,
     raw: [{ error: { object: "order", property: "base", message: LEVELUP_ALREADY_REFUNDED } }],
   },
-  {
-    provider: "moyasar",
-    title: "amount_exceeds_refundable (refundable amount 0)",
-    seed: 1_000,
-    before: [{ orderId: IDS.moyasar, amount: 1_000, currency: "SAR" }],
-    request: { orderId: IDS.moyasar, amount: 1, currency: "SAR" },
-    code: "amount_exceeds_refundable",
-    status: 422,
-    raw: {
-      message: "Data validation failed",
-      errors: {
-        amount: ["The amount must be less than or equal to the refundable amount (0)."],
-      },
-    },
-  },
-  {
-    provider: "briqpay",
-    title: "even while the first is pending: amount_exceeds_refundable",
-    seed: 3_000,
-    before: [{ orderId: IDS.briqpay, amount: 3_000, currency: "SEK" }],
-    request: { orderId: IDS.briqpay, amount: 1, currency: "SEK" },
-    code: "amount_exceeds_refundable",
-    status: 400,
-    raw: BRIQPAY_NOT_ALLOWED,
-  },
+  exceeds(
+    "moyasar",
+    "amount_exceeds_refundable (refundable amount 0)",
+    { seed: 1_000, before: [1_000], amount: 1 },
+    moyasarExceeds(0),
+  ),
+  exceeds(
+    "briqpay",
+    "even while the first is pending: amount_exceeds_refundable",
+    { seed: 3_000, before: [3_000], amount: 1 },
+    BRIQPAY_EXCEEDS,
+  ),
 ];
 
 const UNKNOWN_ORDER: RefusalRow[] = [
@@ -613,6 +613,16 @@ const REPLAY: { provider: ProviderName; title: string; seed: number; request: An
 describe.each(MODES)("%s mode", (mode) => {
   const h = useHarness(mode);
 
+  /** Refused before any request: the error (no HTTP status, not retryable) and no call made. */
+  const expectNothingSent = (
+    error: RefundError,
+    code: RefundErrorCode,
+    provider: ProviderName,
+  ): void => {
+    expectError(error, { code, provider, status: null, retryable: false });
+    expect(h.calls).toHaveLength(0);
+  };
+
   describe.each(named(FIRST_REFUND))("%s: the first refund, %s", (_provider, _title, row) => {
     it("is reported exactly, recorded once, and sent as documented", async () => {
       seedOrder(h, row.provider, row.seed.amount, row.seed.extra);
@@ -792,13 +802,7 @@ describe.each(MODES)("%s mode", (mode) => {
       const error = await refundError(
         refunds.refund({ provider: "sezzle", orderId } as RefundRequest),
       );
-      expectError(error, {
-        code: "unsupported",
-        provider: "sezzle",
-        status: null,
-        retryable: false,
-      });
-      expect(h.calls).toHaveLength(0);
+      expectNothingSent(error, "unsupported", "sezzle");
       const full = await refunds.refund({
         provider: "sezzle",
         orderId,
@@ -907,13 +911,7 @@ describe.each(MODES)("%s mode", (mode) => {
       const error = await refundError(
         refunds.refund({ provider: "optty", orderId, amount: 1_234, currency: "KWD" }),
       );
-      expectError(error, {
-        code: "invalid_request",
-        provider: "optty",
-        status: null,
-        retryable: false,
-      });
-      expect(h.calls).toHaveLength(0);
+      expectNothingSent(error, "invalid_request", "optty");
       const ok = await refunds.refund({
         provider: "optty",
         orderId,
@@ -967,13 +965,7 @@ describe.each(MODES)("%s mode", (mode) => {
       const error = await refundError(
         h.connect().refund({ provider: "levelup", orderId, amount: 500, currency: "USD" } as never),
       );
-      expectError(error, {
-        code: "unsupported",
-        provider: "levelup",
-        status: null,
-        retryable: false,
-      });
-      expect(h.calls).toHaveLength(0);
+      expectNothingSent(error, "unsupported", "levelup");
       expect(h.orders.get("levelup", orderId)?.refunds).toEqual([]);
     });
   });
@@ -1026,13 +1018,7 @@ describe.each(MODES)("%s mode", (mode) => {
           idempotencyKey: "b-2",
         }),
       );
-      expectError(error, {
-        code: "invalid_request",
-        provider: "moyasar",
-        status: null,
-        retryable: false,
-      });
-      expect(h.calls).toHaveLength(0);
+      expectNothingSent(error, "invalid_request", "moyasar");
     });
 
     it("a duplicate while the first is in flight waits for the first answer: one ledger entry", async () => {
@@ -1219,13 +1205,7 @@ describe.each(MODES)("%s mode", (mode) => {
           ],
         }),
       );
-      expectError(error, {
-        code: "invalid_request",
-        provider: "briqpay",
-        status: null,
-        retryable: false,
-      });
-      expect(h.calls).toHaveLength(0);
+      expectNothingSent(error, "invalid_request", "briqpay");
     });
 
     it("partial captures: the captureId is sent and limits the refund", async () => {

@@ -1,6 +1,13 @@
 import { inspect } from "node:util";
 import { RefundError } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
+import {
+  type BadInputRow,
+  badInputCases,
+  type ErrorAnswerRow,
+  errorAnswerCases,
+  rejectionOf,
+  useMswServer,
+} from "@refundkit/test-utils";
 import { HttpResponse, http, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
 import { sezzleAdapter, sezzleCapabilities } from "../src/index.js";
@@ -11,16 +18,8 @@ const connect = (extra: Record<string, unknown> = {}) =>
   sezzleAdapter.connect({ environment: "sandbox", token: "tok", ...extra }, { maxRetries: 0 });
 const request = { orderId: "ord-1", amount: 2498, currency: "USD", idempotencyKey: "key-1" };
 
-async function failure(promise: Promise<unknown>): Promise<RefundError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a RefundError");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RefundError);
-  return error as RefundError;
-}
+/** The RefundError `promise` rejects with (fails when it resolves). */
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, RefundError);
 
 // The documented bodies: the component examples of Sezzle's refund reference
 // (https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder) and docs/provider-behaviour.md.
@@ -97,7 +96,7 @@ describe("2xx -> RefundResult", () => {
 });
 
 describe("error answers -> RefundError", () => {
-  const rows: [string, number, JsonBodyType, string, boolean][] = [
+  const rows: ErrorAnswerRow[] = [
     ["400 bad_request", 400, documented.badRequest, "invalid_request", false],
     [
       "401 unauthorized (static token)",
@@ -115,16 +114,12 @@ describe("error answers -> RefundError", () => {
     ["500", 500, [{ code: "internal", message: "boom" }], "provider_error", true],
     ["503 plain text", 503, "Service Unavailable", "provider_error", true],
   ];
-  it.each(rows)("%s", async (_name, status, body, code, retryable) => {
-    server.use(
-      http.post(REFUND_URL, () =>
-        typeof body === "string"
-          ? new HttpResponse(body, { status })
-          : HttpResponse.json(body, { status }),
-      ),
-    );
-    const error = await failure(connect().refund(request));
-    expect(error).toMatchObject({ code, status, retryable, provider: "sezzle", raw: body });
+  errorAnswerCases(server, {
+    url: REFUND_URL,
+    provider: "sezzle",
+    refund: () => connect().refund(request),
+    type: RefundError,
+    rows,
   });
 
   it("a 422 amount message also matches 'greater than'", async () => {
@@ -135,7 +130,7 @@ describe("error answers -> RefundError", () => {
 });
 
 describe("bad input sends nothing", () => {
-  const cases: [string, Record<string, unknown>, string][] = [
+  const cases: BadInputRow<Record<string, unknown>>[] = [
     ["path-changing orderId", { orderId: "../admin" }, "invalid_request"],
     ["orderId with a slash", { orderId: "a/b" }, "invalid_request"],
     ["empty orderId", { orderId: "" }, "invalid_request"],
@@ -149,18 +144,10 @@ describe("bad input sends nothing", () => {
     ["idempotencyKey with spaces", { idempotencyKey: "a b" }, "invalid_request"],
     ["reason too long", { reason: "x".repeat(256) }, "invalid_request"],
   ];
-  it.each(cases)("%s", async (_name, patch, code) => {
-    let sent = 0;
-    server.use(
-      http.all("*", () => {
-        sent += 1;
-        return HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const error = await failure(connect().refund({ ...request, ...patch } as typeof request));
-    expect(error.code).toBe(code);
-    expect(error.status).toBeNull();
-    expect(sent).toBe(0);
+  badInputCases(server, {
+    refund: (patch) => connect().refund({ ...request, ...patch } as typeof request),
+    type: RefundError,
+    rows: cases,
   });
 });
 

@@ -1,8 +1,8 @@
 import { RefundError } from "@refundkit/core";
-import { useMswServer } from "@refundkit/test-utils";
+import { type TokenAuthProvider, tokenAuthScenarios, useMswServer } from "@refundkit/test-utils";
 import { HttpResponse, http } from "msw";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { createSezzleClient } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { createSezzleClient, type SezzleClientOptions, sezzleAdapter } from "../src/index.js";
 import {
   AUTH_URL,
   PRIVATE_KEY,
@@ -21,156 +21,38 @@ function refund(client: ReturnType<typeof createSezzleClient>, order = "ord-1") 
   });
 }
 
+const UNAUTHORIZED = [{ code: "unauthorized", message: "authorization not accepted" }];
+
 const keys = { environment: "sandbox", publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY } as const;
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+const SEZZLE: TokenAuthProvider<ReturnType<typeof tokenIssuer>["state"]> = {
+  provider: "sezzle",
+  RefundError,
+  credentials: keys,
+  secret: PRIVATE_KEY,
+  issuer: (lifetimeSeconds) =>
+    lifetimeSeconds === undefined ? tokenIssuer() : tokenIssuer(lifetimeSeconds * 1000),
+  tokenPrefix: "tok-",
+  authUrl: AUTH_URL,
+  refundUrl: REFUND_URL,
+  refundOk: REFUND_OK,
+  unauthorized: UNAUTHORIZED,
+  refusedCredentials: UNAUTHORIZED,
+  connect: (config) => {
+    const client = createSezzleClient(config as SezzleClientOptions);
+    return (order) => refund(client, order);
+  },
+  adapterRefund: (config) =>
+    sezzleAdapter
+      .connect(config as SezzleClientOptions)
+      .refund({ orderId: "ord-1", amount: 100, currency: "USD" }),
+  expectTokenRequest: (state) => {
+    expect(state.bodies[0]).toEqual({ public_key: PUBLIC_KEY, private_key: PRIVATE_KEY });
+  },
+};
 
-describe("key auth: POST /v2/authentication", () => {
-  it("fetches a token once with the JSON keys and reuses it", async () => {
-    const issuer = tokenIssuer();
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        seen.push(request.headers.get("authorization"));
-        return HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const client = createSezzleClient(keys);
-    expect((await refund(client, "a")).data).toEqual(REFUND_OK);
-    expect((await refund(client, "b")).data).toEqual(REFUND_OK);
-    expect(issuer.state.calls).toBe(1);
-    expect(issuer.state.bodies[0]).toEqual({ public_key: PUBLIC_KEY, private_key: PRIVATE_KEY });
-    expect(seen).toEqual(["Bearer tok-1", "Bearer tok-1"]);
-  });
-
-  it("concurrent first calls share one token request", async () => {
-    const issuer = tokenIssuer();
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, () => HttpResponse.json(REFUND_OK)),
-    );
-    const client = createSezzleClient(keys);
-    const results = await Promise.all(["a", "b", "c", "d"].map((order) => refund(client, order)));
-    expect(results.map((r) => r.response.status as number)).toEqual([200, 200, 200, 200]);
-    expect(issuer.state.calls).toBe(1);
-  });
-
-  it("fetches a new token once the cached one reaches its expiration_date (minus skew)", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-01-01T00:00:00Z"));
-    const issuer = tokenIssuer(2 * 60 * 60_000);
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        seen.push(request.headers.get("authorization"));
-        return HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const client = createSezzleClient(keys);
-    await refund(client, "a");
-    vi.setSystemTime(new Date("2026-01-01T01:58:00Z")); // 2 minutes before expiry: still good
-    await refund(client, "b");
-    vi.setSystemTime(new Date("2026-01-01T01:59:30Z")); // inside the refresh skew
-    await refund(client, "c");
-    expect(issuer.state.calls).toBe(2);
-    expect(seen).toEqual(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
-  });
-
-  it("token and keys: the given token first, a fetched one once it is refused", async () => {
-    const issuer = tokenIssuer();
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        const auth = request.headers.get("authorization");
-        seen.push(auth);
-        return auth === "Bearer cached-token" && seen.length > 1
-          ? HttpResponse.json([{ code: "unauthorized", message: "authorization not accepted" }], {
-              status: 401,
-            })
-          : HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const client = createSezzleClient({ ...keys, token: "cached-token" });
-    expect((await refund(client, "a")).response.status).toBe(200);
-    expect(issuer.state.calls).toBe(0);
-    expect((await refund(client, "b")).response.status).toBe(200);
-    expect(issuer.state.calls).toBe(1);
-    expect(seen).toEqual(["Bearer cached-token", "Bearer cached-token", "Bearer tok-1"]);
-  });
-
-  it("refreshes once on a 401, then succeeds with the new token", async () => {
-    const issuer = tokenIssuer();
-    const seen: (string | null)[] = [];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, ({ request }) => {
-        const auth = request.headers.get("authorization");
-        seen.push(auth);
-        return auth === "Bearer tok-1"
-          ? HttpResponse.json([{ code: "unauthorized", message: "authorization not accepted" }], {
-              status: 401,
-            })
-          : HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const client = createSezzleClient(keys);
-    const { data, response } = await refund(client);
-    expect(response.status).toBe(200);
-    expect(data).toEqual(REFUND_OK);
-    expect(issuer.state.calls).toBe(2);
-    expect(seen).toEqual(["Bearer tok-1", "Bearer tok-2"]);
-  });
-
-  it("a second 401 is final: the adapter reports authentication_failed", async () => {
-    const { sezzleAdapter } = await import("../src/index.js");
-    const issuer = tokenIssuer();
-    let refundCalls = 0;
-    const body = [{ code: "unauthorized", message: "authorization not accepted" }];
-    server.use(
-      issuer.handler,
-      http.post(REFUND_URL, () => {
-        refundCalls += 1;
-        return HttpResponse.json(body, { status: 401 });
-      }),
-    );
-    const adapter = sezzleAdapter.connect(keys);
-    const error = await adapter
-      .refund({ orderId: "ord-1", amount: 100, currency: "USD" })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefundError);
-    expect(error).toMatchObject({
-      code: "authentication_failed",
-      status: 401,
-      retryable: false,
-      raw: body,
-    });
-    expect(refundCalls).toBe(2);
-    expect(issuer.state.calls).toBe(2);
-  });
-
-  it("a refused auth call is authentication_failed with the 401 body in raw, no refund sent", async () => {
-    const body = [{ code: "unauthorized", message: "authorization not accepted" }];
-    server.use(
-      http.post(AUTH_URL, () => HttpResponse.json(body, { status: 401 })),
-      http.post(REFUND_URL, () => HttpResponse.error()),
-    );
-    const client = createSezzleClient(keys);
-    const error = await refund(client).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefundError);
-    expect(error).toMatchObject({
-      code: "authentication_failed",
-      status: 401,
-      raw: body,
-      provider: "sezzle",
-    });
-    expect(String((error as Error).message)).not.toContain(PRIVATE_KEY);
-    expect(JSON.stringify(error)).not.toContain(PRIVATE_KEY);
-  });
+describe("key auth: POST /v2/authentication, and a static token", () => {
+  tokenAuthScenarios(server, SEZZLE);
 
   it("an auth call failing with 500 is retried (it is safe to repeat)", async () => {
     let calls = 0;
@@ -194,39 +76,6 @@ describe("key auth: POST /v2/authentication", () => {
     const { response } = await refund(createSezzleClient({ ...keys, maxRetries: 1 }));
     expect(response.status).toBe(200);
     expect(calls).toBe(2);
-  });
-});
-
-describe("static token", () => {
-  it("sends the token as given and never calls /v2/authentication", async () => {
-    const seen: (string | null)[] = [];
-    server.use(
-      http.post(REFUND_URL, ({ request }) => {
-        seen.push(request.headers.get("authorization"));
-        return HttpResponse.json(REFUND_OK);
-      }),
-    );
-    const client = createSezzleClient({ environment: "sandbox", token: "static-token-1" });
-    await refund(client);
-    expect(seen).toEqual(["Bearer static-token-1"]);
-  });
-
-  it("a 401 with a static token is not retried (nothing to refresh)", async () => {
-    let calls = 0;
-    server.use(
-      http.post(REFUND_URL, () => {
-        calls += 1;
-        return HttpResponse.json(
-          [{ code: "unauthorized", message: "authorization not accepted" }],
-          { status: 401 },
-        );
-      }),
-    );
-    const { response } = await refund(
-      createSezzleClient({ environment: "sandbox", token: "expired" }),
-    );
-    expect(response.status).toBe(401);
-    expect(calls).toBe(1);
   });
 });
 
