@@ -59,6 +59,7 @@ export {
   tokenEndpointError,
 } from "./http.js";
 export * from "./index.js";
+export { bytesBodyForClone, mixinBytesBody, setBytesBody } from "./internal/bytes-body.js";
 export {
   claimKey,
   createKeyMemory,

@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import * as https from "node:https";
+import { bytesBodyForClone, mixinBytesBody, setBytesBody } from "@refundkit/core/internal";
 
 /**
  * A `fetch` over node:http with keep-alive agents, for `refundkit bulk`: thousands of refunds to
@@ -142,20 +143,17 @@ function plainInit(init: RequestInit): boolean {
 }
 
 /**
- * A Response whose body is bytes already read from the socket: `text()`, `json()`,
- * `arrayBuffer()`, `bytes()` and `clone()` are served from them, a body read at most once as with
- * any Response; `body` (a stream of those bytes) and `headers` are built only when asked for.
+ * A Response whose body is bytes already read from the socket, served from them by core's
+ * `mixinBytesBody` (read at most once, as with any Response); `headers` are built only when asked
+ * for.
  */
 class BytesResponse extends Response {
-  readonly #bytes: Buffer | null;
   readonly #rawHeaders: string[];
   #headers: Headers | undefined;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
-  #used = false;
 
-  constructor(bytes: Buffer | null, status: number, statusText: string, rawHeaders: string[]) {
+  constructor(bytes: Uint8Array | null, status: number, statusText: string, rawHeaders: string[]) {
     super(null, { status, statusText });
-    this.#bytes = bytes;
+    setBytesBody(this, bytes);
     this.#rawHeaders = rawHeaders;
   }
 
@@ -171,68 +169,13 @@ class BytesResponse extends Response {
     return this.#headers;
   }
 
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    if (this.#stream === undefined) {
-      const bytes = this.#bytes;
-      this.#stream =
-        bytes === null
-          ? null
-          : new ReadableStream<Uint8Array<ArrayBuffer>>(
-              {
-                pull: (controller) => {
-                  if (!this.#used) {
-                    this.#used = true;
-                    if (bytes.byteLength > 0) controller.enqueue(new Uint8Array(bytes));
-                  }
-                  controller.close();
-                },
-              },
-              // Nothing is pulled until someone reads: taking `body` does not use the body.
-              { highWaterMark: 0 },
-            );
-    }
-    return this.#stream;
-  }
-
-  override get bodyUsed(): boolean {
-    return this.#used;
-  }
-
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#consume().then((bytes) => {
-      const copy = new ArrayBuffer(bytes.byteLength);
-      new Uint8Array(copy).set(bytes);
-      return copy;
-    });
-  }
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#consume().then((bytes) => new Uint8Array(bytes));
-  }
-  override text(): Promise<string> {
-    return this.#consume().then((bytes) => bytes.toString("utf8"));
-  }
-  override json(): Promise<unknown> {
-    return this.text().then((text) => JSON.parse(text) as unknown);
-  }
-  override blob(): Promise<Blob> {
-    const type = this.headers.get("content-type") ?? "";
-    return this.#consume().then((bytes) => new Blob([new Uint8Array(bytes)], { type }));
-  }
-  override formData(): Promise<FormData> {
-    return this.#consume().then((bytes) =>
-      new Response(new Uint8Array(bytes), { headers: this.headers }).formData(),
+  override clone(): Response {
+    return new BytesResponse(
+      bytesBodyForClone(this),
+      this.status,
+      this.statusText,
+      this.#rawHeaders,
     );
   }
-  override clone(): Response {
-    if (this.#used) throw new TypeError("Response.clone: the body has already been read");
-    return new BytesResponse(this.#bytes, this.status, this.statusText, this.#rawHeaders);
-  }
-
-  #consume(): Promise<Buffer> {
-    if (this.#used || this.#stream?.locked === true) {
-      return Promise.reject(new TypeError("Body is unusable: already read"));
-    }
-    this.#used = true;
-    return Promise.resolve(this.#bytes ?? Buffer.alloc(0));
-  }
 }
+mixinBytesBody(BytesResponse.prototype);
