@@ -187,12 +187,5 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
       pair,
     ),
   );
-  return createClient<paths>(
-    clientOptions(
-      PROVIDER,
-      baseUrl,
-      (request: Request) => authFetch(request),
-      defaultPathSerializer,
-    ),
-  );
+  return createClient<paths>(clientOptions(PROVIDER, baseUrl, authFetch, defaultPathSerializer));
 }

@@ -161,12 +161,5 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
       pair,
     ),
   );
-  return createClient<paths>(
-    clientOptions(
-      PROVIDER,
-      baseUrl,
-      (request: Request) => authFetch(request),
-      defaultPathSerializer,
-    ),
-  );
+  return createClient<paths>(clientOptions(PROVIDER, baseUrl, authFetch, defaultPathSerializer));
 }
