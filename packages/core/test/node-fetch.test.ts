@@ -171,7 +171,10 @@ describe("createKeepAliveFetch answers", () => {
 });
 
 describe("defaultFetch", () => {
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.unstubAllEnvs();
+  });
 
   it("is the keep-alive fetch while globalThis.fetch is Node's own, else the replacement", async () => {
     const keepAlive = defaultFetch();
@@ -185,6 +188,12 @@ describe("defaultFetch", () => {
     expect(defaultFetch()).toBe(stub);
     vi.unstubAllGlobals();
     expect(defaultFetch()).toBe(keepAlive);
+
+    // An environment proxy applies to Node's fetch only: keep it then (read at start-up).
+    vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+    vi.resetModules();
+    const withProxy = await import("../src/internal/node-fetch.js");
+    expect(withProxy.defaultFetch()).toBe(globalThis.fetch);
   });
 });
 

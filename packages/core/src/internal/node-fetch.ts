@@ -26,7 +26,8 @@ type Bytes = Uint8Array<ArrayBuffer>;
  * Differences: redirects are not followed (a 3xx is returned as is, so a refund is never re-sent
  * to another URL, where fetch would re-send a 307 and turn a 302 POST into a GET); no
  * `Accept-Encoding` is sent (answers come uncompressed); undici's global dispatcher (a proxy set
- * with `setGlobalDispatcher`, or `NODE_USE_ENV_PROXY`) is not used: pass `fetch` to send with it.
+ * with `setGlobalDispatcher`) is not used: pass `fetch` to send with it (`defaultFetch` keeps
+ * Node's fetch when `NODE_USE_ENV_PROXY` is set).
  */
 export function createKeepAliveFetch(
   options: { maxSockets?: number } = {},
@@ -138,16 +139,21 @@ function hasFree(agent: http.Agent): boolean {
 
 /** Node's own fetch, as it was when this module loaded. */
 const runtimeFetch = globalThis.fetch;
+/**
+ * Proxies from the environment apply to Node's fetch only (NODE_USE_ENV_PROXY, read by Node at
+ * start-up: https://nodejs.org/api/cli.html#node_use_env_proxy1): keep sending with it then.
+ */
+const envProxy = Boolean(process.env.NODE_USE_ENV_PROXY);
 let keepAlive: typeof globalThis.fetch | undefined;
 
 /**
  * The fetch a client sends with when given none: `createKeepAliveFetch`'s, while
- * `globalThis.fetch` is still the one this module found; once something replaced it (msw's
- * `setupServer`, a test's stub, an instrumentation wrapper) that replacement, looked up at each
- * call, as with any other runtime.
+ * `globalThis.fetch` is still the one this module found and `NODE_USE_ENV_PROXY` is not set;
+ * else `globalThis.fetch`, looked up at each call, as with any other runtime: once something
+ * replaced it (msw's `setupServer`, a test's stub, an instrumentation wrapper), that replacement.
  */
 export function defaultFetch(): typeof globalThis.fetch {
-  if (globalThis.fetch !== runtimeFetch) return globalThis.fetch;
+  if (globalThis.fetch !== runtimeFetch || envProxy) return globalThis.fetch;
   keepAlive ??= createKeepAliveFetch();
   return keepAlive;
 }
