@@ -109,7 +109,10 @@ export class BufferedResponse extends Response {
           (stream as ReadableStream<Bytes> & OwnedStream)[OWNER] = this;
         this.#stream = stream;
       } else {
-        this.#stream = new BufferedStream(this);
+        // Known to `bodyOf` as well, which then reads the bytes without the stream.
+        const stream: ReadableStream<Bytes> & OwnedStream = new BufferedStream(this);
+        stream[OWNER] = this;
+        this.#stream = stream;
       }
     }
     return this.#stream;
