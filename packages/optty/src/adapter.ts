@@ -195,9 +195,7 @@ function classify(status: number, body: unknown): RefundErrorCode {
   if (status === 400) {
     return refusalIn(messageOf(body)) ?? "invalid_request";
   }
-  if (status === 401) return "authentication_failed";
-  if (status === 429) return "rate_limited";
-  if (status >= 500) return "provider_error";
+  // 401 authentication_failed, 429 rate_limited, 5xx provider_error, ...
   return errorCodeForStatus(status);
 }
 

@@ -109,9 +109,6 @@ function errorItems(body: unknown): SezzleErrorItem[] {
 }
 
 function classify(status: number, body: unknown): RefundErrorCode {
-  if (status === 401) return "authentication_failed";
-  if (status === 429) return "rate_limited";
-  if (status >= 500) return "provider_error";
   // Core's one in-progress rule, the one the client retries by (a 409, "in progress" wording).
   if (isInProgressAnswer(status, JSON.stringify(body ?? ""))) return "in_progress";
   const items = errorItems(body);
