@@ -11,8 +11,9 @@ type Bytes = Uint8Array<ArrayBuffer>;
  * and node:https with keep-alive agents, as stripe-node sends with node:http on Node and with
  * `fetch` elsewhere
  * (https://github.com/stripe/stripe-node/blob/master/src/net/NodeHttpClient.ts). Node's built-in
- * fetch (undici) costs about twice the CPU per request on this path (bench/compare.ts): it builds
- * a second `Request` from the one it is given, a body stream, and a `Response` stream per answer.
+ * fetch (undici) costs about 1.5 times the client CPU per request on this path (the repository's
+ * benchmark): it builds a second `Request` from the one it is given, a body stream, and a
+ * `Response` stream per answer.
  *
  * Semantics kept from fetch: the request's method, headers and body bytes (`init` as fetch reads
  * it: its `headers` replace the request's, its `body` the request's body); its AbortSignal (the
