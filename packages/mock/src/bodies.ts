@@ -2,7 +2,7 @@
  * Reading requests and writing the answers every provider shares: JSON bodies that may be
  * absent or broken, bearer tokens, headers and the HTML error pages a proxy sends.
  */
-import { HttpResponse } from "msw";
+import { type MockAnswer, textAnswer } from "./answers.js";
 import type { SpecValidator } from "./openapi/validator.js";
 
 export type ParsedBody =
@@ -33,7 +33,7 @@ export function headersOf(request: Request): Record<string, string> {
   return headers;
 }
 
-export function htmlError(status: number, headers?: Record<string, string>): HttpResponse<string> {
+export function htmlError(status: number, headers?: Record<string, string>): MockAnswer<string> {
   const reason =
     {
       409: "Conflict",
@@ -42,9 +42,11 @@ export function htmlError(status: number, headers?: Record<string, string>): Htt
       502: "Bad Gateway",
       503: "Service Unavailable",
     }[status] ?? "Error";
-  return new HttpResponse(
+  return textAnswer(
     `<!DOCTYPE html>\n<html><head><title>${status} ${reason}</title></head><body><center><h1>${status} ${reason}</h1></center><hr><center>nginx</center></body></html>\n`,
-    { status, headers: { "Content-Type": "text/html; charset=utf-8", ...headers } },
+    status,
+    "text/html; charset=utf-8",
+    headers,
   );
 }
 

@@ -1,9 +1,10 @@
 import { briqpayCartTotals } from "@refundkit/briqpay";
-import { HttpResponse, type RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
+import type { RequestHandler } from "msw";
+import { jsonAnswer } from "../answers.js";
 import { checkRequest, htmlError } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type BriqpayPaths, type JsonRequestBody, routes } from "../specs.js";
 import { sleep } from "../time.js";
 
@@ -31,7 +32,7 @@ export function basicCredentials(
 }
 
 export function briqpayHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
-  const http = createOpenApiHttp<BriqpayPaths>({ baseUrl });
+  const http = createSpecHttp<BriqpayPaths>({ baseUrl });
   const validator = context.validators.briqpay;
   const credentials = context.credentials.briqpay;
 
@@ -53,10 +54,7 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
         internalError: () => htmlError(500),
         inProgress: () =>
           response.untyped(
-            HttpResponse.json(
-              { error: { code: "CONFLICT", message: "Request in progress" } },
-              { status: 409 },
-            ),
+            jsonAnswer({ error: { code: "CONFLICT", message: "Request in progress" } }, 409),
           ),
         process: async () => {
           const given = basicCredentials(request.headers.get("authorization"));
