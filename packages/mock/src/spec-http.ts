@@ -9,7 +9,7 @@
  * back by whoever sends or keeps it). The mock's handlers read neither `query` nor anything a
  * `MockAnswer` lacks, so this keeps openapi-msw's types and builds answers from their bytes.
  */
-import { type DefaultBodyType, type HttpHandler, http } from "msw";
+import { type HttpHandler, http } from "msw";
 import type { AnyApiSpec, HttpMethod, ResponseResolver, ResponseResolverInfo } from "openapi-msw";
 import { emptyAnswer, jsonAnswer, type MockAnswer, textAnswer } from "./answers.js";
 
@@ -56,13 +56,14 @@ function headersOf(init: AnswerInit | undefined): Record<string, string> | undef
 /**
  * openapi-msw's `response` helper, answering with `MockAnswer`s: `response(status).json(body)`,
  * `.text(body)`, `.empty()` (`content-length: 0`), `response.untyped(anyResponse)`. Stateless:
- * one serves every request.
+ * one serves every request. openapi-msw types its answers as msw's `HttpResponse<Body>`, whose
+ * type parameter only carries the body's type for the checks; msw reads them as `Response`s.
  */
 const answers = Object.assign(
   (status: number | string) => {
     const statusOf = (init: AnswerInit | undefined) => init?.status ?? Number(status);
     return {
-      json: (body: DefaultBodyType, init?: AnswerInit): MockAnswer =>
+      json: (body: unknown, init?: AnswerInit): MockAnswer =>
         jsonAnswer(body, statusOf(init), headersOf(init)),
       text: (body: string, init?: AnswerInit): MockAnswer =>
         textAnswer(body, statusOf(init), "text/plain", headersOf(init)),
@@ -71,6 +72,35 @@ const answers = Object.assign(
   },
   { untyped: (response: Response) => response },
 );
+
+/** msw's resolver arguments for an `http` handler. */
+interface MswInfo {
+  request: Request;
+  requestId: string;
+  params: Record<string, unknown>;
+  cookies: Record<string, string>;
+}
+
+/** What a spec handler's resolver is called with: msw's arguments and the `response` helper. */
+class SpecInfo {
+  readonly request: Request;
+  readonly requestId: string;
+  readonly params: Record<string, unknown>;
+  readonly response = answers;
+  readonly #info: MswInfo;
+
+  constructor(info: MswInfo) {
+    this.request = info.request;
+    this.requestId = info.requestId;
+    this.params = info.params;
+    this.#info = info;
+  }
+
+  /** Read from msw's arguments only when a resolver asks (the mock's HTTP server parses them then). */
+  get cookies(): Record<string, string> {
+    return this.#info.cookies;
+  }
+}
 
 /** `{order_uuid}` (the spec's template) as msw's `:order_uuid`, under `baseUrl`. */
 function mswPath(baseUrl: string, path: string): string {
@@ -81,12 +111,10 @@ export function createSpecHttp<Paths extends AnyApiSpec>(options: {
   baseUrl: string;
 }): SpecHttp<Paths> {
   const handler =
-    (method: "get" | "post") => (path: string, resolver: (info: unknown) => unknown) =>
+    (method: "get" | "post") => (path: string, resolver: (info: SpecInfo) => unknown) =>
       http[method](
-        mswPath(options.baseUrl, String(path)),
-        (info) =>
-          // The typed helper's answers are `MockAnswer`s (an `HttpResponse`); see `answers`.
-          resolver({ ...info, response: answers }) as ReturnType<typeof resolver> as never,
+        mswPath(options.baseUrl, path),
+        (info) => resolver(new SpecInfo(info as MswInfo)) as never,
       );
   return {
     get: handler("get") as unknown as SpecHandler<Paths, "get">,

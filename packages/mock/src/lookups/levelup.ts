@@ -4,7 +4,6 @@
  */
 import type { RequestHandler } from "msw";
 import { jsonAnswer } from "../answers.js";
-import { headersOf } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import type { OrderState } from "../ledger.js";
 import { createSpecHttp } from "../spec-http.js";
@@ -50,7 +49,7 @@ export function levelupLookupHandler(context: MockContext, baseUrl: string): Req
       routes.levelup.lookup.operationId,
       {
         path: { merchantId: String(params.merchantId), uuid: params.uuid },
-        headers: headersOf(request),
+        headers: request.headers,
       },
     );
     if (!checked.valid) return response(404).empty();

@@ -13,10 +13,22 @@ const REFUND = "RefundOrder";
 /** The refund request body, from the generated `paths`. */
 type BriqpayRefundBody = JsonRequestBody<BriqpayPaths[typeof routes.briqpay.refund.path]["post"]>;
 
-export function basicCredentials(
-  header: string | null,
-): { username: string; secret: string } | undefined {
-  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "")?.[1];
+/** The last Authorization header decoded and what it gave: clients send the same one each time. */
+let lastBasic: { header: string; given: BasicCredentials | undefined } = {
+  header: "",
+  given: undefined,
+};
+
+type BasicCredentials = Readonly<{ username: string; secret: string }>;
+
+export function basicCredentials(header: string | null): BasicCredentials | undefined {
+  if (header === null) return undefined;
+  if (header !== lastBasic.header) lastBasic = { header, given: decodeBasic(header) };
+  return lastBasic.given;
+}
+
+function decodeBasic(header: string): BasicCredentials | undefined {
+  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header)?.[1];
   if (encoded === undefined) return undefined;
   let decoded: string;
   try {
@@ -28,7 +40,7 @@ export function basicCredentials(
   }
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
-  return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  return Object.freeze({ username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) });
 }
 
 export function briqpayHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
