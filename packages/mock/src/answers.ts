@@ -76,10 +76,14 @@ export class MockAnswer extends Response {
     return this.#headers;
   }
 
-  /** The answer as the HTTP server writes it; undefined once the body was read (or is being read). */
+  /**
+   * The answer as the HTTP server writes it (its headers as they are now, if someone read and
+   * changed them); undefined once the body was read.
+   */
   wire(): AnswerWire | undefined {
     if (this.bodyUsed) return undefined;
-    return { status: this.status, fields: this.#fields, bytes: bytesBodyForClone(this) };
+    const fields = this.#headers === undefined ? this.#fields : Object.fromEntries(this.#headers);
+    return { status: this.status, fields, bytes: bytesBodyForClone(this) };
   }
 
   override clone(): MockAnswer {

@@ -58,7 +58,7 @@ describe("MockAnswer", () => {
     expect(new MockAnswer({ status: 204, fields: {}, bytes: null }).status).toBe(204);
   });
 
-  it("wire() gives the bytes and fields as built, without reading the body", async () => {
+  it("wire() gives the bytes and fields as built (headers as changed), without reading the body", async () => {
     const answer = jsonAnswer({ a: 1 }, 200);
     const first = answer.wire();
     expect(first).toEqual({
@@ -67,6 +67,12 @@ describe("MockAnswer", () => {
       bytes: new TextEncoder().encode('{"a":1}'),
     });
     expect(answer.bodyUsed).toBe(false);
+    answer.headers.set("x-request-id", "r-1");
+    expect(answer.wire()?.fields).toEqual({
+      "content-type": "application/json",
+      "content-length": "7",
+      "x-request-id": "r-1",
+    });
     expect(await answer.json()).toEqual({ a: 1 });
   });
 });
