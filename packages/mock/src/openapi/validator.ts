@@ -5,8 +5,8 @@
  * each body is validated against `{ $ref: "<id>#/<pointer to the media type's schema>" }`, so
  * `#/components/...` references inside schemas resolve as written. Validators compile lazily on
  * first use and are cached. No Node-only API: this runs in msw's browser worker too.
- * Requests are routed by openapi-msw (the handlers are registered at the generated `paths`), not
- * here: this module only validates.
+ * Requests are routed by msw (the handlers are registered at the generated `paths`, see
+ * ../spec-http.ts), not here: this module only validates.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
