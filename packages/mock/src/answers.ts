@@ -82,16 +82,19 @@ export class MockAnswer extends Response {
    */
   wire(): AnswerWire | undefined {
     if (this.bodyUsed) return undefined;
-    const fields = this.#headers === undefined ? this.#fields : Object.fromEntries(this.#headers);
-    return { status: this.status, fields, bytes: bytesBodyForClone(this) };
+    return { status: this.status, fields: this.#currentFields(), bytes: bytesBodyForClone(this) };
   }
 
   override clone(): MockAnswer {
     return new MockAnswer({
       status: this.status,
-      fields: this.#fields,
+      fields: this.#currentFields(),
       bytes: bytesBodyForClone(this),
     });
+  }
+
+  #currentFields(): AnswerFields {
+    return this.#headers === undefined ? this.#fields : Object.fromEntries(this.#headers);
   }
 }
 mixinBytesBody(MockAnswer.prototype);
