@@ -491,24 +491,45 @@ async function sendAll(
   // span is kept short: a row of another order runs between them (rows of one order without an
   // idempotency handle go one at a time, OrderGate), and a record older than MAX_SEND_AHEAD_MS
   // when its turn comes is written again right before the request.
+  //
+  // One batch is written at a time (its records, then one fdatasync) while the reader goes on
+  // filling the next: a batch goes when it is full, when the senders are short of work, or when
+  // the reader must wait (`drain`).
   let batch: { row: BulkRow; key: string | null }[] = [];
-  const flushBatch = async () => {
+  let flushing: Promise<void> | null = null;
+  const flush = () => {
+    if (flushing !== null || batch.length === 0) return;
     const rows = batch;
     batch = [];
-    if (rows.length === 0) return;
     const atMs = Date.now();
     const at = new Date(atMs).toISOString();
-    try {
-      await journal.appendDurable(
+    flushing = journal
+      .appendDurable(
         rows.map(({ row, key }) =>
           intent(isIdempotent(row.provider) ? "key" : "send", row, key, at),
         ),
-      );
-    } catch (error) {
-      failJournal(error);
-      return;
+      )
+      .then(
+        () => {
+          // Stopped meanwhile: not sent (a re-run reconciles or re-keys them from the journal).
+          if (stopSignal !== null) return;
+          for (const { row, key } of rows) {
+            scheduler.submit(row.provider, () => send(row, key, atMs));
+          }
+        },
+        (error: unknown) => failJournal(error),
+      )
+      .finally(() => {
+        flushing = null;
+        if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) flush();
+      });
+  };
+  /** Resolves once every row read has its record on disk and is submitted. */
+  const drain = async () => {
+    while ((batch.length > 0 && journalFailure === null) || flushing !== null) {
+      flush();
+      if (flushing !== null) await flushing;
     }
-    for (const { row, key } of rows) scheduler.submit(row.provider, () => send(row, key, atMs));
   };
   // Ctrl-C (or SIGTERM): stop taking rows, let the requests in flight finish and be recorded,
   // write the results; the same command later goes on from there. A second Ctrl-C stops at once
@@ -527,7 +548,7 @@ async function sendAll(
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  for await (const item of readBulkCsv(file)) {
+  for await (const item of readBulkCsv(file, { lines: false })) {
     if (journalFailure !== null || stopSignal !== null) break;
     if (item.kind !== "row") continue;
     const row = item.row;
@@ -538,14 +559,13 @@ async function sendAll(
     if (!idempotent) {
       // One row of an order at a time (see above): wait for the one before to finish.
       while (orders.busy(row)) {
-        await flushBatch();
+        await drain();
         await orders.free(row);
         if (journalFailure !== null || stopSignal !== null) break;
       }
       if (journalFailure !== null || stopSignal !== null) break;
       orders.enter(row);
     }
-    if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) await flushBatch();
     await scheduler.waitForRoom(READ_AHEAD);
     const before = state?.send ?? null;
     if (before !== null && idempotent) {
@@ -564,14 +584,21 @@ async function sendAll(
       scheduler.submit(row.provider, () =>
         settleInFlight(row, before.key, null, Number.isNaN(sentAt) ? undefined : sentAt),
       );
-    } else if (idempotent) {
-      batch.push({ row, key: row.transactionId ?? row.idempotencyKey ?? randomUUID() });
     } else {
-      // Not sent before, or refused in a way that proves nothing reached the provider.
-      batch.push({ row, key: row.idempotencyKey ?? null });
+      batch.push({
+        row,
+        key: idempotent
+          ? (row.transactionId ?? row.idempotencyKey ?? randomUUID())
+          : // Not sent before, or refused in a way that proves nothing reached the provider.
+            (row.idempotencyKey ?? null),
+      });
+      if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) flush();
+      // Rows read and not yet on disk stay within one batch beyond the one being written.
+      if (batch.length >= KEY_BATCH && flushing !== null) await flushing;
     }
   }
-  if (stopSignal === null && journalFailure === null) await flushBatch();
+  if (stopSignal === null) await drain();
+  while (flushing !== null) await flushing;
   await scheduler.idle();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
@@ -703,12 +730,15 @@ async function writeResults(
   const target = createWriteStream(path);
   const csv = stringify();
   csv.pipe(target);
-  const write = async (fields: string[]) => {
-    if (!csv.write(fields)) await new Promise((resolve) => csv.once("drain", resolve));
+  /** Writes a record (null: none), then waits for the stream to drain if it is full. */
+  const write = async (fields: string[] | null) => {
+    if (fields === null || !csv.write(fields)) {
+      await new Promise((resolve) => csv.once("drain", resolve));
+    }
   };
   let columns: string[] = [];
   // A row with an outcome passed validation before it was sent: not validated a third time.
-  for await (const item of readBulkCsv(file, { known: (row) => outcomes.has(row) })) {
+  for await (const item of readBulkCsv(file, { known: (row) => outcomes.has(row), lines: false })) {
     if (item.kind === "header") {
       columns = item.columns;
       await write([...columns, ...RESULT_COLUMNS]);
@@ -745,8 +775,9 @@ async function writeResults(
         `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
       );
     }
-    await write([
-      ...row.fields,
+    // The row's own fields array (read for this pass only), the results appended to it.
+    const fields = row.fields;
+    fields.push(
       String(row.row),
       status,
       outcome?.refundId ?? "",
@@ -759,7 +790,8 @@ async function writeResults(
         (outcome === undefined
           ? "not sent: the run stopped before this row (run the same command again)"
           : ""),
-    ]);
+    );
+    if (!csv.write(fields)) await write(null);
   }
   csv.end();
   await finished(target);
