@@ -72,7 +72,19 @@ const ONLY_FOR: Partial<Record<Column, ProviderName>> = {
   capture_id: "briqpay",
 };
 
-const capabilities = createRefunds({});
+/** What each provider supports (the facade's capabilities, read once per provider). */
+const capabilities = (() => {
+  const facade = createRefunds({});
+  const known = new Map<ProviderName, ReturnType<typeof facade.capabilities>>();
+  return (provider: ProviderName) => {
+    let can = known.get(provider);
+    if (can === undefined) {
+      can = facade.capabilities(provider);
+      known.set(provider, can);
+    }
+    return can;
+  };
+})();
 
 /** The provider-specific columns, as pairs (read once per row). */
 const ONLY_FOR_ENTRIES = Object.entries(ONLY_FOR) as [Column, ProviderName][];
@@ -152,7 +164,7 @@ export function validateRow(
     return problems;
   }
   const provider = providerText as ProviderName;
-  const can = capabilities.capabilities(provider);
+  const can = capabilities(provider);
   // core's checks throw RefundError("invalid_request") with the reason; keep the reason.
   const check = (field: Column, run: () => void) => {
     try {
