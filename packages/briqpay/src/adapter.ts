@@ -327,8 +327,6 @@ function toError(response: Response, error: unknown): RefundError {
     if (code !== undefined && NOT_REFUNDABLE.has(code)) return fail("not_refundable", where, at);
     return fail("invalid_request", where, at);
   }
-  if (status === 401) return fail("authentication_failed", where, at);
-  if (status === 403) return fail("permission_denied", where, at);
   if (status === 429) {
     return fail("rate_limited", where, {
       ...at,
@@ -336,7 +334,8 @@ function toError(response: Response, error: unknown): RefundError {
       retryAfterMs: retryAfterMsOf(response),
     });
   }
-  // 5xx: no idempotency handle, so the refund may have happened; never retryable.
+  // By status alone: 401 authentication_failed, 403 permission_denied, 5xx provider_error (no
+  // idempotency handle, so the refund may have happened: never retryable).
   return fail(errorCodeForStatus(status), where, at);
 }
 

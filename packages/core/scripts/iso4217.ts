@@ -49,40 +49,28 @@ export function render(records: readonly Iso4217Record[], date: string): string 
     )
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   // By first letter: a lower-case letter, then the last two letters of each code starting with
-  // it. A third of the letters go, and what is left compresses better: the table is most of the
-  // bytes of core's money code in a bundle (issue 8's size budget).
+  // it, each followed by its exponent when that is not 2 (most are 2). A third of the letters go,
+  // and what is left compresses better: the table is most of the bytes of core's money code in a
+  // bundle (issue 8's size budget).
   let codes = "";
   let first = "";
-  for (const { code } of currencies) {
+  for (const { code, digits } of currencies) {
     if (code[0] !== first) {
       first = code[0] ?? "";
       codes += first.toLowerCase();
     }
-    codes += code.slice(1);
+    codes += code.slice(1) + (digits === 2 ? "" : String(digits));
   }
-  const byExponent = new Map<number, string>();
-  for (const record of currencies) {
-    if (record.digits === 2) continue;
-    byExponent.set(record.digits, (byExponent.get(record.digits) ?? "") + record.code);
-  }
-  const exponents = [...byExponent]
-    .sort(([a], [b]) => a - b)
-    .map(([digits, list]) => `  ${digits}: "${list}",`)
-    .join("\n");
   return `// Generated from currency-codes (ISO 4217 data of ${date}) by this package's iso4217 script. Do not edit.
 
 /**
  * Every ISO 4217 code with a minor unit, sorted, grouped by first letter: a lower-case letter
- * starts the codes that begin with it, followed by the last two letters of each
- * ("aEDFN" is AED AFN). Read by money.ts.
+ * starts the codes that begin with it, followed by the last two letters of each, then its
+ * minor-unit exponent when that is not 2 ("aEDFN" is AED AFN; "bHD3IF0" is BHD 3, BIF 0).
+ * Read by money.ts.
  */
 export const CODES =
   "${codes}";
-
-/** The codes whose minor-unit exponent is not 2, by exponent, 3 letters each. */
-export const EXPONENTS: Readonly<Record<number, string>> = {
-${exponents}
-};
 
 /** Codes ISO 4217 lists without a minor unit (metals, funds, testing), 3 letters each. */
 export const NO_MINOR_UNIT = "${NO_MINOR_UNIT.join("")}";

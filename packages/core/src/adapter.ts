@@ -1,5 +1,5 @@
 import { configError } from "./config.js";
-import { createKeyMemory, type KeyMemory } from "./key-memory.js";
+import type { KeyMemory } from "./key-memory.js";
 import { observeUnanswered } from "./resilient-fetch.js";
 import type {
   BaseRefundRequest,
@@ -43,8 +43,12 @@ export interface AdapterDefinition<
 
 /** What `defineAdapter` keeps per connected adapter and hands to each refund. */
 export interface AdapterContext {
-  /** The keys sent by this connected adapter, at most `DEFAULT_KEY_MEMORY` (least recent forgotten). */
-  keys: KeyMemory;
+  /**
+   * The keys sent by this connected adapter, at most `DEFAULT_KEY_MEMORY` (least recent
+   * forgotten). Created by `keyedCall` on the first keyed refund, so that an adapter without an
+   * idempotency handle (LevelUp, Briqpay) neither holds nor bundles the key memory.
+   */
+  keys?: KeyMemory;
   /**
    * The handles of refund calls in flight (`keyedCall` adds one when its call starts and removes
    * it when the call ends, so this holds only calls in flight), each `true` once an attempt of
@@ -104,7 +108,7 @@ export function defineAdapter<
       if (config === null || typeof config !== "object") {
         throw configError(provider, "config must be an object");
       }
-      const context: AdapterContext = { keys: createKeyMemory(), uncertain: new Map() };
+      const context: AdapterContext = { uncertain: new Map() };
       const { handleOf } = definition;
       const given = options.fetch;
       // The resilient fetch calls this for each attempt that failed without an answer (a timeout,

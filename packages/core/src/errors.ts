@@ -77,22 +77,24 @@ export class RefundError extends Error {
     );
   }
 
+  // The fields below are `declare`d: the constructor sets each one, in this order (which is their
+  // order in `toJSON`), so no separate field definition is emitted for them.
   override readonly name = "RefundError";
-  readonly code: RefundErrorCode;
-  readonly provider: ProviderName;
-  readonly status: number | null;
-  readonly retryable: boolean;
+  declare readonly code: RefundErrorCode;
+  declare readonly provider: ProviderName;
+  declare readonly status: number | null;
+  declare readonly retryable: boolean;
   /**
    * The idempotency handle the request was sent with (generated or given), null where the
    * provider has none. When `retryable`, repeat the call with `idempotencyKey: error.idempotencyKey`:
    * the provider then answers the first attempt's outcome instead of refunding again.
    */
-  readonly idempotencyKey: string | null;
+  declare readonly idempotencyKey: string | null;
   /** Milliseconds the provider asked to wait (its `Retry-After`), null when it did not say. */
-  readonly retryAfterMs: number | null;
+  declare readonly retryAfterMs: number | null;
   /** The provider's refund id, when its answer named the refund it refused (`declined`); else null. */
-  readonly refundId: string | null;
-  readonly raw: unknown;
+  declare readonly refundId: string | null;
+  declare readonly raw: unknown;
 
   constructor(options: RefundErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -108,18 +110,10 @@ export class RefundError extends Error {
 
   /** The error's fields for logs and `JSON.stringify` (no credentials: messages never carry them). */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      provider: this.provider,
-      status: this.status,
-      retryable: this.retryable,
-      idempotencyKey: this.idempotencyKey,
-      retryAfterMs: this.retryAfterMs,
-      refundId: this.refundId,
-      message: this.message,
-      raw: this.raw,
-    };
+    // The own enumerable fields (name, then the constructor's, in order; `message`, `stack` and
+    // `cause` are not enumerable), with the message before `raw`.
+    const { raw, ...fields } = this;
+    return { ...fields, message: this.message, raw };
   }
 }
 
@@ -163,13 +157,7 @@ export function invalidInput(provider: ProviderName, message: string): RefundErr
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new RefundError({
-      code: "invalid_request",
-      provider,
-      message,
-      status: null,
-      retryable: false,
-    });
+    return new RefundError({ code: "invalid_request", provider, message });
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -197,20 +185,10 @@ export function refundError(
   provider: ProviderName,
   code: RefundErrorCode,
   message: string,
-  details: ErrorDetails = {},
+  details?: ErrorDetails,
 ): RefundError {
-  return new RefundError({
-    code,
-    provider,
-    message: `${provider}: ${message}`,
-    status: details.status ?? null,
-    retryable: details.retryable ?? false,
-    idempotencyKey: details.idempotencyKey ?? null,
-    retryAfterMs: details.retryAfterMs ?? null,
-    refundId: details.refundId ?? null,
-    raw: details.raw,
-    cause: details.cause,
-  });
+  // The constructor gives each detail left out its default.
+  return new RefundError({ ...details, code, provider, message: `${provider}: ${message}` });
 }
 
 /**
@@ -224,17 +202,13 @@ export function withIdempotencyKey<E>(error: E, idempotencyKey: string | null): 
   if (!(error instanceof RefundError) || error.idempotencyKey !== null || idempotencyKey === null) {
     return error;
   }
+  // Its own fields (code, provider, status, ...; `name` is ignored), with the message and cause,
+  // which are not enumerable.
   const copy = new RefundError({
-    code: error.code,
-    provider: error.provider,
+    ...error,
     message: error.message,
-    status: error.status,
-    retryable: error.retryable,
-    idempotencyKey,
-    retryAfterMs: error.retryAfterMs,
-    refundId: error.refundId,
-    raw: error.raw,
     cause: error.cause,
+    idempotencyKey,
   });
   if (error.stack !== undefined) copy.stack = error.stack;
   return copy;

@@ -133,6 +133,7 @@ export async function keyedCall<T>(
   params: Readonly<Record<string, unknown>>,
   send: () => Promise<T>,
 ): Promise<T> {
+  context.keys ??= createKeyMemory();
   const claim = claimKey(provider, context.keys, key, params);
   context.uncertain.set(key, false);
   try {

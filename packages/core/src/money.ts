@@ -1,4 +1,4 @@
-import { CODES, NO_MINOR_UNIT, EXPONENTS as NOT_TWO } from "./iso4217.js";
+import { CODES, NO_MINOR_UNIT } from "./iso4217.js";
 
 /**
  * ISO 4217 codes with their minor-unit exponents, read from src/iso4217.ts (generated from the
@@ -10,16 +10,11 @@ let exponents: ReadonlyMap<string, number> | undefined;
 function exponentTable(): ReadonlyMap<string, number> {
   if (exponents !== undefined) return exponents;
   const table = new Map<string, number>();
-  // "aEDFN": A, then ED and FN (see src/iso4217.ts).
-  for (const [, first = "", rest = ""] of CODES.matchAll(/([a-z])([A-Z]*)/g)) {
-    for (let index = 0; index < rest.length; index += 2) {
-      table.set(first.toUpperCase() + rest.slice(index, index + 2), 2);
-    }
-  }
-  for (const [exponent, codes] of Object.entries(NOT_TWO)) {
-    for (let index = 0; index < codes.length; index += 3) {
-      table.set(codes.slice(index, index + 3), Number(exponent));
-    }
+  // "aEDFN": A, then ED and FN; "bHD3": B, then HD with exponent 3 (see src/iso4217.ts).
+  let first = "";
+  for (const [, letter, rest = "", exponent] of CODES.matchAll(/([a-z])|([A-Z]{2})(\d?)/g)) {
+    if (letter !== undefined) first = letter.toUpperCase();
+    else table.set(first + rest, exponent ? Number(exponent) : 2);
   }
   exponents = table;
   return table;

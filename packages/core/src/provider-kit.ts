@@ -5,11 +5,18 @@
  */
 
 import type { AdapterContext } from "./adapter.js";
+import { retryAfterMsOf } from "./answers.js";
 import { createBearerFetch } from "./auth-fetch.js";
 import { configError, type TokenOrPair } from "./config.js";
-import { asNetworkError, type RefundError, refundError } from "./errors.js";
+import {
+  asNetworkError,
+  type RefundError,
+  type RefundErrorCode,
+  refundError,
+  type refundErrorFor,
+} from "./errors.js";
 import { isRecord } from "./guards.js";
-import { bodyOf, parseJson } from "./http.js";
+import { bodyOf, isRetryableStatus, parseJson } from "./http.js";
 import type { keyedCall } from "./key-memory.js";
 import {
   type ConnectedLookup,
@@ -239,6 +246,37 @@ export function checkAmountRefund(
   assertIdempotencyKey(provider, idempotencyKey);
   assertOptionalString(provider, "reason", reason, maxReasonLength);
   return { orderId, amount, currency, idempotencyKey };
+}
+
+/**
+ * The RefundError (made by the provider's `fail`, `refundErrorFor`) of a refund that a provider
+ * whose every refund carries an idempotency handle
+ * (Sezzle, Optty) answered with a non-2xx, once its `toError` has classified it (`code`) and
+ * read the provider's message (`detail`, "" when none): "refund of order <orderId> answered
+ * <status> (<detail>)", with the body in `raw`, the handle sent and the provider's Retry-After.
+ * Retryable for a retryable status (`isRetryableStatus`) and for `in_progress`: the same handle
+ * then gets the first request's outcome, never a second refund.
+ */
+export function keyedRefundError(
+  fail: ReturnType<typeof refundErrorFor>,
+  code: RefundErrorCode,
+  response: Response,
+  body: unknown,
+  detail: string,
+  { orderId, idempotencyKey }: CheckedRefund,
+): RefundError {
+  const { status } = response;
+  return fail(
+    code,
+    `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
+    {
+      status,
+      retryable: isRetryableStatus(status) || code === "in_progress",
+      raw: body,
+      idempotencyKey,
+      retryAfterMs: retryAfterMsOf(response),
+    },
+  );
 }
 
 /**

@@ -22,23 +22,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /**
  * C0/C1 control characters other than tab, LF and CR, and UTF-16 surrogates that are not paired
- * (JSON encoders turn those into U+FFFD, silently changing the text).
+ * (JSON encoders turn those into U+FFFD, silently changing the text). `\p{Cc}` is exactly
+ * U+0000-001F and U+007F-009F; with the `u` flag a string is read by code points, so `\p{Cs}`
+ * (surrogates) matches only a surrogate that is not half of a pair.
  */
-function hasUnsafeCharacter(value: string): boolean {
-  for (let index = 0; index < value.length; index++) {
-    const unit = value.charCodeAt(index);
-    if (unit === 0x09 || unit === 0x0a || unit === 0x0d) continue;
-    if (unit < 0x20 || (unit >= 0x7f && unit <= 0x9f)) return true;
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = value.charCodeAt(index + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      index++;
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
-      return true;
-    }
-  }
-  return false;
-}
+const UNSAFE_CHARACTER = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
 
 /** The refusal: RefundError("invalid_request"), without stack frames (see `invalidInput`). */
 const invalid = invalidInput;
@@ -132,7 +120,7 @@ export function assertOptionalString(
       `${field} must be at most ${maxLength} characters; got ${value.length}`,
     );
   }
-  if (hasUnsafeCharacter(value)) {
+  if (UNSAFE_CHARACTER.test(value)) {
     throw invalid(
       provider,
       `${field} must not contain control characters or unpaired surrogates; got ${describe(value)}`,

@@ -252,10 +252,8 @@ function toError(
   // MPG's reference documents 401 as "returns unauthorized" (no or unreadable credentials) and
   // 403 as "returns forbidden" (a key that was read but may not refund, e.g. a publishable key),
   // whatever the body's message word says ({message: "Unauthorized"} on its 403 example):
-  // https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api
-  if (status === 401) return fail("authentication_failed", where, at);
-  if (status === 403) return fail("permission_denied", where, at);
-  if (status === 404) return fail("not_found", where, at);
+  // https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api. So 401 authentication_failed,
+  // 403 permission_denied and 404 not_found by status alone (`errorCodeForStatus`, below).
   if (status === 422) {
     const amounts = amountErrors(raw);
     const detail = amounts.length > 0 ? `; amount: ${amounts.join(" ").slice(0, 300)}` : "";

@@ -9,9 +9,9 @@ import {
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
-  isRetryableStatus,
   jsonBodyHandle,
   keyedCall,
+  keyedRefundError,
   majorToMinor,
   minorToMajorNumber,
   type ProviderAdapter,
@@ -22,7 +22,6 @@ import {
   refundOutcomeOf,
   refundSteps,
   refusalIn,
-  retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
 import type { components } from "./generated/openapi.js";
@@ -196,32 +195,18 @@ function classify(status: number, body: unknown): RefundErrorCode {
   if (status === 400) {
     return refusalIn(messageOf(body)) ?? "invalid_request";
   }
-  if (status === 401) return "authentication_failed";
-  if (status === 429) return "rate_limited";
-  if (status >= 500) return "provider_error";
+  // 401 authentication_failed, 429 rate_limited, 5xx provider_error, ...
   return errorCodeForStatus(status);
 }
 
-/** Any other status: Optty's `{statusCode, message, error}` mapped to a RefundError. */
-function toError(
-  response: Response,
-  error: unknown,
-  { orderId, idempotencyKey }: Checked,
-): RefundError {
-  const { status } = response;
+/**
+ * Any other status: Optty's `{statusCode, message, error}` mapped to a RefundError. Every refund
+ * carries `refundReference`, so the same call may be sent again (`keyedRefundError`).
+ */
+function toError(response: Response, error: unknown, checked: Checked): RefundError {
   const body = error ?? null;
-  const detail = messageOf(body).slice(0, 200);
-  const message = `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`;
-  const code = classify(status, body);
-  return fail(code, message, {
-    status,
-    // Every refund carries refundReference, so the same call may be sent again; an in-progress
-    // answer (409) then gets the first request's outcome.
-    retryable: isRetryableStatus(status) || code === "in_progress",
-    raw: body,
-    idempotencyKey,
-    retryAfterMs: retryAfterMsOf(response),
-  });
+  const code = classify(response.status, body);
+  return keyedRefundError(fail, code, response, body, messageOf(body).slice(0, 200), checked);
 }
 
 /** Optty's idempotency handle on an outgoing request: the body's `refundReference`. */

@@ -25,3 +25,8 @@ export function unknownProvider(value: unknown, where: string): RefundError {
     `${where}: unknown provider "${name}" (expected one of ${PROVIDERS.join(", ")})`,
   );
 }
+
+/** Whether `value` is one of the five provider names. */
+export function isProviderName(value: unknown): value is ProviderName {
+  return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
+}

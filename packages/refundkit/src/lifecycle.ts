@@ -32,7 +32,7 @@ import { type LevelUpConfig, levelupLookup, levelupWebhooks } from "@refundkit/l
 import { type MoyasarConfig, moyasarLookup, moyasarWebhooks } from "@refundkit/moyasar";
 import { type OpttyConfig, opttyLookup, opttyWebhooks } from "@refundkit/optty";
 import { type SezzleConfig, sezzleLookup, sezzleWebhooks } from "@refundkit/sezzle";
-import { badCall, unknownProvider } from "./bad-call.js";
+import { badCall, isProviderName, unknownProvider } from "./bad-call.js";
 
 /** What `retrieve` is asked. */
 export interface RetrieveRequest<P extends ProviderName = ProviderName> {
@@ -181,10 +181,6 @@ const EARLIEST_SENT_AT = 946_684_800_000;
 
 /** An ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`); anything else is undated. */
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
-function isProviderName(value: unknown): value is ProviderName {
-  return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
-}
 
 function invalid(provider: ProviderName, message: string): RefundError {
   return refundError(provider, "invalid_request", message);

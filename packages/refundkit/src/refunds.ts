@@ -18,7 +18,7 @@ import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@
 import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
 import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
 import { type SezzleConfig, type SezzleRefundRequest, sezzleAdapter } from "@refundkit/sezzle";
-import { badCall, unknownProvider } from "./bad-call.js";
+import { badCall, isProviderName, unknownProvider } from "./bad-call.js";
 import { createLifecycle, type Lifecycle, lifecycleCapabilities } from "./lifecycle.js";
 
 /** Each provider is optional: configure only the ones you use. */
@@ -64,10 +64,6 @@ const adapters: Record<ProviderName, AnyAdapter> = {
   moyasar: moyasarAdapter as AnyAdapter,
   briqpay: briqpayAdapter as AnyAdapter,
 };
-
-function isProviderName(value: unknown): value is ProviderName {
-  return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
-}
 
 /**
  * One refund() over every configured provider. The config is checked here, once: a missing

@@ -7,8 +7,8 @@ import {
   errorCodeForStatus,
   isInProgressAnswer,
   isRecord,
-  isRetryableStatus,
   keyedCall,
+  keyedRefundError,
   type ProviderAdapter,
   type RefundError,
   type RefundErrorCode,
@@ -16,7 +16,6 @@ import {
   refundErrorFor,
   refundSteps,
   refusalIn,
-  retryAfterMsOf,
 } from "@refundkit/core/internal";
 import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
 import type { components } from "./generated/openapi.js";
@@ -110,9 +109,6 @@ function errorItems(body: unknown): SezzleErrorItem[] {
 }
 
 function classify(status: number, body: unknown): RefundErrorCode {
-  if (status === 401) return "authentication_failed";
-  if (status === 429) return "rate_limited";
-  if (status >= 500) return "provider_error";
   // Core's one in-progress rule, the one the client retries by (a 409, "in progress" wording).
   if (isInProgressAnswer(status, JSON.stringify(body ?? ""))) return "in_progress";
   const items = errorItems(body);
@@ -135,29 +131,15 @@ function describeError(body: unknown): string {
   return [code, message].filter(Boolean).join(": ");
 }
 
-/** Any other status: Sezzle's error list mapped to a RefundError. */
-function toError(
-  response: Response,
-  error: unknown,
-  { orderId, idempotencyKey }: Checked,
-): RefundError {
-  const { status } = response;
+/**
+ * Any other status: Sezzle's error list mapped to a RefundError. Every refund carries
+ * Sezzle-Request-Id, so the same call may be sent again; an in-progress answer (409) then gets
+ * the first request's outcome (`keyedRefundError`).
+ */
+function toError(response: Response, error: unknown, checked: Checked): RefundError {
   const body = error ?? null;
-  const code = classify(status, body);
-  const detail = describeError(body);
-  return fail(
-    code,
-    `refund of order ${orderId} answered ${status}${detail ? ` (${detail})` : ""}`,
-    {
-      status,
-      // Every refund carries Sezzle-Request-Id, so the same call may be sent again; an
-      // in-progress answer (409) then gets the first request's outcome.
-      retryable: isRetryableStatus(status) || code === "in_progress",
-      raw: body,
-      idempotencyKey,
-      retryAfterMs: retryAfterMsOf(response),
-    },
-  );
+  const code = classify(response.status, body);
+  return keyedRefundError(fail, code, response, body, describeError(body), checked);
 }
 
 /** Sezzle's idempotency handle on an outgoing request: its `Sezzle-Request-Id` header. */
