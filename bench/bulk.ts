@@ -6,12 +6,16 @@
  *
  * Run: `npx -y pnpm@10.34.9 bench` (or `tsx bench/bulk.ts` after a build). Options:
  * `--rows N` (default 10000), `--dry-rows N` (default 1000000), `--concurrency N` (default 8),
- * `--cpu-prof DIR` (both processes run under `node --cpu-prof`, profiles written to DIR).
+ * `--cpu-prof DIR` (both processes run under `node --cpu-prof`, profiles written to DIR),
+ * `--bin PATH` (the CLI to run, default the built packages/cli/dist/bin.mjs: to compare two builds
+ * side by side on a machine whose load moves), `--mock-bin PATH` (the same for `refundkit mock`).
  * `BULK_NODE_OPTIONS` in the environment is given to the `refundkit bulk` process as NODE_OPTIONS
  * (e.g. `--max-semi-space-size=4` to see the young generation's share of its peak RSS).
  *
  * Besides the wall time it prints the CPU time (user + system) each process spent on the run, per
- * refund, and, measured just before, the CPU time of one bare node:http keep-alive round trip
+ * refund, and how much of the run each process was busy (CPU time over wall time; the rest is
+ * idle: waiting for the other process, the disk, or a core on a loaded machine), and, measured
+ * just before, the CPU time of one bare node:http keep-alive round trip
  * (client and server, each in its own process, 8 in flight, a refund-sized JSON body each way).
  * On a shared machine every absolute figure moves with the other load; the ratios to that round
  * trip say where the floor is: at 2,000 refunds/s on 2 cores each process has 1,000 us of CPU a
@@ -32,11 +36,14 @@ const { values } = parseArgs({
     "dry-rows": { type: "string", default: "1000000" },
     concurrency: { type: "string", default: "8" },
     "cpu-prof": { type: "string" },
+    bin: { type: "string" },
+    "mock-bin": { type: "string" },
   },
 });
 const ROWS = Number(values.rows);
 const DRY_ROWS = Number(values["dry-rows"]);
-const bin = fileURLToPath(new URL("../packages/cli/dist/bin.mjs", import.meta.url));
+const bin = values.bin ?? fileURLToPath(new URL("../packages/cli/dist/bin.mjs", import.meta.url));
+const mockBin = values["mock-bin"] ?? bin;
 const maxRssPreload = fileURLToPath(new URL("./max-rss.cjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "refundkit-bulk-bench-"));
 const profileDir = values["cpu-prof"];
@@ -62,7 +69,7 @@ async function startMock(): Promise<{
   url: string;
   env: Record<string, string>;
 }> {
-  const child = spawn(process.execPath, [...profileFlags, bin, "mock", "--port", "0"], {
+  const child = spawn(process.execPath, [...profileFlags, mockBin, "mock", "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -269,6 +276,11 @@ async function main() {
       `CPU per refund (user + system): refundkit bulk ${perRefund(run.cpuMs, bare.clientUs)} (${(run.cpuMs / 1000).toFixed(1)} s in all, start-up included), refundkit mock ${perRefund(mockCpu, bare.serverUs)}; both together allow at most ${
         mockCpu === null ? "n/a" : Math.round((cpus().length * 1000 * ROWS) / (run.cpuMs + mockCpu))
       } refunds/s on ${cpus().length} idle cores`,
+    );
+    const busy = (ms: number | null) =>
+      ms === null ? "n/a" : `${((100 * ms) / (run.seconds * 1000)).toFixed(0)}%`;
+    lines.push(
+      `busy share of the run (CPU time / wall time): refundkit bulk ${busy(run.cpuMs)}, refundkit mock ${busy(mockCpu)}`,
     );
     if (run.code !== 0) lines.push(run.stderr.slice(-2000), run.stdout.slice(-2000));
   } finally {

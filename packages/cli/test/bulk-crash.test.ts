@@ -197,6 +197,117 @@ describe("refundkit bulk under kill -9", () => {
     expect(code).toBe(0);
   }, 120_000);
 
+  it("LevelUp and Briqpay send records written ahead of their requests: rows never sent are sent once by the re-run, rows sent are not sent again", async () => {
+    const rows = 160;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const orders: { provider: "levelup" | "briqpay"; id: string }[] = [];
+    for (let index = 0; index < rows; index++) {
+      // 30 ms at the provider per refund: requests are in flight and rows are queued, their
+      // send records on disk, when the kill lands.
+      if (index % 2 === 0) {
+        const id = randomUUID().replaceAll("-", "");
+        server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs: 30 });
+        orders.push({ provider: "levelup", id });
+        lines.push(`levelup,${id},,,row ${index + 1}`);
+      } else {
+        const id = randomUUID();
+        server.orders.seed({
+          provider: "briqpay",
+          id,
+          amount: 3_000,
+          currency: "SEK",
+          settleAfterMs: 0,
+          processingMs: 30,
+        });
+        orders.push({ provider: "briqpay", id });
+        lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
+      }
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    expect(await killPartWay(file, 40 + Math.floor(Math.random() * 40))).toBeNull();
+    // Let the provider finish what the killed run sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const journal = await readJournal(bulkPaths(file).journal);
+    const open = [...journal.rows.values()].filter(
+      (state) => state.send?.kind === "send" && state.outcome === null,
+    );
+    const refunded = (state: (typeof open)[number]) =>
+      (server.orders.get(state.send?.provider as "briqpay", state.send?.order ?? "")?.refunds
+        .length ?? 0) > 0;
+    // Written ahead and never sent: the provider has nothing for them.
+    expect(open.filter((state) => !refunded(state)).length).toBeGreaterThan(0);
+
+    const final = start(file);
+    let stderr = "";
+    final.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await exitOf(final);
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(rows);
+    for (const [index, order] of orders.entries()) {
+      const refunds = server.orders.get(order.provider, order.id)?.refunds ?? [];
+      expect(refunds, `${order.provider} ${order.id}`).toHaveLength(1);
+      expect(results[index]?.status, `${order.id}: ${results[index]?.error_message}`).toBe(
+        "succeeded",
+      );
+      // Briqpay names its refunds (LevelUp answers the order, with no refund id).
+      if (order.provider === "briqpay") expect(results[index]?.refund_id).toBe(refunds[0]?.id);
+    }
+    expect(code, stderr).toBe(0);
+  }, 120_000);
+
+  it("several Briqpay rows on one session (same amount): none sent twice, no refund claimed by two rows, across kills", async () => {
+    const sessions = 24;
+    const perSession = 3;
+    const lines = ["provider,order_id,amount,currency,reason"];
+    const ids: string[] = [];
+    for (let index = 0; index < sessions; index++) {
+      const id = randomUUID();
+      ids.push(id);
+      // Room for more refunds than rows: a row sent twice shows as a fourth refund.
+      server.orders.seed({
+        provider: "briqpay",
+        id,
+        amount: 10_000,
+        currency: "SEK",
+        settleAfterMs: 0,
+        processingMs: 20,
+      });
+    }
+    // Each session's rows close together (a partial refund in three parts).
+    for (let part = 0; part < perSession; part++) {
+      for (let index = 0; index < sessions; index += 4) {
+        for (const id of ids.slice(index, index + 4))
+          lines.push(`briqpay,${id},10.00,SEK,part ${part + 1}`);
+      }
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    const total = sessions * perSession;
+    for (const point of [0, 1].map(
+      (round) => Math.floor((round + Math.random()) * total * 0.5) + 2,
+    )) {
+      if ((await killPartWay(file, point)) !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const code = await exitOf(start(file));
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results).toHaveLength(total);
+    for (const id of ids) {
+      const refunds = (server.orders.get("briqpay", id)?.refunds ?? []).map((refund) => refund.id);
+      const rows = results.filter((row) => row.order_id === id);
+      const claimed = rows.filter((row) => row.status === "succeeded").map((row) => row.refund_id);
+      // Never sent twice: no more refunds than rows.
+      expect(refunds.length, id).toBeLessThanOrEqual(perSession);
+      // No refund taken by two rows, and each claimed refund is one the provider has.
+      expect(new Set(claimed).size, id).toBe(claimed.length);
+      for (const refundId of claimed) expect(refunds, id).toContain(refundId);
+      // None lost silently: a row not recorded as refunded is left for a person to look at.
+      for (const row of rows) expect(["succeeded", "needs_review"], id).toContain(row.status);
+    }
+    expect(code === 0 || results.some((row) => row.status === "needs_review")).toBe(true);
+  }, 120_000);
+
   it("a Briqpay row in flight at the kill is reconciled by the re-run from the journal's send time", async () => {
     const rows = 40;
     const lines = ["provider,order_id,amount,currency,reason"];

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type MockServer, startMockServer } from "@refundkit/mock";
 import type { RefundRequest, Refunds } from "refundkit";
@@ -226,6 +227,45 @@ describe("refundkit bulk: sending", () => {
     for (const order of server.orders.list()) expect(order.refunds).toHaveLength(1);
   }, 30_000);
 
+  it("a send record written ahead is written again when its row waits longer than 2 s for its turn", async () => {
+    const rows = 12;
+    const lines = [HEADER];
+    for (let index = 0; index < rows; index++) {
+      const id = randomUUID();
+      // One at a time, 400 ms each: the last rows wait about 4 s after the batch that holds
+      // their first send record.
+      server.orders.seed({
+        provider: "briqpay",
+        id,
+        amount: 3_000,
+        currency: "SEK",
+        settleAfterMs: 0,
+        processingMs: 400,
+      });
+      lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
+    }
+    const file = csvFile(`${lines.join("\n")}\n`);
+    const run = await bulk(file, { concurrency: "1" });
+    expect(run.code).toBe(0);
+    const journal = readFileSync(bulkPaths(file).journal, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { kind: string; order?: string; at: string });
+    for (const order of server.orders.list()) {
+      const sends = journal.filter((line) => line.kind === "send" && line.order === order.id);
+      const refund = order.refunds[0];
+      expect(order.refunds, order.id).toHaveLength(1);
+      // The last send record before the request: never after it, and at most 2 s (plus the
+      // provider's 400 ms and some slack for a loaded machine) before the refund was made.
+      const last = Date.parse(sends.at(-1)?.at ?? "");
+      const made = Date.parse(refund?.createdAt ?? "");
+      expect(last, order.id).toBeLessThanOrEqual(made);
+      expect(made - last, order.id).toBeLessThan(2_000 + 400 + 1_000);
+    }
+    // The later rows got a second send record.
+    expect(journal.filter((line) => line.kind === "send").length).toBeGreaterThan(rows);
+  }, 30_000);
+
   it("a re-run skips finished rows and sends nothing twice", async () => {
     server.orders.seed({ provider: "sezzle", id: "sz-1", amount: 5_000, currency: "USD" });
     const file = csvFile(`${HEADER}\nsezzle,sz-1,1.00,USD,x\n`);
@@ -233,6 +273,28 @@ describe("refundkit bulk: sending", () => {
     expect((await bulk(file)).code).toBe(0);
     expect(refundsIn()).toHaveLength(1);
     expect(records(readFileSync(bulkPaths(file).results, "utf8"))[0]?.status).toBe("succeeded");
+  });
+
+  it("a re-run says how many rows it skipped as finished, and its progress counts the earlier failures as the summary does", async () => {
+    server.orders.seed({ provider: "moyasar", id: "my-1", amount: 5_000, currency: "SAR" });
+    const file = csvFile(`${HEADER}\nmoyasar,my-1,10.00,SAR,x\nmoyasar,missing,1.00,SAR,y\n`);
+    const first = await bulk(file);
+    expect(first.code).toBe(1);
+    expect(first.err).not.toContain("earlier run");
+    const again = await bulk(file);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain(
+      "journal: 2 of 2 rows finished in an earlier run (1 of them failed for good); skipping them",
+    );
+    expect(again.err).toMatch(/^bulk: 2\/2 rows, \d+\/s, 1 failed, ETA/m);
+    expect(again.out).toMatch(/^total\s+1\s+1\s+2$/m);
+    expect(refundsIn()).toHaveLength(1);
+    const json = await bulk(file, { json: true });
+    const summary = JSON.parse(json.out.trim().split("\n").at(-1) ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    expect(summary).toMatchObject({ type: "summary", finishedBefore: 2, byStatus: { failed: 1 } });
   });
 
   it("a journal line cut short by a crash is skipped; the row's key is reused", async () => {

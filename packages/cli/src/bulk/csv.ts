@@ -72,7 +72,36 @@ const ONLY_FOR: Partial<Record<Column, ProviderName>> = {
   capture_id: "briqpay",
 };
 
-const capabilities = createRefunds({});
+/** What each provider supports (the facade's capabilities, read once per provider). */
+const capabilities = (() => {
+  const facade = createRefunds({});
+  const known = new Map<ProviderName, ReturnType<typeof facade.capabilities>>();
+  return (provider: ProviderName) => {
+    let can = known.get(provider);
+    if (can === undefined) {
+      can = facade.capabilities(provider);
+      known.set(provider, can);
+    }
+    return can;
+  };
+})();
+
+/** The provider-specific columns, as pairs (read once per row). */
+const ONLY_FOR_ENTRIES = Object.entries(ONLY_FOR) as [Column, ProviderName][];
+
+/** Each known column's index in a header (-1: absent), computed once per header. */
+const columnIndexes = new WeakMap<readonly string[], Record<Column, number>>();
+function indexesOf(columns: readonly string[]): Record<Column, number> {
+  let indexes = columnIndexes.get(columns);
+  if (indexes === undefined) {
+    indexes = {} as Record<Column, number>;
+    for (const column of [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]) {
+      indexes[column] = columns.indexOf(column);
+    }
+    columnIndexes.set(columns, indexes);
+  }
+  return indexes;
+}
 
 /** Checks the header; returns the problems (empty: fine). */
 export function checkHeader(columns: readonly string[]): string[] {
@@ -118,8 +147,9 @@ export function validateRow(
     problem(null, `has ${fields.length} fields, the header has ${columns.length}`);
     return problems;
   }
+  const indexes = indexesOf(columns);
   const value = (column: Column): string | undefined => {
-    const index = columns.indexOf(column);
+    const index = indexes[column];
     const text = index < 0 ? undefined : fields[index];
     return text === undefined || text === "" ? undefined : text;
   };
@@ -134,7 +164,7 @@ export function validateRow(
     return problems;
   }
   const provider = providerText as ProviderName;
-  const can = capabilities.capabilities(provider);
+  const can = capabilities(provider);
   // core's checks throw RefundError("invalid_request") with the reason; keep the reason.
   const check = (field: Column, run: () => void) => {
     try {
@@ -184,7 +214,7 @@ export function validateRow(
   if (idempotencyKey !== undefined) {
     check("idempotency_key", () => assertIdempotencyKey(provider, idempotencyKey));
   }
-  for (const [column, only] of Object.entries(ONLY_FOR) as [Column, ProviderName][]) {
+  for (const [column, only] of ONLY_FOR_ENTRIES) {
     if (value(column) !== undefined && provider !== only) {
       problem(column, `only ${only} takes ${column}; leave it empty for ${provider}`);
     }
@@ -208,37 +238,29 @@ export function validateRow(
     problem("capture_id", "must be a UUID");
   }
   if (problems.length > 0) return problems;
-  return {
-    row,
-    line,
-    provider,
-    orderId: orderId ?? "",
-    amountTyped,
-    ...(amount === undefined ? {} : { amount }),
-    ...(currency === undefined ? {} : { currency }),
-    ...(reason === undefined ? {} : { reason }),
-    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    ...(managerConfirmation === undefined ? {} : { managerConfirmation }),
-    ...(transactionId === undefined ? {} : { transactionId }),
-    ...(captureId === undefined ? {} : { captureId }),
-    fields,
-  };
+  // Filled in place (no spread per optional field): built for every row of every pass.
+  const valid: BulkRow = { row, line, provider, orderId: orderId ?? "", amountTyped, fields };
+  if (amount !== undefined) valid.amount = amount;
+  if (currency !== undefined) valid.currency = currency;
+  if (reason !== undefined) valid.reason = reason;
+  if (idempotencyKey !== undefined) valid.idempotencyKey = idempotencyKey;
+  if (managerConfirmation !== undefined) valid.managerConfirmation = managerConfirmation;
+  if (transactionId !== undefined) valid.transactionId = transactionId;
+  if (captureId !== undefined) valid.captureId = captureId;
+  return valid;
 }
 
 /** The facade request for a row, with the idempotency key the journal decided. */
 export function requestFor(row: BulkRow, idempotencyKey: string | null): RefundRequest {
-  return {
-    provider: row.provider,
-    orderId: row.orderId,
-    ...(row.amount === undefined ? {} : { amount: row.amount }),
-    ...(row.currency === undefined ? {} : { currency: row.currency }),
-    ...(row.reason === undefined ? {} : { reason: row.reason }),
-    ...(idempotencyKey === null ? {} : { idempotencyKey }),
-    ...(row.managerConfirmation === undefined
-      ? {}
-      : { managerConfirmation: row.managerConfirmation }),
-    ...(row.captureId === undefined ? {} : { captureId: row.captureId }),
-  } as RefundRequest;
+  // One object filled in place (no spread per optional field): built for every row sent.
+  const request: Record<string, unknown> = { provider: row.provider, orderId: row.orderId };
+  if (row.amount !== undefined) request.amount = row.amount;
+  if (row.currency !== undefined) request.currency = row.currency;
+  if (row.reason !== undefined) request.reason = row.reason;
+  if (idempotencyKey !== null) request.idempotencyKey = idempotencyKey;
+  if (row.managerConfirmation !== undefined) request.managerConfirmation = row.managerConfirmation;
+  if (row.captureId !== undefined) request.captureId = row.captureId;
+  return request as unknown as RefundRequest;
 }
 
 /** One item read from a bulk CSV: the header, a valid row, or a bad row with its problems. */
@@ -260,9 +282,16 @@ export async function* readBulkCsv(
      * have an outcome): given as read, their fields not checked again. Default: none.
      */
     known?: (row: number) => boolean;
+    /**
+     * Whether rows carry the file line they start on (`line`; csv-parse's per-record info,
+     * which costs a few microseconds a row). Default true; false: `line` is 0 on rows (a bad
+     * record csv-parse skips still has its line).
+     */
+    lines?: boolean;
   } = {},
 ): AsyncGenerator<CsvItem> {
   const known = options.known;
+  const lines = options.lines !== false;
   const skipped: RowProblem[] = [];
   const parser = createReadStream(file).pipe(
     parse({
@@ -271,7 +300,7 @@ export async function* readBulkCsv(
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      info: true,
+      info: lines,
       on_skip: (error: CsvError | undefined) => {
         if (error === undefined) return undefined;
         const context = error as CsvError & { lines?: number; records?: number };
@@ -287,16 +316,15 @@ export async function* readBulkCsv(
   );
   let columns: string[] | null = null;
   let row = 0;
-  for await (const item of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number; raw?: string };
-  }>) {
+  for await (const item of parser as AsyncIterable<
+    { record: string[]; info: { lines: number } } | string[]
+  >) {
     while (skipped.length > 0) {
       const problem = skipped.shift() as RowProblem;
       row++;
       yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
     }
-    const { record, info } = item;
+    const record = Array.isArray(item) ? item : item.record;
     if (columns === null) {
       columns = record;
       yield { kind: "header", columns, problems: checkHeader(columns) };
@@ -304,7 +332,7 @@ export async function* readBulkCsv(
     }
     row++;
     // info.lines is the line the record ends on; count back its embedded line breaks.
-    const line = info.lines - countBreaks(record);
+    const line = Array.isArray(item) ? 0 : item.info.lines - countBreaks(record);
     if (known?.(row) === true && record.length === columns.length) {
       yield { kind: "row", row: knownRow(columns, record, row, line) };
       continue;
@@ -335,7 +363,8 @@ function knownRow(
   row: number,
   line: number,
 ): BulkRow {
-  const value = (column: Column) => fields[columns.indexOf(column)] ?? "";
+  const indexes = indexesOf(columns);
+  const value = (column: Column) => fields[indexes[column]] ?? "";
   return {
     row,
     line,

@@ -2,28 +2,32 @@ import {
   closeSync,
   createReadStream,
   existsSync,
+  fdatasync,
   openSync,
   readFileSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { ProviderName } from "refundkit";
 
 /**
  * The bulk journal: an append-only JSONL file next to the CSV (`<name>.journal.jsonl`).
  *
- * - `send` is written and fsync'd BEFORE a row's request goes out: it holds the idempotency key
- *   decided for the row, so a re-run after a crash sends the same key (or, for providers without
- *   an idempotency handle, knows the row was in flight and reconciles it instead of re-sending).
+ * - `key` / `send` is written and fsync'd BEFORE a row's request goes out: it holds the
+ *   idempotency key decided for the row, so a re-run after a crash sends the same key (or, for
+ *   providers without an idempotency handle, knows the row may have been sent and reconciles it
+ *   instead of re-sending). These records are written ahead in batches, one fsync for many rows
+ *   (see `sendAll` in run.ts for how far ahead a `send` record may be).
  * - `outcome` is written after the answer: handed to the OS at once (a `kill -9` of this process
  *   does not lose it, the kernel has it), and made durable by the next fsync of a `send`/`key`
  *   record or at the end. Only a power loss can lose one, and that only makes its row look in
  *   flight, which is handled as above.
  *
- * Writes are group-committed: every record appended while a write runs goes out with the next
- * one, and one fdatasync covers every `send`/`key` record in it, so many rows share one flush.
+ * Writes are group-committed: every record appended while a flush runs goes out with the next
+ * one, and one fdatasync covers every `send`/`key` record written before it, so many rows share
+ * one flush.
  */
 
 export type RowStatus = "succeeded" | "pending" | "failed" | "needs_review";
@@ -32,8 +36,9 @@ export interface SendRecord {
   /**
    * "key": the idempotency key of a row of an idempotent provider, written ahead of its send
    * (sending it again with this key cannot refund twice, so whether it went out does not matter).
-   * "send": written right before the request of a row of a provider without an idempotency
-   * handle: the request may have reached the provider.
+   * "send": a row of a provider without an idempotency handle is about to be sent: from here on
+   * its request may have reached the provider. Written shortly before the request (never after
+   * it), so `at` is never later than the send.
    */
   kind: "key" | "send";
   row: number;
@@ -118,16 +123,28 @@ export async function readJournal(path: string): Promise<JournalContents> {
   return { rows, torn };
 }
 
-/** An open journal: appends resolve once written, and once on disk when asked to be durable. */
+/**
+ * An open journal. Records are written with one `write` per turn of the event loop (a plain
+ * write to the page cache, a few microseconds: after it the OS has them, so a `kill -9` of this
+ * process does not lose them), and made durable by `fdatasync`, one at a time, each covering
+ * every record written before it started (group commit): records appended while a flush runs
+ * share the next one.
+ */
 export class JournalWriter {
-  private pending: string[] = [];
-  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  /** Whether a record in `pending` must be on disk before its promise resolves. */
-  private durable = false;
-  private flushing: Promise<void> | null = null;
-  private failure: unknown = null;
+  /** Lines appended and not yet written. */
+  private lines: string[] = [];
+  /** Waiters for records in `lines` that must be on disk. */
+  private pendingDurable: Deferred[] = [];
+  /** Waiters for written records that the next fdatasync covers. */
+  private toSync: Deferred[] = [];
+  private syncing = false;
+  private writeScheduled = false;
+  private closed = false;
+  private syncDone: (() => void) | null = null;
+  /** The first write or flush error: every later append and flush rejects with it. */
+  failure: unknown = null;
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(private readonly fd: number) {}
 
   /** Opens `path` for appending; a last line cut short by a crash is ended first. */
   static async open(path: string): Promise<JournalWriter> {
@@ -138,58 +155,131 @@ export class JournalWriter {
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) await handle.write("\n");
     }
-    return new JournalWriter(handle);
+    await handle.close();
+    return new JournalWriter(openSync(path, "a"));
   }
 
   /**
-   * Appends a record. Resolves once it is written to the file (the OS has it: it survives the
-   * process being killed) and, when `durable` (the default), once it is on disk (fdatasync).
+   * Appends a record that need not be on disk at once (an outcome): written within this turn of
+   * the event loop, made durable by the next flush. A failure to write shows in `failure`.
    */
-  append(record: JournalRecord, durable = true): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    this.pending.push(`${JSON.stringify(record)}\n`);
-    if (durable) this.durable = true;
-    const done = new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-    });
-    this.flushing ??= this.flushLoop();
-    return done;
+  append(record: JournalRecord): void {
+    if (this.failure !== null || this.closed) return;
+    this.lines.push(`${JSON.stringify(record)}\n`);
+    this.scheduleWrite();
   }
 
-  private async flushLoop(): Promise<void> {
-    // Let the records appended in this turn of the event loop join the batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const data = this.pending.join("");
-      const waiters = this.waiters;
-      const durable = this.durable;
-      this.pending = [];
-      this.waiters = [];
-      this.durable = false;
+  /**
+   * Appends records and resolves once they are on disk (written, then covered by an
+   * fdatasync); rejects with the write or flush error. Used for what must be on disk before a
+   * request goes out (the rows' keys and send records).
+   */
+  appendDurable(records: readonly JournalRecord[]): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    for (const record of records) this.lines.push(`${JSON.stringify(record)}\n`);
+    const waiter = deferred();
+    this.pendingDurable.push(waiter);
+    // Written now rather than at the end of the turn: the request waits for this flush.
+    this.write();
+    return waiter.promise;
+  }
+
+  private scheduleWrite(): void {
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    setImmediate(() => {
+      this.writeScheduled = false;
+      this.write();
+    });
+  }
+
+  /** Writes every appended line (in order), then starts a flush if a durable record waits. */
+  private write(): void {
+    if (this.failure !== null) return;
+    if (this.lines.length > 0) {
+      const data = Buffer.from(
+        this.lines.length === 1 ? (this.lines[0] as string) : this.lines.join(""),
+      );
+      this.lines = [];
       try {
-        await this.handle.write(data);
-        if (durable) await this.handle.datasync();
-        for (const waiter of waiters) waiter.resolve();
+        let written = 0;
+        while (written < data.length) written += writeSync(this.fd, data, written);
       } catch (error) {
-        this.failure = error;
-        for (const waiter of [...waiters, ...this.waiters]) waiter.reject(error);
-        this.waiters = [];
-        this.pending = [];
+        this.fail(error);
+        return;
       }
     }
-    this.flushing = null;
+    if (this.pendingDurable.length > 0) {
+      for (const waiter of this.pendingDurable) this.toSync.push(waiter);
+      this.pendingDurable = [];
+    }
+    this.sync();
   }
 
-  /** Waits for every appended record to be on disk, then closes the file. */
+  /** One fdatasync at a time; it covers every record written before it started. */
+  private sync(): void {
+    if (this.syncing || this.toSync.length === 0) return;
+    const waiters = this.toSync;
+    this.toSync = [];
+    this.syncing = true;
+    fdatasync(this.fd, (error) => {
+      this.syncing = false;
+      if (error) {
+        for (const waiter of waiters) waiter.reject(error);
+        this.fail(error);
+      } else {
+        for (const waiter of waiters) waiter.resolve();
+      }
+      if (this.toSync.length > 0) this.sync();
+      else this.syncDone?.();
+    });
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    for (const waiter of [...this.pendingDurable, ...this.toSync]) waiter.reject(this.failure);
+    this.pendingDurable = [];
+    this.toSync = [];
+    this.lines = [];
+  }
+
+  /** Writes what is left, waits for every record to be on disk, then closes the file. */
   async close(): Promise<void> {
-    while (this.flushing !== null) await this.flushing;
+    this.closed = true;
     try {
-      if (this.failure === null) await this.handle.datasync();
+      if (this.failure === null) {
+        this.write();
+        while (this.syncing)
+          await new Promise<void>((resolve) => {
+            this.syncDone = resolve;
+          });
+        if (this.failure === null) {
+          await new Promise<void>((resolve, reject) =>
+            fdatasync(this.fd, (error) => (error ? reject(error) : resolve())),
+          );
+        }
+      }
     } finally {
-      await this.handle.close();
+      closeSync(this.fd);
     }
     if (this.failure !== null) throw this.failure;
   }
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
 }
 
 /**

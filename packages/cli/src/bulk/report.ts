@@ -137,39 +137,44 @@ export class Tally {
 
 /** Progress while rows are sent: a bar on a TTY, a plain line every few seconds otherwise. */
 export interface Progress {
-  tick(failed: boolean): void;
+  /** A row finished with this status. */
+  tick(status: ResultStatus): void;
   stop(): void;
 }
 
+/**
+ * `done` and `failed`: rows an earlier run finished (skipped by this one) and how many of them
+ * failed, so that the counts shown are of the whole file, as in the summary.
+ */
 export function createProgress(options: {
   total: number;
   done: number;
+  failed?: number;
   stream: NodeJS.WriteStream;
   quiet: boolean;
   intervalMs?: number;
 }): Progress {
   const { total, stream } = options;
   let done = options.done;
-  let failed = 0;
+  let failed = options.failed ?? 0;
+  let review = 0;
+  const count = (status: ResultStatus) => {
+    done++;
+    if (status === "failed") failed++;
+    else if (status === "needs_review") review++;
+  };
   const started = Date.now();
   const startDone = done;
   const rate = () => {
     const seconds = (Date.now() - started) / 1000;
     return seconds <= 0 ? 0 : (done - startDone) / seconds;
   };
-  if (options.quiet) {
-    return {
-      tick(isFailure) {
-        done++;
-        if (isFailure) failed++;
-      },
-      stop() {},
-    };
-  }
+  const failures = () => `${failed} failed${review > 0 ? `, ${review} need review` : ""}`;
+  if (options.quiet) return { tick: count, stop() {} };
   if (stream.isTTY === true) {
     const bar = new cliProgress.SingleBar(
       {
-        format: "{bar} {value}/{total} rows | {speed}/s | ETA {eta_formatted} | failed {failed}",
+        format: "{bar} {value}/{total} rows | {speed}/s | ETA {eta_formatted} | {failures}",
         stream,
         hideCursor: true,
         etaBuffer: 200,
@@ -177,14 +182,20 @@ export function createProgress(options: {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, done, { speed: "0", failed: 0 });
+    bar.start(total, done, { speed: "0", failures: failures() });
+    // The bar redraws at most 10 times a second: it is told the counts as often, not per row.
+    let shown = 0;
+    const show = () => {
+      shown = Date.now();
+      bar.update(done, { speed: Math.round(rate()).toString(), failures: failures() });
+    };
     return {
-      tick(isFailure) {
-        done++;
-        if (isFailure) failed++;
-        bar.update(done, { speed: Math.round(rate()).toString(), failed });
+      tick(status) {
+        count(status);
+        if (Date.now() - shown >= 100) show();
       },
       stop() {
+        show();
         bar.stop();
       },
     };
@@ -194,16 +205,13 @@ export function createProgress(options: {
     const left = total - done;
     const eta = speed > 0 ? `${Math.ceil(left / speed)}s` : "-";
     stream.write(
-      `bulk: ${done}/${total} rows, ${Math.round(speed)}/s, ${failed} failed, ETA ${eta}\n`,
+      `bulk: ${done}/${total} rows, ${Math.round(speed)}/s, ${failures()}, ETA ${eta}\n`,
     );
   };
   const timer = setInterval(line, options.intervalMs ?? 2_000);
   timer.unref();
   return {
-    tick(isFailure) {
-      done++;
-      if (isFailure) failed++;
-    },
+    tick: count,
     stop() {
       clearInterval(timer);
       line();

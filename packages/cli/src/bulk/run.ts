@@ -27,7 +27,7 @@ import {
 } from "./journal.js";
 import { reconcileInFlight } from "./reconcile.js";
 import { createProgress, formatMinor, type ResultStatus, Tally } from "./report.js";
-import { Scheduler } from "./scheduler.js";
+import { OrderGate, Scheduler } from "./scheduler.js";
 
 /** The `refundkit bulk` options as given on the command line (numbers still as strings). */
 export interface BulkOptions {
@@ -61,12 +61,21 @@ export function bulkPaths(file: string) {
 
 /** How many bad rows are printed before "and N more" (a dry run prints them all). */
 const SHOWN_PROBLEMS = 20;
-/** Rows read ahead of the senders: bounds memory whatever the file's size. */
-const READ_AHEAD = 1_000;
+/**
+ * Rows read ahead of the senders (queued, their key records on disk): bounds memory whatever
+ * the file's size, and how long a row waits between its record and its request.
+ */
+const READ_AHEAD = 512;
 /** A row answered 429 this many times is recorded as rate_limited (a re-run tries it again). */
 const MAX_RATE_LIMITED = 8;
-/** Key records of idempotent rows written ahead per fsync. */
+/** Key and send records written ahead per fsync. */
 const KEY_BATCH = 256;
+/**
+ * The longest a `send` record (a row of a provider without an idempotency handle) may be on disk
+ * before its request goes out; one older when its turn comes (a queue held up by a 429 pause, a
+ * slow provider) is written again first. See pass 2 in `sendAll`.
+ */
+const MAX_SEND_AHEAD_MS = 2_000;
 
 function problemLine(problem: RowProblem): string {
   const where = problem.row === 0 ? "header" : `row ${problem.row} (line ${problem.line})`;
@@ -265,33 +274,60 @@ async function sendAll(
   }
   const outcomes = new Map<number, OutcomeRecord>();
   let finishedBefore = 0;
+  let failedBefore = 0;
   for (const [row, state] of journalState.rows) {
     if (state.outcome !== null) {
       outcomes.set(row, state.outcome);
-      if (isFinal(state.outcome)) finishedBefore++;
+      if (isFinal(state.outcome)) {
+        finishedBefore++;
+        if (state.outcome.status === "failed") failedBefore++;
+      }
     }
   }
   if (journalState.rows.size > 0) await checkUnchanged(file, paths.journal, journalState.rows);
+  if (finishedBefore > 0 && !output.json) {
+    output.err.write(
+      `journal: ${finishedBefore} of ${validRows} rows finished in an earlier run (${failedBefore} of them failed for good); skipping them (${paths.journal})\n`,
+    );
+  }
   const journal = await JournalWriter.open(paths.journal);
-  await journal.append({ kind: "start", input: basename(file), pid: process.pid, at: now() });
+  await journal.appendDurable([
+    { kind: "start", input: basename(file), pid: process.pid, at: now() },
+  ]);
   const scheduler = new Scheduler(limits.concurrency, limits.perProvider);
+  const orders = new OrderGate();
   const progress = createProgress({
     total: validRows,
     done: finishedBefore,
+    failed: failedBefore,
     stream: output.err,
     quiet: output.json,
   });
   let journalFailure: unknown = null;
+  const failJournal = (error: unknown) => {
+    journalFailure ??= error;
+    // A reader waiting for an order to be free goes on, sees the failure and stops.
+    orders.wakeAll();
+  };
   const capabilities = (provider: ProviderName) => refunds.capabilities(provider);
+  const idempotentProvider = new Map<ProviderName, boolean>();
+  const isIdempotent = (provider: ProviderName) => {
+    let idempotent = idempotentProvider.get(provider);
+    if (idempotent === undefined) {
+      idempotent = capabilities(provider).idempotency !== "none";
+      idempotentProvider.set(provider, idempotent);
+    }
+    return idempotent;
+  };
 
   const record = (outcome: OutcomeRecord, row: BulkRow) => {
     outcomes.set(row.row, outcome);
     // Written at once, made durable by the next fsync (see journal.ts): a row whose outcome is
     // lost only looks in flight to a re-run, which sends the same key or reconciles it.
-    journal.append(outcome, false).catch((error: unknown) => {
-      journalFailure ??= error;
-    });
-    progress.tick(outcome.status === "failed" || outcome.status === "needs_review");
+    journal.append(outcome);
+    if (journal.failure !== null) failJournal(journal.failure);
+    if (!isIdempotent(row.provider)) orders.leave(row);
+    progress.tick(outcome.status);
     if (output.json) emit(output, { type: "row", ...rowJson(row, outcome) });
   };
 
@@ -329,7 +365,12 @@ async function sendAll(
     at: now(),
   });
 
-  const intent = (kind: "key" | "send", row: BulkRow, key: string | null): SendRecord => ({
+  const intent = (
+    kind: "key" | "send",
+    row: BulkRow,
+    key: string | null,
+    at: string,
+  ): SendRecord => ({
     kind,
     row: row.row,
     provider: row.provider,
@@ -337,29 +378,35 @@ async function sendAll(
     amount: row.amount ?? null,
     currency: row.currency ?? null,
     key,
-    at: now(),
+    at,
   });
 
   /**
-   * Sends a row. `journaled`: its key record is already on disk (idempotent providers, written
-   * ahead in batches); otherwise a `send` record is written and fsync'd first (providers without
-   * an idempotency handle, where "was it sent?" decides what a re-run may do).
+   * Sends a row whose key record is on disk. `sentAt`: for a row of a provider without an
+   * idempotency handle, when its `send` record was written (epoch ms); one older than
+   * MAX_SEND_AHEAD_MS (or none: a second send after a reconcile) gets a fresh `send` record,
+   * fsync'd, before the request goes out.
    */
   async function send(
     row: BulkRow,
     key: string | null,
-    journaled: boolean,
+    sentAt: number | null,
     rateLimited = 0,
     reconciled = false,
   ): Promise<void> {
     if (journalFailure !== null) return;
-    if (!journaled) {
+    if (
+      !isIdempotent(row.provider) &&
+      (sentAt === null || Date.now() - sentAt > MAX_SEND_AHEAD_MS)
+    ) {
+      const at = Date.now();
       try {
-        await journal.append(intent("send", row, key));
+        await journal.appendDurable([intent("send", row, key, new Date(at).toISOString())]);
       } catch (error) {
-        journalFailure ??= error;
+        failJournal(error);
         return;
       }
+      sentAt = at;
     }
     const request = requestFor(row, key);
     try {
@@ -377,15 +424,16 @@ async function sendAll(
         const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
         const waitMs = typeof asked === "number" ? asked : Math.min(30_000, 500 * 2 ** rateLimited);
         scheduler.slowDown(row.provider, waitMs);
+        const resend = sentAt;
         scheduler.submit(
           row.provider,
-          () => send(row, key, true, rateLimited + 1, reconciled),
+          () => send(row, key, resend, rateLimited + 1, reconciled),
           true,
         );
         return;
       }
       const ambiguous =
-        capabilities(row.provider).idempotency === "none" &&
+        !isIdempotent(row.provider) &&
         (error.code === "timeout" || error.code === "network_error") &&
         !error.retryable;
       if (ambiguous && reconciled) {
@@ -423,27 +471,65 @@ async function sendAll(
     if (verdict.kind === "refunded") {
       record(outcomeOf(row, key, verdict.refund), row);
     } else if (verdict.kind === "not_refunded") {
-      await send(row, key, false, 0, true);
+      // A new send: a fresh `send` record goes to disk before it.
+      await send(row, key, null, 0, true);
     } else {
       record(failureOf(row, key, "needs_review", "needs_review", verdict.reason, false), row);
     }
   }
 
-  // Pass 2: stream the rows again and send what is not finished. Keys of idempotent rows are
-  // decided here and written ahead in batches (one fsync for many rows), so senders do not wait
-  // for the disk; a row is submitted only once its key record is on disk.
-  let batch: { row: BulkRow; key: string }[] = [];
-  const flushBatch = async () => {
+  // Pass 2: stream the rows again and send what is not finished. Each row's key record (`key`
+  // for idempotent providers, `send` for the others) is written ahead in batches, one fsync for
+  // many rows, so senders do not wait for the disk; a row is submitted only once its record is
+  // on disk.
+  //
+  // Writing a `send` record ahead of its request is safe because what a re-run does with it only
+  // needs the record to be no later than the request: the row is reconciled (the provider read,
+  // never re-sent blind), and its `at` is given to reconcile as `sentAt`, which claims only a
+  // refund stamped at or after it (refunds.reconcile). A record written early widens the span in
+  // which another refund of the same order and amount could be taken for this row's, so that
+  // span is kept short: a row of another order runs between them (rows of one order without an
+  // idempotency handle go one at a time, OrderGate), and a record older than MAX_SEND_AHEAD_MS
+  // when its turn comes is written again right before the request.
+  //
+  // One batch is written at a time (its records, then one fdatasync) while the reader goes on
+  // filling the next: a batch goes when it is full, when the senders are short of work, or when
+  // the reader must wait (`drain`).
+  let batch: { row: BulkRow; key: string | null }[] = [];
+  let flushing: Promise<void> | null = null;
+  const flush = () => {
+    if (flushing !== null || batch.length === 0) return;
     const rows = batch;
     batch = [];
-    if (rows.length === 0) return;
-    try {
-      await Promise.all(rows.map(({ row, key }) => journal.append(intent("key", row, key))));
-    } catch (error) {
-      journalFailure ??= error;
-      return;
+    const atMs = Date.now();
+    const at = new Date(atMs).toISOString();
+    flushing = journal
+      .appendDurable(
+        rows.map(({ row, key }) =>
+          intent(isIdempotent(row.provider) ? "key" : "send", row, key, at),
+        ),
+      )
+      .then(
+        () => {
+          // Stopped meanwhile: not sent (a re-run reconciles or re-keys them from the journal).
+          if (stopSignal !== null) return;
+          for (const { row, key } of rows) {
+            scheduler.submit(row.provider, () => send(row, key, atMs));
+          }
+        },
+        (error: unknown) => failJournal(error),
+      )
+      .finally(() => {
+        flushing = null;
+        if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) flush();
+      });
+  };
+  /** Resolves once every row read has its record on disk and is submitted. */
+  const drain = async () => {
+    while ((batch.length > 0 && journalFailure === null) || flushing !== null) {
+      flush();
+      if (flushing !== null) await flushing;
     }
-    for (const { row, key } of rows) scheduler.submit(row.provider, () => send(row, key, true));
   };
   // Ctrl-C (or SIGTERM): stop taking rows, let the requests in flight finish and be recorded,
   // write the results; the same command later goes on from there. A second Ctrl-C stops at once
@@ -453,6 +539,7 @@ async function sendAll(
     if (stopSignal !== null) process.exit(130);
     stopSignal = signal;
     scheduler.dropQueued();
+    orders.wakeAll();
     if (!output.json) {
       output.err.write(
         `\n${signal}: finishing the requests in flight, then stopping (again to stop now)\n`,
@@ -461,26 +548,35 @@ async function sendAll(
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  for await (const item of readBulkCsv(file)) {
+  for await (const item of readBulkCsv(file, { lines: false })) {
     if (journalFailure !== null || stopSignal !== null) break;
     if (item.kind !== "row") continue;
     const row = item.row;
     const state = journalState.rows.get(row.row);
     const previous = state?.outcome ?? null;
     if (previous !== null && isFinal(previous)) continue;
-    if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) await flushBatch();
+    const idempotent = isIdempotent(row.provider);
+    if (!idempotent) {
+      // One row of an order at a time (see above): wait for the one before to finish.
+      while (orders.busy(row)) {
+        await drain();
+        await orders.free(row);
+        if (journalFailure !== null || stopSignal !== null) break;
+      }
+      if (journalFailure !== null || stopSignal !== null) break;
+      orders.enter(row);
+    }
     await scheduler.waitForRoom(READ_AHEAD);
     const before = state?.send ?? null;
-    const idempotent = capabilities(row.provider).idempotency !== "none";
     if (before !== null && idempotent) {
       // In flight with an idempotency key, or a failure the same request may repeat: the same
       // key again, so the provider answers the first refund instead of making a second.
-      scheduler.submit(row.provider, () => send(row, before.key, true));
+      scheduler.submit(row.provider, () => send(row, before.key, null));
     } else if (
       before?.kind === "send" &&
       (previous === null || previous.status === "needs_review")
     ) {
-      // No idempotency handle, and in flight when the last run stopped (or left for review):
+      // No idempotency handle, and maybe sent when the last run stopped (or left for review):
       // ask the provider what it has before anything is sent.
       // The journal's send time (written before the request went out) places the provider's
       // refunds against this send: in this new process the facade has no attempt to go by.
@@ -488,14 +584,21 @@ async function sendAll(
       scheduler.submit(row.provider, () =>
         settleInFlight(row, before.key, null, Number.isNaN(sentAt) ? undefined : sentAt),
       );
-    } else if (idempotent) {
-      batch.push({ row, key: row.transactionId ?? row.idempotencyKey ?? randomUUID() });
     } else {
-      // Not sent before, or refused in a way that proves nothing reached the provider.
-      scheduler.submit(row.provider, () => send(row, row.idempotencyKey ?? null, false));
+      batch.push({
+        row,
+        key: idempotent
+          ? (row.transactionId ?? row.idempotencyKey ?? randomUUID())
+          : // Not sent before, or refused in a way that proves nothing reached the provider.
+            (row.idempotencyKey ?? null),
+      });
+      if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) flush();
+      // Rows read and not yet on disk stay within one batch beyond the one being written.
+      if (batch.length >= KEY_BATCH && flushing !== null) await flushing;
     }
   }
-  if (stopSignal === null) await flushBatch();
+  if (stopSignal === null) await drain();
+  while (flushing !== null) await flushing;
   await scheduler.idle();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
@@ -508,8 +611,14 @@ async function sendAll(
 
   // Pass 3: the results CSV, every input row in input order.
   const { tally, problems } = await writeResults(file, paths.results, outcomes);
-  if (output.json) emit(output, { type: "summary", results: paths.results, ...tally.toJSON() });
-  else {
+  if (output.json) {
+    emit(output, {
+      type: "summary",
+      results: paths.results,
+      finishedBefore,
+      ...tally.toJSON(),
+    });
+  } else {
     const more = tally.count("failed") + tally.count("needs_review") - problems.length;
     const listed =
       problems.length === 0
@@ -562,8 +671,16 @@ function isFinal(outcome: OutcomeRecord): boolean {
   return !(outcome.status === "failed" && outcome.retryable);
 }
 
+let lastNow = 0;
+let lastNowText = "";
+/** The time as ISO 8601 for a journal record (formatted once per millisecond). */
 function now(): string {
-  return new Date().toISOString();
+  const ms = Date.now();
+  if (ms !== lastNow) {
+    lastNow = ms;
+    lastNowText = new Date(ms).toISOString();
+  }
+  return lastNowText;
 }
 
 function asTyped(amount: number | null, currency: string | null): string {
@@ -613,12 +730,15 @@ async function writeResults(
   const target = createWriteStream(path);
   const csv = stringify();
   csv.pipe(target);
-  const write = async (fields: string[]) => {
-    if (!csv.write(fields)) await new Promise((resolve) => csv.once("drain", resolve));
+  /** Writes a record (null: none), then waits for the stream to drain if it is full. */
+  const write = async (fields: string[] | null) => {
+    if (fields === null || !csv.write(fields)) {
+      await new Promise((resolve) => csv.once("drain", resolve));
+    }
   };
   let columns: string[] = [];
   // A row with an outcome passed validation before it was sent: not validated a third time.
-  for await (const item of readBulkCsv(file, { known: (row) => outcomes.has(row) })) {
+  for await (const item of readBulkCsv(file, { known: (row) => outcomes.has(row), lines: false })) {
     if (item.kind === "header") {
       columns = item.columns;
       await write([...columns, ...RESULT_COLUMNS]);
@@ -655,8 +775,9 @@ async function writeResults(
         `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
       );
     }
-    await write([
-      ...row.fields,
+    // The row's own fields array (read for this pass only), the results appended to it.
+    const fields = row.fields;
+    fields.push(
       String(row.row),
       status,
       outcome?.refundId ?? "",
@@ -669,7 +790,8 @@ async function writeResults(
         (outcome === undefined
           ? "not sent: the run stopped before this row (run the same command again)"
           : ""),
-    ]);
+    );
+    if (!csv.write(fields)) await write(null);
   }
   csv.end();
   await finished(target);

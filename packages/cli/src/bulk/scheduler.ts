@@ -136,15 +136,63 @@ export class Scheduler {
         Math.max(1, wakeAt - now),
       );
     }
-    this.roomWaiters = this.roomWaiters.filter((waiter) => {
-      if (this.queued >= waiter.room) return true;
-      waiter.resolve();
-      return false;
-    });
+    if (this.roomWaiters.length > 0) {
+      this.roomWaiters = this.roomWaiters.filter((waiter) => {
+        if (this.queued >= waiter.room) return true;
+        waiter.resolve();
+        return false;
+      });
+    }
     if (this.active === 0 && this.queued === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
+    }
+  }
+}
+
+/**
+ * Rows of one order go one at a time when their provider has no idempotency handle: a row's
+ * `send` record is written before the previous row of the same order has finished otherwise,
+ * and a re-run reconciling it could take that row's refund (same order, same amount, stamped
+ * after the record) for its own. The reader waits for the order to be free (`free`) before it
+ * lets the next row of it in (`enter`); recording a row's outcome lets it go (`leave`).
+ */
+export class OrderGate {
+  /** Orders with a row in the pipeline, each with the readers waiting for it to finish. */
+  private readonly taken = new Map<string, (() => void)[]>();
+
+  private static keyOf(row: { provider: ProviderName; orderId: string }): string {
+    return `${row.provider}\u0000${row.orderId}`;
+  }
+
+  busy(row: { provider: ProviderName; orderId: string }): boolean {
+    return this.taken.has(OrderGate.keyOf(row));
+  }
+
+  enter(row: { provider: ProviderName; orderId: string }): void {
+    this.taken.set(OrderGate.keyOf(row), []);
+  }
+
+  /** Resolves when the order's row in the pipeline has finished (or `wakeAll`). */
+  free(row: { provider: ProviderName; orderId: string }): Promise<void> {
+    const waiters = this.taken.get(OrderGate.keyOf(row));
+    if (waiters === undefined) return Promise.resolve();
+    return new Promise((resolve) => waiters.push(resolve));
+  }
+
+  leave(row: { provider: ProviderName; orderId: string }): void {
+    const key = OrderGate.keyOf(row);
+    const waiters = this.taken.get(key);
+    if (waiters === undefined) return;
+    this.taken.delete(key);
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Wakes every waiting reader (the run is stopping); the orders stay taken. */
+  wakeAll(): void {
+    for (const waiters of this.taken.values()) {
+      for (const resolve of waiters.splice(0)) resolve();
     }
   }
 }
