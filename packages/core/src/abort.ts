@@ -3,31 +3,37 @@ export function discard(response: Response): void {
   response.body?.cancel().catch(() => {});
 }
 
+/** Frees the connection of a response that arrives after nobody waits for it any more. */
+function dropLate(promise: Promise<unknown>): void {
+  promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
+}
+
 /**
  * Settles with `promise`, or rejects with `signal.reason` as soon as it aborts, even if the
  * underlying fetch or sleep ignores the signal. A response that arrives too late is discarded.
+ * The listener is removed once it settles (no leak on a long-lived signal).
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
+  const attempt = new Attempt();
+  const onAbort = () => attempt.fail(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return attempt.race(promise).finally(() => signal.removeEventListener("abort", onAbort));
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason; leaves no timer or listener. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
       reject(signal.reason);
-    };
+    }
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
   });
 }
 
@@ -70,16 +76,13 @@ export class Attempt {
 
   /** Settles with `promise`, or rejects at `fail`; a response that arrives too late is discarded. */
   race<T>(promise: Promise<T>): Promise<T> {
-    const dropLate = () => {
-      promise.then((value) => value instanceof Response && discard(value)).catch(() => {});
-    };
     if (this.#failure !== undefined) {
-      dropLate();
+      dropLate(promise);
       return Promise.reject(this.#failure.reason);
     }
     return new Promise<T>((resolve, reject) => {
       this.#reject = (reason) => {
-        dropLate();
+        dropLate(promise);
         reject(reason);
       };
       promise.then(

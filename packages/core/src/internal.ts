@@ -7,7 +7,7 @@
  * It also carries every name of the public root, so an adapter imports from one place.
  */
 
-export { isAbort } from "./abort.js";
+export { abortableSleep, isAbort } from "./abort.js";
 export {
   type AdapterContext,
   type AdapterDefinition,

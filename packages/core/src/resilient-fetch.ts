@@ -1,7 +1,7 @@
 // The transport when the caller gives none: node:http keep-alive agents on Node, the runtime's
 // `fetch` elsewhere (chosen by export condition: see package.json "imports").
 import { defaultFetch } from "#default-fetch";
-import { Attempt, discard, raceAbort } from "./abort.js";
+import { Attempt, abortableSleep, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import { isRetryableStatus } from "./http.js";
@@ -423,20 +423,5 @@ function failureError(
     status: null,
     retryable,
     cause,
-  });
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
   });
 }

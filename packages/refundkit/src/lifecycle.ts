@@ -9,6 +9,7 @@ import {
   briqpayWebhooks,
 } from "@refundkit/briqpay";
 import {
+  abortableSleep,
   attemptStartOf,
   type ConnectedLookup,
   createReplayGuard,
@@ -191,25 +192,6 @@ function checkProvider(value: unknown, where: string): ProviderName {
   throw unknownProvider(value, where);
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason; leaves no timer or listener. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function positive(value: unknown, name: string, fallback: number, provider: ProviderName): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
@@ -374,7 +356,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
           });
         }
         try {
-          await pause(interval, signal);
+          await abortableSleep(interval, signal);
         } catch {
           if (waitOptions.signal?.aborted) throw waitOptions.signal.reason;
           throw timedOut();
