@@ -24,41 +24,25 @@ export interface AuthFetchOptions {
  * one 401 by refreshing the credential and sending the request again. A 401 means the provider
  * refused the request before acting on it, so the second send cannot refund twice.
  *
- * A request from refundkit's clients (`OutgoingRequest`) is passed on as is, the header set on it
- * only while it is being sent (no Request or Headers is built here); any other input becomes one
- * Request, its body read once when it may be sent twice.
+ * The header is set on the request only while it is being sent: a request from refundkit's
+ * clients (`OutgoingRequest`) is passed on as is (no Request or Headers is built here); any other
+ * input becomes one Request, its body read once when it may be sent twice.
  */
 export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fetch {
   return async function authFetch(input, init) {
-    let request: Request;
-    let body: string | Uint8Array<ArrayBuffer> | null;
-    let signal: AbortSignal | undefined;
     const parts = input instanceof Request && init === undefined ? outgoingParts(input) : undefined;
-    if (parts !== undefined) {
-      request = input as Request;
-      body = parts.body;
-      signal = parts.signal;
-    } else {
-      request = new Request(input, init);
-      signal = request.signal;
-      // Buffered only when it may be sent twice.
-      body =
-        options.onUnauthorized !== undefined && request.body !== null
+    // Anything but an OutgoingRequest becomes one Request of our own.
+    const request = parts === undefined ? new Request(input, init) : (input as Request);
+    const signal = parts === undefined ? request.signal : parts.signal;
+    // The body sent on every send: the kept one; else the bytes, read once, when a 401 may send
+    // it twice; else (undefined) the request's own.
+    const body =
+      parts !== undefined
+        ? parts.body
+        : options.onUnauthorized !== undefined && request.body !== null
           ? new Uint8Array(await request.arrayBuffer())
-          : null;
-    }
+          : undefined;
     const send = async (headerValue: string): Promise<Response> => {
-      if (parts === undefined) {
-        const headers = new Headers(request.headers);
-        headers.set("authorization", headerValue);
-        return options.fetch(
-          new Request(request, {
-            headers,
-            ...(body === null ? {} : { body }),
-            ...(request.body !== null && body === null ? { duplex: "half" } : {}),
-          } as RequestInit),
-        );
-      }
       // Set on the request for the send (the fetch reads it when called, and again on each retry)
       // and taken off once the answer is in, so the request openapi-fetch hands to middleware
       // afterwards never carries the credential. The kept body, not the request's stream, is
@@ -66,7 +50,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       const previous = request.headers.get("authorization");
       request.headers.set("authorization", headerValue);
       try {
-        return await options.fetch(request, { body });
+        return await options.fetch(request, body === undefined ? undefined : { body });
       } finally {
         if (previous === null) request.headers.delete("authorization");
         else request.headers.set("authorization", previous);

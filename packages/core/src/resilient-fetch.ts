@@ -127,11 +127,12 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
 
   return async function resilientFetch(input, init) {
     // Synchronous for refundkit's own requests: no promise layer before the attempt.
-    const kept = keptOutgoing(input, init);
-    const outgoing = kept ?? (await readOutgoing(input, init));
-    const { request, callerSignal } = outgoing;
+    const outgoing = keptOutgoing(input, init) ?? (await readOutgoing(input, init));
+    const { request, callerSignal, body } = outgoing;
+    const text = () =>
+      body === null ? null : typeof body === "string" ? body : textDecoder.decode(body);
     callerSignal?.throwIfAborted();
-    const verdict = options.isIdempotent(outgoing.view(), outgoing.text());
+    const verdict = options.isIdempotent(outgoing.view(), text());
     const idempotent = typeof verdict === "boolean" ? verdict : await verdict;
     const fetchImpl = givenFetch ?? defaultFetch();
 
@@ -170,7 +171,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
           // Money safety: this attempt may have reached the provider and refunded (a connection
           // that never opened did not).
           if (onUnanswered !== undefined && reason.kind !== "not_sent") {
-            onUnanswered(outgoing.view(), outgoing.text());
+            onUnanswered(outgoing.view(), text());
           }
           if (callerSignal?.aborted) throw callerSignal.reason;
           const safeToRepeat = idempotent || reason.kind === "not_sent";
@@ -260,10 +261,10 @@ interface Outgoing {
   /** The request as given, for its URL and method (never sent after its body is read). */
   request: Request;
   callerSignal: AbortSignal | undefined;
+  /** The body every attempt sends, or null when there is none. */
+  body: string | Uint8Array<ArrayBuffer> | null;
   /** A Request with the body, for `isIdempotent`. */
   view(): Request;
-  /** The body as text, or null when there is none. */
-  text(): string | null;
   /** Sends one attempt, with the attempt's signal (made only if the fetch reads it). */
   send(fetchImpl: typeof globalThis.fetch, attempt: Attempt): Promise<Response>;
 }
@@ -281,41 +282,27 @@ function keptOutgoing(
     input instanceof Request && (init === undefined || onlyHeadersAndBody(init))
       ? outgoingParts(input)
       : undefined;
-  if (parts !== undefined && input instanceof Request) {
-    const request = input;
-    const headers = init?.headers;
-    const body =
-      init?.body === undefined
-        ? parts.body
-        : (init.body as string | Uint8Array<ArrayBuffer> | null);
-    return {
-      request,
-      callerSignal: parts.signal,
-      // The request as the client built it: the same body, every header but the credential.
-      view: () => request,
-      text: () =>
-        body === null ? null : typeof body === "string" ? body : textDecoder.decode(body),
-      send:
-        headers === undefined
-          ? (fetchImpl, attempt) =>
-              fetchImpl(request, {
-                body,
-                get signal() {
-                  return attempt.signal;
-                },
-              })
-          : (fetchImpl, attempt) =>
-              fetchImpl(request, {
-                headers,
-                body,
-                get signal() {
-                  return attempt.signal;
-                },
-              }),
-    };
-  }
-
-  return undefined;
+  if (parts === undefined || !(input instanceof Request)) return undefined;
+  const request = input;
+  const headers = init?.headers;
+  const body =
+    init?.body === undefined ? parts.body : (init.body as string | Uint8Array<ArrayBuffer> | null);
+  return {
+    request,
+    callerSignal: parts.signal,
+    body,
+    // The request as the client built it: the same body, every header but the credential.
+    view: () => request,
+    // `headers` undefined (no auth layer) is read by fetch as absent: the request's own.
+    send: (fetchImpl, attempt) =>
+      fetchImpl(request, {
+        headers,
+        body,
+        get signal() {
+          return attempt.signal;
+        },
+      }),
+  };
 }
 
 async function readOutgoing(
@@ -332,8 +319,8 @@ async function readOutgoing(
   return {
     request: original,
     callerSignal: callerSignal ?? undefined,
+    body,
     view: () => new Request(original, { body }),
-    text: () => (body === null ? null : textDecoder.decode(body)),
     send: (fetchImpl, attempt) =>
       fetchImpl(new Request(original, { body, signal: attempt.signal })),
   };
