@@ -60,11 +60,8 @@ export class BufferedResponse extends Response {
   readonly #source: ResponseHead;
   readonly #loader: BodyLoader;
   readonly #hasBody: boolean;
-  readonly #url: string;
-  readonly #redirected: boolean;
-  readonly #type: ResponseType;
   #used = false;
-  #stream: BufferedStream | null | undefined;
+  #stream: ReadableStream<Bytes> | null | undefined;
 
   constructor(source: ResponseHead, loader: BodyLoader) {
     // The attempt's own headers are served by the getter below: no copy.
@@ -72,22 +69,20 @@ export class BufferedResponse extends Response {
     this.#source = source;
     this.#loader = loader;
     this.#hasBody = source instanceof BufferedResponse ? source.#hasBody : source.body !== null;
-    this.#url = source.url;
-    this.#redirected = source.redirected;
-    this.#type = source.type;
   }
 
+  // The attempt's own head, served as is (none of it changes).
   override get headers(): Headers {
     return this.#source.headers;
   }
   override get url(): string {
-    return this.#url;
+    return this.#source.url;
   }
   override get redirected(): boolean {
-    return this.#redirected;
+    return this.#source.redirected;
   }
   override get type(): ResponseType {
-    return this.#type;
+    return this.#source.type;
   }
   override get bodyUsed(): boolean {
     return this.#used;
@@ -109,8 +104,22 @@ export class BufferedResponse extends Response {
           (stream as ReadableStream<Bytes> & OwnedStream)[OWNER] = this;
         this.#stream = stream;
       } else {
-        // Known to `bodyOf` as well, which then reads the bytes without the stream.
-        const stream: ReadableStream<Bytes> & OwnedStream = new BufferedStream(this);
+        // A stream of the bytes (highWaterMark 0: nothing is read until someone reads), known to
+        // `bodyOf` as well, which then reads the bytes without the stream.
+        const stream: ReadableStream<Bytes> & OwnedStream = new ReadableStream<Bytes>(
+          {
+            pull: async (controller) => {
+              try {
+                const bytes = await this.#consume();
+                if (bytes.byteLength > 0) controller.enqueue(bytes);
+                controller.close();
+              } catch (error) {
+                controller.error(error);
+              }
+            },
+          },
+          { highWaterMark: 0 },
+        );
         stream[OWNER] = this;
         this.#stream = stream;
       }
@@ -125,7 +134,7 @@ export class BufferedResponse extends Response {
     return this.text().then((text) => JSON.parse(text) as unknown);
   }
   override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#consume().then((bytes) => bytes.slice().buffer);
+    return this.bytes().then((bytes) => bytes.buffer);
   }
   override bytes(): Promise<Bytes> {
     return this.#consume().then((bytes) => bytes.slice());
@@ -149,31 +158,5 @@ export class BufferedResponse extends Response {
     if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
     this.#used = true;
     return this.#hasBody ? this.#loader.load() : Promise.resolve(new Uint8Array(0));
-  }
-
-  /** For BufferedStream: one read of the body. */
-  static read(response: BufferedResponse): Promise<Bytes> {
-    return response.#consume();
-  }
-}
-
-/** The body of a clone, or of a response whose bytes are already in: a stream of those bytes. */
-class BufferedStream extends ReadableStream<Bytes> {
-  constructor(response: BufferedResponse) {
-    // highWaterMark 0: nothing is read until someone reads.
-    super(
-      {
-        async pull(controller) {
-          try {
-            const bytes = await BufferedResponse.read(response);
-            if (bytes.byteLength > 0) controller.enqueue(bytes);
-            controller.close();
-          } catch (error) {
-            controller.error(error);
-          }
-        },
-      },
-      { highWaterMark: 0 },
-    );
   }
 }
