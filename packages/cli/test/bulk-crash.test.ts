@@ -202,11 +202,11 @@ describe("refundkit bulk under kill -9", () => {
     const lines = ["provider,order_id,amount,currency,reason"];
     const orders: { provider: "levelup" | "briqpay"; id: string }[] = [];
     for (let index = 0; index < rows; index++) {
-      // 30 ms at the provider per refund: requests are in flight and rows are queued, their
+      // 60 ms at the provider per refund: requests are in flight and rows are queued, their
       // send records on disk, when the kill lands.
       if (index % 2 === 0) {
         const id = randomUUID().replaceAll("-", "");
-        server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs: 30 });
+        server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs: 60 });
         orders.push({ provider: "levelup", id });
         lines.push(`levelup,${id},,,row ${index + 1}`);
       } else {
@@ -217,7 +217,7 @@ describe("refundkit bulk under kill -9", () => {
           amount: 3_000,
           currency: "SEK",
           settleAfterMs: 0,
-          processingMs: 30,
+          processingMs: 60,
         });
         orders.push({ provider: "briqpay", id });
         lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
