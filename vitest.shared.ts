@@ -9,6 +9,9 @@ const packagesDir = fileURLToPath(new URL("./packages/", import.meta.url));
 export const sourceAliases: Record<string, string> = {
   // Subpath exports first: an alias also matches the names below it ("@refundkit/core/...").
   "@refundkit/core/internal": `${packagesDir}core/src/internal.ts`,
+  "@refundkit/core/node": `${packagesDir}core/src/internal/node-fetch.ts`,
+  // Core's default transport (package.json "imports"), as Node loads it.
+  "#default-fetch": `${packagesDir}core/src/internal/node-fetch.ts`,
   ...Object.fromEntries(
     readdirSync(packagesDir).map((dir) => [
       dir === "refundkit" ? "refundkit" : `@refundkit/${dir}`,

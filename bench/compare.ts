@@ -8,7 +8,9 @@
  * 1. CPU per call with a fetch that answers from memory: `refunds.refund()` (Sezzle, cached
  *    token) against bare openapi-fetch sending the same request and reading the JSON.
  * 2. Throughput against a local keep-alive HTTP server (another process), 8 requests in flight:
- *    `refunds.refund()` against raw `fetch` sending the same request and reading the JSON.
+ *    `refunds.refund()` (its default transport: node:http keep-alive on Node) against raw `fetch`
+ *    sending the same request and reading the JSON. References: bare openapi-fetch over `fetch`,
+ *    and `refund()` given `fetch: globalThis.fetch` (undici).
  * 3. A bad input refused before any request: time per call.
  * 4. Memory: heap growth per 10,000 settled refunds after a full GC, and the abort listeners
  *    left on a long-lived caller signal passed to every refund.
@@ -232,6 +234,18 @@ if (runs("throughput")) {
     if (data === undefined) throw new Error("no data");
   }, []);
   const reference = await interleave(quick ? 3 : 5, quick ? 1_000 : 3_000, raw, bareSide);
+  // refund() sending with Node's fetch (undici) instead of core's default node:http transport:
+  // what a user who passes `fetch: globalThis.fetch` (a proxy dispatcher) gets.
+  const overFetch = createRefunds(
+    { sezzle: { baseUrl: base, publicKey: "pk", privateKey: "sk" } },
+    { fetch: (...args) => fetch(...args) },
+  );
+  const undiciCpu: number[] = [];
+  const overFetchSide = run(
+    () => overFetch.refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" }),
+    undiciCpu,
+  );
+  const viaFetch = await interleave(quick ? 3 : 5, quick ? 1_000 : 3_000, raw, overFetchSide);
   server.kill();
   console.log(
     `throughput raw fetch ${stats(a).median.toFixed(0)}/s, refund() ${stats(b).median.toFixed(0)}/s`,
@@ -251,6 +265,10 @@ if (runs("throughput")) {
   const refRatios = stats(reference.ratios);
   rows.push(
     `| (reference) bare openapi-fetch throughput / raw fetch, same server | | ${refRatios.min.toFixed(2)} / **${refRatios.median.toFixed(2)}** / ${refRatios.max.toFixed(2)} x | |`,
+  );
+  const viaRatios = stats(viaFetch.ratios);
+  rows.push(
+    `| (reference) refund() with \`fetch: globalThis.fetch\` throughput / raw fetch; its client CPU per request | | ${viaRatios.min.toFixed(2)} / **${viaRatios.median.toFixed(2)}** / ${viaRatios.max.toFixed(2)} x; ${stats(undiciCpu).median.toFixed(1)} us | |`,
   );
 }
 

@@ -1,3 +1,6 @@
+// The transport when the caller gives none: node:http keep-alive agents on Node, the runtime's
+// `fetch` elsewhere (chosen by export condition: see package.json "imports").
+import { defaultFetch } from "#default-fetch";
 import { Attempt, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
@@ -28,7 +31,11 @@ export type RetryReason =
 export interface ResilientFetchOptions {
   /** The provider the requests go to; named in every RefundError. */
   provider: ProviderName;
-  /** The fetch to send with; default `globalThis.fetch`, looked up at each call (so msw works). */
+  /**
+   * The fetch to send with. Default: on Node, node:http with keep-alive agents while
+   * `globalThis.fetch` is Node's own (else the replacement: msw, a stub); elsewhere
+   * `globalThis.fetch`; looked up at each call (so msw works).
+   */
   fetch?: typeof globalThis.fetch;
   /** Time limit of one attempt, including reading the response body. Default 30 000. */
   timeoutMs?: number;
@@ -126,7 +133,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
     callerSignal?.throwIfAborted();
     const verdict = options.isIdempotent(outgoing.view(), outgoing.text());
     const idempotent = typeof verdict === "boolean" ? verdict : await verdict;
-    const fetchImpl = givenFetch ?? globalThis.fetch;
+    const fetchImpl = givenFetch ?? defaultFetch();
 
     // One listener on the caller's signal for the whole call, removed when it settles (or, for
     // the response returned, once its body is read): it aborts the attempt in flight. No

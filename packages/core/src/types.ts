@@ -26,8 +26,11 @@ export type Environment = "sandbox" | "production";
  */
 export interface TransportOptions {
   /**
-   * The fetch to send requests with, looked up at each call (so a test's msw sees it).
-   * @default globalThis.fetch
+   * The fetch to send requests with. Default: on Node, node:http with keep-alive agents (redirects
+   * not followed, undici's global dispatcher not used: pass `globalThis.fetch` for those) while
+   * `globalThis.fetch` is Node's own, else that replacement (msw, a stub); elsewhere
+   * `globalThis.fetch`. The global is looked up at each call (so a test's msw sees it).
+   * @default node:http keep-alive on Node, `globalThis.fetch` elsewhere
    */
   fetch?: typeof globalThis.fetch;
   /**

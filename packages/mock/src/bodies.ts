@@ -2,7 +2,7 @@
  * Reading requests and writing the answers every provider shares: JSON bodies that may be
  * absent or broken, bearer tokens, headers and the HTML error pages a proxy sends.
  */
-import { HttpResponse } from "msw";
+import { type MockAnswer, reasonPhrase, textAnswer } from "./answers.js";
 import type { SpecValidator } from "./openapi/validator.js";
 
 export type ParsedBody =
@@ -25,26 +25,13 @@ export function bearerToken(request: Request): string | undefined {
   return match?.[1];
 }
 
-export function headersOf(request: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return headers;
-}
-
-export function htmlError(status: number, headers?: Record<string, string>): HttpResponse<string> {
-  const reason =
-    {
-      409: "Conflict",
-      429: "Too Many Requests",
-      500: "Internal Server Error",
-      502: "Bad Gateway",
-      503: "Service Unavailable",
-    }[status] ?? "Error";
-  return new HttpResponse(
+export function htmlError(status: number, headers?: Record<string, string>): MockAnswer {
+  const reason = reasonPhrase(status) || "Error";
+  return textAnswer(
     `<!DOCTYPE html>\n<html><head><title>${status} ${reason}</title></head><body><center><h1>${status} ${reason}</h1></center><hr><center>nginx</center></body></html>\n`,
-    { status, headers: { "Content-Type": "text/html; charset=utf-8", ...headers } },
+    status,
+    "text/html; charset=utf-8",
+    headers,
   );
 }
 
@@ -86,7 +73,7 @@ export async function checkRequest<Body>(
 ): Promise<Checked<Body | undefined>> {
   const parameters = validator.validateParameters(operationId, {
     path,
-    headers: headersOf(request),
+    headers: request.headers,
   });
   if (!parameters.valid) return { refused: refuse.parameters(parameters.errors) };
   const parsed = await readJsonBody(request);

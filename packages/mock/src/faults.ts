@@ -1,4 +1,5 @@
 import { HttpResponse } from "msw";
+import { textAnswer } from "./answers.js";
 import { htmlError } from "./bodies.js";
 import type { MockContext } from "./context.js";
 import { isMockProvider, MOCK_PROVIDERS, type MockProvider } from "./types.js";
@@ -212,19 +213,21 @@ export async function withFaults(
     case "invalid_body": {
       const response = await pipeline.process();
       if (response.status < 200 || response.status >= 300) return response;
-      return new HttpResponse(
+      return textAnswer(
         "<!DOCTYPE html>\n<html><head><title>OK</title></head><body>OK</body></html>\n",
-        { status: response.status, headers: { "Content-Type": "text/html; charset=utf-8" } },
+        response.status,
+        "text/html; charset=utf-8",
       );
     }
     case "malformed_json": {
       const response = await pipeline.process();
       if (response.status < 200 || response.status >= 300) return response;
       const text = await response.text();
-      return new HttpResponse(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
-        status: response.status,
-        headers: { "Content-Type": "application/json" },
-      });
+      return textAnswer(
+        text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+        response.status,
+        "application/json",
+      );
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { BriqpayLine } from "@refundkit/briqpay";
 import { isCurrencyCode } from "@refundkit/core";
+import type { AnswerWire } from "./answers.js";
 import type { Clock, MockProvider } from "./types.js";
 import { isMockProvider } from "./types.js";
 
@@ -142,11 +143,8 @@ export interface RefundState {
   settleAs: "approved" | "rejected";
 }
 
-export interface IdempotentAnswer {
-  status: number;
-  body: string;
-  contentType: string | null;
-}
+/** A key's first successful answer as it was sent (status, header fields, body bytes), to replay. */
+export type IdempotentAnswer = AnswerWire;
 
 /** A key's record; `fingerprint` is what the key was first used for (order and parameters). */
 type IdempotencyRecord =

@@ -2,25 +2,30 @@
  * Idempotency: a provider's handle (idempotency key, refund reference) replays the first answer
  * instead of applying the refund again.
  */
-import { HttpResponse } from "msw";
+import { MockAnswer } from "./answers.js";
 import type { MockContext } from "./context.js";
 import type { IdempotentAnswer } from "./ledger.js";
 import type { MockProvider } from "./types.js";
 
-/** A response object the idempotency store can keep and send again. */
+/**
+ * What the idempotency store keeps of an answer to send again: a `MockAnswer`'s own status,
+ * header fields and bytes (shared, never changed: nothing is read or copied), or any other
+ * Response's, read from a clone.
+ */
 export async function toAnswer(response: Response): Promise<IdempotentAnswer> {
+  const wire = response instanceof MockAnswer ? response.wire() : undefined;
+  if (wire !== undefined) return wire;
+  const bytes = new Uint8Array(await response.clone().arrayBuffer());
   return {
     status: response.status,
-    body: await response.clone().text(),
-    contentType: response.headers.get("content-type"),
+    fields: Object.fromEntries(response.headers),
+    bytes: bytes.byteLength === 0 ? null : bytes,
   };
 }
 
-export function fromAnswer(answer: IdempotentAnswer, status = answer.status): HttpResponse<string> {
-  return new HttpResponse(answer.body, {
-    status,
-    headers: answer.contentType === null ? {} : { "Content-Type": answer.contentType },
-  });
+/** The kept answer again (the same header fields and body), with `status` when given. */
+export function fromAnswer(answer: IdempotentAnswer, status = answer.status): MockAnswer {
+  return new MockAnswer({ ...answer, status });
 }
 
 /**

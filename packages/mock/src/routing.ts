@@ -119,18 +119,30 @@ export function createRouter(handlers: readonly RequestHandler[], origin: string
   const routes: Route[] = handlers.map(
     (handler) => directRoute(handler, origin) ?? { kind: "msw", handler },
   );
+  // The routes a method can take, in list order (msw's own routes take any method).
+  const byMethod = new Map<string, Route[]>();
+  const routesFor = (method: string): Route[] => {
+    let list = byMethod.get(method);
+    if (list === undefined) {
+      list = routes.filter((route) => route.kind === "msw" || route.method === method);
+      byMethod.set(method, list);
+    }
+    return list;
+  };
   let requestCount = 0;
   return {
     async handle({ url, request }) {
       const method = request.method.toUpperCase();
-      for (const route of routes) {
+      const sameOrigin = url.origin === origin;
+      const pathname = url.pathname;
+      for (const route of routesFor(method)) {
         if (route.kind === "msw") {
           const response = await getResponse([route.handler], request);
           if (response !== undefined) return response;
           continue;
         }
-        if (route.method !== method || url.origin !== origin) continue;
-        const match = route.pattern.exec(url.pathname);
+        if (!sameOrigin) continue;
+        const match = route.pattern.exec(pathname);
         if (match === null) continue;
         const params: Record<string, string> = {};
         try {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { MockAnswer } from "./answers.js";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
 import { createMockProviders, type MockOptions } from "./handlers.js";
@@ -49,7 +50,10 @@ function readBody(message: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    message.on("end", () => resolve(Buffer.concat(chunks)));
+    // A refund's body arrives in one chunk: kept as it came rather than copied by concat.
+    message.on("end", () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
     message.on("error", reject);
   });
 }
@@ -64,6 +68,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  // The mock's own answers are written as they were built: no body stream read back.
+  const wire = response instanceof MockAnswer ? response.wire() : undefined;
+  if (wire !== undefined) {
+    res.writeHead(wire.status, wire.fields as Record<string, string>);
+    res.end(wire.bytes ?? undefined);
+    return;
+  }
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;

@@ -153,15 +153,21 @@ export function createWebhookEmitter(options: {
       data: { uuid: order.id, source: "gateway" },
     });
     const key = fault === "forged" ? WRONG_KEY : credentials.sezzle.privateKey;
+    let headers: Record<string, string> | undefined;
     emit({
       provider: "sezzle",
       type: "order.refunded",
       orderId: order.id,
       refundId: refund.id,
-      headers: {
-        "content-type": "application/json",
-        // Hex digest: Sezzle does not state the encoding; hex is what integrations compare.
-        "sezzle-signature": hmac(key, body).toString("hex"),
+      // Signed when first read (a delivery, `events()`), so a refund nobody listens for costs
+      // no HMAC; the same signature every time.
+      get headers() {
+        headers ??= {
+          "content-type": "application/json",
+          // Hex digest: Sezzle does not state the encoding; hex is what integrations compare.
+          "sezzle-signature": hmac(key, body).toString("hex"),
+        };
+        return headers;
       },
       body,
       fault,

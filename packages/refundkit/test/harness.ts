@@ -3,6 +3,8 @@
  * exports and the mock's public API. Two modes: msw handlers in this process (clients with
  * `environment: "sandbox"`) and the mock served over real HTTP (clients with `baseUrl`).
  */
+
+import { createKeepAliveFetch } from "@refundkit/core/node";
 import {
   createMockHandlers,
   type MockBaseUrls,
@@ -182,6 +184,7 @@ export function useHarness(mode: Mode): Harness {
     return undefined;
   }
 
+  const keepAlive = createKeepAliveFetch();
   const recordingFetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
     const captured = await captureRequest(request);
@@ -193,7 +196,9 @@ export function useHarness(mode: Mode): Harness {
       provider,
       at: Date.now(),
     });
-    return globalThis.fetch(request);
+    // "msw": the global fetch (msw's); "http": core's node:http transport, the default on Node,
+    // so every fault the mock server plays goes through it.
+    return (mode === "http" ? keepAlive : globalThis.fetch)(request);
   };
 
   function config<P extends ProviderName>(provider: P): NonNullable<RefundsConfig[P]> {

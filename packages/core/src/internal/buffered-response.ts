@@ -1,5 +1,5 @@
 /**
- * The `Response` the transport returns. Its body is the attempt's response body, read once, on
+ * The `Response` the transport returns (and core's node:http transport answers with). Its body is the attempt's response body, read once, on
  * first use, under the attempt's deadline (so a stalled body times out whatever `fetch` is used),
  * after which the attempt's timer and listeners are released: nothing of the call stays armed.
  * `text()`, `json()`, `arrayBuffer()` and clones are served from those bytes, with no stream
@@ -46,8 +46,18 @@ export function ownerOf(stream: ReadableStream): BufferedResponse | undefined {
   return (stream as ReadableStream & OwnedStream)[OWNER];
 }
 
+/**
+ * What a BufferedResponse answers from besides its body: a `Response`, or the head of an answer
+ * read without one (core's node:http transport), whose `body` is undefined when there is a body
+ * (served from the loader) and null when there is none.
+ */
+export type ResponseHead = Pick<
+  Response,
+  "status" | "statusText" | "headers" | "url" | "redirected" | "type"
+> & { readonly body: ReadableStream<Uint8Array> | null | undefined };
+
 export class BufferedResponse extends Response {
-  readonly #source: Response;
+  readonly #source: ResponseHead;
   readonly #loader: BodyLoader;
   readonly #hasBody: boolean;
   readonly #url: string;
@@ -56,7 +66,7 @@ export class BufferedResponse extends Response {
   #used = false;
   #stream: BufferedStream | null | undefined;
 
-  constructor(source: Response, loader: BodyLoader) {
+  constructor(source: ResponseHead, loader: BodyLoader) {
     // The attempt's own headers are served by the getter below: no copy.
     super(null, { status: source.status, statusText: source.statusText });
     this.#source = source;
@@ -87,7 +97,11 @@ export class BufferedResponse extends Response {
     if (this.#stream === undefined) {
       if (!this.#hasBody) {
         this.#stream = null;
-      } else if (!this.#loader.started && !(this.#source instanceof BufferedResponse)) {
+      } else if (
+        !this.#loader.started &&
+        this.#source instanceof Response &&
+        !(this.#source instanceof BufferedResponse)
+      ) {
         // Not read yet: the attempt's own stream, no copy.
         const stream = this.#source.body as ReadableStream<Bytes>;
         // A stream that cannot take it (frozen) is read as a plain stream by `bodyOf`.
@@ -95,7 +109,10 @@ export class BufferedResponse extends Response {
           (stream as ReadableStream<Bytes> & OwnedStream)[OWNER] = this;
         this.#stream = stream;
       } else {
-        this.#stream = new BufferedStream(this);
+        // Known to `bodyOf` as well, which then reads the bytes without the stream.
+        const stream: ReadableStream<Bytes> & OwnedStream = new BufferedStream(this);
+        stream[OWNER] = this;
+        this.#stream = stream;
       }
     }
     return this.#stream;

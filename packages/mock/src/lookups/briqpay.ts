@@ -1,10 +1,10 @@
 /** Briqpay's session read, `GET /v3/session/{sessionId}` (https://developer.briqpay.com/docs/3.0.0/api/read-session). */
 import { briqpayCartTotals } from "@refundkit/briqpay";
 import type { RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
 import type { MockContext } from "../context.js";
 import type { OrderState } from "../ledger.js";
 import { basicCredentials } from "../providers/briqpay.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type BriqpayPaths, routes } from "../specs.js";
 import { iso, orderOf } from "./order.js";
 
@@ -40,7 +40,7 @@ function briqpaySession(order: OrderState) {
 
 /** The msw handler of Briqpay's session read, on the same ledger as its refunds. */
 export function briqpayLookupHandler(context: MockContext, baseUrl: string): RequestHandler {
-  const http = createOpenApiHttp<BriqpayPaths>({ baseUrl });
+  const http = createSpecHttp<BriqpayPaths>({ baseUrl });
   return http.get(routes.briqpay.lookup.path, ({ request, params, response }) => {
     const credentials = context.credentials.briqpay;
     const given = basicCredentials(request.headers.get("authorization"));

@@ -2,11 +2,11 @@
  * LevelUp's merchant order lookup, `GET /v14/merchants/{merchantId}/orders/{uuid}`
  * (http://developer.thelevelup.com/api-reference/v14/orders-merchant-details/).
  */
-import { HttpResponse, type RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
-import { headersOf } from "../bodies.js";
+import type { RequestHandler } from "msw";
+import { jsonAnswer } from "../answers.js";
 import type { MockContext } from "../context.js";
 import type { OrderState } from "../ledger.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type LevelupPaths, routes } from "../specs.js";
 import { iso, orderOf } from "./order.js";
 
@@ -34,14 +34,14 @@ function levelupOrder(order: OrderState) {
 
 /** The msw handler of LevelUp's merchant order lookup, on the same ledger as its refunds. */
 export function levelupLookupHandler(context: MockContext, baseUrl: string): RequestHandler {
-  const http = createOpenApiHttp<LevelupPaths>({ baseUrl });
+  const http = createSpecHttp<LevelupPaths>({ baseUrl });
   return http.get(routes.levelup.lookup.path, ({ request, params, response }) => {
     if (request.headers.get("authorization") !== `token ${context.credentials.levelup.token}`) {
       // No 401 is documented; LevelUp's error list shape, as for the refund.
       return response.untyped(
-        HttpResponse.json(
+        jsonAnswer(
           [{ error: { object: "user", property: "base", message: "Authentication failed." } }],
-          { status: 401 },
+          401,
         ),
       );
     }
@@ -49,7 +49,7 @@ export function levelupLookupHandler(context: MockContext, baseUrl: string): Req
       routes.levelup.lookup.operationId,
       {
         path: { merchantId: String(params.merchantId), uuid: params.uuid },
-        headers: headersOf(request),
+        headers: request.headers,
       },
     );
     if (!checked.valid) return response(404).empty();

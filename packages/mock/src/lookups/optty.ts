@@ -1,9 +1,9 @@
 /** Optty's Transaction Details, `POST /orders/{merchantReference}/details` (https://docs.optty.com/api-references/transaction-details). */
 import { minorToMajor } from "@refundkit/core";
 import type { RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
 import type { MockContext } from "../context.js";
 import type { OrderState, RefundState } from "../ledger.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type OpttyPaths, routes } from "../specs.js";
 import { hasValidToken, iso, orderOf } from "./order.js";
 
@@ -44,7 +44,7 @@ function opttyDetails(order: OrderState) {
 
 /** The msw handler of Optty's Transaction Details, on the same ledger as its refunds. */
 export function opttyLookupHandler(context: MockContext, baseUrl: string): RequestHandler {
-  const http = createOpenApiHttp<OpttyPaths>({ baseUrl });
+  const http = createSpecHttp<OpttyPaths>({ baseUrl });
   return http.post(routes.optty.lookup.path, ({ request, params, response }) => {
     if (!hasValidToken(context, "optty", request)) {
       return response(401).json({

@@ -1,8 +1,8 @@
 /** Sezzle's order lookup, `GET /v2/order/{order_uuid}` (https://docs.sezzle.com/docs/api/core/orders/getv2order). */
 import type { RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
 import type { MockContext } from "../context.js";
 import type { OrderState } from "../ledger.js";
+import { createSpecHttp } from "../spec-http.js";
 import { routes, type SezzlePaths } from "../specs.js";
 import { hasValidToken, orderOf } from "./order.js";
 
@@ -29,7 +29,7 @@ function sezzleOrder(order: OrderState) {
 
 /** The msw handler of Sezzle's order lookup, on the same ledger as its refunds. */
 export function sezzleLookupHandler(context: MockContext, baseUrl: string): RequestHandler {
-  const http = createOpenApiHttp<SezzlePaths>({ baseUrl });
+  const http = createSpecHttp<SezzlePaths>({ baseUrl });
   return http.get(routes.sezzle.lookup.path, ({ request, params, response }) => {
     if (!hasValidToken(context, "sezzle", request)) {
       return response(401).json([{ code: "unauthorized", message: "authorization not accepted" }]);

@@ -5,8 +5,8 @@
  * each body is validated against `{ $ref: "<id>#/<pointer to the media type's schema>" }`, so
  * `#/components/...` references inside schemas resolve as written. Validators compile lazily on
  * first use and are cached. No Node-only API: this runs in msw's browser worker too.
- * Requests are routed by openapi-msw (the handlers are registered at the generated `paths`), not
- * here: this module only validates.
+ * Requests are routed by msw (the handlers are registered at the generated `paths`, see
+ * ../spec-http.ts), not here: this module only validates.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
@@ -26,12 +26,13 @@ export interface SpecValidator {
   validateRequestBody(operationId: string, body: unknown, mediaType?: string): ValidationResult;
   /**
    * Validates path and header parameters (operation- and path-level, `$ref`s followed) against
-   * their schemas: required ones must be present. Header names are matched case-insensitively.
-   * Path values are strings; schemas typed as numbers or booleans get the coerced value.
+   * their schemas: required ones must be present. Header names are matched case-insensitively;
+   * `headers` may be a request's own `Headers` (only the declared ones are read). Path values
+   * are strings; schemas typed as numbers or booleans get the coerced value.
    */
   validateParameters(
     operationId: string,
-    values: { path?: Record<string, string>; headers?: Record<string, string> },
+    values: { path?: Record<string, string>; headers?: Record<string, string> | Headers },
   ): ValidationResult;
   /**
    * Validates a response body for an HTTP status (exact code, then `4XX`-style range, then
@@ -229,6 +230,21 @@ export function createSpecValidator(document: object): SpecValidator {
     return validate;
   }
 
+  // An operation's Request Body Object, resolved once (the document is not mutated afterwards).
+  const requestBodies = new Map<
+    OperationEntry,
+    { node: JsonObject; pointer: string } | undefined
+  >();
+  function requestBodyOf(entry: OperationEntry) {
+    if (!requestBodies.has(entry)) {
+      requestBodies.set(
+        entry,
+        dereference(doc, entry.operation.requestBody, `${entry.pointer}/requestBody`),
+      );
+    }
+    return requestBodies.get(entry);
+  }
+
   function run(schemaPointer: string, body: unknown): ValidationResult {
     const validate = validatorFor(schemaPointer);
     if (validate(body)) return { valid: true };
@@ -266,11 +282,7 @@ export function createSpecValidator(document: object): SpecValidator {
     validateRequestBody(operationId, body, mediaType) {
       const entry = operations.get(operationId);
       if (entry === undefined) return invalid(`unknown operationId "${operationId}"`);
-      const requestBody = dereference(
-        doc,
-        entry.operation.requestBody,
-        `${entry.pointer}/requestBody`,
-      );
+      const requestBody = requestBodyOf(entry);
       if (requestBody === undefined) {
         return body === undefined || body === ""
           ? { valid: true }
@@ -293,15 +305,22 @@ export function createSpecValidator(document: object): SpecValidator {
     validateParameters(operationId, values) {
       const entry = operations.get(operationId);
       if (entry === undefined) return invalid(`unknown operationId "${operationId}"`);
-      const headers = new Map(
-        Object.entries(values.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-      );
+      const given = values.headers;
+      let byName: Map<string, string> | undefined;
+      const header = (name: string): string | undefined => {
+        if (given === undefined) return undefined;
+        if (given instanceof Headers) return given.get(name) ?? undefined;
+        byName ??= new Map(
+          Object.entries(given).map(([key, value]) => [key.toLowerCase(), value] as const),
+        );
+        return byName.get(name.toLowerCase());
+      };
       const errors: string[] = [];
       for (const parameter of entry.parameters) {
         let value: string | undefined;
         if (parameter.in === "path") value = values.path?.[parameter.name];
         else if (parameter.in === "header") {
-          value = mediaHeader(parameter.name, headers.get(parameter.name.toLowerCase()));
+          value = mediaHeader(parameter.name, header(parameter.name));
         } else continue;
         if (value === undefined) {
           if (parameter.required)

@@ -1,9 +1,10 @@
 import { briqpayCartTotals } from "@refundkit/briqpay";
-import { HttpResponse, type RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
+import type { RequestHandler } from "msw";
+import { jsonAnswer } from "../answers.js";
 import { checkRequest, htmlError } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type BriqpayPaths, type JsonRequestBody, routes } from "../specs.js";
 import { sleep } from "../time.js";
 
@@ -12,10 +13,22 @@ const REFUND = "RefundOrder";
 /** The refund request body, from the generated `paths`. */
 type BriqpayRefundBody = JsonRequestBody<BriqpayPaths[typeof routes.briqpay.refund.path]["post"]>;
 
-export function basicCredentials(
-  header: string | null,
-): { username: string; secret: string } | undefined {
-  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "")?.[1];
+/** The last Authorization header decoded and what it gave: clients send the same one each time. */
+let lastBasic: { header: string; given: BasicCredentials | undefined } = {
+  header: "",
+  given: undefined,
+};
+
+type BasicCredentials = Readonly<{ username: string; secret: string }>;
+
+export function basicCredentials(header: string | null): BasicCredentials | undefined {
+  if (header === null) return undefined;
+  if (header !== lastBasic.header) lastBasic = { header, given: decodeBasic(header) };
+  return lastBasic.given;
+}
+
+function decodeBasic(header: string): BasicCredentials | undefined {
+  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header)?.[1];
   if (encoded === undefined) return undefined;
   let decoded: string;
   try {
@@ -27,11 +40,11 @@ export function basicCredentials(
   }
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
-  return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  return Object.freeze({ username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) });
 }
 
 export function briqpayHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
-  const http = createOpenApiHttp<BriqpayPaths>({ baseUrl });
+  const http = createSpecHttp<BriqpayPaths>({ baseUrl });
   const validator = context.validators.briqpay;
   const credentials = context.credentials.briqpay;
 
@@ -53,10 +66,7 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
         internalError: () => htmlError(500),
         inProgress: () =>
           response.untyped(
-            HttpResponse.json(
-              { error: { code: "CONFLICT", message: "Request in progress" } },
-              { status: 409 },
-            ),
+            jsonAnswer({ error: { code: "CONFLICT", message: "Request in progress" } }, 409),
           ),
         process: async () => {
           const given = basicCredentials(request.headers.get("authorization"));

@@ -1,9 +1,9 @@
 import type { RequestHandler } from "msw";
-import { HttpResponse } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
+import { jsonAnswer } from "../answers.js";
 import { checkRequest, htmlError } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type JsonRequestBody, type LevelupPaths, routes } from "../specs.js";
 
 /** The refund request body, from the generated `paths`. */
@@ -17,7 +17,7 @@ const ALREADY_REFUNDED =
   "The refund was unsuccessful. Perhaps this order has already been refunded or was unsuccessful.";
 
 export function levelupHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
-  const http = createOpenApiHttp<LevelupPaths>({ baseUrl });
+  const http = createSpecHttp<LevelupPaths>({ baseUrl });
   const validator = context.validators.levelup;
   const credentials = context.credentials.levelup;
 
@@ -28,9 +28,9 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
       // documented error list.
       const unauthorized = () =>
         response.untyped(
-          HttpResponse.json(
+          jsonAnswer(
             [{ error: { object: "user", property: "base", message: "Authentication failed." } }],
-            { status: 401 },
+            401,
           ),
         );
       const unprocessable = (object: string, property: string, message: string) =>
@@ -41,9 +41,9 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
         internalError: () => htmlError(500),
         inProgress: () =>
           response.untyped(
-            HttpResponse.json(
+            jsonAnswer(
               [{ error: { object: "order", property: "base", message: "Request in progress." } }],
-              { status: 409 },
+              409,
             ),
           ),
         process: async () => {

@@ -1,10 +1,10 @@
 import type { RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
 import { checkRequest, htmlError } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import type { OrderState } from "../ledger.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type JsonRequestBody, type MoyasarPaths, routes } from "../specs.js";
 
 /** The refund request body, from the generated `paths`. */
@@ -45,7 +45,7 @@ const MERCHANT_TRANSACTION = {
 } as const;
 
 export function moyasarHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
-  const http = createOpenApiHttp<MoyasarPaths>({ baseUrl });
+  const http = createSpecHttp<MoyasarPaths>({ baseUrl });
   const validator = context.validators.moyasar;
   const credentials = context.credentials.moyasar;
 

@@ -1,10 +1,11 @@
 import { majorToMinor, minorToMajor, minorToMajorNumber } from "@refundkit/core";
-import { HttpResponse, type RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
+import type { RequestHandler } from "msw";
+import { jsonAnswer } from "../answers.js";
 import { bearerToken, checkRequest } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type JsonRequestBody, type OpttyPaths, routes } from "../specs.js";
 import { sleep } from "../time.js";
 
@@ -20,8 +21,8 @@ export function opttyHandlers(
   baseUrl: string,
   authBaseUrl: string,
 ): RequestHandler[] {
-  const api = createOpenApiHttp<OpttyPaths>({ baseUrl });
-  const auth = createOpenApiHttp<OpttyPaths>({ baseUrl: authBaseUrl });
+  const api = createSpecHttp<OpttyPaths>({ baseUrl });
+  const auth = createSpecHttp<OpttyPaths>({ baseUrl: authBaseUrl });
   const validator = context.validators.optty;
   const credentials = context.credentials.optty;
 
@@ -34,12 +35,7 @@ export function opttyHandlers(
       {
         expired: unauthorized,
         internalError: () =>
-          response.untyped(
-            HttpResponse.json(
-              { statusCode: 500, message: "Internal server error" },
-              { status: 500 },
-            ),
-          ),
+          response.untyped(jsonAnswer({ statusCode: 500, message: "Internal server error" }, 500)),
         process: () => issue(),
       },
       "token",
@@ -77,10 +73,7 @@ export function opttyHandlers(
           response(500).json({ statusCode: 500, message: "Internal server error" }),
         inProgress: () =>
           response.untyped(
-            HttpResponse.json(
-              { statusCode: 409, message: "Request in progress", error: "Conflict" },
-              { status: 409 },
-            ),
+            jsonAnswer({ statusCode: 409, message: "Request in progress", error: "Conflict" }, 409),
           ),
         process: async () => {
           const token = bearerToken(request);

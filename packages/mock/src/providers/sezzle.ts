@@ -1,9 +1,10 @@
-import { HttpResponse, type RequestHandler } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
+import type { RequestHandler } from "msw";
+import { jsonAnswer } from "../answers.js";
 import { bearerToken, checkRequest, htmlError, readJsonBody } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
+import { createSpecHttp } from "../spec-http.js";
 import { type JsonRequestBody, routes, type SezzlePaths } from "../specs.js";
 
 /** The request bodies, from the generated `paths`. */
@@ -17,7 +18,7 @@ const AUTH = "PostAuthentication";
 export const SEZZLE_MERCHANT_UUID = "5f1a7e2c-3b4d-4e8f-9a0b-1c2d3e4f5a6b";
 
 export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHandler[] {
-  const http = createOpenApiHttp<SezzlePaths>({ baseUrl });
+  const http = createSpecHttp<SezzlePaths>({ baseUrl });
   const validator = context.validators.sezzle;
   const credentials = context.credentials.sezzle;
 
@@ -66,11 +67,7 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
         expired: unauthorized,
         internalError: () => htmlError(500),
         inProgress: () =>
-          response.untyped(
-            HttpResponse.json([{ code: "conflict", message: "Request in progress" }], {
-              status: 409,
-            }),
-          ),
+          response.untyped(jsonAnswer([{ code: "conflict", message: "Request in progress" }], 409)),
         process: async () => {
           const token = bearerToken(request);
           if (token === undefined || context.tokens.check("sezzle", token) !== "valid") {

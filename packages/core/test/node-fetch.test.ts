@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeepAliveFetch } from "../src/internal/http-fetch.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createKeepAliveFetch, defaultFetch } from "../src/internal/node-fetch.js";
 
 let server: Server;
 let base: string;
@@ -20,6 +20,16 @@ beforeAll(async () => {
         return;
       }
       if (req.url === "/hang") return;
+      if (req.url === "/stall" || req.url === "/cut") {
+        res.writeHead(200, { "Content-Type": "application/json", "Content-Length": "100" });
+        res.write('{"uuid":');
+        if (req.url === "/cut") setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      }
+      if (req.url === "/moved") {
+        res.writeHead(307, { Location: "/elsewhere" }).end();
+        return;
+      }
       res.writeHead(201, { "Content-Type": "application/json", "X-Twice": ["a", "b"] });
       res.end(JSON.stringify({ echo: body }));
     });
@@ -100,6 +110,90 @@ describe("createKeepAliveFetch", () => {
     expect(refused).toBeInstanceOf(TypeError);
     expect((refused as TypeError).message).toBe("fetch failed");
     expect(((refused as TypeError).cause as { code?: string }).code).toBe("ECONNREFUSED");
+  });
+});
+
+describe("createKeepAliveFetch answers", () => {
+  it("resolves at the status line; a stalled body rejects its read with the signal's reason", async () => {
+    const controller = new AbortController();
+    const response = await fetchImpl(`${base}/stall`, {
+      method: "POST",
+      body: "x",
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-length")).toBe("100");
+    const read = response.text();
+    setTimeout(() => controller.abort(new Error("attempt timed out")), 30);
+    await expect(read).rejects.toThrow("attempt timed out");
+  });
+
+  it("a body cut mid-way rejects its read as fetch does, after the response resolved", async () => {
+    const response = await fetchImpl(`${base}/cut`, { method: "POST", body: "x" });
+    expect(response.ok).toBe(true);
+    const error = await response.text().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe("fetch failed");
+  });
+
+  it("returns a redirect as is, never re-sending the request elsewhere", async () => {
+    const before = seen.length;
+    const response = await fetchImpl(`${base}/moved`, { method: "POST", body: "x" });
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe("/elsewhere");
+    expect(response.url).toBe(`${base}/moved`);
+    expect(seen.length).toBe(before + 1);
+  });
+
+  it("sends Accept and User-Agent as fetch does, unless the request sets them", async () => {
+    await fetchImpl(`${base}/h`, { method: "POST", body: "x" });
+    expect(seen.at(-1)?.headers).toMatchObject({ accept: "*/*", "user-agent": "node" });
+    await fetchImpl(`${base}/h`, {
+      method: "POST",
+      body: "x",
+      headers: { Accept: "application/json", "User-Agent": "mine" },
+    });
+    expect(seen.at(-1)?.headers).toMatchObject({
+      accept: "application/json",
+      "user-agent": "mine",
+    });
+  });
+
+  it("does not send on a connection the server has just closed", async () => {
+    const first = await fetchImpl(`${base}/c`, { method: "POST", body: "1" });
+    await first.text();
+    // The server drops its idle connections; the next request must go out on a fresh one.
+    server.closeAllConnections();
+    const second = await fetchImpl(`${base}/c`, { method: "POST", body: "2" });
+    expect(second.status).toBe(201);
+    expect(await second.json()).toEqual({ echo: "2" });
+  });
+});
+
+describe("defaultFetch", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.unstubAllEnvs();
+  });
+
+  it("is the keep-alive fetch while globalThis.fetch is Node's own, else the replacement", async () => {
+    const keepAlive = defaultFetch();
+    expect(keepAlive).not.toBe(globalThis.fetch);
+    expect(defaultFetch()).toBe(keepAlive);
+    const response = await keepAlive(`${base}/d`, { method: "POST", body: "d" });
+    expect(await response.json()).toEqual({ echo: "d" });
+
+    const stub = vi.fn<typeof globalThis.fetch>();
+    vi.stubGlobal("fetch", stub);
+    expect(defaultFetch()).toBe(stub);
+    vi.unstubAllGlobals();
+    expect(defaultFetch()).toBe(keepAlive);
+
+    // An environment proxy applies to Node's fetch only: keep it then (read at start-up).
+    vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+    vi.resetModules();
+    const withProxy = await import("../src/internal/node-fetch.js");
+    expect(withProxy.defaultFetch()).toBe(globalThis.fetch);
   });
 });
 
