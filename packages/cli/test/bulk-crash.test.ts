@@ -11,7 +11,7 @@ import { type MockServer, startMockServer } from "@refundkit/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJournal } from "../src/bulk/journal.js";
 import { bulkPaths } from "../src/bulk/run.js";
-import { csvFile, mockEnv, records } from "./helpers.js";
+import { briqpayRow, csvFile, levelupAndBriqpayRows, mockEnv, records } from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.mjs", import.meta.url));
 let server: MockServer;
@@ -155,28 +155,11 @@ describe("refundkit bulk under kill -9", () => {
 
   it("LevelUp and Briqpay rows in flight at the kill are never refunded twice", async () => {
     const rows = 120;
-    const lines = ["provider,order_id,amount,currency,reason"];
-    const orders: { provider: "levelup" | "briqpay"; id: string }[] = [];
-    for (let index = 0; index < rows; index++) {
-      if (index % 2 === 0) {
-        const id = randomUUID().replaceAll("-", "");
-        server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs: 5 });
-        orders.push({ provider: "levelup", id });
-        lines.push(`levelup,${id},,,row ${index + 1}`);
-      } else {
-        const id = randomUUID();
-        server.orders.seed({
-          provider: "briqpay",
-          id,
-          amount: 3_000,
-          currency: "SEK",
-          settleAfterMs: 0,
-          processingMs: 5,
-        });
-        orders.push({ provider: "briqpay", id });
-        lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
-      }
-    }
+    const orders = levelupAndBriqpayRows(server, rows, 5);
+    const lines = [
+      "provider,order_id,amount,currency,reason",
+      ...orders.map((order) => order.line),
+    ];
     const file = csvFile(`${lines.join("\n")}\n`);
     await killPartWay(file, Math.floor(Math.random() * rows) + 2);
     const final = start(file);
@@ -199,30 +182,13 @@ describe("refundkit bulk under kill -9", () => {
 
   it("LevelUp and Briqpay send records written ahead of their requests: rows never sent are sent once by the re-run, rows sent are not sent again", async () => {
     const rows = 160;
-    const lines = ["provider,order_id,amount,currency,reason"];
-    const orders: { provider: "levelup" | "briqpay"; id: string }[] = [];
-    for (let index = 0; index < rows; index++) {
-      // 30 ms at the provider per refund: requests are in flight and rows are queued, their
-      // send records on disk, when the kill lands.
-      if (index % 2 === 0) {
-        const id = randomUUID().replaceAll("-", "");
-        server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs: 30 });
-        orders.push({ provider: "levelup", id });
-        lines.push(`levelup,${id},,,row ${index + 1}`);
-      } else {
-        const id = randomUUID();
-        server.orders.seed({
-          provider: "briqpay",
-          id,
-          amount: 3_000,
-          currency: "SEK",
-          settleAfterMs: 0,
-          processingMs: 30,
-        });
-        orders.push({ provider: "briqpay", id });
-        lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
-      }
-    }
+    // 60 ms at the provider per refund: requests are in flight and rows are queued, their
+    // send records on disk, when the kill lands.
+    const orders = levelupAndBriqpayRows(server, rows, 60);
+    const lines = [
+      "provider,order_id,amount,currency,reason",
+      ...orders.map((order) => order.line),
+    ];
     const file = csvFile(`${lines.join("\n")}\n`);
     expect(await killPartWay(file, 40 + Math.floor(Math.random() * 40))).toBeNull();
     // Let the provider finish what the killed run sent.
@@ -313,19 +279,11 @@ describe("refundkit bulk under kill -9", () => {
     const lines = ["provider,order_id,amount,currency,reason"];
     const ids: string[] = [];
     for (let index = 0; index < rows; index++) {
-      const id = randomUUID();
       // Slow answers: the kill lands while requests are at the provider, which makes the refund
       // after the client is gone (the answer is lost, the refund is not).
-      server.orders.seed({
-        provider: "briqpay",
-        id,
-        amount: 3_000,
-        currency: "SEK",
-        settleAfterMs: 0,
-        processingMs: 400,
-      });
+      const { id, line } = briqpayRow(server, index, 400);
       ids.push(id);
-      lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
+      lines.push(line);
     }
     const file = csvFile(`${lines.join("\n")}\n`);
     // The start line and the first requests' send records, then time for those requests to

@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type MockServer, startMockServer } from "@refundkit/mock";
 import type { RefundRequest, Refunds } from "refundkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bulkPaths, runBulk } from "../src/bulk/run.js";
-import { capture, csvFile, mockEnv, records } from "./helpers.js";
+import { briqpayRow, capture, csvFile, mockEnv, records } from "./helpers.js";
 
 let server: MockServer;
 
@@ -231,18 +230,9 @@ describe("refundkit bulk: sending", () => {
     const rows = 12;
     const lines = [HEADER];
     for (let index = 0; index < rows; index++) {
-      const id = randomUUID();
       // One at a time, 400 ms each: the last rows wait about 4 s after the batch that holds
       // their first send record.
-      server.orders.seed({
-        provider: "briqpay",
-        id,
-        amount: 3_000,
-        currency: "SEK",
-        settleAfterMs: 0,
-        processingMs: 400,
-      });
-      lines.push(`briqpay,${id},10.00,SEK,row ${index + 1}`);
+      lines.push(briqpayRow(server, index, 400).line);
     }
     const file = csvFile(`${lines.join("\n")}\n`);
     const run = await bulk(file, { concurrency: "1" });

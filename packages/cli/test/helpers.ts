@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,4 +52,48 @@ export function mockEnv(server: MockServer): Record<string, string> {
 /** Parses a results CSV into records (csv-parse, the same library the CLI reads with). */
 export function records(text: string): Record<string, string>[] {
   return parse(text, { columns: true, bom: true }) as Record<string, string>[];
+}
+
+/** A seeded order and its CSV row (header `provider,order_id,amount,currency,reason`). */
+export interface SeededRow {
+  provider: "levelup" | "briqpay";
+  id: string;
+  line: string;
+}
+
+/**
+ * Seeds a Briqpay session of 30.00 SEK, settled at once, whose refunds take `processingMs` at the
+ * provider; its row refunds 10.00 SEK.
+ */
+export function briqpayRow(server: MockServer, index: number, processingMs: number): SeededRow {
+  const id = randomUUID();
+  server.orders.seed({
+    provider: "briqpay",
+    id,
+    amount: 3_000,
+    currency: "SEK",
+    settleAfterMs: 0,
+    processingMs,
+  });
+  return { provider: "briqpay", id, line: `briqpay,${id},10.00,SEK,row ${index + 1}` };
+}
+
+/** Seeds a LevelUp order of 15.00 whose refund takes `processingMs`; its row is a full refund. */
+export function levelupRow(server: MockServer, index: number, processingMs: number): SeededRow {
+  const id = randomUUID().replaceAll("-", "");
+  server.orders.seed({ provider: "levelup", id, amount: 1_500, processingMs });
+  return { provider: "levelup", id, line: `levelup,${id},,,row ${index + 1}` };
+}
+
+/** `count` rows alternating LevelUp (even indexes) and Briqpay (odd), seeded on `server`. */
+export function levelupAndBriqpayRows(
+  server: MockServer,
+  count: number,
+  processingMs: number,
+): SeededRow[] {
+  return Array.from({ length: count }, (_, index) =>
+    index % 2 === 0
+      ? levelupRow(server, index, processingMs)
+      : briqpayRow(server, index, processingMs),
+  );
 }
