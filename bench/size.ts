@@ -53,7 +53,7 @@ export const targets: Record<string, number> = {
  * These bundles are built for Node (`platform: "node"`), so they carry core's node:http default
  * transport (`internal/node-fetch`, through the `#default-fetch` import condition): about 0.7 kB
  * of every figure here. Browser and neutral bundles get `internal/web-fetch` instead and do not
- * include it. Measured 2026-11-30 21:01 UTC on branch slim8 (main 0bdc9de plus the transport's
+ * include it. Measured 2026-11-30 21:01 UTC on branch slim8 (main b54cf6b plus the transport's
  * deduplication, bench/RESULTS.md).
  */
 export const budgets: Record<string, number> = {
