@@ -1,3 +1,4 @@
+import { retryAfterMsOf } from "./answers.js";
 import { type RefundError, type RefundErrorCode, refundError } from "./errors.js";
 import { ownerOf } from "./internal/buffered-response.js";
 import type { ProviderName } from "./types.js";
@@ -85,23 +86,26 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * The error of a token endpoint's non-2xx answer (`endpoint` like "POST /v2/authentication").
+ * The error of a token endpoint's non-2xx `response` (`endpoint` like "POST /v2/authentication").
  * Not errorCodeForStatus: a 404 from the token endpoint must not read as "order not found".
- * `refused` names what 400/401/403 did not accept ("the API keys"); the body stays in `raw`.
+ * `refused` names what 400/401/403 did not accept ("the API keys"); the body stays in `raw`; a
+ * `Retry-After` (a 429 or 503 the retries did not outlast) is kept as `retryAfterMs`, as on a
+ * refund's own answer.
  */
 export function tokenEndpointError(
   provider: ProviderName,
   endpoint: string,
-  status: number,
+  response: Response,
   raw: unknown,
   refused: string,
 ): RefundError {
+  const { status } = response;
   const isRefusal = status === 400 || status === 401 || status === 403;
   return refundError(
     provider,
     isRefusal ? "authentication_failed" : status === 429 ? "rate_limited" : "provider_error",
     `${endpoint} answered ${status}${isRefusal ? `: ${refused} were not accepted` : ""}`,
-    { status, retryable: isRetryableStatus(status), raw },
+    { status, retryable: isRetryableStatus(status), raw, retryAfterMs: retryAfterMsOf(response) },
   );
 }
 

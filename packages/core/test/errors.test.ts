@@ -75,13 +75,21 @@ describe("isRetryableStatus and tokenEndpointError", () => {
   });
 
   it("maps a token endpoint's answer without reading 404 as not_found", () => {
-    const refused = tokenEndpointError("optty", "POST /token", 401, { m: 1 }, "the keys");
-    expect(refused).toMatchObject({ code: "authentication_failed", status: 401, raw: { m: 1 } });
-    expect(refused.message).toBe("optty: POST /token answered 401: the keys were not accepted");
-    expect(tokenEndpointError("optty", "POST /token", 404, null, "k").code).toBe("provider_error");
-    expect(tokenEndpointError("optty", "POST /token", 429, null, "k")).toMatchObject({
-      code: "rate_limited",
-      retryable: true,
+    const answer = (status: number, headers?: Record<string, string>) =>
+      new Response(null, { status, headers });
+    const refused = tokenEndpointError("optty", "POST /token", answer(401), { m: 1 }, "the keys");
+    expect(refused).toMatchObject({
+      code: "authentication_failed",
+      status: 401,
+      raw: { m: 1 },
+      retryAfterMs: null,
     });
+    expect(refused.message).toBe("optty: POST /token answered 401: the keys were not accepted");
+    expect(tokenEndpointError("optty", "POST /token", answer(404), null, "k").code).toBe(
+      "provider_error",
+    );
+    expect(
+      tokenEndpointError("optty", "POST /token", answer(429, { "retry-after": "90" }), null, "k"),
+    ).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: 90_000 });
   });
 });

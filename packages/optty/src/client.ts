@@ -134,7 +134,7 @@ function tokenSource(
       throw tokenEndpointError(
         PROVIDER,
         `POST ${TOKEN_PATH}`,
-        response.status,
+        response,
         error ?? null,
         "the client credentials",
       );

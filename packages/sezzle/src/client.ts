@@ -120,7 +120,7 @@ function tokenSource(
       throw tokenEndpointError(
         PROVIDER,
         `POST ${AUTH_PATH}`,
-        response.status,
+        response,
         error ?? null,
         "the API keys",
       );

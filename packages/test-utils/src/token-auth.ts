@@ -55,8 +55,8 @@ export interface TokenAuthProvider<State extends { calls: number }> {
 /**
  * The shared token scenarios as `it` blocks in the calling `describe`: one token fetched and
  * reused, one token request for concurrent first calls, a new token at expiry (minus skew), a
- * given token used first, one refresh on a 401, a second 401 final, a refused token call, and a
- * static token sent as is and never refreshed.
+ * given token used first, one refresh on a 401, a second 401 final, a refused token call, a
+ * rate-limited token call (its Retry-After kept), and a static token sent as is and never refreshed.
  */
 export function tokenAuthScenarios<State extends { calls: number }>(
   server: SetupServer,
@@ -184,6 +184,35 @@ export function tokenAuthScenarios<State extends { calls: number }>(
       expect(String((error as Error).message)).not.toContain(row.secret);
       expect(JSON.stringify(error)).not.toContain(row.secret);
     }
+  });
+
+  it("a rate-limited token call is rate_limited with the provider's Retry-After, and no refund is sent", async () => {
+    // Longer than the resilient fetch waits for (maxRetryAfterMs, 60 s): answered at once.
+    let tokenCalls = 0;
+    server.use(
+      http.post(row.authUrl, () => {
+        tokenCalls++;
+        return HttpResponse.json({}, { status: 429, headers: { "retry-after": "120" } });
+      }),
+      http.post(row.refundUrl, () => HttpResponse.error()),
+    );
+    const expected = {
+      code: "rate_limited",
+      status: 429,
+      retryable: true,
+      retryAfterMs: 120_000,
+      provider: row.provider,
+    };
+    const fromClient = await row
+      .connect(row.credentials)()
+      .catch((e: unknown) => e);
+    const fromAdapter = await row.adapterRefund(row.credentials).catch((e: unknown) => e);
+    for (const error of [fromClient, fromAdapter]) {
+      expect(error).toBeInstanceOf(row.RefundError);
+      expect(error).toMatchObject(expected);
+    }
+    // Once per call: a Retry-After beyond the limit is not waited for, nor retried sooner.
+    expect(tokenCalls).toBe(2);
   });
 
   it("a static token is sent as given and the token endpoint never called", async () => {
