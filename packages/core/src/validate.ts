@@ -47,7 +47,7 @@ export function assertAmount(provider: ProviderName, amount: unknown): asserts a
   if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount <= 0) {
     throw invalid(
       provider,
-      `amount must be a positive integer number of minor units (cents) no larger than ${Number.MAX_SAFE_INTEGER}; got ${describe(amount)}`,
+      `amount must be a positive integer number of minor units (the currency's smallest unit, e.g. cents) no larger than ${Number.MAX_SAFE_INTEGER}; got ${describe(amount)}`,
     );
   }
 }
