@@ -11,7 +11,14 @@ import { type MockServer, startMockServer } from "@refundkit/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJournal } from "../src/bulk/journal.js";
 import { bulkPaths } from "../src/bulk/run.js";
-import { briqpayRow, csvFile, levelupAndBriqpayRows, mockEnv, records } from "./helpers.js";
+import {
+  briqpayRow,
+  csvFile,
+  levelupAndBriqpayRows,
+  mockEnv,
+  records,
+  seededCsv,
+} from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.mjs", import.meta.url));
 let server: MockServer;
@@ -34,6 +41,19 @@ function start(file: string): ChildProcess {
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+/** Runs the same command again to its end: its exit code, its stderr and the results CSV's rows. */
+async function rerun(
+  file: string,
+): Promise<{ code: number | null; stderr: string; results: Record<string, string>[] }> {
+  const child = start(file);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await exitOf(child);
+  return { code, stderr, results: records(readFileSync(bulkPaths(file).results, "utf8")) };
 }
 
 function journalLines(file: string): number {
@@ -156,11 +176,7 @@ describe("refundkit bulk under kill -9", () => {
   it("LevelUp and Briqpay rows in flight at the kill are never refunded twice", async () => {
     const rows = 120;
     const orders = levelupAndBriqpayRows(server, rows, 5);
-    const lines = [
-      "provider,order_id,amount,currency,reason",
-      ...orders.map((order) => order.line),
-    ];
-    const file = csvFile(`${lines.join("\n")}\n`);
+    const file = seededCsv(orders);
     await killPartWay(file, Math.floor(Math.random() * rows) + 2);
     const final = start(file);
     const code = await exitOf(final);
@@ -185,11 +201,7 @@ describe("refundkit bulk under kill -9", () => {
     // 60 ms at the provider per refund: requests are in flight and rows are queued, their
     // send records on disk, when the kill lands.
     const orders = levelupAndBriqpayRows(server, rows, 60);
-    const lines = [
-      "provider,order_id,amount,currency,reason",
-      ...orders.map((order) => order.line),
-    ];
-    const file = csvFile(`${lines.join("\n")}\n`);
+    const file = seededCsv(orders);
     expect(await killPartWay(file, 40 + Math.floor(Math.random() * 40))).toBeNull();
     // Let the provider finish what the killed run sent.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -203,13 +215,7 @@ describe("refundkit bulk under kill -9", () => {
     // Written ahead and never sent: the provider has nothing for them.
     expect(open.filter((state) => !refunded(state)).length).toBeGreaterThan(0);
 
-    const final = start(file);
-    let stderr = "";
-    final.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const code = await exitOf(final);
-    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    const { code, stderr, results } = await rerun(file);
     expect(results).toHaveLength(rows);
     for (const [index, order] of orders.entries()) {
       const refunds = server.orders.get(order.provider, order.id)?.refunds ?? [];
@@ -301,13 +307,7 @@ describe("refundkit bulk under kill -9", () => {
     );
     expect(refundedUnanswered.length).toBeGreaterThan(0);
 
-    const final = start(file);
-    let stderr = "";
-    final.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const code = await exitOf(final);
-    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    const { code, stderr, results } = await rerun(file);
     expect(results).toHaveLength(rows);
     for (const [index, id] of ids.entries()) {
       const refunds = server.orders.get("briqpay", id)?.refunds ?? [];

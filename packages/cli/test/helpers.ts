@@ -97,3 +97,9 @@ export function levelupAndBriqpayRows(
       : briqpayRow(server, index, processingMs),
   );
 }
+
+/** A CSV file (the bulk header, then each seeded row's line) in a new temporary directory. */
+export function seededCsv(rows: readonly SeededRow[]): string {
+  const header = "provider,order_id,amount,currency,reason";
+  return csvFile(`${[header, ...rows.map((row) => row.line)].join("\n")}\n`);
+}

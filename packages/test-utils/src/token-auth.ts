@@ -82,6 +82,14 @@ export function tokenAuthScenarios<State extends { calls: number }>(
     vi.useRealTimers();
   });
 
+  /** The errors of one refund through the client and one through the adapter, with `row.credentials`. */
+  const failures = async (): Promise<unknown[]> => [
+    await row
+      .connect(row.credentials)()
+      .catch((e: unknown) => e),
+    await row.adapterRefund(row.credentials).catch((e: unknown) => e),
+  ];
+
   it("fetches a token once, as documented, and reuses it", async () => {
     const issuer = row.issuer();
     const refund = refunds();
@@ -174,11 +182,7 @@ export function tokenAuthScenarios<State extends { calls: number }>(
       raw: row.refusedCredentials,
       provider: row.provider,
     };
-    const fromClient = await row
-      .connect(row.credentials)()
-      .catch((e: unknown) => e);
-    const fromAdapter = await row.adapterRefund(row.credentials).catch((e: unknown) => e);
-    for (const error of [fromClient, fromAdapter]) {
+    for (const error of await failures()) {
       expect(error).toBeInstanceOf(row.RefundError);
       expect(error).toMatchObject(expected);
       expect(String((error as Error).message)).not.toContain(row.secret);
@@ -203,11 +207,7 @@ export function tokenAuthScenarios<State extends { calls: number }>(
       retryAfterMs: 120_000,
       provider: row.provider,
     };
-    const fromClient = await row
-      .connect(row.credentials)()
-      .catch((e: unknown) => e);
-    const fromAdapter = await row.adapterRefund(row.credentials).catch((e: unknown) => e);
-    for (const error of [fromClient, fromAdapter]) {
+    for (const error of await failures()) {
       expect(error).toBeInstanceOf(row.RefundError);
       expect(error).toMatchObject(expected);
     }
