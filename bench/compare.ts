@@ -18,10 +18,16 @@
  * Run: `node --expose-gc --import tsx bench/compare.ts` (or `pnpm bench`). `--quick` for fewer
  * rounds. Exits 1 when a target is missed.
  */
-import { fork } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  bareRefund,
+  createClient,
+  createRefunds,
+  memoryFetch,
+  ORDER,
+  rawRefund,
+  startServer,
+} from "./sezzle-reference.js";
 
 const quick = process.argv.includes("--quick");
 /** `--only=cpu,throughput,bad,memory`: run some comparisons only. */
@@ -30,36 +36,6 @@ const only = process.argv
   ?.slice(7)
   .split(",");
 const runs = (name: string) => only === undefined || only.includes(name);
-const root = fileURLToPath(new URL("../", import.meta.url));
-const { createRefunds } = (await import(
-  pathToFileURL(`${root}packages/refundkit/dist/index.mjs`).href
-)) as typeof import("../packages/refundkit/src/index.js");
-const requireFromSezzle = createRequire(`${root}packages/sezzle/package.json`);
-/** The part of openapi-fetch's client used here (the package is a dependency of the providers). */
-interface BareClient {
-  POST(
-    path: string,
-    init: {
-      params: { path: Record<string, string>; header: Record<string, string> };
-      body: unknown;
-    },
-  ): Promise<{ data?: unknown }>;
-}
-const { default: createClient } = (await import(
-  pathToFileURL(requireFromSezzle.resolve("openapi-fetch")).href
-)) as { default: (options: { baseUrl: string; fetch: typeof fetch }) => BareClient };
-
-const ORDER = "4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-const REFUND_PATH = `/v2/order/${ORDER}/refund`;
-const TOKEN_BODY = JSON.stringify({ token: "tok", expiration_date: "2099-01-01T00:00:00Z" });
-const REFUND_BODY = JSON.stringify({ uuid: "6c9db5d4-d09a-4224-9b5c-2d4e5f6a7b8c" });
-
-/** The same in-memory answer for both sides: a new Response per request, as a server gives. */
-const memoryFetch: typeof fetch = async (input) => {
-  const url = input instanceof Request ? input.url : String(input);
-  const body = url.endsWith("/v2/authentication") ? TOKEN_BODY : REFUND_BODY;
-  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
-};
 
 interface Stats {
   min: number;
@@ -132,15 +108,7 @@ if (runs("cpu")) {
   const bareLoop = async (n: number) => {
     const start = cpuMicros();
     for (let i = 0; i < n; i++) {
-      // What a hand-written openapi-fetch call sends: the same headers, body and JSON read.
-      const { data } = await bare.POST("/v2/order/{order_uuid}/refund", {
-        params: {
-          path: { order_uuid: ORDER },
-          header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
-        },
-        body: { amount_in_cents: 2500, currency: "USD" },
-      });
-      if (data === undefined) throw new Error("no data");
+      await bareRefund(bare, `k-${++key}`);
     }
     return (cpuMicros() - start) / n;
   };
@@ -173,14 +141,8 @@ if (runs("cpu")) {
 
 // 2. Throughput against a local keep-alive server ------------------------------------------------
 if (runs("throughput")) {
-  const server = fork(fileURLToPath(new URL("./server.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const port = await new Promise<number>((resolve) =>
-    server.once("message", (m) => resolve(Number(m))),
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer();
+  const base = server.baseUrl;
   const refunds = createRefunds({ sezzle: { baseUrl: base, publicKey: "pk", privateKey: "sk" } });
   let key = 0;
   const inFlight = 8;
@@ -203,18 +165,7 @@ if (runs("throughput")) {
     cpuOf.push((cpuMicros() - cpuStart) / n);
     return perSecond;
   };
-  const raw = run(async () => {
-    const response = await fetch(`${base}${REFUND_PATH}`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "sezzle-request-id": `k-${++key}`,
-        authorization: "Bearer tok",
-      },
-      body: JSON.stringify({ amount_in_cents: 2500, currency: "USD" }),
-    });
-    await response.json();
-  }, cpuPerRequest.raw);
+  const raw = run(() => rawRefund(base, `k-${++key}`), cpuPerRequest.raw);
   const facade = run(
     () => refunds.refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" }),
     cpuPerRequest.facade,
@@ -223,16 +174,7 @@ if (runs("throughput")) {
   // The reference floor of any openapi-fetch client: bare openapi-fetch sending the same request
   // (it builds one Request, which `fetch` copies, body included) against raw fetch.
   const bareClient = createClient({ baseUrl: base, fetch: (...args) => fetch(...args) });
-  const bareSide = run(async () => {
-    const { data } = await bareClient.POST("/v2/order/{order_uuid}/refund", {
-      params: {
-        path: { order_uuid: ORDER },
-        header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
-      },
-      body: { amount_in_cents: 2500, currency: "USD" },
-    });
-    if (data === undefined) throw new Error("no data");
-  }, []);
+  const bareSide = run(() => bareRefund(bareClient, `k-${++key}`), []);
   const reference = await interleave(quick ? 3 : 5, quick ? 1_000 : 3_000, raw, bareSide);
   // refund() sending with Node's fetch (undici) instead of core's default node:http transport:
   // what a user who passes `fetch: globalThis.fetch` (a proxy dispatcher) gets.
@@ -246,7 +188,7 @@ if (runs("throughput")) {
     undiciCpu,
   );
   const viaFetch = await interleave(quick ? 3 : 5, quick ? 1_000 : 3_000, raw, overFetchSide);
-  server.kill();
+  server.stop();
   console.log(
     `throughput raw fetch ${stats(a).median.toFixed(0)}/s, refund() ${stats(b).median.toFixed(0)}/s`,
   );

@@ -13,77 +13,40 @@
  *
  * Run: `node --import tsx bench/profile.ts [--bare | --bad-input | --server [--raw]]`
  */
-import { fork } from "node:child_process";
 import { Session } from "node:inspector/promises";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-const root = fileURLToPath(new URL("../", import.meta.url));
-const { createRefunds } = (await import(
-  pathToFileURL(`${root}packages/refundkit/dist/index.mjs`).href
-)) as typeof import("../packages/refundkit/src/index.js");
+import {
+  bareRefund,
+  createClient,
+  createRefunds,
+  memoryFetch,
+  ORDER as REFUND_ORDER,
+  rawRefund,
+  root,
+  startServer,
+} from "./sezzle-reference.js";
 
 const badInput = process.argv.includes("--bad-input");
 const overHttp = process.argv.includes("--server");
 const raw = overHttp && process.argv.includes("--raw");
 const bare = !overHttp && process.argv.includes("--bare");
-const ORDER = badInput ? "../admin" : "4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-const memoryFetch: typeof fetch = async (input) => {
-  const url = input instanceof Request ? input.url : String(input);
-  const body = url.endsWith("/v2/authentication")
-    ? JSON.stringify({ token: "tok", expiration_date: "2099-01-01T00:00:00Z" })
-    : JSON.stringify({ uuid: "6c9db5d4-d09a-4224-9b5c-2d4e5f6a7b8c" });
-  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
-};
+const ORDER = badInput ? "../admin" : REFUND_ORDER;
 
 let baseUrl = "https://sezzle.test";
 let stopServer = () => {};
 if (overHttp) {
-  const server = fork(fileURLToPath(new URL("./server.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const port = await new Promise<number>((resolve) =>
-    server.once("message", (m) => resolve(Number(m))),
-  );
-  baseUrl = `http://127.0.0.1:${port}`;
-  stopServer = () => server.kill();
+  const server = await startServer();
+  baseUrl = server.baseUrl;
+  stopServer = server.stop;
 }
 const refunds = createRefunds(
   { sezzle: { baseUrl, publicKey: "pk", privateKey: "sk" } },
   overHttp ? {} : { fetch: memoryFetch },
 );
-const requireFromSezzle = createRequire(`${root}packages/sezzle/package.json`);
-const { default: createClient } = (await import(
-  pathToFileURL(requireFromSezzle.resolve("openapi-fetch")).href
-)) as {
-  default: (options: { baseUrl: string; fetch: typeof fetch }) => {
-    POST(path: string, init: unknown): Promise<{ data?: unknown }>;
-  };
-};
 const bareClient = createClient({ baseUrl, fetch: memoryFetch });
 let key = 0;
 const one = (): Promise<unknown> => {
-  if (bare) {
-    return bareClient.POST("/v2/order/{order_uuid}/refund", {
-      params: {
-        path: { order_uuid: ORDER },
-        header: { "Sezzle-Request-Id": `k-${++key}`, Authorization: "Bearer tok" },
-      },
-      body: { amount_in_cents: 2500, currency: "USD" },
-    });
-  }
-  if (raw) {
-    return fetch(`${baseUrl}/v2/order/${ORDER}/refund`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "sezzle-request-id": `k-${++key}`,
-        authorization: "Bearer tok",
-      },
-      body: JSON.stringify({ amount_in_cents: 2500, currency: "USD" }),
-    }).then((response) => response.json());
-  }
+  if (bare) return bareRefund(bareClient, `k-${++key}`, ORDER);
+  if (raw) return rawRefund(baseUrl, `k-${++key}`, ORDER);
   return refunds
     .refund({ provider: "sezzle", orderId: ORDER, amount: 2500, currency: "USD" })
     .catch((error: unknown) => {
