@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { finished } from "node:stream/promises";
 import { minorToMajor } from "@refundkit/core";
+import { createKeepAliveFetch } from "@refundkit/core/node";
 import { stringify } from "csv-stringify";
 import {
   isRefundError,
@@ -12,7 +13,6 @@ import {
   type RefundsConfig,
 } from "refundkit";
 import { configFromEnv, refundsFromConfig, withDotEnv } from "../internal/env.js";
-import { createKeepAliveFetch } from "../internal/http-fetch.js";
 import { EXIT, reportFailure, UsageError } from "../internal/output.js";
 import { integerOption } from "../refund.js";
 import { type BulkRow, type RowProblem, readBulkCsv, requestFor } from "./csv.js";
