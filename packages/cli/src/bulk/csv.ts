@@ -73,7 +73,7 @@ const ONLY_FOR: Partial<Record<Column, ProviderName>> = {
 };
 
 /** What each provider supports (the facade's capabilities, read once per provider). */
-const capabilities = (() => {
+export const capabilities = (() => {
   const facade = createRefunds({});
   const known = new Map<ProviderName, ReturnType<typeof facade.capabilities>>();
   return (provider: ProviderName) => {

@@ -15,7 +15,7 @@ import {
 import { configFromEnv, refundsFromConfig, withDotEnv } from "../internal/env.js";
 import { EXIT, reportFailure, UsageError } from "../internal/output.js";
 import { integerOption } from "../refund.js";
-import { type BulkRow, type RowProblem, readBulkCsv, requestFor } from "./csv.js";
+import { type BulkRow, capabilities, type RowProblem, readBulkCsv, requestFor } from "./csv.js";
 import {
   acquireLock,
   JournalWriter,
@@ -309,16 +309,7 @@ async function sendAll(
     // A reader waiting for an order to be free goes on, sees the failure and stops.
     orders.wakeAll();
   };
-  const capabilities = (provider: ProviderName) => refunds.capabilities(provider);
-  const idempotentProvider = new Map<ProviderName, boolean>();
-  const isIdempotent = (provider: ProviderName) => {
-    let idempotent = idempotentProvider.get(provider);
-    if (idempotent === undefined) {
-      idempotent = capabilities(provider).idempotency !== "none";
-      idempotentProvider.set(provider, idempotent);
-    }
-    return idempotent;
-  };
+  const isIdempotent = (provider: ProviderName) => capabilities(provider).idempotency !== "none";
 
   const record = (outcome: OutcomeRecord, row: BulkRow) => {
     outcomes.set(row.row, outcome);
