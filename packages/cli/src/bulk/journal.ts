@@ -133,8 +133,6 @@ export async function readJournal(path: string): Promise<JournalContents> {
 export class JournalWriter {
   /** Lines appended and not yet written. */
   private lines: string[] = [];
-  /** Waiters for records in `lines` that must be on disk. */
-  private pendingDurable: Deferred[] = [];
   /** Waiters for written records that the next fdatasync covers. */
   private toSync: Deferred[] = [];
   private syncing = false;
@@ -177,10 +175,12 @@ export class JournalWriter {
   appendDurable(records: readonly JournalRecord[]): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
     for (const record of records) this.lines.push(`${JSON.stringify(record)}\n`);
-    const waiter = deferred();
-    this.pendingDurable.push(waiter);
     // Written now rather than at the end of the turn: the request waits for this flush.
     this.write();
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const waiter = deferred();
+    this.toSync.push(waiter);
+    this.sync();
     return waiter.promise;
   }
 
@@ -193,7 +193,7 @@ export class JournalWriter {
     });
   }
 
-  /** Writes every appended line (in order), then starts a flush if a durable record waits. */
+  /** Writes every appended line, in order, to the file (the OS has them after it). */
   private write(): void {
     if (this.failure !== null) return;
     if (this.lines.length > 0) {
@@ -209,11 +209,6 @@ export class JournalWriter {
         return;
       }
     }
-    if (this.pendingDurable.length > 0) {
-      for (const waiter of this.pendingDurable) this.toSync.push(waiter);
-      this.pendingDurable = [];
-    }
-    this.sync();
   }
 
   /** One fdatasync at a time; it covers every record written before it started. */
@@ -237,8 +232,7 @@ export class JournalWriter {
 
   private fail(error: unknown): void {
     this.failure ??= error;
-    for (const waiter of [...this.pendingDurable, ...this.toSync]) waiter.reject(this.failure);
-    this.pendingDurable = [];
+    for (const waiter of this.toSync) waiter.reject(this.failure);
     this.toSync = [];
     this.lines = [];
   }
