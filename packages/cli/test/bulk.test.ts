@@ -156,6 +156,46 @@ describe("refundkit bulk: reading and validating the CSV", () => {
     expect(run.err).toContain("row 2 (line 3), idempotency_key: the same key as row 1");
   });
 
+  it("--skip-invalid refunds neither a bad row nor one repeating another's key", async () => {
+    for (const id of ["sz-1", "sz-2", "sz-3"]) {
+      server.orders.seed({ provider: "sezzle", id, amount: 5_000, currency: "USD" });
+    }
+    const file = csvFile(
+      `${HEADER},idempotency_key\nsezzle,sz-1,1.00,USD,a,key-1\nsezzle,sz-2,2.00,USD,b,key-1\nsezzle,sz-3,3.001,USD,c,\nsezzle,sz-3,3.00,USD,"d, quoted",\n`,
+    );
+    const refused = await bulk(file, {});
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("2 invalid rows: nothing was sent");
+    const run = await bulk(file, { skipInvalid: true });
+    expect(run.code).toBe(1);
+    expect(refundsIn().map((refund) => [refund.amount, refund.idempotencyKey])).toEqual([
+      [100, "key-1"],
+      [300, expect.any(String)],
+    ]);
+    const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+    expect(results.map((row) => [row.row, row.status, row.reason, row.error_code])).toEqual([
+      ["1", "succeeded", "a", ""],
+      ["2", "invalid", "b", "invalid_row"],
+      ["3", "invalid", "c", "invalid_row"],
+      ["4", "succeeded", "d, quoted", ""],
+    ]);
+    expect(results[1]?.error_message).toBe(
+      "idempotency_key: the same key as row 1: each row needs its own (or none)",
+    );
+    // A re-run sends nothing more and writes the same results.
+    const written = readFileSync(bulkPaths(file).results, "utf8");
+    const again = await bulk(file, { skipInvalid: true });
+    expect(again.code).toBe(1);
+    expect(refundsIn()).toHaveLength(2);
+    expect(readFileSync(bulkPaths(file).results, "utf8")).toBe(written);
+    // The file changed since: refused, nothing sent.
+    writeFileSync(file, readFileSync(file, "utf8").replace("3.00,USD", "4.00,USD"));
+    const changed = await bulk(file, { skipInvalid: true });
+    expect(changed.code).toBe(2);
+    expect(changed.err).toContain("row 4 (line 5) is not what the journal");
+    expect(refundsIn()).toHaveLength(2);
+  });
+
   it("--json prints one object per row and a summary; no credential anywhere", async () => {
     server.orders.seed({ provider: "moyasar", id: "my-1", amount: 5_000, currency: "SAR" });
     const file = csvFile(`${HEADER}\nmoyasar,my-1,10.00,SAR,x\nmoyasar,missing,1.00,SAR,y\n`);

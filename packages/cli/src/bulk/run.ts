@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { finished } from "node:stream/promises";
 import { minorToMajor } from "@refundkit/core";
 import { createKeepAliveFetch } from "@refundkit/core/node";
-import { stringify } from "csv-stringify";
+import { stringify } from "csv-stringify/sync";
 import {
   isRefundError,
   type ProviderName,
@@ -15,7 +16,14 @@ import {
 import { configFromEnv, refundsFromConfig, withDotEnv } from "../internal/env.js";
 import { EXIT, reportFailure, UsageError } from "../internal/output.js";
 import { integerOption } from "../refund.js";
-import { type BulkRow, capabilities, type RowProblem, readBulkCsv, requestFor } from "./csv.js";
+import {
+  type BulkRow,
+  type CsvItem,
+  capabilities,
+  type RowProblem,
+  readBulkCsv,
+  requestFor,
+} from "./csv.js";
 import {
   acquireLock,
   JournalWriter,
@@ -94,11 +102,13 @@ function emit(output: Output, value: unknown): void {
 
 /**
  * Pass 1: every row read and validated, nothing sent. Returns the providers with valid rows, the
- * counts, and the money a run would refund.
+ * counts, the money a run would refund, and the rows refused for repeating another row's key.
  */
 async function validateFile(file: string, output: Output, showAll: boolean) {
   const providers = new Set<ProviderName>();
   const keys = new Map<string, number>();
+  /** Rows valid on their own whose key another row has already: invalid for the whole run. */
+  const duplicates = new Map<number, RowProblem>();
   const wouldRefund = new Tally();
   let headerProblems: string[] = [];
   let valid = 0;
@@ -130,12 +140,14 @@ async function validateFile(file: string, output: Output, showAll: boolean) {
       const first = keys.get(`${row.provider}\u0000${key}`);
       if (first !== undefined) {
         invalid++;
-        report({
+        const problem: RowProblem = {
           row: row.row,
           line: row.line,
           field: row.idempotencyKey === undefined ? "transaction_id" : "idempotency_key",
           message: `the same key as row ${first}: each row needs its own (or none)`,
-        });
+        };
+        duplicates.set(row.row, problem);
+        report(problem);
         continue;
       }
       keys.set(`${row.provider}\u0000${key}`, row.row);
@@ -147,7 +159,8 @@ async function validateFile(file: string, output: Output, showAll: boolean) {
   if (!output.json && !showAll && invalid > 0 && shown < invalid) {
     output.err.write(`... and more: refundkit bulk ${file} --dry-run lists every bad row\n`);
   }
-  return { headerProblems, providers, valid, invalid, wouldRefund, keys };
+  keys.clear();
+  return { headerProblems, providers, valid, invalid, wouldRefund, duplicates };
 }
 
 function buildRefunds(
@@ -229,7 +242,6 @@ export async function runBulk(
         `${checked.invalid} invalid row${checked.invalid === 1 ? "" : "s"}: nothing was sent. Fix ${checked.invalid === 1 ? "it" : "them"}, or pass --skip-invalid to refund only the valid rows`,
       );
     }
-    checked.keys.clear();
 
     const built = buildRefunds(checked.providers, withDotEnv(env), {
       concurrency,
@@ -246,7 +258,7 @@ export async function runBulk(
       throw error;
     }
     try {
-      return await sendAll(file, paths, refunds, checked.valid, output, {
+      return await sendAll(file, paths, refunds, checked, output, {
         concurrency,
         perProvider,
       });
@@ -262,7 +274,7 @@ async function sendAll(
   file: string,
   paths: ReturnType<typeof bulkPaths>,
   refunds: Refunds,
-  validRows: number,
+  checked: Awaited<ReturnType<typeof validateFile>>,
   output: Output,
   limits: { concurrency: number; perProvider: number },
 ): Promise<number> {
@@ -284,6 +296,8 @@ async function sendAll(
       }
     }
   }
+  const validRows = checked.valid;
+  const { duplicates } = checked;
   if (journalState.rows.size > 0) await checkUnchanged(file, paths.journal, journalState.rows);
   if (finishedBefore > 0 && !output.json) {
     output.err.write(
@@ -541,7 +555,8 @@ async function sendAll(
   process.on("SIGTERM", stop);
   for await (const item of readBulkCsv(file, { lines: false })) {
     if (journalFailure !== null || stopSignal !== null) break;
-    if (item.kind !== "row") continue;
+    // Rows refused by pass 1 (with --skip-invalid) are not sent.
+    if (item.kind !== "row" || duplicates.has(item.row.row)) continue;
     const row = item.row;
     const state = journalState.rows.get(row.row);
     const previous = state?.outcome ?? null;
@@ -601,7 +616,13 @@ async function sendAll(
   }
 
   // Pass 3: the results CSV, every input row in input order.
-  const { tally, problems } = await writeResults(file, paths.results, outcomes);
+  const { tally, problems } = await writeResults(
+    // A row with an outcome passed validation before it was sent: not validated a third time.
+    readBulkCsv(file, { known: (row) => outcomes.has(row), lines: false }),
+    paths.results,
+    outcomes,
+    duplicates,
+  );
   if (output.json) {
     emit(output, {
       type: "summary",
@@ -711,80 +732,95 @@ const RESULT_COLUMNS = [
   "error_message",
 ];
 
+/** Result records stringified and written at a time (csv-stringify's sync API, one write each). */
+const RESULTS_BATCH = 256;
+
 async function writeResults(
-  file: string,
+  items: AsyncIterable<CsvItem> | Iterable<CsvItem>,
   path: string,
   outcomes: Map<number, OutcomeRecord>,
+  duplicates: Map<number, RowProblem>,
 ): Promise<{ tally: Tally; problems: string[] }> {
   const tally = new Tally();
   const problems: string[] = [];
   const target = createWriteStream(path);
-  const csv = stringify();
-  csv.pipe(target);
-  /** Writes a record (null: none), then waits for the stream to drain if it is full. */
-  const write = async (fields: string[] | null) => {
-    if (fields === null || !csv.write(fields)) {
-      await new Promise((resolve) => csv.once("drain", resolve));
-    }
+  let batch: string[][] = [];
+  /** Writes the records gathered so far as one chunk; waits while the file stream is full. */
+  const write = async () => {
+    const text = stringify(batch);
+    batch = [];
+    if (!target.write(text)) await once(target, "drain");
   };
   let columns: string[] = [];
-  // A row with an outcome passed validation before it was sent: not validated a third time.
-  for await (const item of readBulkCsv(file, { known: (row) => outcomes.has(row), lines: false })) {
+  let providerIndex = -1;
+  const invalid = (fields: readonly string[], row: number | undefined, found: RowProblem[]) => {
+    const padded = columns.map((_, index) => fields[index] ?? "");
+    const message = found
+      .map((problem) => `${problem.field === null ? "" : `${problem.field}: `}${problem.message}`)
+      .join("; ");
+    tally.add(padded[providerIndex] || "(unknown)", "invalid", null, null);
+    batch.push([
+      ...padded,
+      String(row ?? ""),
+      "invalid",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "invalid_row",
+      message,
+    ]);
+  };
+  for await (const item of items) {
     if (item.kind === "header") {
       columns = item.columns;
-      await write([...columns, ...RESULT_COLUMNS]);
+      providerIndex = columns.indexOf("provider");
+      batch.push([...columns, ...RESULT_COLUMNS]);
       continue;
     }
     if (item.kind === "bad") {
-      const first = item.problems[0];
-      const fields = item.fields ?? [];
-      const padded = columns.map((_, index) => fields[index] ?? "");
-      const message = item.problems
-        .map((problem) => `${problem.field === null ? "" : `${problem.field}: `}${problem.message}`)
-        .join("; ");
-      tally.add(padded[columns.indexOf("provider")] || "(unknown)", "invalid", null, null);
-      await write([
-        ...padded,
-        String(first?.row ?? ""),
-        "invalid",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "invalid_row",
-        message,
-      ]);
-      continue;
+      invalid(item.fields ?? [], item.problems[0]?.row, item.problems);
+    } else {
+      const row = item.row;
+      const duplicate = duplicates.get(row.row);
+      if (duplicate !== undefined) {
+        invalid(row.fields, row.row, [duplicate]);
+      } else {
+        const outcome = outcomes.get(row.row);
+        const status: ResultStatus = outcome?.status ?? "not_sent";
+        tally.add(row.provider, status, outcome?.amount ?? null, outcome?.currency ?? null);
+        if (
+          (status === "failed" || status === "needs_review") &&
+          problems.length < SHOWN_PROBLEMS
+        ) {
+          problems.push(
+            `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
+          );
+        }
+        // The row's fields as read, the results after them (a new array: the row may be kept).
+        batch.push(
+          row.fields.concat(
+            String(row.row),
+            status,
+            outcome?.refundId ?? "",
+            outcome?.amount === null || outcome?.amount === undefined ? "" : String(outcome.amount),
+            asTyped(outcome?.amount ?? null, outcome?.currency ?? null),
+            outcome?.currency ?? "",
+            outcome?.key ?? "",
+            outcome?.code ?? (outcome === undefined ? "not_sent" : ""),
+            outcome?.message ??
+              (outcome === undefined
+                ? "not sent: the run stopped before this row (run the same command again)"
+                : ""),
+          ),
+        );
+      }
     }
-    const row = item.row;
-    const outcome = outcomes.get(row.row);
-    const status: ResultStatus = outcome?.status ?? "not_sent";
-    tally.add(row.provider, status, outcome?.amount ?? null, outcome?.currency ?? null);
-    if ((status === "failed" || status === "needs_review") && problems.length < SHOWN_PROBLEMS) {
-      problems.push(
-        `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
-      );
-    }
-    // The row's own fields array (read for this pass only), the results appended to it.
-    const fields = row.fields;
-    fields.push(
-      String(row.row),
-      status,
-      outcome?.refundId ?? "",
-      outcome?.amount === null || outcome?.amount === undefined ? "" : String(outcome.amount),
-      asTyped(outcome?.amount ?? null, outcome?.currency ?? null),
-      outcome?.currency ?? "",
-      outcome?.key ?? "",
-      outcome?.code ?? (outcome === undefined ? "not_sent" : ""),
-      outcome?.message ??
-        (outcome === undefined
-          ? "not sent: the run stopped before this row (run the same command again)"
-          : ""),
-    );
-    if (!csv.write(fields)) await write(null);
+    if (batch.length >= RESULTS_BATCH) await write();
   }
-  csv.end();
+  if (batch.length > 0) await write();
+  target.end();
   await finished(target);
   return { tally, problems };
 }
