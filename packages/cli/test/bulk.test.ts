@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type MockServer, startMockServer } from "@refundkit/mock";
 import type { RefundRequest, Refunds } from "refundkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bulkPaths, runBulk } from "../src/bulk/run.js";
+import { type BulkIo, bulkPaths, runBulk } from "../src/bulk/run.js";
 import { briqpayRow, capture, csvFile, mockEnv, records } from "./helpers.js";
 
 let server: MockServer;
@@ -19,10 +19,12 @@ async function bulk(
   file: string,
   options: Parameters<typeof runBulk>[1] = {},
   decorate?: (r: Refunds) => Refunds,
+  io: BulkIo = {},
 ) {
   const out = capture();
   const err = capture();
   const code = await runBulk(file, options, mockEnv(server), {
+    ...io,
     out: out.stream,
     err: err.stream,
     ...(decorate === undefined ? {} : { decorate }),
@@ -295,6 +297,51 @@ describe("refundkit bulk: sending", () => {
     // The later rows got a second send record.
     expect(journal.filter((line) => line.kind === "send").length).toBeGreaterThan(rows);
   }, 30_000);
+
+  // The results are written while rows are sent, in input order; a row answered late holds the
+  // rows after it, up to `resultsWindow` of them, and a last pass writes the rest.
+  for (const resultsWindow of [undefined, 3]) {
+    it(`every row in the results in input order when an early row is answered last (window ${resultsWindow ?? "default"})`, async () => {
+      const lines = [HEADER];
+      for (let index = 0; index < 24; index++) {
+        server.orders.seed({
+          provider: "sezzle",
+          id: `sz-${index}`,
+          amount: 5_000,
+          currency: "USD",
+        });
+        lines.push(index === 5 ? "sezzle,sz-5,0.001,USD,bad" : `sezzle,sz-${index},1.00,USD,x`);
+      }
+      const file = csvFile(`${lines.join("\n")}\n`);
+      const answered: string[] = [];
+      const decorate = (refunds: Refunds): Refunds =>
+        Object.assign(Object.create(refunds) as Refunds, {
+          capabilities: refunds.capabilities.bind(refunds),
+          async refund(request: RefundRequest) {
+            // The first row is answered after every other one.
+            if (request.orderId === "sz-0") await new Promise((done) => setTimeout(done, 300));
+            const result = await refunds.refund(request);
+            answered.push(request.orderId);
+            return result;
+          },
+        });
+      const io = resultsWindow === undefined ? {} : { resultsWindow };
+      const run = await bulk(file, { skipInvalid: true }, decorate, io);
+      expect(run.code).toBe(1);
+      expect(answered.at(-1)).toBe("sz-0");
+      const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+      expect(results.map((row) => [row.row, row.order_id, row.status])).toEqual(
+        Array.from({ length: 24 }, (_, index) => [
+          String(index + 1),
+          `sz-${index}`,
+          index === 5 ? "invalid" : "succeeded",
+        ]),
+      );
+      expect(run.out).toMatch(/^total\s+23\s+1\s+24$/m);
+      expect(refundsIn()).toHaveLength(23);
+      expect(existsSync(`${bulkPaths(file).results}.partial`)).toBe(false);
+    });
+  }
 
   it("a re-run skips finished rows and sends nothing twice", async () => {
     server.orders.seed({ provider: "sezzle", id: "sz-1", amount: 5_000, currency: "USD" });

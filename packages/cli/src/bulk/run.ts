@@ -1,11 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { createWriteStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import { finished } from "node:stream/promises";
-import { minorToMajor } from "@refundkit/core";
 import { createKeepAliveFetch } from "@refundkit/core/node";
-import { stringify } from "csv-stringify/sync";
 import {
   isRefundError,
   type ProviderName,
@@ -34,7 +30,8 @@ import {
   type SendRecord,
 } from "./journal.js";
 import { reconcileInFlight } from "./reconcile.js";
-import { createProgress, formatMinor, type ResultStatus, Tally } from "./report.js";
+import { createProgress, formatMinor, Tally } from "./report.js";
+import { asTyped, ResultsWriter } from "./results.js";
 import { OrderGate, Scheduler } from "./scheduler.js";
 
 /** The `refundkit bulk` options as given on the command line (numbers still as strings). */
@@ -54,6 +51,12 @@ export interface BulkIo {
   err?: NodeJS.WriteStream;
   /** Called with the facade built from the environment; the run uses what it returns. */
   decorate?: (refunds: Refunds) => Refunds;
+  /**
+   * How many items read by the send pass may wait for an earlier row's answer before being
+   * written to the results CSV (default RESULTS_WINDOW, 4,096); beyond it, the rest of the
+   * results are written by a last pass over the file. For tests.
+   */
+  resultsWindow?: number;
 }
 
 /** Where a run keeps its files: beside the CSV, named after it. */
@@ -74,6 +77,11 @@ const SHOWN_PROBLEMS = 20;
  * the file's size, and how long a row waits between its record and its request.
  */
 const READ_AHEAD = 512;
+/**
+ * Items read by the send pass and held for the results CSV until every row before them is
+ * answered (see `settle` in `sendAll`): beyond this, the rest are written by a last pass.
+ */
+const RESULTS_WINDOW = 4_096;
 /** A row answered 429 this many times is recorded as rate_limited (a re-run tries it again). */
 const MAX_RATE_LIMITED = 8;
 /** Key and send records written ahead per fsync. */
@@ -261,6 +269,7 @@ export async function runBulk(
       return await sendAll(file, paths, refunds, checked, output, {
         concurrency,
         perProvider,
+        resultsWindow: io.resultsWindow ?? RESULTS_WINDOW,
       });
     } finally {
       lock.release();
@@ -276,7 +285,7 @@ async function sendAll(
   refunds: Refunds,
   checked: Awaited<ReturnType<typeof validateFile>>,
   output: Output,
-  limits: { concurrency: number; perProvider: number },
+  limits: { concurrency: number; perProvider: number; resultsWindow: number },
 ): Promise<number> {
   const journalState = await readJournal(paths.journal);
   if (journalState.torn.length > 0 && !output.json) {
@@ -325,8 +334,47 @@ async function sendAll(
   };
   const isIdempotent = (provider: ProviderName) => capabilities(provider).idempotency !== "none";
 
+  // The results CSV is written while rows are sent, in input order: an item read by pass 2
+  // waits in `waiting` until it and every item before it are settled (a row sent by this run is
+  // settled once its outcome is recorded), then goes to the file, its outcome dropped from
+  // `outcomes`. So the results need no third pass over the file, and only the rows between the
+  // oldest unsettled row and the reader are held. If that window grows past its limit (a
+  // provider paused by 429s while the others go on), pass 2 stops adding to it and a last pass
+  // over the file writes the rows after it, as it does for rows a stopped run never read.
+  const results = new ResultsWriter(paths.results, SHOWN_PROBLEMS);
+  const waiting: CsvItem[] = [];
+  let head = 0;
+  /** Rows of `waiting` sent by this run and not yet answered. */
+  const unsettled = new Set<number>();
+  /** The row number of the last item written to the results (0: the header). */
+  let written = -1;
+  /** The window overflowed: later items are written by the last pass. */
+  let deferred = false;
+  const settle = (all = false) => {
+    while (head < waiting.length) {
+      const item = waiting[head] as CsvItem;
+      if (!all && item.kind === "row" && unsettled.has(item.row.row)) break;
+      written = itemRow(item);
+      if (item.kind === "row") {
+        results.write(item, outcomes.get(written), duplicates.get(written));
+        outcomes.delete(written);
+      } else {
+        results.write(item, undefined);
+      }
+      head++;
+    }
+    if (head === waiting.length) {
+      waiting.length = 0;
+      head = 0;
+    } else if (head >= 1024) {
+      waiting.splice(0, head);
+      head = 0;
+    }
+  };
+
   const record = (outcome: OutcomeRecord, row: BulkRow) => {
     outcomes.set(row.row, outcome);
+    if (unsettled.delete(row.row)) settle();
     // Written at once, made durable by the next fsync (see journal.ts): a row whose outcome is
     // lost only looks in flight to a re-run, which sends the same key or reconciles it.
     journal.append(outcome);
@@ -553,14 +601,27 @@ async function sendAll(
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  let readAll = false;
   for await (const item of readBulkCsv(file, { lines: false })) {
     if (journalFailure !== null || stopSignal !== null) break;
+    if (!deferred) {
+      if (waiting.length - head >= limits.resultsWindow) deferred = true;
+      else waiting.push(item);
+    }
+    if (results.full) await results.drained();
     // Rows refused by pass 1 (with --skip-invalid) are not sent.
-    if (item.kind !== "row" || duplicates.has(item.row.row)) continue;
+    if (item.kind !== "row" || duplicates.has(item.row.row)) {
+      settle();
+      continue;
+    }
     const row = item.row;
     const state = journalState.rows.get(row.row);
     const previous = state?.outcome ?? null;
-    if (previous !== null && isFinal(previous)) continue;
+    if (previous !== null && isFinal(previous)) {
+      settle();
+      continue;
+    }
+    unsettled.add(row.row);
     const idempotent = isIdempotent(row.provider);
     if (!idempotent) {
       // One row of an order at a time (see above): wait for the one before to finish.
@@ -603,6 +664,7 @@ async function sendAll(
       if (batch.length >= KEY_BATCH && flushing !== null) await flushing;
     }
   }
+  readAll = journalFailure === null && stopSignal === null;
   if (stopSignal === null) await drain();
   while (flushing !== null) await flushing;
   await scheduler.idle();
@@ -615,14 +677,28 @@ async function sendAll(
     journalFailure ??= error;
   }
 
-  // Pass 3: the results CSV, every input row in input order.
-  const { tally, problems } = await writeResults(
-    // A row with an outcome passed validation before it was sent: not validated a third time.
-    readBulkCsv(file, { known: (row) => outcomes.has(row), lines: false }),
-    paths.results,
-    outcomes,
-    duplicates,
-  );
+  // The rest of the results: every item still waiting (a row never answered, because the run
+  // stopped: its last outcome, or not sent), then, if pass 2 stopped adding to the window or
+  // stopped reading, the file's items after the last one written.
+  settle(true);
+  if (deferred || !readAll) {
+    // A row with an outcome passed validation before it was sent: not validated again.
+    for await (const item of readBulkCsv(file, {
+      known: (row) => outcomes.has(row),
+      lines: false,
+    })) {
+      const row = itemRow(item);
+      if (row <= written) continue;
+      results.write(
+        item,
+        item.kind === "row" ? outcomes.get(row) : undefined,
+        item.kind === "row" ? duplicates.get(row) : undefined,
+      );
+      if (results.full) await results.drained();
+    }
+  }
+  await results.close();
+  const { tally, problems } = results;
   if (output.json) {
     emit(output, {
       type: "summary",
@@ -677,6 +753,13 @@ async function checkUnchanged(
   }
 }
 
+/** An item's data row number (the header: 0). */
+function itemRow(item: CsvItem): number {
+  if (item.kind === "row") return item.row.row;
+  if (item.kind === "bad") return item.problems[0]?.row ?? 0;
+  return 0;
+}
+
 /** Finished rows are skipped by a re-run; a failure that may be repeated safely is not finished. */
 function isFinal(outcome: OutcomeRecord): boolean {
   if (outcome.status === "needs_review") return false;
@@ -695,15 +778,6 @@ function now(): string {
   return lastNowText;
 }
 
-function asTyped(amount: number | null, currency: string | null): string {
-  if (amount === null || currency === null) return "";
-  try {
-    return minorToMajor(amount, currency);
-  } catch {
-    return "";
-  }
-}
-
 function rowJson(row: BulkRow, outcome: OutcomeRecord) {
   return {
     row: row.row,
@@ -718,111 +792,6 @@ function rowJson(row: BulkRow, outcome: OutcomeRecord) {
     errorCode: outcome.code,
     errorMessage: outcome.message,
   };
-}
-
-const RESULT_COLUMNS = [
-  "row",
-  "status",
-  "refund_id",
-  "amount_refunded_minor",
-  "amount_refunded",
-  "refunded_currency",
-  "idempotency_key",
-  "error_code",
-  "error_message",
-];
-
-/** Result records stringified and written at a time (csv-stringify's sync API, one write each). */
-const RESULTS_BATCH = 256;
-
-async function writeResults(
-  items: AsyncIterable<CsvItem> | Iterable<CsvItem>,
-  path: string,
-  outcomes: Map<number, OutcomeRecord>,
-  duplicates: Map<number, RowProblem>,
-): Promise<{ tally: Tally; problems: string[] }> {
-  const tally = new Tally();
-  const problems: string[] = [];
-  const target = createWriteStream(path);
-  let batch: string[][] = [];
-  /** Writes the records gathered so far as one chunk; waits while the file stream is full. */
-  const write = async () => {
-    const text = stringify(batch);
-    batch = [];
-    if (!target.write(text)) await once(target, "drain");
-  };
-  let columns: string[] = [];
-  let providerIndex = -1;
-  const invalid = (fields: readonly string[], row: number | undefined, found: RowProblem[]) => {
-    const padded = columns.map((_, index) => fields[index] ?? "");
-    const message = found
-      .map((problem) => `${problem.field === null ? "" : `${problem.field}: `}${problem.message}`)
-      .join("; ");
-    tally.add(padded[providerIndex] || "(unknown)", "invalid", null, null);
-    batch.push([
-      ...padded,
-      String(row ?? ""),
-      "invalid",
-      "",
-      "",
-      "",
-      "",
-      "",
-      "invalid_row",
-      message,
-    ]);
-  };
-  for await (const item of items) {
-    if (item.kind === "header") {
-      columns = item.columns;
-      providerIndex = columns.indexOf("provider");
-      batch.push([...columns, ...RESULT_COLUMNS]);
-      continue;
-    }
-    if (item.kind === "bad") {
-      invalid(item.fields ?? [], item.problems[0]?.row, item.problems);
-    } else {
-      const row = item.row;
-      const duplicate = duplicates.get(row.row);
-      if (duplicate !== undefined) {
-        invalid(row.fields, row.row, [duplicate]);
-      } else {
-        const outcome = outcomes.get(row.row);
-        const status: ResultStatus = outcome?.status ?? "not_sent";
-        tally.add(row.provider, status, outcome?.amount ?? null, outcome?.currency ?? null);
-        if (
-          (status === "failed" || status === "needs_review") &&
-          problems.length < SHOWN_PROBLEMS
-        ) {
-          problems.push(
-            `row ${row.row} (${row.provider} ${row.orderId}): ${outcome?.code ?? status}: ${(outcome?.message ?? "").replace(`${row.provider}: `, "")}`,
-          );
-        }
-        // The row's fields as read, the results after them (a new array: the row may be kept).
-        batch.push(
-          row.fields.concat(
-            String(row.row),
-            status,
-            outcome?.refundId ?? "",
-            outcome?.amount === null || outcome?.amount === undefined ? "" : String(outcome.amount),
-            asTyped(outcome?.amount ?? null, outcome?.currency ?? null),
-            outcome?.currency ?? "",
-            outcome?.key ?? "",
-            outcome?.code ?? (outcome === undefined ? "not_sent" : ""),
-            outcome?.message ??
-              (outcome === undefined
-                ? "not sent: the run stopped before this row (run the same command again)"
-                : ""),
-          ),
-        );
-      }
-    }
-    if (batch.length >= RESULTS_BATCH) await write();
-  }
-  if (batch.length > 0) await write();
-  target.end();
-  await finished(target);
-  return { tally, problems };
 }
 
 export { formatMinor };
