@@ -293,7 +293,8 @@ export async function* readBulkCsv(
   const known = options.known;
   const lines = options.lines !== false;
   const skipped: RowProblem[] = [];
-  const parser = createReadStream(file).pipe(
+  const source = createReadStream(file);
+  const parser = source.pipe(
     parse({
       bom: true,
       trim: true,
@@ -316,43 +317,48 @@ export async function* readBulkCsv(
   );
   let columns: string[] | null = null;
   let row = 0;
-  for await (const item of parser as AsyncIterable<
-    { record: string[]; info: { lines: number } } | string[]
-  >) {
-    while (skipped.length > 0) {
-      const problem = skipped.shift() as RowProblem;
+  try {
+    for await (const item of parser as AsyncIterable<
+      { record: string[]; info: { lines: number } } | string[]
+    >) {
+      while (skipped.length > 0) {
+        const problem = skipped.shift() as RowProblem;
+        row++;
+        yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
+      }
+      const record = Array.isArray(item) ? item : item.record;
+      if (columns === null) {
+        columns = record;
+        yield { kind: "header", columns, problems: checkHeader(columns) };
+        continue;
+      }
+      row++;
+      // info.lines is the line the record ends on; count back its embedded line breaks.
+      const line = Array.isArray(item) ? 0 : item.info.lines - countBreaks(record);
+      if (known?.(row) === true && record.length === columns.length) {
+        yield { kind: "row", row: knownRow(columns, record, row, line) };
+        continue;
+      }
+      const result = validateRow(columns, record, row, line);
+      if (Array.isArray(result)) yield { kind: "bad", problems: result, fields: record };
+      else yield { kind: "row", row: result };
+    }
+    for (const problem of skipped) {
       row++;
       yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
     }
-    const record = Array.isArray(item) ? item : item.record;
     if (columns === null) {
-      columns = record;
-      yield { kind: "header", columns, problems: checkHeader(columns) };
-      continue;
+      yield {
+        kind: "header",
+        columns: [],
+        problems: [
+          `the file is empty: the first line must be the header ${REQUIRED_COLUMNS.join(",")}`,
+        ],
+      };
     }
-    row++;
-    // info.lines is the line the record ends on; count back its embedded line breaks.
-    const line = Array.isArray(item) ? 0 : item.info.lines - countBreaks(record);
-    if (known?.(row) === true && record.length === columns.length) {
-      yield { kind: "row", row: knownRow(columns, record, row, line) };
-      continue;
-    }
-    const result = validateRow(columns, record, row, line);
-    if (Array.isArray(result)) yield { kind: "bad", problems: result, fields: record };
-    else yield { kind: "row", row: result };
-  }
-  for (const problem of skipped) {
-    row++;
-    yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
-  }
-  if (columns === null) {
-    yield {
-      kind: "header",
-      columns: [],
-      problems: [
-        `the file is empty: the first line must be the header ${REQUIRED_COLUMNS.join(",")}`,
-      ],
-    };
+  } finally {
+    // A reader that stops early (a bad header, pass 1 starting over) closes the file too.
+    source.destroy();
   }
 }
 
