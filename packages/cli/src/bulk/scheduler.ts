@@ -100,7 +100,8 @@ export class Scheduler {
   }
 
   private pump(): void {
-    const now = this.now();
+    // The clock is read only when a lane is paused (after a 429), not on every pump.
+    let now = 0;
     let wakeAt = Number.POSITIVE_INFINITY;
     let idleRounds = 0;
     while (this.active < this.concurrency && this.queued > 0 && idleRounds < this.order.length) {
@@ -111,20 +112,29 @@ export class Scheduler {
         idleRounds++;
         continue;
       }
-      if (lane.pausedUntil > now) {
-        wakeAt = Math.min(wakeAt, lane.pausedUntil);
-        idleRounds++;
-        continue;
+      if (lane.pausedUntil !== 0) {
+        if (now === 0) now = this.now();
+        if (lane.pausedUntil > now) {
+          wakeAt = Math.min(wakeAt, lane.pausedUntil);
+          idleRounds++;
+          continue;
+        }
+        lane.pausedUntil = 0;
       }
       idleRounds = 0;
       const task = lane.queue.shift() as () => Promise<void>;
       this.queued--;
       this.active++;
       lane.active++;
-      void task().finally(() => {
+      const done = () => {
         this.active--;
         lane.active--;
         this.pump();
+      };
+      task().then(done, (error: unknown) => {
+        done();
+        // As unhandled as before: a task that throws is a bug, not a row's failure.
+        throw error;
       });
     }
     if (wakeAt !== Number.POSITIVE_INFINITY && this.timer === null) {
