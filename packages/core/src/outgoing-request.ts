@@ -116,6 +116,76 @@ export const OutgoingRequest = function OutgoingRequest(
 // checks a middleware's result that way) holds for every Request.
 OutgoingRequest.prototype = Request.prototype;
 
+/**
+ * The request of refundkit's own calls (a refund, a lookup: `CallInit` passes it as openapi-fetch's
+ * per-call `Request` option). Those clients never leave `connect`, so no middleware ever sees it;
+ * and core's node:http fetch sends it as it is: no undici `Request` is built (its URL parse,
+ * Headers copy and AbortController cost more than the rest of the call's own work). It holds
+ * the URL, the method, openapi-fetch's `Headers` (its own, not a copy) and the kept body and
+ * signal; every other `Request` member is served by an `OutgoingRequest` built from it on first
+ * use, and `toRequest` builds one for any other fetch (the user's, msw's, Node's own), so those
+ * still get a real `Request`. `instanceof Request` holds.
+ */
+export class LeanRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly #init: RequestInit;
+  #real: Request | undefined;
+
+  constructor(url: string, init: RequestInit & { headers: Headers }) {
+    const body = init.body ?? null;
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.headers = init.headers;
+    this.#init = init;
+    // Only what openapi-fetch builds for refundkit's calls (a JSON or form string, no body):
+    // anything else is an OutgoingRequest, which reads it the way fetch does.
+    if (typeof body !== "string" && body !== null) {
+      // biome-ignore lint/correctness/noConstructorReturn: a Request where the lean form does not apply
+      return new OutgoingRequest(url, init) as unknown as LeanRequest;
+    }
+    if (typeof body === "string" && !this.headers.has("content-type")) {
+      this.headers.set("content-type", "text/plain;charset=UTF-8");
+    }
+    (this as Kept)[BODY] = body;
+    (this as Kept)[SIGNAL] = init.signal ?? null;
+  }
+
+  /** A real Request with this request's URL, method, current headers and body. */
+  toRequest(): Request {
+    return new OutgoingRequest(this.url, { ...this.#init, headers: this.headers });
+  }
+
+  /** The real Request the other members read (built once). */
+  real(): Request {
+    this.#real ??= this.toRequest();
+    return this.#real;
+  }
+}
+Object.setPrototypeOf(LeanRequest.prototype, Request.prototype);
+// Every other Request member (signal, body, text(), clone(), redirect...), from the real request.
+for (const [name, { get, value }] of Object.entries(
+  Object.getOwnPropertyDescriptors(Request.prototype),
+)) {
+  if (name === "constructor" || name === "url" || name === "method" || name === "headers") continue;
+  Object.defineProperty(
+    LeanRequest.prototype,
+    name,
+    get
+      ? {
+          get: function (this: LeanRequest) {
+            return get.call(this.real());
+          },
+        }
+      : {
+          value: function (this: LeanRequest, ...args: unknown[]) {
+            return (value as (...a: unknown[]) => unknown).apply(this.real(), args);
+          },
+        },
+  );
+}
+
 /** The kept body and signal of a request built by `OutgoingRequest`; undefined for any other. */
 export function outgoingParts(request: Request): OutgoingParts | undefined {
   const parts = request as Request & Kept;

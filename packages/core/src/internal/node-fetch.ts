@@ -1,7 +1,13 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { finished } from "node:stream";
-import { BodyLoader, BufferedResponse, type ResponseHead } from "./buffered-response.js";
+import {
+  ATTEMPT,
+  type AttemptHook,
+  BodyLoader,
+  BufferedResponse,
+  type ResponseHead,
+} from "./buffered-response.js";
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -40,7 +46,7 @@ export function createKeepAliveFetch(
     "http:": new http.Agent(agentOptions),
     "https:": new https.Agent(agentOptions),
   };
-  return async function keepAliveFetch(input, init) {
+  const keepAliveFetch: typeof globalThis.fetch = async (input, init) => {
     // What refundkit's transport passes on every attempt (its request, with in `init` only the
     // headers, body or signal that replace the request's) is read as is; anything else is read
     // the way fetch reads it, through one Request (a stream or FormData body read into bytes).
@@ -57,14 +63,21 @@ export function createKeepAliveFetch(
         : request.body === null
           ? null
           : new Uint8Array(await request.arrayBuffer());
-    const signal = override?.signal ?? request.signal;
+    // refundkit's transport passes its attempt (ATTEMPT) rather than a signal: the request is
+    // destroyed at the attempt's failure, with no AbortController built.
+    const attempt = (override as { [ATTEMPT]?: AttemptHook } | undefined)?.[ATTEMPT];
+    const signal = attempt === undefined ? (override?.signal ?? request.signal) : undefined;
     const url = new URL(request.url);
     const agent = agents[url.protocol];
     if (agent === undefined) {
       throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
     }
     const { method } = request;
-    signal?.throwIfAborted();
+    const stopped = () => {
+      signal?.throwIfAborted();
+      if (attempt?.failed) throw attempt.reason;
+    };
+    stopped();
     // Content-Length is set by node:http from the body given to `end`.
     const headers: Record<string, string> = { accept: "*/*", "user-agent": "node" };
     const replaced = override?.headers;
@@ -79,11 +92,15 @@ export function createKeepAliveFetch(
     if (hasFree(agent)) {
       await turn();
       await turn();
-      signal?.throwIfAborted();
+      stopped();
     }
     return new Promise<Response>((resolve, reject) => {
       const failure = (error: unknown) =>
-        signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error });
+        signal?.aborted
+          ? signal.reason
+          : attempt?.failed
+            ? attempt.reason
+            : new TypeError("fetch failed", { cause: error });
       const sending = send(url, { method, headers, agent, signal }, (incoming) => {
         // Read as it arrives, whether or not anyone reads it, so that the socket is free for the
         // next request once the answer is in.
@@ -93,9 +110,12 @@ export function createKeepAliveFetch(
           // An error, or the connection closed before the end (the server cut the body), fails
           // the read. A plain Uint8Array, not a Buffer: a small Buffer is a view of a shared
           // pool, and readers slice it and take `.buffer`.
-          finished(incoming, (error) =>
-            error ? rejectBody(failure(error)) : resolveBody(new Uint8Array(Buffer.concat(chunks))),
-          );
+          finished(incoming, (error) => {
+            // Done: a later failure of the attempt has nothing left to stop.
+            if (attempt !== undefined) attempt.onFail = undefined;
+            if (error) rejectBody(failure(error));
+            else resolveBody(new Uint8Array(Buffer.concat(chunks)));
+          });
         });
         // Nobody may read it: its failure is reported to readers only.
         bytes.catch(() => {});
@@ -125,10 +145,16 @@ export function createKeepAliveFetch(
           reject(failure(error));
         }
       });
-      sending.on("error", (error) => reject(failure(error)));
+      sending.on("error", (error) => {
+        if (attempt !== undefined) attempt.onFail = undefined;
+        reject(failure(error));
+      });
+      if (attempt !== undefined) attempt.onFail = (reason) => sending.destroy(reason as Error);
       sending.end(body ?? undefined);
     });
   };
+  (keepAliveFetch as { [ATTEMPT]?: true })[ATTEMPT] = true;
+  return keepAliveFetch;
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
