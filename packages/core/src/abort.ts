@@ -61,7 +61,8 @@ export class Attempt {
     return this.#controller.signal;
   }
 
-  get failed(): boolean {
+  /** Whether it failed (read like an AbortSignal's `aborted`, with `reason`). */
+  get aborted(): boolean {
     return this.#failure !== undefined;
   }
 
@@ -72,7 +73,7 @@ export class Attempt {
 
   /**
    * Called once at `fail`, instead of an AbortSignal for a transport that can stop its request
-   * directly (core's node:http fetch destroys the request); cleared by that transport when done.
+   * directly (core's node:http fetch destroys the request).
    */
   onFail: ((reason: unknown) => void) | undefined;
 

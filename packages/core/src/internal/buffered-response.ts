@@ -1,13 +1,12 @@
 /**
- * The `Response` the transport returns (and core's node:http transport answers with). Its body is the attempt's response body, read once, on
- * first use, under the attempt's deadline (so a stalled body times out whatever `fetch` is used),
- * after which the attempt's timer and listeners are released: nothing of the call stays armed.
- * `text()`, `json()`, `arrayBuffer()` and clones are served from those bytes, with no stream
- * round-trip. `body` is the attempt's own stream, untouched (no second stream is built), known to
- * `bodyOf`, which reads it through this response; read directly, the attempt's deadline still
- * applies and its timer is released when it fires. A body that could not be read (the connection
- * dropped, the attempt timed out, the caller aborted) rejects every read with that failure, as the
- * original response would have.
+ * The `Response` the transport returns (and core's node:http transport answers with). Its body is
+ * the attempt's response body, read once, on first use, under the attempt's deadline (so a stalled
+ * body times out whatever `fetch` is used), after which the attempt's timer and listeners are
+ * released: nothing of the call stays armed. `text()`, `json()`, `arrayBuffer()` and clones are
+ * served from those bytes, with no stream round-trip; `body` is a stream of them, built when asked
+ * for, known to `bodyOf`, which reads the bytes through this response. A body that could not be
+ * read (the connection dropped, the attempt timed out, the caller aborted) rejects every read with
+ * that failure, as the original response would have.
  */
 const decoder = new TextDecoder();
 const noop = () => {};
@@ -56,7 +55,7 @@ export const ATTEMPT = Symbol.for("refundkit.attempt");
 
 /** What core's node:http fetch reads of an attempt (see ATTEMPT). */
 export interface AttemptHook {
-  readonly failed: boolean;
+  readonly aborted: boolean;
   readonly reason: unknown;
   onFail: ((reason: unknown) => void) | undefined;
 }
@@ -123,17 +122,6 @@ export class BufferedResponse extends Response {
           cancel: () => this.#consume().then(noop, noop),
         };
         this.#stream = handle as ReadableStream<Bytes>;
-      } else if (
-        !this.#loader.started &&
-        this.#source instanceof Response &&
-        !(this.#source instanceof BufferedResponse)
-      ) {
-        // Not read yet: the attempt's own stream, no copy.
-        const stream = this.#source.body as ReadableStream<Bytes>;
-        // A stream that cannot take it (frozen) is read as a plain stream by `bodyOf`.
-        if (Object.isExtensible(stream))
-          (stream as ReadableStream<Bytes> & OwnedStream)[OWNER] = this;
-        this.#stream = stream;
       } else {
         // A stream of the bytes (highWaterMark 0: nothing is read until someone reads), known to
         // `bodyOf` as well, which then reads the bytes without the stream.

@@ -67,6 +67,7 @@ export function createKeepAliveFetch(
     // destroyed at the attempt's failure, with no AbortController built.
     const attempt = (override as { [ATTEMPT]?: AttemptHook } | undefined)?.[ATTEMPT];
     const signal = attempt === undefined ? (override?.signal ?? request.signal) : undefined;
+    const stop = attempt ?? signal;
     const url = new URL(request.url);
     const agent = agents[url.protocol];
     if (agent === undefined) {
@@ -74,8 +75,7 @@ export function createKeepAliveFetch(
     }
     const { method } = request;
     const stopped = () => {
-      signal?.throwIfAborted();
-      if (attempt?.failed) throw attempt.reason;
+      if (stop?.aborted) throw stop.reason;
     };
     stopped();
     // Content-Length is set by node:http from the body given to `end`.
@@ -96,11 +96,7 @@ export function createKeepAliveFetch(
     }
     return new Promise<Response>((resolve, reject) => {
       const failure = (error: unknown) =>
-        signal?.aborted
-          ? signal.reason
-          : attempt?.failed
-            ? attempt.reason
-            : new TypeError("fetch failed", { cause: error });
+        stop?.aborted ? stop.reason : new TypeError("fetch failed", { cause: error });
       const sending = send(url, { method, headers, agent, signal }, (incoming) => {
         // Read as it arrives, whether or not anyone reads it, so that the socket is free for the
         // next request once the answer is in.
@@ -110,12 +106,9 @@ export function createKeepAliveFetch(
           // An error, or the connection closed before the end (the server cut the body), fails
           // the read. A plain Uint8Array, not a Buffer: a small Buffer is a view of a shared
           // pool, and readers slice it and take `.buffer`.
-          finished(incoming, (error) => {
-            // Done: a later failure of the attempt has nothing left to stop.
-            if (attempt !== undefined) attempt.onFail = undefined;
-            if (error) rejectBody(failure(error));
-            else resolveBody(new Uint8Array(Buffer.concat(chunks)));
-          });
+          finished(incoming, (error) =>
+            error ? rejectBody(failure(error)) : resolveBody(new Uint8Array(Buffer.concat(chunks))),
+          );
         });
         // Nobody may read it: its failure is reported to readers only.
         bytes.catch(() => {});
@@ -145,10 +138,9 @@ export function createKeepAliveFetch(
           reject(failure(error));
         }
       });
-      sending.on("error", (error) => {
-        if (attempt !== undefined) attempt.onFail = undefined;
-        reject(failure(error));
-      });
+      sending.on("error", (error) => reject(failure(error)));
+      // Once the answer is in (or the request failed), node:http has marked the request
+      // destroyed and this does nothing: the socket back in the pool is not touched.
       if (attempt !== undefined) attempt.onFail = (reason) => sending.destroy(reason as Error);
       sending.end(body ?? undefined);
     });
