@@ -90,8 +90,7 @@ export function createKeepAliveFetch(
     // the event loop contain one I/O poll), rather than send on it and fail a request that may
     // not be repeated (RFC 9112 section 9.3.1: https://www.rfc-editor.org/rfc/rfc9112#section-9.3.1).
     if (hasFree(agent)) {
-      await turn();
-      await turn();
+      await twoTurns();
       stopped();
     }
     return new Promise<Response>((resolve, reject) => {
@@ -149,7 +148,8 @@ export function createKeepAliveFetch(
   return keepAliveFetch;
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Resolves two turns of the event loop from now: the first turn's callback schedules `resolve`. */
+const twoTurns = () => new Promise((resolve) => setImmediate(setImmediate, resolve));
 
 function hasFree(agent: http.Agent): boolean {
   for (const _ in agent.freeSockets) return true;
