@@ -4,13 +4,14 @@
  */
 import { type MockAnswer, reasonPhrase, textAnswer } from "./answers.js";
 import type { SpecValidator } from "./openapi/validator.js";
+import type { MockRequest } from "./request.js";
 
 export type ParsedBody =
   | { kind: "none" }
   | { kind: "json"; value: unknown }
   | { kind: "invalid"; text: string; error: string };
 
-export async function readJsonBody(request: Request): Promise<ParsedBody> {
+export async function readJsonBody(request: MockRequest): Promise<ParsedBody> {
   const text = await request.text();
   if (text.trim() === "") return { kind: "none" };
   try {
@@ -20,7 +21,7 @@ export async function readJsonBody(request: Request): Promise<ParsedBody> {
   }
 }
 
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: MockRequest): string | undefined {
   const match = /^Bearer ([^\s]+)$/.exec(request.headers.get("authorization") ?? "");
   return match?.[1];
 }
@@ -56,7 +57,7 @@ export interface SpecRefusals {
 type CheckArgs<Refusals extends SpecRefusals> = [
   validator: SpecValidator,
   operationId: string,
-  request: Request,
+  request: MockRequest,
   path: Record<string, string>,
   refuse: Refusals,
 ];

@@ -4,8 +4,8 @@ import { MockAnswer } from "./answers.js";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
 import { createMockProviders, type MockOptions } from "./handlers.js";
-import { IncomingRequest } from "./incoming-request.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
+import { ServerRequest } from "./request.js";
 import { createRouter, type Router } from "./routing.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
 import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
@@ -34,6 +34,15 @@ export interface MockServer {
 }
 
 const MAX_BODY = 1024 * 1024;
+
+/**
+ * A request target that the WHATWG URL parser leaves as it is: origin-form (`/` and not `//`),
+ * no query or fragment, no percent-encoding or dot (so no dot segment to remove), and only
+ * characters the path percent-encode set does not change
+ * (https://url.spec.whatwg.org/#path-percent-encode-set). Its pathname is the target itself; any
+ * other target is parsed.
+ */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-_~!$&'()*+,;=:@/]*$/;
 /** The admin API takes more: an array of orders seeded in one request (100,000 orders fit). */
 const MAX_ADMIN_BODY = 64 * 1024 * 1024;
 
@@ -97,7 +106,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let state:
     | { mock: ReturnType<typeof createMockProviders>; url: string; router: Router }
     | undefined;
-  const aborts = new Set<IncomingRequest>();
+  const aborts = new Set<ServerRequest>();
 
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (state === undefined) throw new Error("mock server not ready");
@@ -207,19 +216,39 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const server = createServer((req, res) => {
     void (async () => {
       if (state === undefined) return sendJson(res, 503, { error: "starting" });
-      const url = new URL(req.url ?? "/", state.url);
-      if (url.pathname.startsWith("/__mock/")) return admin(req, res, url.pathname);
+      const target = req.url ?? "/";
+      let pathname: string;
+      let href: string;
+      let sameOrigin = true;
+      if (PLAIN_PATH.test(target)) {
+        pathname = target;
+        href = state.url + target;
+      } else {
+        const url = new URL(target, state.url);
+        pathname = url.pathname;
+        href = url.href;
+        sameOrigin = url.origin === state.url;
+      }
+      if (pathname.startsWith("/__mock/")) return admin(req, res, pathname);
       const method = req.method ?? "GET";
       const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-      const request = new IncomingRequest(url, method, req.rawHeaders, body);
       // The request's signal aborts when the client goes away before the answer is sent (a
-      // `hang` fault waits on it); the controller is made only if a handler reads the signal.
-      res.on("close", () => {
-        if (!res.writableFinished) request.abort();
-        aborts.delete(request);
+      // `hang` fault waits on it); the client is watched only once a handler asks for it.
+      let watched = false;
+      const request: ServerRequest = new ServerRequest(href, method, req.rawHeaders, body, () => {
+        if (watched) return;
+        watched = true;
+        if (res.closed) {
+          if (!res.writableFinished) request.abort();
+          return;
+        }
+        aborts.add(request);
+        res.on("close", () => {
+          if (!res.writableFinished) request.abort();
+          aborts.delete(request);
+        });
       });
-      aborts.add(request);
-      const response = await state.router.handle({ url, request });
+      const response = await state.router.handle({ pathname, sameOrigin, request });
       if (response === undefined) return sendJson(res, 404, { error: "not found" });
       // HttpResponse.error(): a network error, here a reset connection.
       if (response.type === "error") {

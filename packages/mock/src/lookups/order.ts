@@ -5,6 +5,7 @@
 import { bearerToken } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import type { OrderState } from "../ledger.js";
+import type { MockRequest } from "../request.js";
 import type { MockProvider } from "../types.js";
 
 /** An epoch-millisecond time as ISO 8601 text. */
@@ -27,7 +28,7 @@ export function orderOf(
 export function hasValidToken(
   context: MockContext,
   provider: "sezzle" | "optty",
-  request: Request,
+  request: MockRequest,
 ): boolean {
   const token = bearerToken(request);
   return token !== undefined && context.tokens.check(provider, token) === "valid";

@@ -27,12 +27,13 @@ export interface SpecValidator {
   /**
    * Validates path and header parameters (operation- and path-level, `$ref`s followed) against
    * their schemas: required ones must be present. Header names are matched case-insensitively;
-   * `headers` may be a request's own `Headers` (only the declared ones are read). Path values
+   * `headers` may be a request's own `Headers`, or any object with `Headers`' `get(name)` (only
+   * the declared ones are read). Path values
    * are strings; schemas typed as numbers or booleans get the coerced value.
    */
   validateParameters(
     operationId: string,
-    values: { path?: Record<string, string>; headers?: Record<string, string> | Headers },
+    values: { path?: Record<string, string>; headers?: Record<string, string> | HeaderSource },
   ): ValidationResult;
   /**
    * Validates a response body for an HTTP status (exact code, then `4XX`-style range, then
@@ -45,6 +46,9 @@ export interface SpecValidator {
     mediaType?: string,
   ): ValidationResult;
 }
+
+/** What `validateParameters` reads header fields through: a `Headers`, or one like it. */
+export type HeaderSource = { get(name: string): string | null };
 
 type JsonObject = Record<string, unknown>;
 
@@ -309,9 +313,12 @@ export function createSpecValidator(document: object): SpecValidator {
       let byName: Map<string, string> | undefined;
       const header = (name: string): string | undefined => {
         if (given === undefined) return undefined;
-        if (given instanceof Headers) return given.get(name) ?? undefined;
+        // A Headers-like `get` (a Record's values are strings, never functions).
+        if (typeof given.get === "function") return (given as HeaderSource).get(name) ?? undefined;
         byName ??= new Map(
-          Object.entries(given).map(([key, value]) => [key.toLowerCase(), value] as const),
+          Object.entries(given as Record<string, string>).map(
+            ([key, value]) => [key.toLowerCase(), value] as const,
+          ),
         );
         return byName.get(name.toLowerCase());
       };
