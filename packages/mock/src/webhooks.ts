@@ -143,33 +143,44 @@ export function createWebhookEmitter(options: {
     }
   }
 
+  // Each event's body (and Sezzle's signature) is written when first read, by a delivery,
+  // `events()` or the admin API, from what was decided when the event happened (its time, the
+  // refund's status then, the fault): a refund nobody listens for costs no JSON, UUID or HMAC.
+  // Read at any time, an event is the same bytes.
+
   function sezzleEvent(order: OrderState, refund: RefundState): void {
     const fault = takeFault("sezzle");
-    const body = JSON.stringify({
-      uuid: crypto.randomUUID(),
-      created_at: isoSeconds(clock()),
-      event: "order.refunded",
-      data_type: "order",
-      data: { uuid: order.id, source: "gateway" },
-    });
+    const at = clock();
+    const orderId = order.id;
+    let body: string | undefined;
+    const bodyOf = () => {
+      body ??= JSON.stringify({
+        uuid: crypto.randomUUID(),
+        created_at: isoSeconds(at),
+        event: "order.refunded",
+        data_type: "order",
+        data: { uuid: orderId, source: "gateway" },
+      });
+      return body;
+    };
     const key = fault === "forged" ? WRONG_KEY : credentials.sezzle.privateKey;
     let headers: Record<string, string> | undefined;
     emit({
       provider: "sezzle",
       type: "order.refunded",
-      orderId: order.id,
+      orderId,
       refundId: refund.id,
-      // Signed when first read (a delivery, `events()`), so a refund nobody listens for costs
-      // no HMAC; the same signature every time.
       get headers() {
         headers ??= {
           "content-type": "application/json",
           // Hex digest: Sezzle does not state the encoding; hex is what integrations compare.
-          "sezzle-signature": hmac(key, body).toString("hex"),
+          "sezzle-signature": hmac(key, bodyOf()).toString("hex"),
         };
         return headers;
       },
-      body,
+      get body() {
+        return bodyOf();
+      },
       fault,
     });
   }
@@ -177,19 +188,19 @@ export function createWebhookEmitter(options: {
   function briqpayEvent(order: OrderState, refund: RefundState): void {
     const fault = takeFault("briqpay");
     const status = fault === "forged" ? flipped(refund.status) : refund.status;
-    const body = JSON.stringify({
-      event: "refund_status",
-      status,
-      sessionId: order.id,
-      refundId: refund.id,
-    });
+    const sessionId = order.id;
+    const refundId = refund.id;
+    let body: string | undefined;
     emit({
       provider: "briqpay",
       type: "refund_status",
-      orderId: order.id,
-      refundId: refund.id,
+      orderId: sessionId,
+      refundId,
       headers: { "content-type": "application/json" },
-      body,
+      get body() {
+        body ??= JSON.stringify({ event: "refund_status", status, sessionId, refundId });
+        return body;
+      },
       fault,
     });
   }

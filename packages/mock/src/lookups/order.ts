@@ -9,9 +9,7 @@ import type { MockRequest } from "../request.js";
 import type { MockProvider } from "../types.js";
 
 /** An epoch-millisecond time as ISO 8601 text. */
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
+export { isoMillis as iso } from "../time.js";
 
 /** The order, its due refunds settled first (so a lookup sees what a refund call would). */
 export function orderOf(
