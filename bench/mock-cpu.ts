@@ -105,7 +105,7 @@ async function measure(bin: string): Promise<Record<string, number>> {
     { fetch: createKeepAliveFetch({ maxSockets: 8 }) },
   );
   const result: Record<string, number> = {};
-  const WARM = 300;
+  const WARM = Number(process.env.MOCK_CPU_WARM ?? 1000);
   try {
     const ids = new Map<Provider, string[]>();
     for (const provider of providers) {

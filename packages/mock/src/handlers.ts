@@ -6,7 +6,7 @@ import {
   resolveCredentials,
 } from "./credentials.js";
 import { createFaultController, type MockFaults } from "./faults.js";
-import { createLedger, type MockOrders } from "./ledger.js";
+import { createLedger, type Ledger, type MockOrders, type SeedOrder } from "./ledger.js";
 import { lookupHandlers } from "./lookups.js";
 import { createSpecValidator, type SpecValidator } from "./openapi/validator.js";
 import { briqpayHandlers } from "./providers/briqpay.js";
@@ -61,6 +61,20 @@ const REFUND_OPERATIONS: Record<MockProvider, { operationId: string; path: strin
   moyasar: routes.moyasar.refund,
   briqpay: routes.briqpay.refund,
 };
+
+/** The ledger behind each `orders` handed out, for the HTTP server's admin API. */
+const ledgers = new WeakMap<MockOrders, Ledger>();
+
+/**
+ * Internal (the HTTP server's admin API): seeds `order`, just parsed from a request body (so kept
+ * as it is, not copied), into the ledger behind `orders`, without building the snapshot
+ * `orders.seed` answers. Throws as `orders.seed` does.
+ */
+export function seedParsed(orders: MockOrders, order: SeedOrder): void {
+  const ledger = ledgers.get(orders);
+  if (ledger === undefined) throw new TypeError("not the orders of createMockProviders");
+  ledger.add(order, { owned: true });
+}
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
@@ -132,6 +146,7 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
       ledger.settle(provider, orderId, refundId, outcome),
     reset: () => ledger.reset(),
   };
+  ledgers.set(orders, ledger);
   const publicWebhooks: MockWebhooks = {
     events: () => webhooks.events(),
     deliveries: () => webhooks.deliveries(),

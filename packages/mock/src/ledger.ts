@@ -1,6 +1,7 @@
 import type { BriqpayLine } from "@refundkit/briqpay";
 import { isCurrencyCode } from "@refundkit/core";
 import type { AnswerWire } from "./answers.js";
+import { isoMillis } from "./time.js";
 import type { Clock, MockProvider } from "./types.js";
 import { isMockProvider } from "./types.js";
 
@@ -152,6 +153,11 @@ type IdempotencyRecord =
   | { state: "done"; fingerprint: string; answer: IdempotentAnswer };
 
 export interface Ledger extends MockOrders {
+  /**
+   * `seed` without the snapshot it answers: for the admin API's array of orders, whose answer is
+   * a count. `owned`: the input is the caller's to give (freshly parsed JSON), kept as it is.
+   */
+  add(order: SeedOrder, options?: { owned?: boolean }): void;
   find(provider: MockProvider, id: string): OrderState | undefined;
   /** Settles refunds whose time has come; call before reading statuses. */
   tick(order: OrderState): void;
@@ -174,10 +180,6 @@ function assertAmount(value: unknown, what: string): asserts value is number {
       `${what} must be a non-negative integer of minor units; got ${String(value)}`,
     );
   }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 export function createLedger(options: {
@@ -231,7 +233,7 @@ export function createLedger(options: {
       amount: refund.amount,
       currency: refund.currency,
       status: refund.status,
-      createdAt: iso(refund.createdAt),
+      createdAt: isoMillis(refund.createdAt),
       idempotencyKey: refund.idempotencyKey,
       captureId: refund.captureId,
       cart: refund.cart === null ? null : structuredClone(refund.cart),
@@ -255,7 +257,7 @@ export function createLedger(options: {
       amount: order.amount,
       currency: order.currency,
       captured: order.captured,
-      createdAt: iso(order.createdAt),
+      createdAt: isoMillis(order.createdAt),
       refundedAmount: held(order),
       refundableAmount: refundable(order),
       refunds: order.refunds.map(snapshotRefund),
@@ -263,66 +265,73 @@ export function createLedger(options: {
     };
   }
 
+  function add(input: SeedOrder, owned = false): OrderState {
+    if (typeof input !== "object" || input === null) throw new TypeError("order must be an object");
+    if (!isMockProvider(input.provider)) {
+      throw new TypeError(`unknown provider ${JSON.stringify(input.provider)}`);
+    }
+    if (typeof input.id !== "string" || input.id === "") {
+      throw new TypeError("order id must be a non-empty string");
+    }
+    options.validateId(input.provider, input.id);
+    assertAmount(input.amount, "amount");
+    const currency = input.currency ?? (input.provider === "levelup" ? "USD" : undefined);
+    if (!isCurrencyCode(currency)) {
+      throw new TypeError(
+        `currency must be an upper-case ISO 4217 code; got ${JSON.stringify(currency)}`,
+      );
+    }
+    if (input.processingMs !== undefined) assertAmount(input.processingMs, "processingMs");
+    let captures: Required<BriqpayCapture>[] = [];
+    if (input.provider === "briqpay") {
+      const given = input.captures ?? [{ amount: input.amount }];
+      if (!Array.isArray(given)) throw new TypeError("captures must be an array");
+      captures = given.map((capture, index) => {
+        assertAmount(capture?.amount, `captures[${index}].amount`);
+        return { captureId: capture.captureId ?? crypto.randomUUID(), amount: capture.amount };
+      });
+      if (
+        input.settleAs !== undefined &&
+        input.settleAs !== "approved" &&
+        input.settleAs !== "rejected"
+      ) {
+        throw new TypeError('settleAs must be "approved" or "rejected"');
+      }
+      if (input.settleAfterMs !== undefined) assertAmount(input.settleAfterMs, "settleAfterMs");
+      if (input.cart !== undefined && !Array.isArray(input.cart))
+        throw new TypeError("cart must be an array");
+    }
+    if (input.provider === "levelup") {
+      if (input.tipAmount !== undefined) assertAmount(input.tipAmount, "tipAmount");
+      if (
+        input.managerConfirmation !== undefined &&
+        typeof input.managerConfirmation !== "string"
+      ) {
+        throw new TypeError("managerConfirmation must be a string");
+      }
+    }
+    const state: OrderState = {
+      // A copy: the caller may change its object afterwards.
+      seed: owned ? input : structuredClone(input),
+      provider: input.provider,
+      id: input.id,
+      amount: input.amount,
+      currency,
+      captured: input.captured ?? true,
+      createdAt: clock(),
+      refunds: [],
+      captures,
+    };
+    orders.set(key(input.provider, input.id), state);
+    return state;
+  }
+
   return {
     seed(input) {
-      if (typeof input !== "object" || input === null)
-        throw new TypeError("order must be an object");
-      if (!isMockProvider(input.provider)) {
-        throw new TypeError(`unknown provider ${JSON.stringify(input.provider)}`);
-      }
-      if (typeof input.id !== "string" || input.id === "") {
-        throw new TypeError("order id must be a non-empty string");
-      }
-      options.validateId(input.provider, input.id);
-      assertAmount(input.amount, "amount");
-      const currency = input.currency ?? (input.provider === "levelup" ? "USD" : undefined);
-      if (!isCurrencyCode(currency)) {
-        throw new TypeError(
-          `currency must be an upper-case ISO 4217 code; got ${JSON.stringify(currency)}`,
-        );
-      }
-      if (input.processingMs !== undefined) assertAmount(input.processingMs, "processingMs");
-      let captures: Required<BriqpayCapture>[] = [];
-      if (input.provider === "briqpay") {
-        const given = input.captures ?? [{ amount: input.amount }];
-        if (!Array.isArray(given)) throw new TypeError("captures must be an array");
-        captures = given.map((capture, index) => {
-          assertAmount(capture?.amount, `captures[${index}].amount`);
-          return { captureId: capture.captureId ?? crypto.randomUUID(), amount: capture.amount };
-        });
-        if (
-          input.settleAs !== undefined &&
-          input.settleAs !== "approved" &&
-          input.settleAs !== "rejected"
-        ) {
-          throw new TypeError('settleAs must be "approved" or "rejected"');
-        }
-        if (input.settleAfterMs !== undefined) assertAmount(input.settleAfterMs, "settleAfterMs");
-        if (input.cart !== undefined && !Array.isArray(input.cart))
-          throw new TypeError("cart must be an array");
-      }
-      if (input.provider === "levelup") {
-        if (input.tipAmount !== undefined) assertAmount(input.tipAmount, "tipAmount");
-        if (
-          input.managerConfirmation !== undefined &&
-          typeof input.managerConfirmation !== "string"
-        ) {
-          throw new TypeError("managerConfirmation must be a string");
-        }
-      }
-      const state: OrderState = {
-        seed: structuredClone(input),
-        provider: input.provider,
-        id: input.id,
-        amount: input.amount,
-        currency,
-        captured: input.captured ?? true,
-        createdAt: clock(),
-        refunds: [],
-        captures,
-      };
-      orders.set(key(input.provider, input.id), state);
-      return snapshot(state);
+      return snapshot(add(input));
+    },
+    add(input, addOptions) {
+      add(input, addOptions?.owned === true);
     },
     get(provider, id) {
       const order = orders.get(key(provider, id));

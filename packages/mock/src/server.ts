@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 import { MockAnswer } from "./answers.js";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
-import { createMockProviders, type MockOptions } from "./handlers.js";
+import { createMockProviders, type MockOptions, seedParsed } from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
 import { ServerRequest } from "./request.js";
 import { createRouter, type Router } from "./routing.js";
@@ -81,7 +81,9 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
   const wire = response instanceof MockAnswer ? response.wire() : undefined;
   if (wire !== undefined) {
     res.writeHead(wire.status, wire.fields as Record<string, string>);
-    res.end(wire.bytes ?? undefined);
+    // The text the bytes were encoded from, when there is one: written with the header at once.
+    const text = wire.bytes === null ? undefined : (response as MockAnswer).bodyText();
+    res.end(text ?? wire.bytes ?? undefined);
     return;
   }
   const headers: Record<string, string> = {};
@@ -130,7 +132,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         if (Array.isArray(body)) {
           for (const [index, order] of body.entries()) {
             try {
-              mock.orders.seed(order as SeedOrder);
+              seedParsed(mock.orders, order as SeedOrder);
             } catch (error) {
               return sendJson(res, 400, {
                 error: `orders[${index}]: ${(error as Error).message}`,
