@@ -9,9 +9,10 @@
  * several `--mock-bin` run side by side, interleaved round by round (to compare two builds on a
  * machine whose load moves), `--cpu-prof DIR` profiles the mock.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     "mock-bin": { type: "string", multiple: true },
     "cpu-prof": { type: "string" },
     providers: { type: "string", default: "sezzle,optty,levelup,moyasar,briqpay" },
+    callgrind: { type: "string" },
   },
 });
 const REFUNDS = Number(values.refunds);
@@ -29,13 +31,24 @@ const ROUNDS = Number(values.rounds);
 const bins = values["mock-bin"] ?? [
   fileURLToPath(new URL("../packages/cli/dist/bin.mjs", import.meta.url)),
 ];
+/**
+ * `--callgrind DIR`: the mock runs under valgrind's callgrind, and each figure is the thousands
+ * of instructions it executed per refund, counted from a zeroed counter to a dump
+ * (`callgrind_control`): unlike CPU time, it does not move with other load. Slow (the mock runs
+ * about 50 times slower): use `--refunds 500` or so.
+ */
+const callgrindDir = values.callgrind;
 const profileFlags =
   values["cpu-prof"] === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]];
 const { createRefunds } = await import("../packages/refundkit/dist/index.mjs");
 const { createKeepAliveFetch } = await import("../packages/core/dist/internal/node-fetch.mjs");
 
-function cpuMsOf(pid: number | undefined): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/** CPU time (user + system, ms) of a process, or with `mainThread` of its main thread alone. */
+function cpuMsOf(pid: number | undefined, mainThread = false): number {
+  const stat = readFileSync(
+    mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+    "utf8",
+  );
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
@@ -43,8 +56,23 @@ function cpuMsOf(pid: number | undefined): number {
 async function startMock(
   bin: string,
 ): Promise<{ child: ChildProcess; url: string; env: Record<string, string> }> {
-  const child = spawn(process.execPath, [...profileFlags, bin, "mock", "--port", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
+  const command =
+    callgrindDir === undefined
+      ? [process.execPath, ...profileFlags, bin]
+      : [
+          "valgrind",
+          "--tool=callgrind",
+          "--smc-check=all-non-file",
+          "--dump-instr=no",
+          `--callgrind-out-file=${callgrindDir}/callgrind.out.%p`,
+          process.execPath,
+          bin,
+        ];
+  const child = spawn(command[0] as string, [...command.slice(1), "mock", "--port", "0"], {
+    stdio: ["ignore", "pipe", callgrindDir === undefined ? "inherit" : "ignore"],
+    // MOCK_NODE_OPTIONS: node options for the mock alone (e.g. --trace-deopt).
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
+    env: { ...process.env, NODE_OPTIONS: process.env.MOCK_NODE_OPTIONS ?? "" },
   });
   let out = "";
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -59,6 +87,21 @@ async function startMock(
     env[match[1] as string] = match[2] as string;
   }
   return { child, url: /mock providers on (\S+)/.exec(out)?.[1] ?? "", env };
+}
+
+function callgrind(args: string[]): void {
+  execFileSync("callgrind_control", args, { stdio: "ignore" });
+}
+
+/** The instructions (Ir) of the newest callgrind dump of `pid`. */
+function lastDumpInstructions(pid: number | undefined): number {
+  const files = readdirSync(callgrindDir as string)
+    .filter((name) => name.startsWith(`callgrind.out.${pid}.`))
+    .sort((a, b) => Number(a.split(".").pop()) - Number(b.split(".").pop()));
+  const text = readFileSync(join(callgrindDir as string, files.at(-1) as string), "utf8");
+  const totals = /^(?:summary|totals): (\d+)/m.exec(text);
+  if (totals === null) throw new Error("no totals in the callgrind dump");
+  return Number(totals[1]);
 }
 
 const SHAPES = {
@@ -155,9 +198,18 @@ async function measure(bin: string): Promise<Record<string, number>> {
     // Warm-up (tokens, validators compiled, JIT): every provider, before any is measured.
     for (const provider of providers) await run(provider, 0, WARM);
     for (const provider of providers) {
+      if (callgrindDir !== undefined) {
+        callgrind(["-z", String(mock.child.pid)]);
+        await run(provider, WARM, WARM + REFUNDS);
+        callgrind(["-d", String(mock.child.pid)]);
+        result[provider] = lastDumpInstructions(mock.child.pid) / 1000 / REFUNDS;
+        continue;
+      }
       const before = cpuMsOf(mock.child.pid);
+      const mainBefore = cpuMsOf(mock.child.pid, true);
       await run(provider, WARM, WARM + REFUNDS);
       result[provider] = ((cpuMsOf(mock.child.pid) - before) * 1000) / REFUNDS;
+      result[`${provider} main`] = ((cpuMsOf(mock.child.pid, true) - mainBefore) * 1000) / REFUNDS;
     }
   } finally {
     mock.child.kill("SIGTERM");
@@ -166,13 +218,14 @@ async function measure(bin: string): Promise<Record<string, number>> {
   return result;
 }
 
+const unit = callgrindDir === undefined ? "us" : "k instructions";
 const all = new Map<string, Record<string, number>[]>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const bin of bins) {
     const r = await measure(bin);
     all.set(bin, [...(all.get(bin) ?? []), r]);
     console.log(
-      `round ${round + 1} ${bin}: ${providers.map((p) => `${p} ${r[p]?.toFixed(0)}`).join(", ")} us`,
+      `round ${round + 1} ${bin}: ${providers.map((p) => `${p} ${r[p]?.toFixed(0)}${callgrindDir === undefined ? ` (main thread ${r[`${p} main`]?.toFixed(0)})` : ""}`).join(", ")} ${unit}`,
     );
   }
 }
@@ -180,7 +233,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 for (const [bin, rs] of all) {
   const per = providers.map((p) => median(rs.map((r) => r[p] as number)));
   const mean = per.reduce((a, b) => a + b, 0) / per.length;
+  const mainPer = providers.map((p) => median(rs.map((r) => r[`${p} main`] as number)));
+  const mainMean = mainPer.reduce((a, b) => a + b, 0) / mainPer.length;
   console.log(
-    `median ${bin}: ${providers.map((p, i) => `${p} ${per[i]?.toFixed(0)}`).join(", ")}; mean of providers ${mean.toFixed(0)} us per refund`,
+    `median ${bin}: ${providers.map((p, i) => `${p} ${per[i]?.toFixed(0)}`).join(", ")}; mean of providers ${mean.toFixed(0)} ${unit} per refund${callgrindDir === undefined ? ` (main thread ${mainMean.toFixed(0)})` : ""}`,
   );
 }

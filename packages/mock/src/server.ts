@@ -3,7 +3,12 @@ import type { Socket } from "node:net";
 import { MockAnswer } from "./answers.js";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
-import { createMockProviders, type MockOptions, seedParsed } from "./handlers.js";
+import {
+  createMockProviders,
+  type MockOptions,
+  prepareValidators,
+  seedParsed,
+} from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
 import { ServerRequest } from "./request.js";
 import { createRouter, type Router } from "./routing.js";
@@ -294,6 +299,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       briqpay: `${url}/briqpay/v3`,
     },
   });
+  // Compiled now, not by the first request of each kind (Ajv compiles in milliseconds per
+  // schema: a run's first refunds would pay it).
+  prepareValidators(mock);
   state = { mock, url, router: createRouter(mock.handlers, url) };
 
   return {

@@ -50,6 +50,18 @@ export interface SpecValidator {
 /** What `validateParameters` reads header fields through: a `Headers`, or one like it. */
 export type HeaderSource = { get(name: string): string | null };
 
+/**
+ * Internal (the mock's own validators): a `SpecValidator` whose request validators can be
+ * compiled ahead of the first request.
+ */
+export interface PreparedSpecValidator extends SpecValidator {
+  /**
+   * Compiles now the validators of `operationId`'s path and header parameters and of its request
+   * body (every media type), instead of on first use. Unknown operationIds are ignored.
+   */
+  prepare(operationId: string): void;
+}
+
 type JsonObject = Record<string, unknown>;
 
 interface OperationEntry {
@@ -154,6 +166,11 @@ function pickMediaType(content: JsonObject, requested: string | undefined): stri
 
 /** Compiles validators for an OpenAPI 3.1 document. The document must not be mutated afterwards. */
 export function createSpecValidator(document: object): SpecValidator {
+  return createPreparedSpecValidator(document);
+}
+
+/** `createSpecValidator`, with `prepare` (internal: the mock's HTTP server compiles at start). */
+export function createPreparedSpecValidator(document: object): PreparedSpecValidator {
   if (!isObject(document) || !isObject(document.paths)) {
     throw new TypeError("createSpecValidator: not an OpenAPI document (no `paths` object)");
   }
@@ -282,6 +299,22 @@ export function createSpecValidator(document: object): SpecValidator {
 
   return {
     operationIds,
+
+    prepare(operationId) {
+      const entry = operations.get(operationId);
+      if (entry === undefined) return;
+      for (const parameter of entry.parameters) {
+        if (parameter.schemaPointer !== undefined) validatorFor(parameter.schemaPointer);
+      }
+      const requestBody = requestBodyOf(entry);
+      const content = requestBody?.node.content;
+      if (requestBody === undefined || !isObject(content)) return;
+      for (const [mediaType, media] of Object.entries(content)) {
+        if (isObject(media) && media.schema !== undefined) {
+          validatorFor(`${requestBody.pointer}/content/${escapePointerSegment(mediaType)}/schema`);
+        }
+      }
+    },
 
     validateRequestBody(operationId, body, mediaType) {
       const entry = operations.get(operationId);
