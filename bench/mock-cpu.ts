@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -58,7 +58,14 @@ async function startMock(
 ): Promise<{ child: ChildProcess; url: string; env: Record<string, string> }> {
   const command =
     callgrindDir === undefined
-      ? [process.execPath, ...profileFlags, bin]
+      ? // MOCK_NODE_ARGS: node flags for the mock alone (e.g. --trace-deopt).
+        // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
+        [
+          process.execPath,
+          ...profileFlags,
+          ...(process.env.MOCK_NODE_ARGS ?? "").split(" ").filter(Boolean),
+          bin,
+        ]
       : [
           "valgrind",
           "--tool=callgrind",
@@ -70,13 +77,13 @@ async function startMock(
         ];
   const child = spawn(command[0] as string, [...command.slice(1), "mock", "--port", "0"], {
     stdio: ["ignore", "pipe", callgrindDir === undefined ? "inherit" : "ignore"],
-    // MOCK_NODE_OPTIONS: node options for the mock alone (e.g. --trace-deopt).
-    // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
-    env: { ...process.env, NODE_OPTIONS: process.env.MOCK_NODE_OPTIONS ?? "" },
   });
   let out = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     out += chunk.toString();
+    // MOCK_STDOUT: a file that gets the mock's output (with MOCK_NODE_OPTIONS=--trace-deopt...).
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
+    if (process.env.MOCK_STDOUT) appendFileSync(process.env.MOCK_STDOUT, chunk);
   });
   while (!out.includes("Ctrl-C stops it.")) {
     await new Promise((resolve) => setTimeout(resolve, 50));

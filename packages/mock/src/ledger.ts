@@ -3,7 +3,7 @@ import { isCurrencyCode } from "@refundkit/core";
 import type { AnswerWire } from "./answers.js";
 import { isoMillis } from "./time.js";
 import type { Clock, MockProvider } from "./types.js";
-import { isMockProvider } from "./types.js";
+import { isMockProvider, MOCK_PROVIDERS } from "./types.js";
 
 /** A Briqpay cart line as sent on the wire (regular item or `sales_tax` line), from the generated spec types. */
 export type BriqpayCartLine = BriqpayLine;
@@ -152,6 +152,37 @@ type IdempotencyRecord =
   | { state: "in_flight"; fingerprint: string; done: Promise<IdempotentAnswer | undefined> }
   | { state: "done"; fingerprint: string; answer: IdempotentAnswer };
 
+/**
+ * A key in flight. `done` (what a second request with the key waits on) is made only if one
+ * comes: most keys are used once.
+ */
+class InFlight {
+  readonly state = "in_flight";
+  #done: Promise<IdempotentAnswer | undefined> | undefined;
+  #resolve: ((answer: IdempotentAnswer | undefined) => void) | undefined;
+  #settled = false;
+  #answer: IdempotentAnswer | undefined;
+
+  constructor(readonly fingerprint: string) {}
+
+  get done(): Promise<IdempotentAnswer | undefined> {
+    if (this.#done === undefined) {
+      this.#done = this.#settled
+        ? Promise.resolve(this.#answer)
+        : new Promise((resolve) => {
+            this.#resolve = resolve;
+          });
+    }
+    return this.#done;
+  }
+
+  settle(answer: IdempotentAnswer | undefined): void {
+    this.#settled = true;
+    this.#answer = answer;
+    this.#resolve?.(answer);
+  }
+}
+
 export interface Ledger extends MockOrders {
   /**
    * `seed` without the snapshot it answers: for the admin API's array of orders, whose answer is
@@ -174,6 +205,13 @@ export interface Ledger extends MockOrders {
   };
 }
 
+/** One empty map per provider. */
+function perProvider<Value>(): Record<MockProvider, Map<string, Value>> {
+  return Object.fromEntries(
+    MOCK_PROVIDERS.map((provider) => [provider, new Map<string, Value>()]),
+  ) as Record<MockProvider, Map<string, Value>>;
+}
+
 function assertAmount(value: unknown, what: string): asserts value is number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw new TypeError(
@@ -190,9 +228,12 @@ export function createLedger(options: {
   onRefundChange?: (order: OrderState, refund: RefundState, change: "created" | "settled") => void;
 }): Ledger {
   const { clock } = options;
+  // Every order in the order it was first seeded (what `list` gives), and each provider's orders
+  // and idempotency keys by id: a refund's lookups use the id as it came, no composite key.
   const orders = new Map<string, OrderState>();
-  const keys = new Map<string, IdempotencyRecord>();
   const key = (provider: MockProvider, id: string) => `${provider}\u0000${id}`;
+  const ordersOf = perProvider<OrderState>();
+  const keys = perProvider<IdempotencyRecord>();
 
   function tick(order: OrderState): void {
     const now = clock();
@@ -323,6 +364,7 @@ export function createLedger(options: {
       captures,
     };
     orders.set(key(input.provider, input.id), state);
+    ordersOf[input.provider].set(input.id, state);
     return state;
   }
 
@@ -334,14 +376,14 @@ export function createLedger(options: {
       add(input, addOptions?.owned === true);
     },
     get(provider, id) {
-      const order = orders.get(key(provider, id));
+      const order = ordersOf[provider]?.get(id);
       return order === undefined ? undefined : snapshot(order);
     },
     list() {
       return [...orders.values()].map(snapshot);
     },
     settle(provider, orderId, refundId, outcome) {
-      const order = orders.get(key(provider, orderId));
+      const order = ordersOf[provider]?.get(orderId);
       if (order === undefined) throw new RangeError(`no ${provider} order ${orderId}`);
       tick(order);
       const refund = order.refunds.find((candidate) => candidate.id === refundId);
@@ -357,34 +399,45 @@ export function createLedger(options: {
     },
     reset() {
       orders.clear();
-      keys.clear();
+      for (const provider of MOCK_PROVIDERS) {
+        ordersOf[provider].clear();
+        keys[provider].clear();
+      }
     },
     find(provider, id) {
-      return orders.get(key(provider, id));
+      return ordersOf[provider]?.get(id);
     },
     tick,
     refundable,
     addRefund(order, refund) {
-      const state: RefundState = { ...refund, createdAt: clock() };
+      const state: RefundState = {
+        id: refund.id,
+        amount: refund.amount,
+        currency: refund.currency,
+        status: refund.status,
+        createdAt: clock(),
+        idempotencyKey: refund.idempotencyKey,
+        captureId: refund.captureId,
+        cart: refund.cart,
+        settlesAt: refund.settlesAt,
+        settleAs: refund.settleAs,
+      };
       order.refunds.push(state);
       options.onRefundChange?.(order, state, "created");
       return state;
     },
     idempotency: {
       get(provider, idempotencyKey) {
-        return keys.get(key(provider, idempotencyKey));
+        return keys[provider]?.get(idempotencyKey);
       },
       begin(provider, idempotencyKey, fingerprint) {
-        const k = key(provider, idempotencyKey);
-        let finish: (answer: IdempotentAnswer | undefined) => void = () => {};
-        const done = new Promise<IdempotentAnswer | undefined>((resolve) => {
-          finish = resolve;
-        });
-        keys.set(k, { state: "in_flight", fingerprint, done });
+        const providerKeys = keys[provider];
+        const record = new InFlight(fingerprint);
+        providerKeys.set(idempotencyKey, record);
         return (answer) => {
-          if (answer === undefined) keys.delete(k);
-          else keys.set(k, { state: "done", fingerprint, answer });
-          finish(answer);
+          if (answer === undefined) providerKeys.delete(idempotencyKey);
+          else providerKeys.set(idempotencyKey, { state: "done", fingerprint, answer });
+          record.settle(answer);
         };
       },
     },

@@ -106,6 +106,22 @@ function directRoute(handler: RequestHandler, origin: string): Route | undefined
   };
 }
 
+/** A resolver's arguments; `cookies` parsed only when a resolver reads them. */
+class Info implements ResolverInfo {
+  #cookies: Record<string, string> | undefined;
+
+  constructor(
+    readonly request: MockRequest,
+    readonly requestId: string,
+    readonly params: Record<string, string>,
+  ) {}
+
+  get cookies(): Record<string, string> {
+    this.#cookies ??= parseCookies(this.request.headers.get("cookie"));
+    return this.#cookies;
+  }
+}
+
 /** `Cookie: a=1; b=2` as msw gives it to resolvers (read only when a resolver asks). */
 function parseCookies(header: string | null): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -154,23 +170,22 @@ export function createRouter(handlers: readonly RequestHandler[], origin: string
         if (match === null) continue;
         const params: Record<string, string> = {};
         try {
-          route.names.forEach((name, index) => {
-            params[name] = decodeURIComponent(match[index + 1] as string);
-          });
+          for (let index = 0; index < route.names.length; index++) {
+            const value = match[index + 1] as string;
+            // Most parameters have nothing to decode (no `%`): kept as they are.
+            params[route.names[index] as string] = value.includes("%")
+              ? decodeURIComponent(value)
+              : value;
+          }
         } catch {
           // An undecodable parameter: msw's matcher throws here too; no handler answers it.
           return undefined;
         }
-        let cookies: Record<string, string> | undefined;
-        const info: ResolverInfo = {
-          request: route.mockRequest ? request : request.toRequest(),
-          requestId: String(++requestCount),
+        const info = new Info(
+          route.mockRequest ? request : request.toRequest(),
+          String(++requestCount),
           params,
-          get cookies() {
-            cookies ??= parseCookies(request.headers.get("cookie"));
-            return cookies;
-          },
-        };
+        );
         let response: unknown;
         try {
           response = await route.resolver(info);
