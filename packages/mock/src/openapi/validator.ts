@@ -48,7 +48,10 @@ export interface SpecValidator {
 }
 
 /** What `validateParameters` reads header fields through: a `Headers`, or one like it. */
-export type HeaderSource = { get(name: string): string | null };
+export interface HeaderSource {
+  /** The field's value (repeated fields joined with ", "), null when absent; name case-insensitive. */
+  get(name: string): string | null;
+}
 
 /**
  * Internal (the mock's own validators): a `SpecValidator` whose request validators can be
