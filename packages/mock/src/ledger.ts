@@ -205,11 +205,14 @@ export interface Ledger extends MockOrders {
   };
 }
 
-/** One empty map per provider. */
+/**
+ * One empty map per provider, in an object without a prototype: a name that is not a provider
+ * (`constructor`, `__proto__`) finds nothing rather than an Object method.
+ */
 function perProvider<Value>(): Record<MockProvider, Map<string, Value>> {
-  return Object.fromEntries(
-    MOCK_PROVIDERS.map((provider) => [provider, new Map<string, Value>()]),
-  ) as Record<MockProvider, Map<string, Value>>;
+  const maps = Object.create(null) as Record<MockProvider, Map<string, Value>>;
+  for (const provider of MOCK_PROVIDERS) maps[provider] = new Map<string, Value>();
+  return maps;
 }
 
 function assertAmount(value: unknown, what: string): asserts value is number {
