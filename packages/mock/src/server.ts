@@ -40,6 +40,9 @@ export interface MockServer {
 
 const MAX_BODY = 1024 * 1024;
 
+/** The admin API takes more: an array of orders seeded in one request (100,000 orders fit). */
+const MAX_ADMIN_BODY = 64 * 1024 * 1024;
+
 /**
  * A request target that the WHATWG URL parser leaves as it is: origin-form (`/` and not `//`),
  * no query or fragment, no percent-encoding or dot (so no dot segment to remove), and only
@@ -48,8 +51,6 @@ const MAX_BODY = 1024 * 1024;
  * other target is parsed.
  */
 const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-_~!$&'()*+,;=:@/]*$/;
-/** The admin API takes more: an array of orders seeded in one request (100,000 orders fit). */
-const MAX_ADMIN_BODY = 64 * 1024 * 1024;
 
 function readBody(message: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
