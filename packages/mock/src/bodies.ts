@@ -21,9 +21,15 @@ export async function readJsonBody(request: MockRequest): Promise<ParsedBody> {
   }
 }
 
+/** The last Authorization header read and its token: a client sends the same one each time. */
+let lastBearer: { header: string; token: string | undefined } = { header: "", token: undefined };
+
 export function bearerToken(request: MockRequest): string | undefined {
-  const match = /^Bearer ([^\s]+)$/.exec(request.headers.get("authorization") ?? "");
-  return match?.[1];
+  const header = request.headers.get("authorization") ?? "";
+  if (header !== lastBearer.header) {
+    lastBearer = { header, token: /^Bearer ([^\s]+)$/.exec(header)?.[1] };
+  }
+  return lastBearer.token;
 }
 
 export function htmlError(status: number, headers?: Record<string, string>): MockAnswer {

@@ -291,14 +291,42 @@ export function createPreparedSpecValidator(document: object): PreparedSpecValid
         ? { valid: true }
         : invalid(`${label} declares no body, but one was given`);
     }
-    const chosen = pickMediaType(content, mediaType);
-    if (chosen === undefined) {
+    // The media type the operation answers by default (no `mediaType`: JSON bodies, most calls)
+    // is picked once per content object, with its schema's pointer.
+    let chosen: string | undefined;
+    let pointer: string | undefined;
+    if (mediaType === undefined) {
+      let picked = defaultMedia.get(content);
+      if (picked === undefined) {
+        const type = pickMediaType(content, undefined);
+        picked = {
+          type,
+          pointer:
+            type === undefined
+              ? undefined
+              : `${contentPointer}/${escapePointerSegment(type)}/schema`,
+        };
+        defaultMedia.set(content, picked);
+      }
+      chosen = picked.type;
+      pointer = picked.pointer;
+    } else {
+      chosen = pickMediaType(content, mediaType);
+      if (chosen !== undefined)
+        pointer = `${contentPointer}/${escapePointerSegment(chosen)}/schema`;
+    }
+    if (chosen === undefined || pointer === undefined) {
       return invalid(`${label} has no media type ${mediaType ?? ""}`.trim());
     }
     const media = content[chosen];
     if (!isObject(media) || media.schema === undefined) return { valid: true };
-    return run(`${contentPointer}/${escapePointerSegment(chosen)}/schema`, body);
+    return run(pointer, body);
   }
+  /** Per Content object (the document is not mutated): its default media type and schema pointer. */
+  const defaultMedia = new WeakMap<
+    object,
+    { type: string | undefined; pointer: string | undefined }
+  >();
 
   return {
     operationIds,
