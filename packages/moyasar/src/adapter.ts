@@ -124,31 +124,14 @@ function send(client: MoyasarClient, checked: Checked, init: CallInit) {
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
-interface Transaction {
-  id: string;
-  type: unknown;
-  status: unknown;
-  amount: unknown;
-  created_at: unknown;
-}
+/** One of the answer's `transactions` (an object with a string `id`; its other fields unread yet). */
+type Transaction = Record<string, unknown> & { id: string };
 
 function transactionsOf(raw: unknown): Transaction[] {
-  if (!isRecord(raw)) return [];
-  const list: unknown = raw.transactions;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((t: unknown): Transaction[] =>
-    isRecord(t) && typeof t.id === "string"
-      ? [
-          {
-            id: t.id,
-            type: "type" in t ? t.type : undefined,
-            status: "status" in t ? t.status : undefined,
-            amount: "amount" in t ? t.amount : undefined,
-            created_at: "created_at" in t ? t.created_at : undefined,
-          },
-        ]
-      : [],
-  );
+  const list = isRecord(raw) ? raw.transactions : undefined;
+  return Array.isArray(list)
+    ? list.filter((t: unknown): t is Transaction => isRecord(t) && typeof t.id === "string")
+    : [];
 }
 
 /** The refund transaction: the one named by our transaction_id, else the newest refund. */

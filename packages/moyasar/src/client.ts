@@ -6,6 +6,7 @@ import {
   createAuthFetch,
   type Environment,
   isInProgressResponse,
+  jsonBodyHandle,
   providerTransport,
   requireSecret,
   resolveBaseUrl,
@@ -42,26 +43,11 @@ const API_VERSION = /* @__PURE__ */ apiVersionOf(
   Object.values(operations).map((operation) => operation.path),
 );
 
-/** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
-function carriesTransactionId(text: string): boolean {
-  try {
-    const body: unknown = JSON.parse(text);
-    return (
-      body !== null &&
-      typeof body === "object" &&
-      "transaction_id" in body &&
-      typeof body.transaction_id === "string" &&
-      body.transaction_id !== ""
-    );
-  } catch {
-    return false;
-  }
-}
-
 function transport(options: TransportOptions): typeof globalThis.fetch {
   return providerTransport(PROVIDER, options, {
-    // Only a request naming its transaction_id can be sent again without refunding twice.
-    isIdempotent: (_request, body) => body !== null && carriesTransactionId(body),
+    // Only a request naming its transaction_id (a non-empty string in its JSON body, the handle
+    // the adapter reads too) can be sent again without refunding twice.
+    isIdempotent: (_request, body) => jsonBodyHandle(body, "transaction_id") !== null,
     // The first attempt is still being processed (MPG's 400 "Initial request is still
     // processing."): waiting and asking again with the same transaction_id gets its answer
     // instead of an in_progress error. Core's one "in progress" rule, as for Sezzle and Optty.
