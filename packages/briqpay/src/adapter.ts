@@ -288,12 +288,12 @@ function toResult(
   };
 }
 
+/** Briqpay's `{error: {code, message}}`: each a string, else undefined. */
 function errorOf(body: unknown): { code?: string; message?: string } {
-  if (!isRecord(body) || !isRecord(body.error)) return {};
-  const { code, message } = body.error;
+  const { code, message } = isRecord(body) && isRecord(body.error) ? body.error : {};
   return {
-    ...(typeof code === "string" ? { code } : {}),
-    ...(typeof message === "string" ? { message } : {}),
+    code: typeof code === "string" ? code : undefined,
+    message: typeof message === "string" ? message : undefined,
   };
 }
 

@@ -50,11 +50,8 @@ export type BriqpayClient = Client<paths>;
 
 /** C0/C1 control characters: never valid in a credential. */
 function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x20 || (unit >= 0x7f && unit <= 0x9f)) return true;
-  }
-  return false;
+  // `\p{Cc}` is exactly U+0000-001F and U+007F-009F.
+  return /\p{Cc}/u.test(text);
 }
 
 const PROVIDER = "briqpay";

@@ -12,6 +12,7 @@ import {
   abortableSleep,
   attemptStartOf,
   type ConnectedLookup,
+  configError,
   createReplayGuard,
   isRefundError,
   type LifecycleCapabilities,
@@ -20,7 +21,6 @@ import {
   type ProviderLookup,
   type ProviderName,
   type ProviderWebhooks,
-  RefundError,
   type RefundResult,
   type RetrievedOrder,
   type RetrievedRefund,
@@ -183,9 +183,8 @@ const EARLIEST_SENT_AT = 946_684_800_000;
 /** An ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`); anything else is undated. */
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-function invalid(provider: ProviderName, message: string): RefundError {
-  return refundError(provider, "invalid_request", message);
-}
+/** RefundError("invalid_request"): core's refusal of a bad call or config, not retryable. */
+const invalid = configError;
 
 function checkProvider(value: unknown, where: string): ProviderName {
   if (isProviderName(value)) return value;
@@ -327,12 +326,12 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
         ? deadline.signal
         : AbortSignal.any([waitOptions.signal, deadline.signal]);
     const timedOut = () =>
-      new RefundError({
-        code: "timeout",
+      refundError(
         provider,
-        message: `${provider}: refund ${result.refundId ?? result.idempotencyKey} of order ${result.orderId} still pending after ${timeoutMs} ms`,
-        retryable: true,
-      });
+        "timeout",
+        `refund ${result.refundId ?? result.idempotencyKey} of order ${result.orderId} still pending after ${timeoutMs} ms`,
+        { retryable: true },
+      );
     try {
       for (;;) {
         let order: RetrievedOrder | undefined;
@@ -348,12 +347,12 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
           return { ...refund, status: "succeeded", provider, orderId: result.orderId };
         }
         if (refund?.status === "failed") {
-          throw new RefundError({
-            code: "declined",
+          throw refundError(
             provider,
-            message: `${provider}: refund ${refund.refundId} of order ${result.orderId} failed at the provider`,
-            raw: order?.raw,
-          });
+            "declined",
+            `refund ${refund.refundId} of order ${result.orderId} failed at the provider`,
+            { raw: order?.raw },
+          );
         }
         try {
           await abortableSleep(interval, signal);
