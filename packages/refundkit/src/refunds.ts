@@ -87,13 +87,11 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
     if (providerConfig === undefined) continue;
     connected.set(provider, adapters[provider].connect(providerConfig, options));
   }
-  const lifecycle = createLifecycle(config, options);
+  // retrieve, waitUntilFinal, reconcile and webhooks; noteAttempt stays the facade's own.
+  const { noteAttempt, ...lifecycle } = createLifecycle(config, options);
 
   return {
-    retrieve: lifecycle.retrieve,
-    waitUntilFinal: lifecycle.waitUntilFinal,
-    reconcile: lifecycle.reconcile,
-    webhooks: lifecycle.webhooks,
+    ...lifecycle,
     providers: [...connected.keys()],
     capabilities(provider) {
       if (!isProviderName(provider)) {
@@ -127,12 +125,12 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
         pending = startRefund(adapter, rest);
       } catch (error) {
         // Refused before anything was sent (a bad input): noted and rejected, no other layer.
-        lifecycle.noteAttempt(error, startedAt);
+        noteAttempt(error, startedAt);
         return rejectSoon(error);
       }
       // reconcile() uses the attempt's start to tell this refund from earlier ones.
       return pending.then(undefined, (error: unknown) => {
-        lifecycle.noteAttempt(error, startedAt);
+        noteAttempt(error, startedAt);
         throw error;
       }) as Promise<RefundResult<typeof provider>>;
     },
