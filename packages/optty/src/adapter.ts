@@ -146,14 +146,10 @@ function toResult(
   raw: unknown,
   response: Response,
 ): RefundResult<"optty"> {
-  const bnplRefundId = field(raw, "bnplRefundId");
-  const refundReference = field(raw, "refundReference");
   const refundId =
-    typeof bnplRefundId === "string" && bnplRefundId !== ""
-      ? bnplRefundId
-      : typeof refundReference === "string" && refundReference !== ""
-        ? refundReference
-        : null;
+    [field(raw, "bnplRefundId"), field(raw, "refundReference")].find(
+      (id): id is string => typeof id === "string" && id !== "",
+    ) ?? null;
   const word = field(raw, "refundStatus");
   const outcome = refundOutcomeOf(word, SUCCESS_WORDS);
   if (outcome === "failed") {
