@@ -16,7 +16,12 @@ import {
   refundSteps,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
-import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
+import {
+  createLevelUpClient,
+  type LevelUpCaller,
+  type LevelUpClientOptions,
+  type LevelUpConfig,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for LevelUp: full refunds only, so no `amount`. */
@@ -90,7 +95,7 @@ function toWire({ managerConfirmation }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: LevelUpClient, checked: Checked, init: CallInit) {
+function send(client: LevelUpCaller, checked: Checked, init: CallInit) {
   const params = { path: { uuid: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
@@ -167,10 +172,21 @@ function toError(response: Response, error: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, { status, raw });
 }
 
+/**
+ * LevelUp's adapter over a client factory: `levelupAdapter` is this over `createLevelUpClient`;
+ * the `refundkit` facade uses it over `createLevelUpCaller` (the same calls without openapi-fetch).
+ */
+export function levelupAdapterWith(
+  createClient: (options: LevelUpClientOptions) => LevelUpCaller,
+): LevelUpProviderAdapter {
+  return defineAdapter({
+    provider: PROVIDER,
+    capabilities: levelupCapabilities,
+    createClient,
+    refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  });
+}
+
 /** LevelUp's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const levelupAdapter: LevelUpProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: levelupCapabilities,
-  createClient: createLevelUpClient,
-  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
-});
+export const levelupAdapter: LevelUpProviderAdapter =
+  /* @__PURE__ */ levelupAdapterWith(createLevelUpClient);

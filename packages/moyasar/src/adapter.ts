@@ -24,7 +24,12 @@ import {
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
-import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
+import {
+  createMoyasarClient,
+  type MoyasarCaller,
+  type MoyasarClientOptions,
+  type MoyasarConfig,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for MPG: `amount` (and so `currency`) is required. */
@@ -119,7 +124,7 @@ function toWire({ amount, idempotencyKey }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: MoyasarClient, checked: Checked, init: CallInit) {
+function send(client: MoyasarCaller, checked: Checked, init: CallInit) {
   const params = { path: { id: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
@@ -256,18 +261,29 @@ function handleOf(_request: Request, body: string | null): string | null {
   return jsonBodyHandle(body, "transaction_id");
 }
 
-/** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const moyasarAdapter: MoyasarProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: moyasarCapabilities,
-  createClient: createMoyasarClient,
-  refund: /* @__PURE__ */ refundSteps({
+/**
+ * MPG's adapter over a client factory: `moyasarAdapter` is this over `createMoyasarClient`; the
+ * `refundkit` facade uses it over `createMoyasarCaller` (the same calls without openapi-fetch).
+ */
+export function moyasarAdapterWith(
+  createClient: (options: MoyasarClientOptions) => MoyasarCaller,
+): MoyasarProviderAdapter {
+  return defineAdapter({
     provider: PROVIDER,
-    validate,
-    send,
-    toResult,
-    toError,
-    keyed: keyedCall,
-  }),
-  handleOf,
-});
+    capabilities: moyasarCapabilities,
+    createClient,
+    refund: refundSteps({
+      provider: PROVIDER,
+      validate,
+      send,
+      toResult,
+      toError,
+      keyed: keyedCall,
+    }),
+    handleOf,
+  });
+}
+
+/** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
+export const moyasarAdapter: MoyasarProviderAdapter =
+  /* @__PURE__ */ moyasarAdapterWith(createMoyasarClient);

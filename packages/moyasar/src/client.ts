@@ -4,6 +4,7 @@ import {
   assertHeaderSafe,
   clientOptions,
   createAuthFetch,
+  createJsonClient,
   type Environment,
   isInProgressResponse,
   jsonBodyHandle,
@@ -36,6 +37,13 @@ export interface MoyasarClientOptions extends MoyasarConfig, TransportOptions {}
 /** A typed openapi-fetch client for the MPG v1 API. */
 export type MoyasarClient = Client<paths>;
 
+/**
+ * The calls the adapter makes: a `MoyasarClient`'s GET and POST. `createMoyasarClient`
+ * gives the openapi-fetch client; `createMoyasarCaller` the same calls through core's small JSON
+ * sender, which the `refundkit` facade uses so that its bundle does not carry openapi-fetch.
+ */
+export type MoyasarCaller = Pick<MoyasarClient, "GET" | "POST">;
+
 const PROVIDER = "moyasar";
 /** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
 const API_VERSION = /* @__PURE__ */ apiVersionOf(
@@ -66,6 +74,26 @@ const ACCEPT_JSON = { Accept: "application/json" };
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {
+  const { baseUrl, fetch } = connect(options);
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
+}
+
+/**
+ * `createMoyasarClient`'s GET and POST, with the same config, checks, auth and transport, sent
+ * through core's JSON sender instead of openapi-fetch (see `MoyasarCaller`). For the facade.
+ */
+export function createMoyasarCaller(options: MoyasarClientOptions): MoyasarCaller {
+  const { baseUrl, fetch } = connect(options);
+  return createJsonClient(PROVIDER, baseUrl, fetch, ACCEPT_JSON) as MoyasarCaller;
+}
+
+/** The checked config made into a base URL and an authenticated fetch. */
+function connect(options: MoyasarClientOptions): {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+} {
   assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
@@ -74,7 +102,5 @@ export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClien
     fetch: transport(options),
     authorize: async () => `Bearer ${apiKey.reveal()}`,
   });
-  return createClient<paths>(
-    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
-  );
+  return { baseUrl, fetch };
 }

@@ -5,8 +5,9 @@
 import {
   type BriqpayConfig,
   briqpayCartTotals,
-  briqpayLookup,
+  briqpayLookupWith,
   briqpayWebhooks,
+  createBriqpayCaller,
 } from "@refundkit/briqpay";
 import {
   abortableSleep,
@@ -29,10 +30,25 @@ import {
   type WebhookEvent,
   type WebhookInput,
 } from "@refundkit/core/internal";
-import { type LevelUpConfig, levelupLookup, levelupWebhooks } from "@refundkit/levelup";
+import {
+  createLevelUpCaller,
+  type LevelUpConfig,
+  levelupLookupWith,
+  levelupWebhooks,
+} from "@refundkit/levelup";
 import { type MoyasarConfig, moyasarLookup, moyasarWebhooks } from "@refundkit/moyasar";
-import { type OpttyConfig, opttyLookup, opttyWebhooks } from "@refundkit/optty";
-import { type SezzleConfig, sezzleLookup, sezzleWebhooks } from "@refundkit/sezzle";
+import {
+  createOpttyCaller,
+  type OpttyConfig,
+  opttyLookupWith,
+  opttyWebhooks,
+} from "@refundkit/optty";
+import {
+  createSezzleCaller,
+  type SezzleConfig,
+  sezzleLookupWith,
+  sezzleWebhooks,
+} from "@refundkit/sezzle";
 import { badCall, isProviderName, unknownProvider } from "./bad-call.js";
 
 /** What `retrieve` is asked. */
@@ -149,12 +165,13 @@ export interface Lifecycle {
 type AnyLookup = ProviderLookup<ProviderName, unknown>;
 type AnyWebhooks = ProviderWebhooks<ProviderName, unknown>;
 
+/** Each provider's lookup over its caller, as the facade's adapters (see refunds.ts). */
 const lookups: Record<ProviderName, AnyLookup> = {
-  sezzle: sezzleLookup as AnyLookup,
-  optty: opttyLookup as AnyLookup,
-  levelup: levelupLookup as AnyLookup,
+  sezzle: /* @__PURE__ */ sezzleLookupWith(createSezzleCaller) as AnyLookup,
+  optty: /* @__PURE__ */ opttyLookupWith(createOpttyCaller) as AnyLookup,
+  levelup: /* @__PURE__ */ levelupLookupWith(createLevelUpCaller) as AnyLookup,
   moyasar: moyasarLookup as AnyLookup,
-  briqpay: briqpayLookup as AnyLookup,
+  briqpay: /* @__PURE__ */ briqpayLookupWith(createBriqpayCaller) as AnyLookup,
 };
 
 const webhookVerifiers: Record<ProviderName, AnyWebhooks> = {
