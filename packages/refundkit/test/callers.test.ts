@@ -175,10 +175,13 @@ describe.each(cases)("$name: the caller sends and reads as the openapi-fetch cli
     expect(client.seen.length).toBeGreaterThan(0);
     expect(caller).toEqual(client);
   });
+});
 
-  it.runIf(c.lookups !== undefined).each(Object.keys(ANSWERS))(
-    "lookup, answered %s",
-    async (name) => {
+// MPG documents no lookup (its `moyasarLookup` refuses without a request): no client to compare.
+describe.each(cases.filter((c) => c.lookups !== undefined))(
+  "$name: the caller looks up as the openapi-fetch client",
+  (c) => {
+    it.each(Object.keys(ANSWERS))("lookup, answered %s", async (name) => {
       const runs = await Promise.all(
         (c.lookups ?? []).map(async (lookup) => {
           const { fetch, seen } = recorder(ANSWERS[name] as Answer);
@@ -190,6 +193,6 @@ describe.each(cases)("$name: the caller sends and reads as the openapi-fetch cli
       const [client, caller] = runs as [(typeof runs)[0], (typeof runs)[0]];
       expect(client.seen.length).toBeGreaterThan(0);
       expect(caller).toEqual(client);
-    },
-  );
-});
+    });
+  },
+);
