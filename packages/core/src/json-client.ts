@@ -1,7 +1,7 @@
 import { OutgoingRequest } from "./outgoing-request.js";
 import type { CallOutcome, RequestFetch } from "./provider-kit.js";
 import type { ProviderName } from "./types.js";
-import { guardedPathSerializer } from "./validate.js";
+import { assertPathId } from "./validate.js";
 
 /*
  * The facade's sender: the GET and POST of an openapi-fetch client (https://openapi-ts.dev/openapi-fetch/),
@@ -16,7 +16,7 @@ import { guardedPathSerializer } from "./validate.js";
 /** The options of one call, the subset of openapi-fetch's the provider packages pass. */
 export interface JsonCallOptions {
   params?: {
-    /** Path parameters, each checked by `guardedPathSerializer` (simple style `{name}` only). */
+    /** Path parameters, each checked as `guardedPathSerializer` does (simple style `{name}` only). */
     path?: Record<string, unknown>;
     header?: Record<string, string | undefined>;
   };
@@ -36,11 +36,20 @@ export interface JsonClient {
   POST(path: string, options: JsonCallOptions): Promise<CallOutcome>;
 }
 
-/** openapi-fetch's `defaultPathSerializer` for simple `{name}` parameters. */
-function fillPath(path: string, params: Record<string, unknown>): string {
-  return path.replace(/\{([^{}]+)\}/g, (template, name: string) =>
-    params[name] == null ? template : encodeURIComponent(String(params[name])),
-  );
+/**
+ * `path` with each simple `{name}` replaced by its parameter, encoded as openapi-fetch's
+ * `defaultPathSerializer` does, after the check `guardedPathSerializer` makes of each
+ * (`assertPathId`: a missing, empty or unsafe id is RefundError("invalid_request"), safe
+ * integers checked as their decimal text), in the template's order; a parameter the template does
+ * not name is not sent, so not checked.
+ */
+function fillPath(provider: ProviderName, path: string, params: Record<string, unknown>): string {
+  return path.replace(/\{([^{}]+)\}/g, (_template, name: string) => {
+    const value = params[name];
+    const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
+    assertPathId(provider, `path parameter ${name}`, text);
+    return encodeURIComponent(text);
+  });
 }
 
 /**
@@ -59,7 +68,6 @@ export function createJsonClient(
   fetch: RequestFetch,
   headers?: Record<string, string>,
 ): JsonClient {
-  const pathSerializer = guardedPathSerializer(provider, fillPath);
   const call =
     (method: "GET" | "POST") =>
     async (path: string, options: JsonCallOptions): Promise<CallOutcome> => {
@@ -75,7 +83,7 @@ export function createJsonClient(
       }
       const url = `${baseUrl}${path}`;
       const response = await fetch(
-        new OutgoingRequest(params.path ? pathSerializer(url, params.path) : url, {
+        new OutgoingRequest(params.path ? fillPath(provider, url, params.path) : url, {
           redirect: "follow",
           method,
           signal,
