@@ -61,14 +61,27 @@ export class Attempt {
     return this.#controller.signal;
   }
 
-  get failed(): boolean {
+  /** Whether it failed (read like an AbortSignal's `aborted`, with `reason`). */
+  get aborted(): boolean {
     return this.#failure !== undefined;
   }
+
+  /** Why it failed (undefined until then). */
+  get reason(): unknown {
+    return this.#failure?.reason;
+  }
+
+  /**
+   * Called once at `fail`, instead of an AbortSignal for a transport that can stop its request
+   * directly (core's node:http fetch destroys the request).
+   */
+  onFail: ((reason: unknown) => void) | undefined;
 
   fail(reason: unknown): void {
     if (this.#failure !== undefined) return;
     this.#failure = { reason };
     this.#controller?.abort(reason);
+    this.onFail?.(reason);
     const reject = this.#reject;
     this.#reject = undefined;
     reject?.(reason);

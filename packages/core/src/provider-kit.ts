@@ -31,7 +31,7 @@ import {
   succeededTotal,
   unexpectedLookup,
 } from "./lifecycle.js";
-import { OutgoingRequest } from "./outgoing-request.js";
+import { LeanRequest, OutgoingRequest } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
 import { createResilientFetch, type ResilientFetchOptions } from "./resilient-fetch.js";
 import type { FetchedToken } from "./token-cache.js";
@@ -176,7 +176,12 @@ export function tokenMissing(
 export interface CallInit {
   parseAs: "stream";
   signal: AbortSignal | undefined;
+  /** openapi-fetch's per-call `Request`: `LeanRequest` (these clients have no middleware). */
+  Request: typeof Request;
 }
+
+/** The `Request` option of refundkit's own calls. */
+const Lean = LeanRequest as unknown as typeof Request;
 
 /** What every provider's `validate` returns at least: the refund as it goes out. */
 export interface CheckedRefund {
@@ -314,7 +319,7 @@ export function refundSteps<
     const { orderId, amount, currency, idempotencyKey } = checked;
     const call = async () => {
       const { data, error, response } = await steps
-        .send(client, checked, { parseAs: "stream", signal })
+        .send(client, checked, { parseAs: "stream", signal, Request: Lean })
         .catch(
           asNetworkError(
             provider,
@@ -384,7 +389,7 @@ export function defineLookup<P extends ProviderName, Config, Client>(
         async retrieve(orderId: string, { signal }: RetrieveOptions = {}) {
           definition.validate(orderId, client);
           const { data, error, response } = await definition
-            .send(client, orderId, { parseAs: "stream", signal })
+            .send(client, orderId, { parseAs: "stream", signal, Request: Lean })
             .catch(asNetworkError(provider, `${where} for ${orderId} got no answer`, signal));
           if (!response.ok) throw lookupError(provider, where, response.status, error ?? null);
           const raw = await bodyOf(data);

@@ -5,8 +5,8 @@ import { Attempt, abortableSleep, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import { isRetryableStatus } from "./http.js";
-import { BodyLoader, BufferedResponse } from "./internal/buffered-response.js";
-import { outgoingParts } from "./outgoing-request.js";
+import { ATTEMPT, BodyLoader, BufferedResponse } from "./internal/buffered-response.js";
+import { LeanRequest, outgoingParts } from "./outgoing-request.js";
 import type { ProviderName } from "./types.js";
 
 /** How long to wait between retries: equal jitter, doubling from `baseMs` up to `maxMs`. */
@@ -212,7 +212,8 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
           }
         };
         loader = new BodyLoader(read);
-        const buffered = new BufferedResponse(response, loader);
+        // refundkit's own call (a LeanRequest): its body goes to core's `bodyOf` only.
+        const buffered = new BufferedResponse(response, loader, request instanceof LeanRequest);
         if (
           retriesLeft &&
           !response.ok &&
@@ -293,15 +294,19 @@ function keptOutgoing(
     body,
     // The request as the client built it: the same body, every header but the credential.
     view: () => request,
-    // `headers` undefined (no auth layer) is read by fetch as absent: the request's own.
+    // `headers` undefined (no auth layer) is read by fetch as absent: the request's own. Core's
+    // node:http fetch takes the request as it is and the attempt itself (no AbortSignal); any
+    // other fetch gets a real Request and the attempt's signal (made only if it reads it).
     send: (fetchImpl, attempt) =>
-      fetchImpl(request, {
-        headers,
-        body,
-        get signal() {
-          return attempt.signal;
-        },
-      }),
+      ATTEMPT in fetchImpl
+        ? fetchImpl(request, { headers, body, [ATTEMPT]: attempt } as RequestInit)
+        : fetchImpl(request instanceof LeanRequest ? request.toRequest() : request, {
+            headers,
+            body,
+            get signal() {
+              return attempt.signal;
+            },
+          }),
   };
 }
 

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createKeepAliveFetch, defaultFetch } from "../src/internal/node-fetch.js";
+import { LeanRequest } from "../src/outgoing-request.js";
+import { createResilientFetch } from "../src/resilient-fetch.js";
 
 let server: Server;
 let base: string;
@@ -204,5 +206,65 @@ describe("createKeepAliveFetch body", () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(response.bodyUsed).toBe(false);
     expect(await response.text()).toBe('{"echo":"t"}');
+  });
+});
+
+describe("refundkit's own calls (LeanRequest) through the resilient fetch", () => {
+  const lean = (path: string) =>
+    new LeanRequest(`${base}${path}`, {
+      method: "POST",
+      headers: new Headers({ "content-type": "application/json", "x-key": "k-lean" }),
+      body: '{"amount":1}',
+    }) as unknown as Request;
+  const transport = (fetch: typeof globalThis.fetch) =>
+    createResilientFetch({
+      provider: "sezzle",
+      fetch,
+      timeoutMs: 150,
+      maxRetries: 0,
+      isIdempotent: () => false,
+    });
+
+  it("is a Request whose other members come from a real one, body included", async () => {
+    const request = lean("/x");
+    expect(request).toBeInstanceOf(Request);
+    expect(request.signal).toBeInstanceOf(AbortSignal);
+    expect(await request.clone().text()).toBe('{"amount":1}');
+    expect(await request.json()).toEqual({ amount: 1 });
+  });
+
+  it("goes out over node:http as it is: method, path, headers, kept body", async () => {
+    const response = await transport(fetchImpl)(lean("/lean?q=1"));
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ echo: '{"amount":1}' });
+    expect(seen.at(-1)).toMatchObject({ method: "POST", url: "/lean?q=1", body: '{"amount":1}' });
+    expect(seen.at(-1)?.headers["x-key"]).toBe("k-lean");
+  });
+
+  it("still times out per attempt without a signal: no answer, or a 2xx body that stalls", async () => {
+    // The attempt's failure destroys the request itself: the server sees the connection close.
+    const closed = new Promise<void>((resolve) =>
+      server.once("request", (req: IncomingMessage) => req.socket.once("close", () => resolve())),
+    );
+    await expect(transport(fetchImpl)(lean("/hang"))).rejects.toMatchObject({ code: "timeout" });
+    await closed;
+    const stalled = await transport(fetchImpl)(lean("/stall"));
+    expect(stalled.status).toBe(200);
+    await expect(stalled.text()).rejects.toMatchObject({ name: "TimeoutError" });
+  });
+
+  it("reaches any other fetch as a real Request, the kept body in init", async () => {
+    const given: { input: Request; init: RequestInit | undefined }[] = [];
+    const userFetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      given.push({ input: input as Request, init });
+      // What msw and Node's own fetch do with it: undici accepts it as a Request.
+      const copy = new Request(input, init);
+      return Response.json({ echo: await copy.text(), key: copy.headers.get("x-key") });
+    });
+    const response = await transport(userFetch as typeof globalThis.fetch)(lean("/mine"));
+    expect(await response.json()).toEqual({ echo: '{"amount":1}', key: "k-lean" });
+    expect(given[0]?.input).not.toBeInstanceOf(LeanRequest);
+    expect(given[0]?.input.url).toBe(`${base}/mine`);
+    expect(given[0]?.init?.body).toBe('{"amount":1}');
   });
 });

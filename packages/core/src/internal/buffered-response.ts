@@ -1,15 +1,15 @@
 /**
- * The `Response` the transport returns (and core's node:http transport answers with). Its body is the attempt's response body, read once, on
- * first use, under the attempt's deadline (so a stalled body times out whatever `fetch` is used),
- * after which the attempt's timer and listeners are released: nothing of the call stays armed.
- * `text()`, `json()`, `arrayBuffer()` and clones are served from those bytes, with no stream
- * round-trip. `body` is the attempt's own stream, untouched (no second stream is built), known to
- * `bodyOf`, which reads it through this response; read directly, the attempt's deadline still
- * applies and its timer is released when it fires. A body that could not be read (the connection
- * dropped, the attempt timed out, the caller aborted) rejects every read with that failure, as the
- * original response would have.
+ * The `Response` the transport returns (and core's node:http transport answers with). Its body is
+ * the attempt's response body, read once, on first use, under the attempt's deadline (so a stalled
+ * body times out whatever `fetch` is used), after which the attempt's timer and listeners are
+ * released: nothing of the call stays armed. `text()`, `json()`, `arrayBuffer()` and clones are
+ * served from those bytes, with no stream round-trip; `body` is a stream of them, built when asked
+ * for, known to `bodyOf`, which reads the bytes through this response. A body that could not be
+ * read (the connection dropped, the attempt timed out, the caller aborted) rejects every read with
+ * that failure, as the original response would have.
  */
 const decoder = new TextDecoder();
+const noop = () => {};
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -47,6 +47,20 @@ export function ownerOf(stream: ReadableStream): BufferedResponse | undefined {
 }
 
 /**
+ * A fetch that has this property (core's node:http fetch) reads `init[ATTEMPT]`, the attempt's
+ * `Attempt` (abort.ts), instead of `init.signal`: it stops its request at the attempt's `onFail`,
+ * so no AbortController is built per attempt.
+ */
+export const ATTEMPT = Symbol.for("refundkit.attempt");
+
+/** What core's node:http fetch reads of an attempt (see ATTEMPT). */
+export interface AttemptHook {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  onFail: ((reason: unknown) => void) | undefined;
+}
+
+/**
  * What a BufferedResponse answers from besides its body: a `Response`, or the head of an answer
  * read without one (core's node:http transport), whose `body` is undefined when there is a body
  * (served from the loader) and null when there is none.
@@ -63,11 +77,20 @@ export class BufferedResponse extends Response {
   #used = false;
   #stream: ReadableStream<Bytes> | null | undefined;
 
-  constructor(source: ResponseHead, loader: BodyLoader) {
+  readonly #lean: boolean;
+
+  /**
+   * `lean`: the answer to refundkit's own call (a `LeanRequest`), whose `body` only core's
+   * `bodyOf` reads (openapi-fetch hands it over as `data`; those clients have no middleware):
+   * `body` is then a handle `bodyOf` knows, not a stream (a ReadableStream costs more to build
+   * on Node 20 than the rest of the answer's handling).
+   */
+  constructor(source: ResponseHead, loader: BodyLoader, lean = false) {
     // The attempt's own headers are served by the getter below: no copy.
     super(null, { status: source.status, statusText: source.statusText });
     this.#source = source;
     this.#loader = loader;
+    this.#lean = lean;
     this.#hasBody = source instanceof BufferedResponse ? source.#hasBody : source.body !== null;
   }
 
@@ -92,17 +115,13 @@ export class BufferedResponse extends Response {
     if (this.#stream === undefined) {
       if (!this.#hasBody) {
         this.#stream = null;
-      } else if (
-        !this.#loader.started &&
-        this.#source instanceof Response &&
-        !(this.#source instanceof BufferedResponse)
-      ) {
-        // Not read yet: the attempt's own stream, no copy.
-        const stream = this.#source.body as ReadableStream<Bytes>;
-        // A stream that cannot take it (frozen) is read as a plain stream by `bodyOf`.
-        if (Object.isExtensible(stream))
-          (stream as ReadableStream<Bytes> & OwnedStream)[OWNER] = this;
-        this.#stream = stream;
+      } else if (this.#lean) {
+        // Cancelling it reads the bytes, which releases the attempt's timer and listener.
+        const handle: OwnedStream & Pick<ReadableStream, "cancel"> = {
+          [OWNER]: this,
+          cancel: () => this.#consume().then(noop, noop),
+        };
+        this.#stream = handle as ReadableStream<Bytes>;
       } else {
         // A stream of the bytes (highWaterMark 0: nothing is read until someone reads), known to
         // `bodyOf` as well, which then reads the bytes without the stream.

@@ -1,7 +1,13 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { finished } from "node:stream";
-import { BodyLoader, BufferedResponse, type ResponseHead } from "./buffered-response.js";
+import {
+  ATTEMPT,
+  type AttemptHook,
+  BodyLoader,
+  BufferedResponse,
+  type ResponseHead,
+} from "./buffered-response.js";
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -40,7 +46,7 @@ export function createKeepAliveFetch(
     "http:": new http.Agent(agentOptions),
     "https:": new https.Agent(agentOptions),
   };
-  return async function keepAliveFetch(input, init) {
+  const keepAliveFetch: typeof globalThis.fetch = async (input, init) => {
     // What refundkit's transport passes on every attempt (its request, with in `init` only the
     // headers, body or signal that replace the request's) is read as is; anything else is read
     // the way fetch reads it, through one Request (a stream or FormData body read into bytes).
@@ -57,14 +63,21 @@ export function createKeepAliveFetch(
         : request.body === null
           ? null
           : new Uint8Array(await request.arrayBuffer());
-    const signal = override?.signal ?? request.signal;
+    // refundkit's transport passes its attempt (ATTEMPT) rather than a signal: the request is
+    // destroyed at the attempt's failure, with no AbortController built.
+    const attempt = (override as { [ATTEMPT]?: AttemptHook } | undefined)?.[ATTEMPT];
+    const signal = attempt === undefined ? (override?.signal ?? request.signal) : undefined;
+    const stop = attempt ?? signal;
     const url = new URL(request.url);
     const agent = agents[url.protocol];
     if (agent === undefined) {
       throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
     }
     const { method } = request;
-    signal?.throwIfAborted();
+    const stopped = () => {
+      if (stop?.aborted) throw stop.reason;
+    };
+    stopped();
     // Content-Length is set by node:http from the body given to `end`.
     const headers: Record<string, string> = { accept: "*/*", "user-agent": "node" };
     const replaced = override?.headers;
@@ -77,13 +90,12 @@ export function createKeepAliveFetch(
     // the event loop contain one I/O poll), rather than send on it and fail a request that may
     // not be repeated (RFC 9112 section 9.3.1: https://www.rfc-editor.org/rfc/rfc9112#section-9.3.1).
     if (hasFree(agent)) {
-      await turn();
-      await turn();
-      signal?.throwIfAborted();
+      await twoTurns();
+      stopped();
     }
     return new Promise<Response>((resolve, reject) => {
       const failure = (error: unknown) =>
-        signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error });
+        stop?.aborted ? stop.reason : new TypeError("fetch failed", { cause: error });
       const sending = send(url, { method, headers, agent, signal }, (incoming) => {
         // Read as it arrives, whether or not anyone reads it, so that the socket is free for the
         // next request once the answer is in.
@@ -126,12 +138,18 @@ export function createKeepAliveFetch(
         }
       });
       sending.on("error", (error) => reject(failure(error)));
+      // Once the answer is in (or the request failed), node:http has marked the request
+      // destroyed and this does nothing: the socket back in the pool is not touched.
+      if (attempt !== undefined) attempt.onFail = (reason) => sending.destroy(reason as Error);
       sending.end(body ?? undefined);
     });
   };
+  (keepAliveFetch as { [ATTEMPT]?: true })[ATTEMPT] = true;
+  return keepAliveFetch;
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Resolves two turns of the event loop from now: the first turn's callback schedules `resolve`. */
+const twoTurns = () => new Promise((resolve) => setImmediate(setImmediate, resolve));
 
 function hasFree(agent: http.Agent): boolean {
   for (const _ in agent.freeSockets) return true;
