@@ -28,6 +28,11 @@ export interface JsonCallOptions {
   /** A 2xx body as its stream ("stream") or its text ("text"). */
   parseAs: "stream" | "text";
   signal?: AbortSignal | undefined;
+  /**
+   * openapi-fetch's per-call `Request` class (`CallInit` passes `LeanRequest` for refundkit's own
+   * refunds and lookups); default `OutgoingRequest`, the class `clientOptions` gives the client.
+   */
+  Request?: typeof Request;
 }
 
 /** The two methods of an openapi-fetch client the provider packages call. */
@@ -57,7 +62,8 @@ function fillPath(provider: ProviderName, path: string, params: Record<string, u
  * defaultPathSerializer, headers)` does: the URL `baseUrl + path` with its path parameters
  * guarded and encoded, headers merged in openapi-fetch's order (`Content-Type:
  * application/json` for a body, then `headers`, the call's headers, `params.header`), one
- * `OutgoingRequest` with `redirect: "follow"` and the call's signal, then the same outcome: a
+ * request (the call's `Request` class, else `OutgoingRequest`) with `redirect: "follow"` and
+ * the call's signal, then the same outcome: a
  * 204 or `Content-Length: 0` (not chunked) answer has no `data`/`error`; a 2xx's `data` is its
  * stream or text; any other status's `error` is its text parsed as JSON when it is JSON.
  * Queries, middleware and the other parse modes are not supported: no provider package uses them.
@@ -72,6 +78,7 @@ export function createJsonClient(
     (method: "GET" | "POST") =>
     async (path: string, options: JsonCallOptions): Promise<CallOutcome> => {
       const { params = {}, body, bodySerializer = JSON.stringify, parseAs, signal } = options;
+      const Outgoing = options.Request ?? OutgoingRequest;
       const serialized = body === undefined ? undefined : bodySerializer(body as never);
       const merged = new Headers(
         serialized === undefined ? undefined : { "Content-Type": "application/json" },
@@ -83,7 +90,7 @@ export function createJsonClient(
       }
       const url = `${baseUrl}${path}`;
       const response = await fetch(
-        new OutgoingRequest(params.path ? fillPath(provider, url, params.path) : url, {
+        new Outgoing(params.path ? fillPath(provider, url, params.path) : url, {
           redirect: "follow",
           method,
           signal,
