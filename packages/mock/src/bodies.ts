@@ -4,13 +4,14 @@
  */
 import { type MockAnswer, reasonPhrase, textAnswer } from "./answers.js";
 import type { SpecValidator } from "./openapi/validator.js";
+import type { MockRequest } from "./request.js";
 
 export type ParsedBody =
   | { kind: "none" }
   | { kind: "json"; value: unknown }
   | { kind: "invalid"; text: string; error: string };
 
-export async function readJsonBody(request: Request): Promise<ParsedBody> {
+export async function readJsonBody(request: MockRequest): Promise<ParsedBody> {
   const text = await request.text();
   if (text.trim() === "") return { kind: "none" };
   try {
@@ -20,9 +21,15 @@ export async function readJsonBody(request: Request): Promise<ParsedBody> {
   }
 }
 
-export function bearerToken(request: Request): string | undefined {
-  const match = /^Bearer ([^\s]+)$/.exec(request.headers.get("authorization") ?? "");
-  return match?.[1];
+/** The last Authorization header read and its token: a client sends the same one each time. */
+let lastBearer: { header: string; token: string | undefined } = { header: "", token: undefined };
+
+export function bearerToken(request: MockRequest): string | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  if (header !== lastBearer.header) {
+    lastBearer = { header, token: /^Bearer ([^\s]+)$/.exec(header)?.[1] };
+  }
+  return lastBearer.token;
 }
 
 export function htmlError(status: number, headers?: Record<string, string>): MockAnswer {
@@ -56,7 +63,7 @@ export interface SpecRefusals {
 type CheckArgs<Refusals extends SpecRefusals> = [
   validator: SpecValidator,
   operationId: string,
-  request: Request,
+  request: MockRequest,
   path: Record<string, string>,
   refuse: Refusals,
 ];

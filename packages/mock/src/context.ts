@@ -1,7 +1,7 @@
 import type { MockCredentials } from "./credentials.js";
 import type { FaultController } from "./faults.js";
 import type { Ledger } from "./ledger.js";
-import type { SpecValidator } from "./openapi/validator.js";
+import type { PreparedSpecValidator } from "./openapi/validator.js";
 import type { TokenStore } from "./tokens.js";
 import type { Clock, MockProvider } from "./types.js";
 
@@ -13,5 +13,5 @@ export interface MockContext {
   clock: Clock;
   tokens: TokenStore;
   tokenTtlSeconds: { sezzle: number; optty: number };
-  validators: Record<MockProvider, SpecValidator>;
+  validators: Record<MockProvider, PreparedSpecValidator>;
 }

@@ -2,6 +2,7 @@ import { HttpResponse } from "msw";
 import { textAnswer } from "./answers.js";
 import { htmlError } from "./bodies.js";
 import type { MockContext } from "./context.js";
+import type { MockRequest } from "./request.js";
 import { isMockProvider, MOCK_PROVIDERS, type MockProvider } from "./types.js";
 
 /**
@@ -187,7 +188,7 @@ export interface RefundPipeline {
 export async function withFaults(
   context: MockContext,
   provider: MockProvider,
-  request: Request,
+  request: MockRequest,
   pipeline: RefundPipeline,
   endpoint: FaultEndpoint = "refund",
 ): Promise<Response> {

@@ -6,9 +6,9 @@ import {
   resolveCredentials,
 } from "./credentials.js";
 import { createFaultController, type MockFaults } from "./faults.js";
-import { createLedger, type MockOrders } from "./ledger.js";
+import { createLedger, type Ledger, type MockOrders, type SeedOrder } from "./ledger.js";
 import { lookupHandlers } from "./lookups.js";
-import { createSpecValidator, type SpecValidator } from "./openapi/validator.js";
+import { createPreparedSpecValidator, type PreparedSpecValidator } from "./openapi/validator.js";
 import { briqpayHandlers } from "./providers/briqpay.js";
 import { levelupHandlers } from "./providers/levelup.js";
 import { moyasarHandlers } from "./providers/moyasar.js";
@@ -16,7 +16,7 @@ import { opttyHandlers } from "./providers/optty.js";
 import { sezzleHandlers } from "./providers/sezzle.js";
 import { documents, routes } from "./specs.js";
 import { createTokenStore } from "./tokens.js";
-import type { Clock, MockBaseUrls, MockProvider } from "./types.js";
+import { type Clock, MOCK_PROVIDERS, type MockBaseUrls, type MockProvider } from "./types.js";
 import { createWebhookEmitter, type MockWebhooks } from "./webhooks.js";
 
 /** Options of `createMockHandlers`: base URLs, accepted credentials, clock and token lifetimes. */
@@ -62,9 +62,40 @@ const REFUND_OPERATIONS: Record<MockProvider, { operationId: string; path: strin
   briqpay: routes.briqpay.refund,
 };
 
+/** The ledger behind each `orders` handed out, for the HTTP server's admin API. */
+const ledgers = new WeakMap<MockOrders, Ledger>();
+
+/**
+ * Internal (the HTTP server's admin API): seeds `order`, just parsed from a request body (so kept
+ * as it is, not copied), into the ledger behind `orders`, without building the snapshot
+ * `orders.seed` answers. Throws as `orders.seed` does.
+ */
+export function seedParsed(orders: MockOrders, order: SeedOrder): void {
+  const ledger = ledgers.get(orders);
+  if (ledger === undefined) throw new TypeError("not the orders of createMockProviders");
+  ledger.add(order, { owned: true });
+}
+
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
+
+/**
+ * Internal (the HTTP server, which serves many requests from one start): compiles the request
+ * validators of every operation the mock answers (refunds, tokens, lookups) now rather than on
+ * each one's first request. msw handlers, often made per test, keep compiling on first use.
+ */
+export function prepareValidators(providers: MockProviders): void {
+  const validators = validatorSets.get(providers);
+  if (validators === undefined) throw new TypeError("not the result of createMockProviders");
+  for (const provider of MOCK_PROVIDERS) {
+    for (const route of Object.values(routes[provider])) {
+      validators[provider].prepare(route.operationId);
+    }
+  }
+}
+
+const validatorSets = new WeakMap<MockProviders, Record<MockProvider, PreparedSpecValidator>>();
 
 /** Same as `createMockHandlers`. */
 export function createMockProviders(options: MockOptions = {}): MockProviders {
@@ -78,12 +109,12 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
   for (const [key, value] of Object.entries(options.baseUrls ?? {})) {
     if (typeof value === "string") baseUrls[key as keyof MockBaseUrls] = trimSlash(value);
   }
-  const validators: Record<MockProvider, SpecValidator> = {
-    sezzle: createSpecValidator(documents.sezzle),
-    optty: createSpecValidator(documents.optty),
-    levelup: createSpecValidator(documents.levelup),
-    moyasar: createSpecValidator(documents.moyasar),
-    briqpay: createSpecValidator(documents.briqpay),
+  const validators: Record<MockProvider, PreparedSpecValidator> = {
+    sezzle: createPreparedSpecValidator(documents.sezzle),
+    optty: createPreparedSpecValidator(documents.optty),
+    levelup: createPreparedSpecValidator(documents.levelup),
+    moyasar: createPreparedSpecValidator(documents.moyasar),
+    briqpay: createPreparedSpecValidator(documents.briqpay),
   };
   const credentials = resolveCredentials(options.credentials);
   const webhooks = createWebhookEmitter({
@@ -132,6 +163,7 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
       ledger.settle(provider, orderId, refundId, outcome),
     reset: () => ledger.reset(),
   };
+  ledgers.set(orders, ledger);
   const publicWebhooks: MockWebhooks = {
     events: () => webhooks.events(),
     deliveries: () => webhooks.deliveries(),
@@ -146,7 +178,7 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
     clear: (provider) => faults.clear(provider),
     list: () => faults.list(),
   };
-  return {
+  const providers: MockProviders = {
     handlers,
     orders,
     faults: publicFaults,
@@ -154,6 +186,8 @@ export function createMockProviders(options: MockOptions = {}): MockProviders {
     credentials,
     webhooks: publicWebhooks,
   };
+  validatorSets.set(providers, validators);
+  return providers;
 }
 
 /**

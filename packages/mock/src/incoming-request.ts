@@ -1,10 +1,12 @@
 import { bytesBodyForClone, mixinBytesBody, setBytesBody } from "@refundkit/core/internal";
 
 /**
- * The fetch `Request` a handler gets for an HTTP request: the body is the bytes already read from
- * the socket, served by `text()`, `json()`, `arrayBuffer()` and `clone()` without a stream round
- * trip (core's `mixinBytesBody`; `body`, a stream of them, is built only when read); the signal is
- * made only when a handler asks for it. Headers, method and URL are a plain Request's.
+ * The fetch `Request` of an HTTP request (`ServerRequest.toRequest()`, ./request.ts), for a
+ * handler that is not the mock's own (those read a `MockRequest`): the body is the bytes already
+ * read from the socket, served by `text()`, `json()`, `arrayBuffer()` and `clone()` without a
+ * stream round trip (core's `mixinBytesBody`; `body`, a stream of them, is built only when read);
+ * the signal is made only when a handler asks for it. Headers, method and URL are a plain
+ * Request's.
  */
 export class IncomingRequest extends Request {
   #controller: AbortController | undefined;

@@ -29,6 +29,7 @@ export type {
 } from "./ledger.js";
 export {
   createSpecValidator,
+  type HeaderSource,
   type SpecValidator,
   type ValidationResult,
 } from "./openapi/validator.js";

@@ -1,8 +1,9 @@
 import type { BriqpayLine } from "@refundkit/briqpay";
 import { isCurrencyCode } from "@refundkit/core";
 import type { AnswerWire } from "./answers.js";
+import { isoMillis } from "./time.js";
 import type { Clock, MockProvider } from "./types.js";
-import { isMockProvider } from "./types.js";
+import { isMockProvider, MOCK_PROVIDERS } from "./types.js";
 
 /** A Briqpay cart line as sent on the wire (regular item or `sales_tax` line), from the generated spec types. */
 export type BriqpayCartLine = BriqpayLine;
@@ -151,7 +152,43 @@ type IdempotencyRecord =
   | { state: "in_flight"; fingerprint: string; done: Promise<IdempotentAnswer | undefined> }
   | { state: "done"; fingerprint: string; answer: IdempotentAnswer };
 
+/**
+ * A key in flight. `done` (what a second request with the key waits on) is made only if one
+ * comes: most keys are used once.
+ */
+class InFlight {
+  readonly state = "in_flight";
+  #done: Promise<IdempotentAnswer | undefined> | undefined;
+  #resolve: ((answer: IdempotentAnswer | undefined) => void) | undefined;
+  #settled = false;
+  #answer: IdempotentAnswer | undefined;
+
+  constructor(readonly fingerprint: string) {}
+
+  get done(): Promise<IdempotentAnswer | undefined> {
+    if (this.#done === undefined) {
+      this.#done = this.#settled
+        ? Promise.resolve(this.#answer)
+        : new Promise((resolve) => {
+            this.#resolve = resolve;
+          });
+    }
+    return this.#done;
+  }
+
+  settle(answer: IdempotentAnswer | undefined): void {
+    this.#settled = true;
+    this.#answer = answer;
+    this.#resolve?.(answer);
+  }
+}
+
 export interface Ledger extends MockOrders {
+  /**
+   * `seed` without the snapshot it answers: for the admin API's array of orders, whose answer is
+   * a count. `owned`: the input is the caller's to give (freshly parsed JSON), kept as it is.
+   */
+  add(order: SeedOrder, options?: { owned?: boolean }): void;
   find(provider: MockProvider, id: string): OrderState | undefined;
   /** Settles refunds whose time has come; call before reading statuses. */
   tick(order: OrderState): void;
@@ -168,16 +205,22 @@ export interface Ledger extends MockOrders {
   };
 }
 
+/**
+ * One empty map per provider, in an object without a prototype: a name that is not a provider
+ * (`constructor`, `__proto__`) finds nothing rather than an Object method.
+ */
+function perProvider<Value>(): Record<MockProvider, Map<string, Value>> {
+  const maps = Object.create(null) as Record<MockProvider, Map<string, Value>>;
+  for (const provider of MOCK_PROVIDERS) maps[provider] = new Map<string, Value>();
+  return maps;
+}
+
 function assertAmount(value: unknown, what: string): asserts value is number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw new TypeError(
       `${what} must be a non-negative integer of minor units; got ${String(value)}`,
     );
   }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 export function createLedger(options: {
@@ -188,9 +231,12 @@ export function createLedger(options: {
   onRefundChange?: (order: OrderState, refund: RefundState, change: "created" | "settled") => void;
 }): Ledger {
   const { clock } = options;
+  // Every order in the order it was first seeded (what `list` gives), and each provider's orders
+  // and idempotency keys by id: a refund's lookups use the id as it came, no composite key.
   const orders = new Map<string, OrderState>();
-  const keys = new Map<string, IdempotencyRecord>();
   const key = (provider: MockProvider, id: string) => `${provider}\u0000${id}`;
+  const ordersOf = perProvider<OrderState>();
+  const keys = perProvider<IdempotencyRecord>();
 
   function tick(order: OrderState): void {
     const now = clock();
@@ -231,7 +277,7 @@ export function createLedger(options: {
       amount: refund.amount,
       currency: refund.currency,
       status: refund.status,
-      createdAt: iso(refund.createdAt),
+      createdAt: isoMillis(refund.createdAt),
       idempotencyKey: refund.idempotencyKey,
       captureId: refund.captureId,
       cart: refund.cart === null ? null : structuredClone(refund.cart),
@@ -255,7 +301,7 @@ export function createLedger(options: {
       amount: order.amount,
       currency: order.currency,
       captured: order.captured,
-      createdAt: iso(order.createdAt),
+      createdAt: isoMillis(order.createdAt),
       refundedAmount: held(order),
       refundableAmount: refundable(order),
       refunds: order.refunds.map(snapshotRefund),
@@ -263,76 +309,84 @@ export function createLedger(options: {
     };
   }
 
+  function add(input: SeedOrder, owned = false): OrderState {
+    if (typeof input !== "object" || input === null) throw new TypeError("order must be an object");
+    if (!isMockProvider(input.provider)) {
+      throw new TypeError(`unknown provider ${JSON.stringify(input.provider)}`);
+    }
+    if (typeof input.id !== "string" || input.id === "") {
+      throw new TypeError("order id must be a non-empty string");
+    }
+    options.validateId(input.provider, input.id);
+    assertAmount(input.amount, "amount");
+    const currency = input.currency ?? (input.provider === "levelup" ? "USD" : undefined);
+    if (!isCurrencyCode(currency)) {
+      throw new TypeError(
+        `currency must be an upper-case ISO 4217 code; got ${JSON.stringify(currency)}`,
+      );
+    }
+    if (input.processingMs !== undefined) assertAmount(input.processingMs, "processingMs");
+    let captures: Required<BriqpayCapture>[] = [];
+    if (input.provider === "briqpay") {
+      const given = input.captures ?? [{ amount: input.amount }];
+      if (!Array.isArray(given)) throw new TypeError("captures must be an array");
+      captures = given.map((capture, index) => {
+        assertAmount(capture?.amount, `captures[${index}].amount`);
+        return { captureId: capture.captureId ?? crypto.randomUUID(), amount: capture.amount };
+      });
+      if (
+        input.settleAs !== undefined &&
+        input.settleAs !== "approved" &&
+        input.settleAs !== "rejected"
+      ) {
+        throw new TypeError('settleAs must be "approved" or "rejected"');
+      }
+      if (input.settleAfterMs !== undefined) assertAmount(input.settleAfterMs, "settleAfterMs");
+      if (input.cart !== undefined && !Array.isArray(input.cart))
+        throw new TypeError("cart must be an array");
+    }
+    if (input.provider === "levelup") {
+      if (input.tipAmount !== undefined) assertAmount(input.tipAmount, "tipAmount");
+      if (
+        input.managerConfirmation !== undefined &&
+        typeof input.managerConfirmation !== "string"
+      ) {
+        throw new TypeError("managerConfirmation must be a string");
+      }
+    }
+    const state: OrderState = {
+      // A copy: the caller may change its object afterwards.
+      seed: owned ? input : structuredClone(input),
+      provider: input.provider,
+      id: input.id,
+      amount: input.amount,
+      currency,
+      captured: input.captured ?? true,
+      createdAt: clock(),
+      refunds: [],
+      captures,
+    };
+    orders.set(key(input.provider, input.id), state);
+    ordersOf[input.provider].set(input.id, state);
+    return state;
+  }
+
   return {
     seed(input) {
-      if (typeof input !== "object" || input === null)
-        throw new TypeError("order must be an object");
-      if (!isMockProvider(input.provider)) {
-        throw new TypeError(`unknown provider ${JSON.stringify(input.provider)}`);
-      }
-      if (typeof input.id !== "string" || input.id === "") {
-        throw new TypeError("order id must be a non-empty string");
-      }
-      options.validateId(input.provider, input.id);
-      assertAmount(input.amount, "amount");
-      const currency = input.currency ?? (input.provider === "levelup" ? "USD" : undefined);
-      if (!isCurrencyCode(currency)) {
-        throw new TypeError(
-          `currency must be an upper-case ISO 4217 code; got ${JSON.stringify(currency)}`,
-        );
-      }
-      if (input.processingMs !== undefined) assertAmount(input.processingMs, "processingMs");
-      let captures: Required<BriqpayCapture>[] = [];
-      if (input.provider === "briqpay") {
-        const given = input.captures ?? [{ amount: input.amount }];
-        if (!Array.isArray(given)) throw new TypeError("captures must be an array");
-        captures = given.map((capture, index) => {
-          assertAmount(capture?.amount, `captures[${index}].amount`);
-          return { captureId: capture.captureId ?? crypto.randomUUID(), amount: capture.amount };
-        });
-        if (
-          input.settleAs !== undefined &&
-          input.settleAs !== "approved" &&
-          input.settleAs !== "rejected"
-        ) {
-          throw new TypeError('settleAs must be "approved" or "rejected"');
-        }
-        if (input.settleAfterMs !== undefined) assertAmount(input.settleAfterMs, "settleAfterMs");
-        if (input.cart !== undefined && !Array.isArray(input.cart))
-          throw new TypeError("cart must be an array");
-      }
-      if (input.provider === "levelup") {
-        if (input.tipAmount !== undefined) assertAmount(input.tipAmount, "tipAmount");
-        if (
-          input.managerConfirmation !== undefined &&
-          typeof input.managerConfirmation !== "string"
-        ) {
-          throw new TypeError("managerConfirmation must be a string");
-        }
-      }
-      const state: OrderState = {
-        seed: structuredClone(input),
-        provider: input.provider,
-        id: input.id,
-        amount: input.amount,
-        currency,
-        captured: input.captured ?? true,
-        createdAt: clock(),
-        refunds: [],
-        captures,
-      };
-      orders.set(key(input.provider, input.id), state);
-      return snapshot(state);
+      return snapshot(add(input));
+    },
+    add(input, addOptions) {
+      add(input, addOptions?.owned === true);
     },
     get(provider, id) {
-      const order = orders.get(key(provider, id));
+      const order = ordersOf[provider]?.get(id);
       return order === undefined ? undefined : snapshot(order);
     },
     list() {
       return [...orders.values()].map(snapshot);
     },
     settle(provider, orderId, refundId, outcome) {
-      const order = orders.get(key(provider, orderId));
+      const order = ordersOf[provider]?.get(orderId);
       if (order === undefined) throw new RangeError(`no ${provider} order ${orderId}`);
       tick(order);
       const refund = order.refunds.find((candidate) => candidate.id === refundId);
@@ -348,34 +402,45 @@ export function createLedger(options: {
     },
     reset() {
       orders.clear();
-      keys.clear();
+      for (const provider of MOCK_PROVIDERS) {
+        ordersOf[provider].clear();
+        keys[provider].clear();
+      }
     },
     find(provider, id) {
-      return orders.get(key(provider, id));
+      return ordersOf[provider]?.get(id);
     },
     tick,
     refundable,
     addRefund(order, refund) {
-      const state: RefundState = { ...refund, createdAt: clock() };
+      const state: RefundState = {
+        id: refund.id,
+        amount: refund.amount,
+        currency: refund.currency,
+        status: refund.status,
+        createdAt: clock(),
+        idempotencyKey: refund.idempotencyKey,
+        captureId: refund.captureId,
+        cart: refund.cart,
+        settlesAt: refund.settlesAt,
+        settleAs: refund.settleAs,
+      };
       order.refunds.push(state);
       options.onRefundChange?.(order, state, "created");
       return state;
     },
     idempotency: {
       get(provider, idempotencyKey) {
-        return keys.get(key(provider, idempotencyKey));
+        return keys[provider]?.get(idempotencyKey);
       },
       begin(provider, idempotencyKey, fingerprint) {
-        const k = key(provider, idempotencyKey);
-        let finish: (answer: IdempotentAnswer | undefined) => void = () => {};
-        const done = new Promise<IdempotentAnswer | undefined>((resolve) => {
-          finish = resolve;
-        });
-        keys.set(k, { state: "in_flight", fingerprint, done });
+        const providerKeys = keys[provider];
+        const record = new InFlight(fingerprint);
+        providerKeys.set(idempotencyKey, record);
         return (answer) => {
-          if (answer === undefined) keys.delete(k);
-          else keys.set(k, { state: "done", fingerprint, answer });
-          finish(answer);
+          if (answer === undefined) providerKeys.delete(idempotencyKey);
+          else providerKeys.set(idempotencyKey, { state: "done", fingerprint, answer });
+          record.settle(answer);
         };
       },
     },

@@ -13,7 +13,9 @@
  * case-insensitive; an optional trailing slash; query and hash ignored), and the first handler
  * in list order whose method and path match is run, as msw does. Its resolver is called with the
  * arguments msw gives an `http` handler (`request`, `params`, `cookies`, `requestId`): the same
- * functions answer in msw mode and over HTTP, so the mock behaves the same in both.
+ * functions answer in msw mode and over HTTP, so the mock behaves the same in both. The mock's
+ * own handlers (made by ./spec-http.ts) read the request only as a `MockRequest` and get the
+ * server's request as it is; any other handler gets it as a fetch `Request` (./request.ts).
  *
  * A handler this cannot compile (a RegExp or predicate path, wildcards, `once`, another origin,
  * or an msw that no longer exposes the resolver) is run through msw's own `getResponse`, in its
@@ -21,10 +23,12 @@
  * the mock's handlers and are refused here with a clear error rather than answered wrongly.
  */
 import { getResponse, HttpHandler, type RequestHandler } from "msw";
+import type { MockRequest } from "./request.js";
+import { takesMockRequest } from "./spec-http.js";
 
 /** What a handler's resolver is called with (msw's `http` resolver arguments). */
 interface ResolverInfo {
-  request: Request;
+  request: MockRequest;
   requestId: string;
   params: Record<string, string>;
   readonly cookies: Record<string, string>;
@@ -39,13 +43,18 @@ type Route =
       pattern: RegExp;
       names: string[];
       resolver: Resolver;
+      /** Made by ./spec-http.ts: given the server's `MockRequest`, not a fetch `Request`. */
+      mockRequest: boolean;
     }
   | { kind: "msw"; handler: RequestHandler };
 
-/** A request the router runs: its URL already parsed, its path compared without the origin. */
+/** A request the router runs: its path (without the origin and query), and the request. */
 export interface RoutedRequest {
-  url: URL;
-  request: Request;
+  /** The URL's pathname, as the WHATWG URL parser gives it. */
+  pathname: string;
+  /** Whether the URL's origin is the server's (a request in absolute form may name another). */
+  sameOrigin: boolean;
+  request: MockRequest & { toRequest(): Request };
 }
 
 /** Finds the handler for each request and runs it; undefined when none answers (a 404). */
@@ -93,7 +102,24 @@ function directRoute(handler: RequestHandler, origin: string): Route | undefined
     method: method.toUpperCase(),
     ...compiled,
     resolver: resolver as Resolver,
+    mockRequest: takesMockRequest(handler),
   };
+}
+
+/** A resolver's arguments; `cookies` parsed only when a resolver reads them. */
+class Info implements ResolverInfo {
+  #cookies: Record<string, string> | undefined;
+
+  constructor(
+    readonly request: MockRequest,
+    readonly requestId: string,
+    readonly params: Record<string, string>,
+  ) {}
+
+  get cookies(): Record<string, string> {
+    this.#cookies ??= parseCookies(this.request.headers.get("cookie"));
+    return this.#cookies;
+  }
 }
 
 /** `Cookie: a=1; b=2` as msw gives it to resolvers (read only when a resolver asks). */
@@ -131,13 +157,11 @@ export function createRouter(handlers: readonly RequestHandler[], origin: string
   };
   let requestCount = 0;
   return {
-    async handle({ url, request }) {
+    async handle({ pathname, sameOrigin, request }) {
       const method = request.method.toUpperCase();
-      const sameOrigin = url.origin === origin;
-      const pathname = url.pathname;
       for (const route of routesFor(method)) {
         if (route.kind === "msw") {
-          const response = await getResponse([route.handler], request);
+          const response = await getResponse([route.handler], request.toRequest());
           if (response !== undefined) return response;
           continue;
         }
@@ -146,23 +170,22 @@ export function createRouter(handlers: readonly RequestHandler[], origin: string
         if (match === null) continue;
         const params: Record<string, string> = {};
         try {
-          route.names.forEach((name, index) => {
-            params[name] = decodeURIComponent(match[index + 1] as string);
-          });
+          for (let index = 0; index < route.names.length; index++) {
+            const value = match[index + 1] as string;
+            // Most parameters have nothing to decode (no `%`): kept as they are.
+            params[route.names[index] as string] = value.includes("%")
+              ? decodeURIComponent(value)
+              : value;
+          }
         } catch {
           // An undecodable parameter: msw's matcher throws here too; no handler answers it.
           return undefined;
         }
-        let cookies: Record<string, string> | undefined;
-        const info: ResolverInfo = {
-          request,
-          requestId: String(++requestCount),
+        const info = new Info(
+          route.mockRequest ? request : request.toRequest(),
+          String(++requestCount),
           params,
-          get cookies() {
-            cookies ??= parseCookies(request.headers.get("cookie"));
-            return cookies;
-          },
-        };
+        );
         let response: unknown;
         try {
           response = await route.resolver(info);
@@ -175,7 +198,7 @@ export function createRouter(handlers: readonly RequestHandler[], origin: string
         if (response instanceof Response) return response;
         if (response != null && typeof response === "object") {
           throw new TypeError(
-            `${method} ${url.pathname}: the handler answered with a generator or a non-Response, which the mock's HTTP server does not run`,
+            `${method} ${pathname}: the handler answered with a generator or a non-Response, which the mock's HTTP server does not run`,
           );
         }
       }

@@ -3,9 +3,14 @@ import type { Socket } from "node:net";
 import { MockAnswer } from "./answers.js";
 import type { MockCredentials } from "./credentials.js";
 import { FAULT_KINDS, isFaultKind, type MockFaults } from "./faults.js";
-import { createMockProviders, type MockOptions } from "./handlers.js";
-import { IncomingRequest } from "./incoming-request.js";
+import {
+  createMockProviders,
+  type MockOptions,
+  prepareValidators,
+  seedParsed,
+} from "./handlers.js";
 import type { MockOrders, SeedOrder } from "./ledger.js";
+import { ServerRequest } from "./request.js";
 import { createRouter, type Router } from "./routing.js";
 import { isMockProvider, type MockBaseUrls } from "./types.js";
 import { hooksAdmin, type MockWebhooks } from "./webhooks.js";
@@ -34,8 +39,18 @@ export interface MockServer {
 }
 
 const MAX_BODY = 1024 * 1024;
+
 /** The admin API takes more: an array of orders seeded in one request (100,000 orders fit). */
 const MAX_ADMIN_BODY = 64 * 1024 * 1024;
+
+/**
+ * A request target that the WHATWG URL parser leaves as it is: origin-form (`/` and not `//`),
+ * no query or fragment, no percent-encoding or dot (so no dot segment to remove), and only
+ * characters the path percent-encode set does not change
+ * (https://url.spec.whatwg.org/#path-percent-encode-set). Its pathname is the target itself; any
+ * other target is parsed.
+ */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-_~!$&'()*+,;=:@/]*$/;
 
 function readBody(message: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -72,7 +87,9 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
   const wire = response instanceof MockAnswer ? response.wire() : undefined;
   if (wire !== undefined) {
     res.writeHead(wire.status, wire.fields as Record<string, string>);
-    res.end(wire.bytes ?? undefined);
+    // The text the bytes were encoded from, when there is one: written with the header at once.
+    const text = wire.bytes === null ? undefined : (response as MockAnswer).bodyText();
+    res.end(text ?? wire.bytes ?? undefined);
     return;
   }
   const headers: Record<string, string> = {};
@@ -97,7 +114,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let state:
     | { mock: ReturnType<typeof createMockProviders>; url: string; router: Router }
     | undefined;
-  const aborts = new Set<IncomingRequest>();
+  const aborts = new Set<ServerRequest>();
 
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (state === undefined) throw new Error("mock server not ready");
@@ -121,7 +138,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         if (Array.isArray(body)) {
           for (const [index, order] of body.entries()) {
             try {
-              mock.orders.seed(order as SeedOrder);
+              seedParsed(mock.orders, order as SeedOrder);
             } catch (error) {
               return sendJson(res, 400, {
                 error: `orders[${index}]: ${(error as Error).message}`,
@@ -207,19 +224,39 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const server = createServer((req, res) => {
     void (async () => {
       if (state === undefined) return sendJson(res, 503, { error: "starting" });
-      const url = new URL(req.url ?? "/", state.url);
-      if (url.pathname.startsWith("/__mock/")) return admin(req, res, url.pathname);
+      const target = req.url ?? "/";
+      let pathname: string;
+      let href: string;
+      let sameOrigin = true;
+      if (PLAIN_PATH.test(target)) {
+        pathname = target;
+        href = state.url + target;
+      } else {
+        const url = new URL(target, state.url);
+        pathname = url.pathname;
+        href = url.href;
+        sameOrigin = url.origin === state.url;
+      }
+      if (pathname.startsWith("/__mock/")) return admin(req, res, pathname);
       const method = req.method ?? "GET";
       const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-      const request = new IncomingRequest(url, method, req.rawHeaders, body);
       // The request's signal aborts when the client goes away before the answer is sent (a
-      // `hang` fault waits on it); the controller is made only if a handler reads the signal.
-      res.on("close", () => {
-        if (!res.writableFinished) request.abort();
-        aborts.delete(request);
+      // `hang` fault waits on it); the client is watched only once a handler asks for it.
+      let watched = false;
+      const request: ServerRequest = new ServerRequest(href, method, req.rawHeaders, body, () => {
+        if (watched) return;
+        watched = true;
+        if (res.closed) {
+          if (!res.writableFinished) request.abort();
+          return;
+        }
+        aborts.add(request);
+        res.on("close", () => {
+          if (!res.writableFinished) request.abort();
+          aborts.delete(request);
+        });
       });
-      aborts.add(request);
-      const response = await state.router.handle({ url, request });
+      const response = await state.router.handle({ pathname, sameOrigin, request });
       if (response === undefined) return sendJson(res, 404, { error: "not found" });
       // HttpResponse.error(): a network error, here a reset connection.
       if (response.type === "error") {
@@ -263,6 +300,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       briqpay: `${url}/briqpay/v3`,
     },
   });
+  // Compiled now, not by the first request of each kind (Ajv compiles in milliseconds per
+  // schema: a run's first refunds would pay it).
+  prepareValidators(mock);
   state = { mock, url, router: createRouter(mock.handlers, url) };
 
   return {

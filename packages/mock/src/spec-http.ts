@@ -12,13 +12,20 @@
 import { type HttpHandler, http } from "msw";
 import type { AnyApiSpec, HttpMethod, ResponseResolver, ResponseResolverInfo } from "openapi-msw";
 import { emptyAnswer, jsonAnswer, type MockAnswer, textAnswer } from "./answers.js";
+import type { MockRequest } from "./request.js";
 
-/** What a resolver gets: openapi-msw's info without `query` (read `request.url` instead). */
+/**
+ * What a resolver gets: openapi-msw's info without `query` (read `request.url` instead), its
+ * `request` a `MockRequest` (msw's `Request` in msw mode, the HTTP server's `ServerRequest` over
+ * HTTP: see ./request.ts).
+ */
 type SpecResolverInfo<
   Paths extends AnyApiSpec,
   Path extends keyof Paths,
   Method extends HttpMethod,
-> = Omit<ResponseResolverInfo<Paths, Path, Method>, "query">;
+> = Omit<ResponseResolverInfo<Paths, Path, Method>, "query" | "request"> & {
+  request: MockRequest;
+};
 
 type SpecResolver<Paths extends AnyApiSpec, Path extends keyof Paths, Method extends HttpMethod> = (
   info: SpecResolverInfo<Paths, Path, Method>,
@@ -73,9 +80,9 @@ const answers = Object.assign(
   { untyped: (response: Response) => response },
 );
 
-/** msw's resolver arguments for an `http` handler. */
+/** msw's resolver arguments for an `http` handler (the HTTP server's, with a `MockRequest`). */
 interface MswInfo {
-  request: Request;
+  request: MockRequest;
   requestId: string;
   params: Record<string, unknown>;
   cookies: Record<string, string>;
@@ -83,7 +90,7 @@ interface MswInfo {
 
 /** What a spec handler's resolver is called with: msw's arguments and the `response` helper. */
 class SpecInfo {
-  readonly request: Request;
+  readonly request: MockRequest;
   readonly requestId: string;
   readonly params: Record<string, unknown>;
   readonly response = answers;
@@ -107,15 +114,29 @@ function mswPath(baseUrl: string, path: string): string {
   return baseUrl + path.replaceAll("{", ":").replaceAll("}", "");
 }
 
+/** The handlers made here: their resolvers read a request only as a `MockRequest`. */
+const specHandlers = new WeakSet<HttpHandler>();
+
+/**
+ * Whether `handler` was made by a `createSpecHttp` helper, so its resolver may be given a
+ * `MockRequest` (the HTTP server's `ServerRequest`) rather than a fetch `Request`.
+ */
+export function takesMockRequest(handler: unknown): boolean {
+  return specHandlers.has(handler as HttpHandler);
+}
+
 export function createSpecHttp<Paths extends AnyApiSpec>(options: {
   baseUrl: string;
 }): SpecHttp<Paths> {
   const handler =
-    (method: "get" | "post") => (path: string, resolver: (info: SpecInfo) => unknown) =>
-      http[method](
+    (method: "get" | "post") => (path: string, resolver: (info: SpecInfo) => unknown) => {
+      const made = http[method](
         mswPath(options.baseUrl, path),
         (info) => resolver(new SpecInfo(info as MswInfo)) as never,
       );
+      specHandlers.add(made);
+      return made;
+    };
   return {
     get: handler("get") as unknown as SpecHandler<Paths, "get">,
     post: handler("post") as unknown as SpecHandler<Paths, "post">,

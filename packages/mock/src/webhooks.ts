@@ -89,6 +89,26 @@ function flipped(status: string): string {
   return status === "approved" ? "rejected" : "approved";
 }
 
+/**
+ * An event as it happened: everything its delivery says is decided here (the time, the refund's
+ * status then, the fault); the body and signature are written from it when first read.
+ */
+class Emitted {
+  /** The delivery, once written. */
+  event: MockWebhookEvent | undefined;
+
+  constructor(
+    readonly provider: MockWebhookProvider,
+    readonly orderId: string,
+    readonly refundId: string,
+    readonly fault: MockWebhookFault | null,
+    /** When it happened (ms since the epoch). */
+    readonly at: number,
+    /** The status it reports (Briqpay). */
+    readonly status: string,
+  ) {}
+}
+
 export function createWebhookEmitter(options: {
   clock: Clock;
   credentials: MockCredentials;
@@ -96,7 +116,7 @@ export function createWebhookEmitter(options: {
   tick: (order: OrderState) => void;
 }): WebhookEmitter {
   const { clock, credentials } = options;
-  let events: MockWebhookEvent[] = [];
+  let events: Emitted[] = [];
   let deliveries: MockWebhookDelivery[] = [];
   let registrations: MockHookRegistration[] = [];
   let faults: Array<{ provider: MockWebhookProvider; kind: MockWebhookFault }> = [];
@@ -133,65 +153,62 @@ export function createWebhookEmitter(options: {
     inFlight.add(sent);
   }
 
-  function emit(event: MockWebhookEvent): void {
-    const copies = event.fault === "duplicated" ? 2 : 1;
+  function emit(emitted: Emitted): void {
+    const copies = emitted.fault === "duplicated" ? 2 : 1;
     for (let i = 0; i < copies; i++) {
-      events.push(event);
+      events.push(emitted);
       for (const registration of registrations) {
-        if (registration.provider === event.provider) deliver(registration, event);
+        if (registration.provider === emitted.provider) deliver(registration, eventOf(emitted));
       }
     }
   }
 
+  /**
+   * The event as a receiver gets it, written on first read (a delivery, `events()`, the admin
+   * API) and kept: a refund nobody listens for costs no JSON, UUID or HMAC.
+   */
+  function eventOf(emitted: Emitted): MockWebhookEvent {
+    if (emitted.event !== undefined) return emitted.event;
+    const { provider, orderId, refundId, fault } = emitted;
+    let event: MockWebhookEvent;
+    if (provider === "sezzle") {
+      const body = JSON.stringify({
+        uuid: crypto.randomUUID(),
+        created_at: isoSeconds(emitted.at),
+        event: "order.refunded",
+        data_type: "order",
+        data: { uuid: orderId, source: "gateway" },
+      });
+      const key = fault === "forged" ? WRONG_KEY : credentials.sezzle.privateKey;
+      const headers = {
+        "content-type": "application/json",
+        // Hex digest: Sezzle does not state the encoding; hex is what integrations compare.
+        "sezzle-signature": hmac(key, body).toString("hex"),
+      };
+      event = { provider, type: "order.refunded", orderId, refundId, headers, body, fault };
+    } else {
+      const body = JSON.stringify({
+        event: "refund_status",
+        status: emitted.status,
+        sessionId: orderId,
+        refundId,
+      });
+      const headers = { "content-type": "application/json" };
+      event = { provider, type: "refund_status", orderId, refundId, headers, body, fault };
+    }
+    emitted.event = event;
+    return event;
+  }
+
   function sezzleEvent(order: OrderState, refund: RefundState): void {
     const fault = takeFault("sezzle");
-    const body = JSON.stringify({
-      uuid: crypto.randomUUID(),
-      created_at: isoSeconds(clock()),
-      event: "order.refunded",
-      data_type: "order",
-      data: { uuid: order.id, source: "gateway" },
-    });
-    const key = fault === "forged" ? WRONG_KEY : credentials.sezzle.privateKey;
-    let headers: Record<string, string> | undefined;
-    emit({
-      provider: "sezzle",
-      type: "order.refunded",
-      orderId: order.id,
-      refundId: refund.id,
-      // Signed when first read (a delivery, `events()`), so a refund nobody listens for costs
-      // no HMAC; the same signature every time.
-      get headers() {
-        headers ??= {
-          "content-type": "application/json",
-          // Hex digest: Sezzle does not state the encoding; hex is what integrations compare.
-          "sezzle-signature": hmac(key, body).toString("hex"),
-        };
-        return headers;
-      },
-      body,
-      fault,
-    });
+    emit(new Emitted("sezzle", order.id, refund.id, fault, clock(), refund.status));
   }
 
   function briqpayEvent(order: OrderState, refund: RefundState): void {
     const fault = takeFault("briqpay");
     const status = fault === "forged" ? flipped(refund.status) : refund.status;
-    const body = JSON.stringify({
-      event: "refund_status",
-      status,
-      sessionId: order.id,
-      refundId: refund.id,
-    });
-    emit({
-      provider: "briqpay",
-      type: "refund_status",
-      orderId: order.id,
-      refundId: refund.id,
-      headers: { "content-type": "application/json" },
-      body,
-      fault,
-    });
+    emit(new Emitted("briqpay", order.id, refund.id, fault, clock(), status));
   }
 
   return {
@@ -212,7 +229,7 @@ export function createWebhookEmitter(options: {
         }
       }
     },
-    events: () => [...events],
+    events: () => events.map(eventOf),
     deliveries: () => deliveries.map((delivery) => ({ ...delivery })),
     register(registration) {
       if (registration?.provider !== "sezzle" && registration?.provider !== "briqpay") {

@@ -5,12 +5,11 @@
 import { bearerToken } from "../bodies.js";
 import type { MockContext } from "../context.js";
 import type { OrderState } from "../ledger.js";
+import type { MockRequest } from "../request.js";
 import type { MockProvider } from "../types.js";
 
 /** An epoch-millisecond time as ISO 8601 text. */
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
+export { isoMillis as iso } from "../time.js";
 
 /** The order, its due refunds settled first (so a lookup sees what a refund call would). */
 export function orderOf(
@@ -27,7 +26,7 @@ export function orderOf(
 export function hasValidToken(
   context: MockContext,
   provider: "sezzle" | "optty",
-  request: Request,
+  request: MockRequest,
 ): boolean {
   const token = bearerToken(request);
   return token !== undefined && context.tokens.check(provider, token) === "valid";

@@ -27,12 +27,13 @@ export interface SpecValidator {
   /**
    * Validates path and header parameters (operation- and path-level, `$ref`s followed) against
    * their schemas: required ones must be present. Header names are matched case-insensitively;
-   * `headers` may be a request's own `Headers` (only the declared ones are read). Path values
+   * `headers` may be a request's own `Headers`, or any object with `Headers`' `get(name)` (only
+   * the declared ones are read). Path values
    * are strings; schemas typed as numbers or booleans get the coerced value.
    */
   validateParameters(
     operationId: string,
-    values: { path?: Record<string, string>; headers?: Record<string, string> | Headers },
+    values: { path?: Record<string, string>; headers?: Record<string, string> | HeaderSource },
   ): ValidationResult;
   /**
    * Validates a response body for an HTTP status (exact code, then `4XX`-style range, then
@@ -44,6 +45,24 @@ export interface SpecValidator {
     body: unknown,
     mediaType?: string,
   ): ValidationResult;
+}
+
+/** What `validateParameters` reads header fields through: a `Headers`, or one like it. */
+export interface HeaderSource {
+  /** The field's value (repeated fields joined with ", "), null when absent; name case-insensitive. */
+  get(name: string): string | null;
+}
+
+/**
+ * Internal (the mock's own validators): a `SpecValidator` whose request validators can be
+ * compiled ahead of the first request.
+ */
+export interface PreparedSpecValidator extends SpecValidator {
+  /**
+   * Compiles now the validators of `operationId`'s path and header parameters and of its request
+   * body (every media type), instead of on first use. Unknown operationIds are ignored.
+   */
+  prepare(operationId: string): void;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -150,6 +169,11 @@ function pickMediaType(content: JsonObject, requested: string | undefined): stri
 
 /** Compiles validators for an OpenAPI 3.1 document. The document must not be mutated afterwards. */
 export function createSpecValidator(document: object): SpecValidator {
+  return createPreparedSpecValidator(document);
+}
+
+/** `createSpecValidator`, with `prepare` (internal: the mock's HTTP server compiles at start). */
+export function createPreparedSpecValidator(document: object): PreparedSpecValidator {
   if (!isObject(document) || !isObject(document.paths)) {
     throw new TypeError("createSpecValidator: not an OpenAPI document (no `paths` object)");
   }
@@ -267,17 +291,61 @@ export function createSpecValidator(document: object): SpecValidator {
         ? { valid: true }
         : invalid(`${label} declares no body, but one was given`);
     }
-    const chosen = pickMediaType(content, mediaType);
-    if (chosen === undefined) {
+    // The media type the operation answers by default (no `mediaType`: JSON bodies, most calls)
+    // is picked once per content object, with its schema's pointer.
+    let chosen: string | undefined;
+    let pointer: string | undefined;
+    if (mediaType === undefined) {
+      let picked = defaultMedia.get(content);
+      if (picked === undefined) {
+        const type = pickMediaType(content, undefined);
+        picked = {
+          type,
+          pointer:
+            type === undefined
+              ? undefined
+              : `${contentPointer}/${escapePointerSegment(type)}/schema`,
+        };
+        defaultMedia.set(content, picked);
+      }
+      chosen = picked.type;
+      pointer = picked.pointer;
+    } else {
+      chosen = pickMediaType(content, mediaType);
+      if (chosen !== undefined)
+        pointer = `${contentPointer}/${escapePointerSegment(chosen)}/schema`;
+    }
+    if (chosen === undefined || pointer === undefined) {
       return invalid(`${label} has no media type ${mediaType ?? ""}`.trim());
     }
     const media = content[chosen];
     if (!isObject(media) || media.schema === undefined) return { valid: true };
-    return run(`${contentPointer}/${escapePointerSegment(chosen)}/schema`, body);
+    return run(pointer, body);
   }
+  /** Per Content object (the document is not mutated): its default media type and schema pointer. */
+  const defaultMedia = new WeakMap<
+    object,
+    { type: string | undefined; pointer: string | undefined }
+  >();
 
   return {
     operationIds,
+
+    prepare(operationId) {
+      const entry = operations.get(operationId);
+      if (entry === undefined) return;
+      for (const parameter of entry.parameters) {
+        if (parameter.schemaPointer !== undefined) validatorFor(parameter.schemaPointer);
+      }
+      const requestBody = requestBodyOf(entry);
+      const content = requestBody?.node.content;
+      if (requestBody === undefined || !isObject(content)) return;
+      for (const [mediaType, media] of Object.entries(content)) {
+        if (isObject(media) && media.schema !== undefined) {
+          validatorFor(`${requestBody.pointer}/content/${escapePointerSegment(mediaType)}/schema`);
+        }
+      }
+    },
 
     validateRequestBody(operationId, body, mediaType) {
       const entry = operations.get(operationId);
@@ -309,9 +377,12 @@ export function createSpecValidator(document: object): SpecValidator {
       let byName: Map<string, string> | undefined;
       const header = (name: string): string | undefined => {
         if (given === undefined) return undefined;
-        if (given instanceof Headers) return given.get(name) ?? undefined;
+        // A Headers-like `get` (a Record's values are strings, never functions).
+        if (typeof given.get === "function") return (given as HeaderSource).get(name) ?? undefined;
         byName ??= new Map(
-          Object.entries(given).map(([key, value]) => [key.toLowerCase(), value] as const),
+          Object.entries(given as Record<string, string>).map(
+            ([key, value]) => [key.toLowerCase(), value] as const,
+          ),
         );
         return byName.get(name.toLowerCase());
       };

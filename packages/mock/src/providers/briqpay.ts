@@ -6,7 +6,7 @@ import type { MockContext } from "../context.js";
 import { withFaults } from "../faults.js";
 import { createSpecHttp } from "../spec-http.js";
 import { type BriqpayPaths, type JsonRequestBody, routes } from "../specs.js";
-import { sleep } from "../time.js";
+import { isoMillis, sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 
@@ -144,12 +144,14 @@ export function briqpayHandlers(context: MockContext, baseUrl: string): RequestH
             status: after === 0 ? settleAs : "pending",
             idempotencyKey: null,
             captureId: effectiveCapture,
-            cart: structuredClone(wire.cart),
+            // This request's own parsed body: nothing else holds or changes it (the answer below
+            // is serialised at once), so the ledger keeps it without a copy.
+            cart: wire.cart,
             settlesAt: after === undefined || after === 0 ? null : context.clock() + after,
             settleAs,
           });
           return response(201).json({
-            createdAt: new Date(created.createdAt).toISOString(),
+            createdAt: isoMillis(created.createdAt),
             refundId: created.id,
             ...(effectiveCapture === null ? {} : { parentCaptureId: effectiveCapture }),
             amountIncVat: wire.amountIncVat,

@@ -9,7 +9,7 @@ import { type JsonRequestBody, type LevelupPaths, routes } from "../specs.js";
 /** The refund request body, from the generated `paths`. */
 type LevelupRefundBody = JsonRequestBody<LevelupPaths[typeof routes.levelup.refund.path]["post"]>;
 
-import { sleep } from "../time.js";
+import { isoMillis, sleep } from "../time.js";
 
 const REFUND = "RefundOrder";
 
@@ -96,13 +96,13 @@ export function levelupHandlers(context: MockContext, baseUrl: string): RequestH
           const tip = order.seed.tipAmount ?? 0;
           return response(200).json({
             order: {
-              created_at: new Date(order.createdAt).toISOString(),
+              created_at: isoMillis(order.createdAt),
               merchant_funded_credit_amount: 0,
               earn_amount: 0,
               uuid: order.id,
               loyalty_id: 1,
               spend_amount: order.amount - tip,
-              refunded_at: new Date(created.createdAt).toISOString(),
+              refunded_at: isoMillis(created.createdAt),
               tip_amount: tip,
               total_amount: order.amount,
               location_id: 1,

@@ -7,7 +7,7 @@ import { withFaults } from "../faults.js";
 import { fingerprintOf, withIdempotency } from "../replay.js";
 import { createSpecHttp } from "../spec-http.js";
 import { type JsonRequestBody, type OpttyPaths, routes } from "../specs.js";
-import { sleep } from "../time.js";
+import { httpDate, sleep } from "../time.js";
 
 const REFUND = "RefundsController_refundOrder";
 const TOKEN = "PostToken";
@@ -160,7 +160,7 @@ export function opttyHandlers(
                 refundedAmount: minorToMajorNumber(amount, order.currency),
                 refundStatus: pending ? "PENDING" : "SUCCESSFUL",
                 description: {},
-                refundDate: new Date(created.createdAt).toUTCString(),
+                refundDate: httpDate(created.createdAt),
                 bnplRefundId: created.id,
                 // Where the asynchronous outcome will be posted (spec: "refund-callback url").
                 ...(pending ? { callbackUrl: `${baseUrl}/refund-callbacks/${created.id}` } : {}),

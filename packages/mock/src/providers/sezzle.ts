@@ -11,7 +11,7 @@ import { type JsonRequestBody, routes, type SezzlePaths } from "../specs.js";
 type SezzleAuthBody = JsonRequestBody<SezzlePaths[typeof routes.sezzle.auth.path]["post"]>;
 type SezzleRefundBody = JsonRequestBody<SezzlePaths[typeof routes.sezzle.refund.path]["post"]>;
 
-import { sleep } from "../time.js";
+import { isoMillis, sleep } from "../time.js";
 
 const REFUND = "HandleRefundAmountByOrder";
 const AUTH = "PostAuthentication";
@@ -48,7 +48,7 @@ export function sezzleHandlers(context: MockContext, baseUrl: string): RequestHa
       const { token, expiresAt } = context.tokens.issue("sezzle", context.tokenTtlSeconds.sezzle);
       return response(200).json({
         token,
-        expiration_date: new Date(expiresAt).toISOString(),
+        expiration_date: isoMillis(expiresAt),
         merchant_uuid: SEZZLE_MERCHANT_UUID,
       });
     }
