@@ -20,7 +20,12 @@ import {
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
-import { type BriqpayClient, type BriqpayConfig, createBriqpayClient } from "./client.js";
+import {
+  type BriqpayCaller,
+  type BriqpayClientOptions,
+  type BriqpayConfig,
+  createBriqpayClient,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 import { type BriqpayLine, briqpayCartTotals } from "./totals.js";
 
@@ -245,7 +250,7 @@ function toWire({ amount, amountExVat, currency, captureId, cart }: Checked): Re
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: BriqpayClient, checked: Checked, init: CallInit) {
+function send(client: BriqpayCaller, checked: Checked, init: CallInit) {
   const params = { path: { sessionId: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
@@ -288,12 +293,12 @@ function toResult(
   };
 }
 
+/** Briqpay's `{error: {code, message}}`: each a string, else undefined. */
 function errorOf(body: unknown): { code?: string; message?: string } {
-  if (!isRecord(body) || !isRecord(body.error)) return {};
-  const { code, message } = body.error;
+  const { code, message } = isRecord(body) && isRecord(body.error) ? body.error : {};
   return {
-    ...(typeof code === "string" ? { code } : {}),
-    ...(typeof message === "string" ? { message } : {}),
+    code: typeof code === "string" ? code : undefined,
+    message: typeof message === "string" ? message : undefined,
   };
 }
 
@@ -339,17 +344,28 @@ function toError(response: Response, error: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, at);
 }
 
-/** Briqpay's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const briqpayAdapter: BriqpayProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: briqpayCapabilities,
-  createClient: createBriqpayClient,
-  refund: /* @__PURE__ */ refundSteps({
+/**
+ * Briqpay's adapter over a client factory: `briqpayAdapter` is this over `createBriqpayClient`; the
+ * `refundkit` facade uses it over `createBriqpayCaller` (the same calls without openapi-fetch).
+ */
+export function briqpayAdapterWith(
+  createClient: (options: BriqpayClientOptions) => BriqpayCaller,
+): BriqpayProviderAdapter {
+  return defineAdapter({
     provider: PROVIDER,
-    orderNoun: "session",
-    validate,
-    send,
-    toResult,
-    toError,
-  }),
-});
+    capabilities: briqpayCapabilities,
+    createClient,
+    refund: refundSteps({
+      provider: PROVIDER,
+      orderNoun: "session",
+      validate,
+      send,
+      toResult,
+      toError,
+    }),
+  });
+}
+
+/** Briqpay's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
+export const briqpayAdapter: BriqpayProviderAdapter =
+  /* @__PURE__ */ briqpayAdapterWith(createBriqpayClient);

@@ -4,6 +4,7 @@ import {
   clientOptions,
   configError,
   createAuthFetch,
+  createJsonClient,
   type Environment,
   providerTransport,
   requireSecret,
@@ -48,13 +49,17 @@ export interface BriqpayClientOptions extends BriqpayConfig, TransportOptions {}
 /** A typed openapi-fetch client for the Briqpay v3 API (paths relative to `/v3`). */
 export type BriqpayClient = Client<paths>;
 
+/**
+ * The calls the adapter and lookup make: a `BriqpayClient`'s GET and POST. `createBriqpayClient`
+ * gives the openapi-fetch client; `createBriqpayCaller` the same calls through core's small JSON
+ * sender, which the `refundkit` facade uses so that its bundle does not carry openapi-fetch.
+ */
+export type BriqpayCaller = Pick<BriqpayClient, "GET" | "POST">;
+
 /** C0/C1 control characters: never valid in a credential. */
 function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x20 || (unit >= 0x7f && unit <= 0x9f)) return true;
-  }
-  return false;
+  // `\p{Cc}` is exactly U+0000-001F and U+007F-009F.
+  return /\p{Cc}/u.test(text);
 }
 
 const PROVIDER = "briqpay";
@@ -101,6 +106,26 @@ const ACCEPT_JSON = { Accept: "application/json" };
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClient {
+  const { baseUrl, fetch } = connect(options);
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
+}
+
+/**
+ * `createBriqpayClient`'s GET and POST, with the same config, checks, auth and transport, sent
+ * through core's JSON sender instead of openapi-fetch (see `BriqpayCaller`). For the facade.
+ */
+export function createBriqpayCaller(options: BriqpayClientOptions): BriqpayCaller {
+  const { baseUrl, fetch } = connect(options);
+  return createJsonClient(PROVIDER, baseUrl, fetch, ACCEPT_JSON) as BriqpayCaller;
+}
+
+/** The checked config made into a base URL and an authenticated fetch. */
+function connect(options: BriqpayClientOptions): {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+} {
   assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const username = requireUsername(options.username);
@@ -116,7 +141,5 @@ export function createBriqpayClient(options: BriqpayClientOptions): BriqpayClien
     fetch: transport,
     authorize: async () => basicAuthorization(username, secret),
   });
-  return createClient<paths>(
-    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
-  );
+  return { baseUrl, fetch };
 }

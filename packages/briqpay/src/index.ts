@@ -7,12 +7,15 @@ export {
   type BriqpayProviderAdapter,
   type BriqpayRefundRequest,
   briqpayAdapter,
+  briqpayAdapterWith,
   briqpayCapabilities,
 } from "./adapter.js";
 export {
+  type BriqpayCaller,
   type BriqpayClient,
   type BriqpayClientOptions,
   type BriqpayConfig,
+  createBriqpayCaller,
   createBriqpayClient,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
@@ -21,7 +24,7 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
-export { briqpayLifecycleCapabilities, briqpayLookup } from "./lookup.js";
+export { briqpayLifecycleCapabilities, briqpayLookup, briqpayLookupWith } from "./lookup.js";
 // Briqpay only: the exact cart totals its refund body must match, and signing a test webhook.
 export { type BriqpayLine, type BriqpayTotals, briqpayCartTotals } from "./totals.js";
 export { briqpayWebhooks, signBriqpayWebhook } from "./webhook.js";

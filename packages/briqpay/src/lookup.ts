@@ -9,7 +9,12 @@ import {
   type RetrievedRefundStatus,
   retrievedOrder,
 } from "@refundkit/core/internal";
-import { type BriqpayConfig, createBriqpayClient } from "./client.js";
+import {
+  type BriqpayCaller,
+  type BriqpayClientOptions,
+  type BriqpayConfig,
+  createBriqpayClient,
+} from "./client.js";
 
 const PROVIDER = "briqpay";
 
@@ -66,17 +71,26 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"bri
   );
 }
 
-/** Briqpay's session read, `GET /v3/session/{sessionId}`. */
-export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> = /* @__PURE__ */ defineLookup(
-  {
+/**
+ * Briqpay's session read over a client factory: `briqpayLookup` is this over
+ * `createBriqpayClient`; the `refundkit` facade uses it over `createBriqpayCaller`.
+ */
+export function briqpayLookupWith(
+  createClient: (options: BriqpayClientOptions) => BriqpayCaller,
+): ProviderLookup<"briqpay", BriqpayConfig> {
+  return defineLookup({
     provider: PROVIDER,
     capabilities: briqpayLifecycleCapabilities,
     where: "GET /v3/session/{sessionId}",
     shape: "a session",
-    createClient: createBriqpayClient,
+    createClient,
     validate: (orderId) => assertPathId(PROVIDER, "orderId (the Briqpay session id)", orderId),
     send: (client, orderId, init) =>
       client.GET("/session/{sessionId}", { params: { path: { sessionId: orderId } }, ...init }),
     toRetrieved,
-  },
-);
+  });
+}
+
+/** Briqpay's session read, `GET /v3/session/{sessionId}`. */
+export const briqpayLookup: ProviderLookup<"briqpay", BriqpayConfig> =
+  /* @__PURE__ */ briqpayLookupWith(createBriqpayClient);

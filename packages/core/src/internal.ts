@@ -60,6 +60,7 @@ export {
 } from "./http.js";
 export * from "./index.js";
 export { bytesBodyForClone, mixinBytesBody, setBytesBody } from "./internal/bytes-body.js";
+export { createJsonClient, type JsonCallOptions, type JsonClient } from "./json-client.js";
 export {
   claimKey,
   createKeyMemory,

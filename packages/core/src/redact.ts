@@ -23,18 +23,17 @@ export class Secret {
     return this.#value;
   }
 
-  /** Always the redaction marker, never the secret. */
+  /**
+   * Always the redaction marker, never the secret. Also what template literals and `+` print:
+   * without a `Symbol.toPrimitive`, converting a Secret to a primitive falls back to
+   * `toString()` (`valueOf()` returns the object itself).
+   */
   toString(): string {
     return REDACTED;
   }
 
   /** Always the redaction marker: `JSON.stringify` never shows the secret. */
   toJSON(): string {
-    return REDACTED;
-  }
-
-  /** Always the redaction marker: template strings never show the secret. */
-  [Symbol.toPrimitive](): string {
     return REDACTED;
   }
 

@@ -16,7 +16,12 @@ import {
   refundSteps,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
-import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
+import {
+  createLevelUpClient,
+  type LevelUpCaller,
+  type LevelUpClientOptions,
+  type LevelUpConfig,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for LevelUp: full refunds only, so no `amount`. */
@@ -90,17 +95,14 @@ function toWire({ managerConfirmation }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: LevelUpClient, checked: Checked, init: CallInit) {
+function send(client: LevelUpCaller, checked: Checked, init: CallInit) {
   const params = { path: { uuid: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
 /** The order's total in cents, from a 2xx answer's `order.total_amount`; null when absent. */
 function totalAmount(raw: unknown): number | null {
-  if (!isRecord(raw)) return null;
-  const order: unknown = raw.order;
-  if (!isRecord(order)) return null;
-  const total: unknown = order.total_amount;
+  const total = isRecord(raw) && isRecord(raw.order) ? raw.order.total_amount : undefined;
   return typeof total === "number" && Number.isSafeInteger(total) ? total : null;
 }
 
@@ -120,14 +122,9 @@ function toResult({ orderId, currency }: Checked, raw: unknown): RefundResult<"l
 
 /** The first `{error: {property, message}}` of LevelUp's 422 array, if the body is one. */
 function firstError(body: unknown): { property?: unknown; message?: unknown } | undefined {
-  if (!Array.isArray(body)) return undefined;
-  for (const item of body) {
-    if (isRecord(item) && "error" in item) {
-      const error: unknown = item.error;
-      if (isRecord(error)) return error;
-    }
-  }
-  return undefined;
+  return Array.isArray(body)
+    ? body.map((item: unknown) => (isRecord(item) ? item.error : undefined)).find(isRecord)
+    : undefined;
 }
 
 function providerMessage(error: { message?: unknown } | undefined): string {
@@ -145,16 +142,17 @@ function toError(response: Response, error: unknown): RefundError {
   }
   if (status === 422) {
     const error = firstError(raw);
-    const detail = providerMessage(error);
-    if (error?.property === "base") {
-      return fail("already_refunded", `${where}${detail}`, { status, raw });
-    }
-    if (error?.property === "manager_confirmation") {
-      return fail("invalid_request", `${where}${detail}`, { status, raw });
-    }
+    const property = error?.property;
+    // `base`: the order was refunded already; `manager_confirmation`: that field was refused.
     // Undocumented 422s: LevelUp's documented 422 means "unable to be refunded"
     // (https://developer.thelevelup.com/api-reference/v14/orders-refunds/).
-    return fail("not_refundable", `${where}${detail}`, { status, raw });
+    const code =
+      property === "base"
+        ? "already_refunded"
+        : property === "manager_confirmation"
+          ? "invalid_request"
+          : "not_refundable";
+    return fail(code, `${where}${providerMessage(error)}`, { status, raw });
   }
   if (status === 401) {
     return fail("authentication_failed", `${where}: the merchant token was refused`, {
@@ -174,10 +172,21 @@ function toError(response: Response, error: unknown): RefundError {
   return fail(errorCodeForStatus(status), where, { status, raw });
 }
 
+/**
+ * LevelUp's adapter over a client factory: `levelupAdapter` is this over `createLevelUpClient`;
+ * the `refundkit` facade uses it over `createLevelUpCaller` (the same calls without openapi-fetch).
+ */
+export function levelupAdapterWith(
+  createClient: (options: LevelUpClientOptions) => LevelUpCaller,
+): LevelUpProviderAdapter {
+  return defineAdapter({
+    provider: PROVIDER,
+    capabilities: levelupCapabilities,
+    createClient,
+    refund: refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
+  });
+}
+
 /** LevelUp's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const levelupAdapter: LevelUpProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: levelupCapabilities,
-  createClient: createLevelUpClient,
-  refund: /* @__PURE__ */ refundSteps({ provider: PROVIDER, validate, send, toResult, toError }),
-});
+export const levelupAdapter: LevelUpProviderAdapter =
+  /* @__PURE__ */ levelupAdapterWith(createLevelUpClient);

@@ -4,6 +4,7 @@ import {
   assertHeaderSafe,
   clientOptions,
   createAuthFetch,
+  createJsonClient,
   type Environment,
   providerTransport,
   requireSecret,
@@ -43,6 +44,13 @@ export interface LevelUpClientOptions extends LevelUpConfig, TransportOptions {}
 /** A typed openapi-fetch client for the LevelUp v14 API. */
 export type LevelUpClient = Client<paths>;
 
+/**
+ * The calls the adapter and lookup make: a `LevelUpClient`'s GET and POST. `createLevelUpClient`
+ * gives the openapi-fetch client; `createLevelUpCaller` the same calls through core's small JSON
+ * sender, which the `refundkit` facade uses so that its bundle does not carry openapi-fetch.
+ */
+export type LevelUpCaller = Pick<LevelUpClient, "GET" | "POST">;
+
 const PROVIDER = "levelup";
 /** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
 const API_VERSION = /* @__PURE__ */ apiVersionOf(
@@ -60,6 +68,26 @@ const ACCEPT_JSON = { Accept: "application/json" };
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClient {
+  const { baseUrl, fetch } = connect(options);
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
+}
+
+/**
+ * `createLevelUpClient`'s GET and POST, with the same config, checks, auth and transport, sent
+ * through core's JSON sender instead of openapi-fetch (see `LevelUpCaller`). For the facade.
+ */
+export function createLevelUpCaller(options: LevelUpClientOptions): LevelUpCaller {
+  const { baseUrl, fetch } = connect(options);
+  return createJsonClient(PROVIDER, baseUrl, fetch, ACCEPT_JSON) as LevelUpCaller;
+}
+
+/** The checked config made into a base URL and an authenticated fetch. */
+function connect(options: LevelUpClientOptions): {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+} {
   assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const token = requireSecret(PROVIDER, "token", options.token, "the merchant access token");
@@ -75,7 +103,5 @@ export function createLevelUpClient(options: LevelUpClientOptions): LevelUpClien
     fetch: transport,
     authorize: async () => `token ${token.reveal()}`,
   });
-  return createClient<paths>(
-    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
-  );
+  return { baseUrl, fetch };
 }

@@ -7,10 +7,13 @@ export {
   type LevelUpProviderAdapter,
   type LevelUpRefundRequest,
   levelupAdapter,
+  levelupAdapterWith,
   levelupCapabilities,
 } from "./adapter.js";
 export {
+  createLevelUpCaller,
   createLevelUpClient,
+  type LevelUpCaller,
   type LevelUpClient,
   type LevelUpClientOptions,
   type LevelUpConfig,
@@ -23,5 +26,5 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
-export { levelupLifecycleCapabilities, levelupLookup } from "./lookup.js";
+export { levelupLifecycleCapabilities, levelupLookup, levelupLookupWith } from "./lookup.js";
 export { levelupWebhooks } from "./webhook.js";

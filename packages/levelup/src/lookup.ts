@@ -10,7 +10,12 @@ import {
   refundErrorFor,
   retrievedOrder,
 } from "@refundkit/core/internal";
-import { createLevelUpClient, type LevelUpClient, type LevelUpConfig } from "./client.js";
+import {
+  createLevelUpClient,
+  type LevelUpCaller,
+  type LevelUpClientOptions,
+  type LevelUpConfig,
+} from "./client.js";
 
 const PROVIDER = "levelup";
 const fail = /* @__PURE__ */ refundErrorFor(PROVIDER);
@@ -71,20 +76,25 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"lev
 
 /** The lookup client: LevelUp's client and the merchant the lookup is for. */
 interface LevelUpLookupClient {
-  client: LevelUpClient;
+  client: LevelUpCaller;
   merchantId: number | undefined;
 }
 
-/** LevelUp's merchant-oriented order details; needs `merchantId` in the config. */
-export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = /* @__PURE__ */ defineLookup(
-  {
+/**
+ * LevelUp's merchant-oriented order details over a client factory: `levelupLookup` is this over
+ * `createLevelUpClient`; the `refundkit` facade uses it over `createLevelUpCaller`.
+ */
+export function levelupLookupWith(
+  createClient: (options: LevelUpClientOptions) => LevelUpCaller,
+): ProviderLookup<"levelup", LevelUpConfig> {
+  return defineLookup({
     provider: PROVIDER,
     capabilities: levelupLifecycleCapabilities,
     where: "GET /v14/merchants/{merchantId}/orders/{uuid}",
     shape: "an order",
     createClient: (options): LevelUpLookupClient => {
       const merchantId = levelupMerchantId(options.merchantId);
-      return { client: createLevelUpClient(options), merchantId };
+      return { client: createClient(options), merchantId };
     },
     validate: (orderId, { merchantId }) => {
       if (merchantId === undefined) {
@@ -102,5 +112,9 @@ export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> = /* @__PUR
         ...init,
       }),
     toRetrieved,
-  },
-);
+  });
+}
+
+/** LevelUp's merchant-oriented order details; needs `merchantId` in the config. */
+export const levelupLookup: ProviderLookup<"levelup", LevelUpConfig> =
+  /* @__PURE__ */ levelupLookupWith(createLevelUpClient);

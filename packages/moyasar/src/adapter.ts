@@ -24,7 +24,12 @@ import {
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
-import { createMoyasarClient, type MoyasarClient, type MoyasarConfig } from "./client.js";
+import {
+  createMoyasarClient,
+  type MoyasarCaller,
+  type MoyasarClientOptions,
+  type MoyasarConfig,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 /** The unified refund request for MPG: `amount` (and so `currency`) is required. */
@@ -119,36 +124,19 @@ function toWire({ amount, idempotencyKey }: Checked): RefundBody {
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: MoyasarClient, checked: Checked, init: CallInit) {
+function send(client: MoyasarCaller, checked: Checked, init: CallInit) {
   const params = { path: { id: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
 
-interface Transaction {
-  id: string;
-  type: unknown;
-  status: unknown;
-  amount: unknown;
-  created_at: unknown;
-}
+/** One of the answer's `transactions` (an object with a string `id`; its other fields unread yet). */
+type Transaction = Record<string, unknown> & { id: string };
 
 function transactionsOf(raw: unknown): Transaction[] {
-  if (!isRecord(raw)) return [];
-  const list: unknown = raw.transactions;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((t: unknown): Transaction[] =>
-    isRecord(t) && typeof t.id === "string"
-      ? [
-          {
-            id: t.id,
-            type: "type" in t ? t.type : undefined,
-            status: "status" in t ? t.status : undefined,
-            amount: "amount" in t ? t.amount : undefined,
-            created_at: "created_at" in t ? t.created_at : undefined,
-          },
-        ]
-      : [],
-  );
+  const list = isRecord(raw) ? raw.transactions : undefined;
+  return Array.isArray(list)
+    ? list.filter((t: unknown): t is Transaction => isRecord(t) && typeof t.id === "string")
+    : [];
 }
 
 /** The refund transaction: the one named by our transaction_id, else the newest refund. */
@@ -273,18 +261,29 @@ function handleOf(_request: Request, body: string | null): string | null {
   return jsonBodyHandle(body, "transaction_id");
 }
 
-/** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const moyasarAdapter: MoyasarProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: moyasarCapabilities,
-  createClient: createMoyasarClient,
-  refund: /* @__PURE__ */ refundSteps({
+/**
+ * MPG's adapter over a client factory: `moyasarAdapter` is this over `createMoyasarClient`; the
+ * `refundkit` facade uses it over `createMoyasarCaller` (the same calls without openapi-fetch).
+ */
+export function moyasarAdapterWith(
+  createClient: (options: MoyasarClientOptions) => MoyasarCaller,
+): MoyasarProviderAdapter {
+  return defineAdapter({
     provider: PROVIDER,
-    validate,
-    send,
-    toResult,
-    toError,
-    keyed: keyedCall,
-  }),
-  handleOf,
-});
+    capabilities: moyasarCapabilities,
+    createClient,
+    refund: refundSteps({
+      provider: PROVIDER,
+      validate,
+      send,
+      toResult,
+      toError,
+      keyed: keyedCall,
+    }),
+    handleOf,
+  });
+}
+
+/** MPG's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
+export const moyasarAdapter: MoyasarProviderAdapter =
+  /* @__PURE__ */ moyasarAdapterWith(createMoyasarClient);

@@ -4,8 +4,10 @@ import {
   assertHeaderSafe,
   clientOptions,
   createAuthFetch,
+  createJsonClient,
   type Environment,
   isInProgressResponse,
+  jsonBodyHandle,
   providerTransport,
   requireSecret,
   resolveBaseUrl,
@@ -35,6 +37,13 @@ export interface MoyasarClientOptions extends MoyasarConfig, TransportOptions {}
 /** A typed openapi-fetch client for the MPG v1 API. */
 export type MoyasarClient = Client<paths>;
 
+/**
+ * The calls the adapter makes: a `MoyasarClient`'s GET and POST. `createMoyasarClient`
+ * gives the openapi-fetch client; `createMoyasarCaller` the same calls through core's small JSON
+ * sender, which the `refundkit` facade uses so that its bundle does not carry openapi-fetch.
+ */
+export type MoyasarCaller = Pick<MoyasarClient, "GET" | "POST">;
+
 const PROVIDER = "moyasar";
 /** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
 const API_VERSION = /* @__PURE__ */ apiVersionOf(
@@ -42,26 +51,11 @@ const API_VERSION = /* @__PURE__ */ apiVersionOf(
   Object.values(operations).map((operation) => operation.path),
 );
 
-/** Whether a JSON body names a non-empty `transaction_id`: MPG's (unconfirmed) idempotency handle. */
-function carriesTransactionId(text: string): boolean {
-  try {
-    const body: unknown = JSON.parse(text);
-    return (
-      body !== null &&
-      typeof body === "object" &&
-      "transaction_id" in body &&
-      typeof body.transaction_id === "string" &&
-      body.transaction_id !== ""
-    );
-  } catch {
-    return false;
-  }
-}
-
 function transport(options: TransportOptions): typeof globalThis.fetch {
   return providerTransport(PROVIDER, options, {
-    // Only a request naming its transaction_id can be sent again without refunding twice.
-    isIdempotent: (_request, body) => body !== null && carriesTransactionId(body),
+    // Only a request naming its transaction_id (a non-empty string in its JSON body, the handle
+    // the adapter reads too) can be sent again without refunding twice.
+    isIdempotent: (_request, body) => jsonBodyHandle(body, "transaction_id") !== null,
     // The first attempt is still being processed (MPG's 400 "Initial request is still
     // processing."): waiting and asking again with the same transaction_id gets its answer
     // instead of an in_progress error. Core's one "in progress" rule, as for Sezzle and Optty.
@@ -80,6 +74,26 @@ const ACCEPT_JSON = { Accept: "application/json" };
  * @throws RefundError("invalid_request") naming the missing or bad option.
  */
 export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClient {
+  const { baseUrl, fetch } = connect(options);
+  return createClient<paths>(
+    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
+  );
+}
+
+/**
+ * `createMoyasarClient`'s GET and POST, with the same config, checks, auth and transport, sent
+ * through core's JSON sender instead of openapi-fetch (see `MoyasarCaller`). For the facade.
+ */
+export function createMoyasarCaller(options: MoyasarClientOptions): MoyasarCaller {
+  const { baseUrl, fetch } = connect(options);
+  return createJsonClient(PROVIDER, baseUrl, fetch, ACCEPT_JSON) as MoyasarCaller;
+}
+
+/** The checked config made into a base URL and an authenticated fetch. */
+function connect(options: MoyasarClientOptions): {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+} {
   assertClientOptions(PROVIDER, options);
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
   const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
@@ -88,7 +102,5 @@ export function createMoyasarClient(options: MoyasarClientOptions): MoyasarClien
     fetch: transport(options),
     authorize: async () => `Bearer ${apiKey.reveal()}`,
   });
-  return createClient<paths>(
-    clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer, ACCEPT_JSON),
-  );
+  return { baseUrl, fetch };
 }

@@ -7,10 +7,13 @@ export {
   type MoyasarProviderAdapter,
   type MoyasarRefundRequest,
   moyasarAdapter,
+  moyasarAdapterWith,
   moyasarCapabilities,
 } from "./adapter.js";
 export {
+  createMoyasarCaller,
   createMoyasarClient,
+  type MoyasarCaller,
   type MoyasarClient,
   type MoyasarClientOptions,
   type MoyasarConfig,

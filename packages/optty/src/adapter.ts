@@ -23,7 +23,12 @@ import {
   refundSteps,
   refusalIn,
 } from "@refundkit/core/internal";
-import { createOpttyClient, type OpttyClient, type OpttyConfig } from "./client.js";
+import {
+  createOpttyClient,
+  type OpttyCaller,
+  type OpttyClientOptions,
+  type OpttyConfig,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 /** Optty takes only the shared fields. */
@@ -119,7 +124,7 @@ function toWire({ major, currency, idempotencyKey, reason }: Checked): RefundBod
 }
 
 /** The typed call, the body from `toWire`. */
-function send(client: OpttyClient, checked: Checked, init: CallInit) {
+function send(client: OpttyCaller, checked: Checked, init: CallInit) {
   const params = { path: { orderReference: checked.orderId } };
   return client.POST(PATH, { params, body: toWire(checked), ...init });
 }
@@ -146,14 +151,10 @@ function toResult(
   raw: unknown,
   response: Response,
 ): RefundResult<"optty"> {
-  const bnplRefundId = field(raw, "bnplRefundId");
-  const refundReference = field(raw, "refundReference");
   const refundId =
-    typeof bnplRefundId === "string" && bnplRefundId !== ""
-      ? bnplRefundId
-      : typeof refundReference === "string" && refundReference !== ""
-        ? refundReference
-        : null;
+    [field(raw, "bnplRefundId"), field(raw, "refundReference")].find(
+      (id): id is string => typeof id === "string" && id !== "",
+    ) ?? null;
   const word = field(raw, "refundStatus");
   const outcome = refundOutcomeOf(word, SUCCESS_WORDS);
   if (outcome === "failed") {
@@ -214,18 +215,29 @@ function handleOf(_request: Request, body: string | null): string | null {
   return jsonBodyHandle(body, "refundReference");
 }
 
-/** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const opttyAdapter: OpttyProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: opttyCapabilities,
-  createClient: createOpttyClient,
-  refund: /* @__PURE__ */ refundSteps({
+/**
+ * Optty's adapter over a client factory: `opttyAdapter` is this over `createOpttyClient`; the
+ * `refundkit` facade uses it over `createOpttyCaller` (the same calls without openapi-fetch).
+ */
+export function opttyAdapterWith(
+  createClient: (options: OpttyClientOptions) => OpttyCaller,
+): OpttyProviderAdapter {
+  return defineAdapter({
     provider: PROVIDER,
-    validate,
-    send,
-    toResult,
-    toError,
-    keyed: keyedCall,
-  }),
-  handleOf,
-});
+    capabilities: opttyCapabilities,
+    createClient,
+    refund: refundSteps({
+      provider: PROVIDER,
+      validate,
+      send,
+      toResult,
+      toError,
+      keyed: keyedCall,
+    }),
+    handleOf,
+  });
+}
+
+/** Optty's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
+export const opttyAdapter: OpttyProviderAdapter =
+  /* @__PURE__ */ opttyAdapterWith(createOpttyClient);

@@ -2,6 +2,7 @@ import {
   assertClientOptions,
   assertHttpUrl,
   clientOptions,
+  createJsonClient,
   type FetchedToken,
   isInProgressResponse,
   isRecord,
@@ -48,6 +49,13 @@ export type OpttyClientOptions = OpttyConfig & TransportOptions;
 
 /** The typed openapi-fetch client for the Optty Merchant API (the generated `paths`). */
 export type OpttyClient = Client<paths>;
+
+/**
+ * The calls the adapter and lookup make: an `OpttyClient`'s GET and POST. `createOpttyClient`
+ * gives the openapi-fetch client; `createOpttyCaller` the same calls through core's small JSON
+ * sender, which the `refundkit` facade uses so that its bundle does not carry openapi-fetch.
+ */
+export type OpttyCaller = Pick<OpttyClient, "GET" | "POST">;
 
 const PROVIDER = "optty";
 const TOKEN_PATH = operations.PostToken.path;
@@ -115,7 +123,7 @@ function isIdempotentFor(tokenUrl: string): (request: Request) => boolean {
  * https://wordpress.org/plugins/optty/
  */
 function tokenSource(
-  authClient: OpttyClient,
+  authClient: OpttyCaller,
   { clientId, clientSecret }: Record<"clientId" | "clientSecret", Secret>,
 ): () => Promise<FetchedToken> {
   return async () => {
@@ -172,6 +180,30 @@ function tokenSource(
  * @see https://wordpress.org/plugins/optty/ (Optty's own plugin: the client-credentials token call)
  */
 export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
+  return connect(options, (baseUrl, fetch) =>
+    createClient<paths>(clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer)),
+  );
+}
+
+/**
+ * `createOpttyClient`'s GET and POST, with the same config, checks, auth and transport, sent
+ * through core's JSON sender instead of openapi-fetch (see `OpttyCaller`). For the facade.
+ */
+export function createOpttyCaller(options: OpttyClientOptions): OpttyCaller {
+  return connect(
+    options,
+    (baseUrl, fetch) => createJsonClient(PROVIDER, baseUrl, fetch) as OpttyCaller,
+  );
+}
+
+/**
+ * The checked config made into calls: the API and auth hosts, the transport and the bearer-token
+ * auth, with `make` building the caller of a base URL and fetch (the token call has one too).
+ */
+function connect<C extends OpttyCaller>(
+  options: OpttyClientOptions,
+  make: (baseUrl: string, fetch: typeof globalThis.fetch) => C,
+): C {
   assertClientOptions(PROVIDER, options);
   const { baseUrl, authBaseUrl } = resolveOpttyEndpoints(options);
   const credentials = resolveTokenOrPair(PROVIDER, options, "clientId", "clientSecret");
@@ -182,10 +214,7 @@ export function createOpttyClient(options: OpttyClientOptions): OpttyClient {
     isRetryableResponse: isInProgressResponse,
   });
   const authFetch = tokenPairFetch(transport, credentials, (pair) =>
-    tokenSource(
-      createClient<paths>(clientOptions(PROVIDER, authBaseUrl, transport, defaultPathSerializer)),
-      pair,
-    ),
+    tokenSource(make(authBaseUrl, transport), pair),
   );
-  return createClient<paths>(clientOptions(PROVIDER, baseUrl, authFetch, defaultPathSerializer));
+  return make(baseUrl, authFetch);
 }

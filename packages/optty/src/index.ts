@@ -7,10 +7,13 @@ export {
   type OpttyProviderAdapter,
   type OpttyRefundRequest,
   opttyAdapter,
+  opttyAdapterWith,
   opttyCapabilities,
 } from "./adapter.js";
 export {
+  createOpttyCaller,
   createOpttyClient,
+  type OpttyCaller,
   type OpttyClient,
   type OpttyClientOptions,
   type OpttyConfig,
@@ -21,5 +24,5 @@ export {
   operations as operationInfo,
   servers,
 } from "./generated/spec.js";
-export { opttyLifecycleCapabilities, opttyLookup } from "./lookup.js";
+export { opttyLifecycleCapabilities, opttyLookup, opttyLookupWith } from "./lookup.js";
 export { opttyWebhooks } from "./webhook.js";

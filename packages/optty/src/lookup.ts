@@ -11,7 +11,12 @@ import {
   type RetrievedRefundStatus,
   retrievedOrder,
 } from "@refundkit/core/internal";
-import { createOpttyClient, type OpttyConfig } from "./client.js";
+import {
+  createOpttyClient,
+  type OpttyCaller,
+  type OpttyClientOptions,
+  type OpttyConfig,
+} from "./client.js";
 
 const PROVIDER = "optty";
 
@@ -72,18 +77,29 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"opt
   return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
+/**
+ * Optty's order lookup (Transaction Details) over a client factory: `opttyLookup` is this over
+ * `createOpttyClient`; the `refundkit` facade uses it over `createOpttyCaller`.
+ */
+export function opttyLookupWith(
+  createClient: (options: OpttyClientOptions) => OpttyCaller,
+): ProviderLookup<"optty", OpttyConfig> {
+  return defineLookup({
+    provider: PROVIDER,
+    capabilities: opttyLifecycleCapabilities,
+    where: "POST /orders/{merchantReference}/details",
+    shape: "an order",
+    createClient,
+    validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
+    send: (client, orderId, init) =>
+      client.POST("/orders/{merchantReference}/details", {
+        params: { path: { merchantReference: orderId } },
+        ...init,
+      }),
+    toRetrieved,
+  });
+}
+
 /** Optty's Transaction Details, `POST /orders/{merchantReference}/details` (no body). */
-export const opttyLookup: ProviderLookup<"optty", OpttyConfig> = /* @__PURE__ */ defineLookup({
-  provider: PROVIDER,
-  capabilities: opttyLifecycleCapabilities,
-  where: "POST /orders/{merchantReference}/details",
-  shape: "an order",
-  createClient: createOpttyClient,
-  validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
-  send: (client, orderId, init) =>
-    client.POST("/orders/{merchantReference}/details", {
-      params: { path: { merchantReference: orderId } },
-      ...init,
-    }),
-  toRetrieved,
-});
+export const opttyLookup: ProviderLookup<"optty", OpttyConfig> =
+  /* @__PURE__ */ opttyLookupWith(createOpttyClient);

@@ -5,13 +5,15 @@
 import {
   type BriqpayConfig,
   briqpayCartTotals,
-  briqpayLookup,
+  briqpayLookupWith,
   briqpayWebhooks,
+  createBriqpayCaller,
 } from "@refundkit/briqpay";
 import {
   abortableSleep,
   attemptStartOf,
   type ConnectedLookup,
+  configError,
   createReplayGuard,
   isRefundError,
   type LifecycleCapabilities,
@@ -20,7 +22,6 @@ import {
   type ProviderLookup,
   type ProviderName,
   type ProviderWebhooks,
-  RefundError,
   type RefundResult,
   type RetrievedOrder,
   type RetrievedRefund,
@@ -29,10 +30,25 @@ import {
   type WebhookEvent,
   type WebhookInput,
 } from "@refundkit/core/internal";
-import { type LevelUpConfig, levelupLookup, levelupWebhooks } from "@refundkit/levelup";
+import {
+  createLevelUpCaller,
+  type LevelUpConfig,
+  levelupLookupWith,
+  levelupWebhooks,
+} from "@refundkit/levelup";
 import { type MoyasarConfig, moyasarLookup, moyasarWebhooks } from "@refundkit/moyasar";
-import { type OpttyConfig, opttyLookup, opttyWebhooks } from "@refundkit/optty";
-import { type SezzleConfig, sezzleLookup, sezzleWebhooks } from "@refundkit/sezzle";
+import {
+  createOpttyCaller,
+  type OpttyConfig,
+  opttyLookupWith,
+  opttyWebhooks,
+} from "@refundkit/optty";
+import {
+  createSezzleCaller,
+  type SezzleConfig,
+  sezzleLookupWith,
+  sezzleWebhooks,
+} from "@refundkit/sezzle";
 import { badCall, isProviderName, unknownProvider } from "./bad-call.js";
 
 /** What `retrieve` is asked. */
@@ -149,12 +165,13 @@ export interface Lifecycle {
 type AnyLookup = ProviderLookup<ProviderName, unknown>;
 type AnyWebhooks = ProviderWebhooks<ProviderName, unknown>;
 
+/** Each provider's lookup over its caller, as the facade's adapters (see refunds.ts). */
 const lookups: Record<ProviderName, AnyLookup> = {
-  sezzle: sezzleLookup as AnyLookup,
-  optty: opttyLookup as AnyLookup,
-  levelup: levelupLookup as AnyLookup,
+  sezzle: /* @__PURE__ */ sezzleLookupWith(createSezzleCaller) as AnyLookup,
+  optty: /* @__PURE__ */ opttyLookupWith(createOpttyCaller) as AnyLookup,
+  levelup: /* @__PURE__ */ levelupLookupWith(createLevelUpCaller) as AnyLookup,
   moyasar: moyasarLookup as AnyLookup,
-  briqpay: briqpayLookup as AnyLookup,
+  briqpay: /* @__PURE__ */ briqpayLookupWith(createBriqpayCaller) as AnyLookup,
 };
 
 const webhookVerifiers: Record<ProviderName, AnyWebhooks> = {
@@ -183,9 +200,8 @@ const EARLIEST_SENT_AT = 946_684_800_000;
 /** An ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`); anything else is undated. */
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-function invalid(provider: ProviderName, message: string): RefundError {
-  return refundError(provider, "invalid_request", message);
-}
+/** RefundError("invalid_request"): core's refusal of a bad call or config, not retryable. */
+const invalid = configError;
 
 function checkProvider(value: unknown, where: string): ProviderName {
   if (isProviderName(value)) return value;
@@ -327,12 +343,12 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
         ? deadline.signal
         : AbortSignal.any([waitOptions.signal, deadline.signal]);
     const timedOut = () =>
-      new RefundError({
-        code: "timeout",
+      refundError(
         provider,
-        message: `${provider}: refund ${result.refundId ?? result.idempotencyKey} of order ${result.orderId} still pending after ${timeoutMs} ms`,
-        retryable: true,
-      });
+        "timeout",
+        `refund ${result.refundId ?? result.idempotencyKey} of order ${result.orderId} still pending after ${timeoutMs} ms`,
+        { retryable: true },
+      );
     try {
       for (;;) {
         let order: RetrievedOrder | undefined;
@@ -348,12 +364,12 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
           return { ...refund, status: "succeeded", provider, orderId: result.orderId };
         }
         if (refund?.status === "failed") {
-          throw new RefundError({
-            code: "declined",
+          throw refundError(
             provider,
-            message: `${provider}: refund ${refund.refundId} of order ${result.orderId} failed at the provider`,
-            raw: order?.raw,
-          });
+            "declined",
+            `refund ${refund.refundId} of order ${result.orderId} failed at the provider`,
+            { raw: order?.raw },
+          );
         }
         try {
           await abortableSleep(interval, signal);

@@ -1,4 +1,9 @@
-import { type BriqpayConfig, type BriqpayRefundRequest, briqpayAdapter } from "@refundkit/briqpay";
+import {
+  type BriqpayConfig,
+  type BriqpayRefundRequest,
+  briqpayAdapterWith,
+  createBriqpayCaller,
+} from "@refundkit/briqpay";
 import {
   type BaseRefundRequest,
   type Capabilities,
@@ -14,10 +19,30 @@ import {
   startRefund,
   type TransportOptions,
 } from "@refundkit/core/internal";
-import { type LevelUpConfig, type LevelUpRefundRequest, levelupAdapter } from "@refundkit/levelup";
-import { type MoyasarConfig, type MoyasarRefundRequest, moyasarAdapter } from "@refundkit/moyasar";
-import { type OpttyConfig, type OpttyRefundRequest, opttyAdapter } from "@refundkit/optty";
-import { type SezzleConfig, type SezzleRefundRequest, sezzleAdapter } from "@refundkit/sezzle";
+import {
+  createLevelUpCaller,
+  type LevelUpConfig,
+  type LevelUpRefundRequest,
+  levelupAdapterWith,
+} from "@refundkit/levelup";
+import {
+  createMoyasarCaller,
+  type MoyasarConfig,
+  type MoyasarRefundRequest,
+  moyasarAdapterWith,
+} from "@refundkit/moyasar";
+import {
+  createOpttyCaller,
+  type OpttyConfig,
+  type OpttyRefundRequest,
+  opttyAdapterWith,
+} from "@refundkit/optty";
+import {
+  createSezzleCaller,
+  type SezzleConfig,
+  type SezzleRefundRequest,
+  sezzleAdapterWith,
+} from "@refundkit/sezzle";
 import { badCall, isProviderName, unknownProvider } from "./bad-call.js";
 import { createLifecycle, type Lifecycle, lifecycleCapabilities } from "./lifecycle.js";
 
@@ -57,12 +82,18 @@ export interface Refunds extends Omit<Lifecycle, "noteAttempt"> {
 type AnyAdapter = ProviderAdapter<ProviderName, unknown, BaseRefundRequest>;
 type AnyConnected = RefundAdapter<ProviderName, BaseRefundRequest>;
 
+/**
+ * Each provider's adapter (the same as `sezzleAdapter`, ...) over its caller: the client's GET and
+ * POST sent through core's JSON sender (`createSezzleCaller`, ...). The facade never hands a
+ * client out, so its bundle carries no openapi-fetch (issue 8's bundle size); the requests sent
+ * and the answers read are the same (core's json-client.test.ts).
+ */
 const adapters: Record<ProviderName, AnyAdapter> = {
-  sezzle: sezzleAdapter as AnyAdapter,
-  optty: opttyAdapter as AnyAdapter,
-  levelup: levelupAdapter as AnyAdapter,
-  moyasar: moyasarAdapter as AnyAdapter,
-  briqpay: briqpayAdapter as AnyAdapter,
+  sezzle: /* @__PURE__ */ sezzleAdapterWith(createSezzleCaller) as AnyAdapter,
+  optty: /* @__PURE__ */ opttyAdapterWith(createOpttyCaller) as AnyAdapter,
+  levelup: /* @__PURE__ */ levelupAdapterWith(createLevelUpCaller) as AnyAdapter,
+  moyasar: /* @__PURE__ */ moyasarAdapterWith(createMoyasarCaller) as AnyAdapter,
+  briqpay: /* @__PURE__ */ briqpayAdapterWith(createBriqpayCaller) as AnyAdapter,
 };
 
 /**
@@ -87,13 +118,11 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
     if (providerConfig === undefined) continue;
     connected.set(provider, adapters[provider].connect(providerConfig, options));
   }
-  const lifecycle = createLifecycle(config, options);
+  // retrieve, waitUntilFinal, reconcile and webhooks; noteAttempt stays the facade's own.
+  const { noteAttempt, ...lifecycle } = createLifecycle(config, options);
 
   return {
-    retrieve: lifecycle.retrieve,
-    waitUntilFinal: lifecycle.waitUntilFinal,
-    reconcile: lifecycle.reconcile,
-    webhooks: lifecycle.webhooks,
+    ...lifecycle,
     providers: [...connected.keys()],
     capabilities(provider) {
       if (!isProviderName(provider)) {
@@ -127,12 +156,12 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
         pending = startRefund(adapter, rest);
       } catch (error) {
         // Refused before anything was sent (a bad input): noted and rejected, no other layer.
-        lifecycle.noteAttempt(error, startedAt);
+        noteAttempt(error, startedAt);
         return rejectSoon(error);
       }
       // reconcile() uses the attempt's start to tell this refund from earlier ones.
       return pending.then(undefined, (error: unknown) => {
-        lifecycle.noteAttempt(error, startedAt);
+        noteAttempt(error, startedAt);
         throw error;
       }) as Promise<RefundResult<typeof provider>>;
     },

@@ -17,7 +17,12 @@ import {
   refundSteps,
   refusalIn,
 } from "@refundkit/core/internal";
-import { createSezzleClient, type SezzleClient, type SezzleConfig } from "./client.js";
+import {
+  createSezzleClient,
+  type SezzleCaller,
+  type SezzleClientOptions,
+  type SezzleConfig,
+} from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 /** Sezzle takes only the shared fields. */
@@ -68,7 +73,7 @@ function toWire({ amount, currency }: Checked): RefundBody {
 }
 
 /** The typed call: `Sezzle-Request-Id` in the header, the body from `toWire`. */
-function send(client: SezzleClient, checked: Checked, init: CallInit) {
+function send(client: SezzleCaller, checked: Checked, init: CallInit) {
   const params = {
     path: { order_uuid: checked.orderId },
     header: { "Sezzle-Request-Id": checked.idempotencyKey },
@@ -147,18 +152,29 @@ function handleOf(request: Request): string | null {
   return request.headers.get("sezzle-request-id");
 }
 
-/** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
-export const sezzleAdapter: SezzleProviderAdapter = /* @__PURE__ */ defineAdapter({
-  provider: PROVIDER,
-  capabilities: sezzleCapabilities,
-  createClient: createSezzleClient,
-  refund: /* @__PURE__ */ refundSteps({
+/**
+ * Sezzle's adapter over a client factory: `sezzleAdapter` is this over `createSezzleClient`; the
+ * `refundkit` facade uses it over `createSezzleCaller` (the same calls without openapi-fetch).
+ */
+export function sezzleAdapterWith(
+  createClient: (options: SezzleClientOptions) => SezzleCaller,
+): SezzleProviderAdapter {
+  return defineAdapter({
     provider: PROVIDER,
-    validate,
-    send,
-    toResult,
-    toError,
-    keyed: keyedCall,
-  }),
-  handleOf,
-});
+    capabilities: sezzleCapabilities,
+    createClient,
+    refund: refundSteps({
+      provider: PROVIDER,
+      validate,
+      send,
+      toResult,
+      toError,
+      keyed: keyedCall,
+    }),
+    handleOf,
+  });
+}
+
+/** Sezzle's adapter for the refundkit facade: `connect(config)` then `refund(request)`. */
+export const sezzleAdapter: SezzleProviderAdapter =
+  /* @__PURE__ */ sezzleAdapterWith(createSezzleClient);

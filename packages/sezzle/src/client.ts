@@ -3,6 +3,7 @@ import {
   assertClientOptions,
   clientOptions,
   configError,
+  createJsonClient,
   type FetchedToken,
   isInProgressResponse,
   isRecord,
@@ -47,6 +48,13 @@ export type SezzleClientOptions = SezzleConfig & TransportOptions;
 
 /** The typed openapi-fetch client for the Sezzle API (the generated `paths`). */
 export type SezzleClient = Client<paths>;
+
+/**
+ * The calls the adapter and lookup make: a `SezzleClient`'s GET and POST. `createSezzleClient`
+ * gives the openapi-fetch client; `createSezzleCaller` the same calls through core's small JSON
+ * sender, which the `refundkit` facade uses so that its bundle does not carry openapi-fetch.
+ */
+export type SezzleCaller = Pick<SezzleClient, "GET" | "POST">;
 
 const PROVIDER = "sezzle";
 const AUTH_PATH = operations.PostAuthentication.path;
@@ -108,7 +116,7 @@ function lifetimeOf(expirationDate: unknown, dateHeader: string | null): number 
  * https://docs.sezzle.com/docs/api/core/authentication/postauthentication
  */
 function tokenSource(
-  authClient: SezzleClient,
+  authClient: SezzleCaller,
   { publicKey, privateKey }: Record<"publicKey" | "privateKey", Secret>,
 ): () => Promise<FetchedToken> {
   return async () => {
@@ -136,16 +144,13 @@ function tokenSource(
 }
 
 /**
- * A typed client for the Sezzle API v2: `client.POST("/v2/order/{order_uuid}/refund", ...)`.
- * Sends `Authorization: Bearer <token>` (the given token, or one fetched from
- * `POST /v2/authentication` with the keys, cached until its `expiration_date` and refreshed once
- * on a 401), with a per-attempt timeout and retries only for requests carrying
- * `Sezzle-Request-Id` (and the auth call). Throws RefundError("invalid_request") for bad config.
- *
- * @see https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder (the refund)
- * @see https://docs.sezzle.com/docs/api/core/authentication/postauthentication (the token)
+ * The checked config made into calls: the base URL, the transport and the bearer-token auth, with
+ * `make` building the caller of a base URL and fetch (the token calls go through one too).
  */
-export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
+function connect<C extends SezzleCaller>(
+  options: SezzleClientOptions,
+  make: (baseUrl: string, fetch: typeof globalThis.fetch) => C,
+): C {
   assertClientOptions(PROVIDER, options);
   const baseUrl = resolveSezzleBaseUrl(options);
   const credentials = resolveTokenOrPair(PROVIDER, options, "publicKey", "privateKey");
@@ -156,10 +161,34 @@ export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
     isRetryableResponse: isInProgressResponse,
   });
   const authFetch = tokenPairFetch(transport, credentials, (pair) =>
-    tokenSource(
-      createClient<paths>(clientOptions(PROVIDER, baseUrl, transport, defaultPathSerializer)),
-      pair,
-    ),
+    tokenSource(make(baseUrl, transport), pair),
   );
-  return createClient<paths>(clientOptions(PROVIDER, baseUrl, authFetch, defaultPathSerializer));
+  return make(baseUrl, authFetch);
+}
+
+/**
+ * A typed client for the Sezzle API v2: `client.POST("/v2/order/{order_uuid}/refund", ...)`.
+ * Sends `Authorization: Bearer <token>` (the given token, or one fetched from
+ * `POST /v2/authentication` with the keys, cached until its `expiration_date` and refreshed once
+ * on a 401), with a per-attempt timeout and retries only for requests carrying
+ * `Sezzle-Request-Id` (and the auth call). Throws RefundError("invalid_request") for bad config.
+ *
+ * @see https://docs.sezzle.com/docs/api/core/orders/postv2refundbyorder (the refund)
+ * @see https://docs.sezzle.com/docs/api/core/authentication/postauthentication (the token)
+ */
+export function createSezzleClient(options: SezzleClientOptions): SezzleClient {
+  return connect(options, (baseUrl, fetch) =>
+    createClient<paths>(clientOptions(PROVIDER, baseUrl, fetch, defaultPathSerializer)),
+  );
+}
+
+/**
+ * `createSezzleClient`'s GET and POST, with the same config, checks, auth and transport, sent
+ * through core's JSON sender instead of openapi-fetch (see `SezzleCaller`). For the facade.
+ */
+export function createSezzleCaller(options: SezzleClientOptions): SezzleCaller {
+  return connect(
+    options,
+    (baseUrl, fetch) => createJsonClient(PROVIDER, baseUrl, fetch) as SezzleCaller,
+  );
 }

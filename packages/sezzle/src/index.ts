@@ -7,11 +7,14 @@ export {
   type SezzleProviderAdapter,
   type SezzleRefundRequest,
   sezzleAdapter,
+  sezzleAdapterWith,
   sezzleCapabilities,
 } from "./adapter.js";
 // Sezzle only: the US/EU host choice, and signing a test webhook the way Sezzle does.
 export {
+  createSezzleCaller,
   createSezzleClient,
+  type SezzleCaller,
   type SezzleClient,
   type SezzleClientOptions,
   type SezzleConfig,
@@ -24,5 +27,5 @@ export {
   servers,
   serversByRegion,
 } from "./generated/spec.js";
-export { sezzleLifecycleCapabilities, sezzleLookup } from "./lookup.js";
+export { sezzleLifecycleCapabilities, sezzleLookup, sezzleLookupWith } from "./lookup.js";
 export { sezzleWebhooks, signSezzleWebhook } from "./webhook.js";

@@ -8,7 +8,12 @@ import {
   type RetrievedRefund,
   retrievedOrder,
 } from "@refundkit/core/internal";
-import { createSezzleClient, type SezzleConfig } from "./client.js";
+import {
+  createSezzleClient,
+  type SezzleCaller,
+  type SezzleClientOptions,
+  type SezzleConfig,
+} from "./client.js";
 
 const PROVIDER = "sezzle";
 
@@ -56,15 +61,26 @@ export function toRetrieved(orderId: string, body: unknown): RetrievedOrder<"sez
   return retrievedOrder(PROVIDER, orderId, currency, refunds, body);
 }
 
+/**
+ * Sezzle's order lookup, `GET /v2/order/{order_uuid}`, over a client factory: `sezzleLookup` is
+ * this over `createSezzleClient`; the `refundkit` facade uses it over `createSezzleCaller`.
+ */
+export function sezzleLookupWith(
+  createClient: (options: SezzleClientOptions) => SezzleCaller,
+): ProviderLookup<"sezzle", SezzleConfig> {
+  return defineLookup({
+    provider: PROVIDER,
+    capabilities: sezzleLifecycleCapabilities,
+    where: "GET /v2/order/{order_uuid}",
+    shape: "an order",
+    createClient,
+    validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
+    send: (client, orderId, init) =>
+      client.GET("/v2/order/{order_uuid}", { params: { path: { order_uuid: orderId } }, ...init }),
+    toRetrieved,
+  });
+}
+
 /** Sezzle's order lookup, `GET /v2/order/{order_uuid}` with the refund's credentials. */
-export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> = /* @__PURE__ */ defineLookup({
-  provider: PROVIDER,
-  capabilities: sezzleLifecycleCapabilities,
-  where: "GET /v2/order/{order_uuid}",
-  shape: "an order",
-  createClient: createSezzleClient,
-  validate: (orderId) => assertPathId(PROVIDER, "orderId", orderId),
-  send: (client, orderId, init) =>
-    client.GET("/v2/order/{order_uuid}", { params: { path: { order_uuid: orderId } }, ...init }),
-  toRetrieved,
-});
+export const sezzleLookup: ProviderLookup<"sezzle", SezzleConfig> =
+  /* @__PURE__ */ sezzleLookupWith(createSezzleClient);
