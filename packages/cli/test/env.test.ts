@@ -30,4 +30,17 @@ describe("credentials from a .env file", () => {
       moyasar: { baseUrl: "http://127.0.0.1:1/moyasar", apiKey: "k" },
     });
   });
+
+  it("--environment sets aside a base URL from the environment, which would otherwise win", () => {
+    const env = {
+      REFUNDKIT_MOYASAR_API_KEY: "k",
+      REFUNDKIT_MOYASAR_BASE_URL: "http://127.0.0.1:1/moyasar",
+    };
+    expect(configFromEnv("moyasar", env, { environment: "production" })).toEqual({
+      moyasar: { environment: "production", apiKey: "k" },
+    });
+    expect(configFromEnv("moyasar", env, { baseUrl: "http://127.0.0.1:2/moyasar" })).toEqual({
+      moyasar: { baseUrl: "http://127.0.0.1:2/moyasar", apiKey: "k" },
+    });
+  });
 });

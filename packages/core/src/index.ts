@@ -12,14 +12,17 @@ export {
 } from "./errors.js";
 export type {
   LifecycleCapabilities,
+  ReplayGuard,
   RetrievedOrder,
   RetrievedRefund,
   RetrievedRefundStatus,
   RetrieveOptions,
+  WebhookContext,
   WebhookEvent,
   WebhookHeaders,
   WebhookInput,
 } from "./lifecycle.js";
+export { createReplayGuard } from "./lifecycle.js";
 export {
   currencyCodes,
   currencyExponent,

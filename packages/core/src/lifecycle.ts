@@ -143,7 +143,13 @@ export interface ProviderWebhooks<P extends ProviderName, Config> {
   verify(input: WebhookInput, context: WebhookContext<P>): Promise<WebhookEvent<P>>;
 }
 
-/** An in-memory ReplayGuard; entries are dropped once expired. */
+/**
+ * An in-memory `ReplayGuard` for a provider's `<p>Webhooks.verify` (the `replay` of its context):
+ * an accepted delivery's id is kept until its `expiresAt` (epoch ms, the end of the provider's
+ * tolerance window) and dropped after, so memory stays bounded. One process only: with several
+ * processes behind a load balancer, implement `ReplayGuard` over a shared store (Redis `SET NX PX`).
+ * `now` (epoch ms, default `Date.now`) is injectable for tests.
+ */
 export function createReplayGuard(now: () => number = Date.now): ReplayGuard {
   const seen = new Map<string, number>();
   return {

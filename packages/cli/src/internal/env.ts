@@ -30,7 +30,8 @@ export interface Target {
 
 /**
  * One provider's settings from the REFUNDKIT_<PROVIDER>_* variables (and REFUNDKIT_ENVIRONMENT,
- * REFUNDKIT_<PROVIDER>_BASE_URL), with `target` taking precedence. Values are passed to the
+ * REFUNDKIT_<PROVIDER>_BASE_URL), with `target` taking precedence: a `target.environment` (the
+ * `--environment` flag) also sets aside REFUNDKIT_<PROVIDER>_BASE_URL. Values are passed to the
  * facade, never printed: the facade's config errors name the field, not the value.
  */
 export function configFromEnv(
@@ -40,7 +41,11 @@ export function configFromEnv(
 ): RefundsConfig {
   const read = (name: string) => env[`REFUNDKIT_${provider.toUpperCase()}_${name}`] || undefined;
   const environment = target.environment ?? environmentFrom(env.REFUNDKIT_ENVIRONMENT);
-  const baseUrl = target.baseUrl ?? read("BASE_URL");
+  // A flag beats the environment as a whole: `--environment production` is not overridden by a
+  // REFUNDKIT_<PROVIDER>_BASE_URL left in the environment or .env (the mock's `export` lines),
+  // which the facade would otherwise prefer, sending a "production" refund to that URL.
+  const baseUrl =
+    target.baseUrl ?? (target.environment === undefined ? read("BASE_URL") : undefined);
   const where = {
     ...(environment === undefined ? {} : { environment }),
     ...(baseUrl === undefined ? {} : { baseUrl }),
