@@ -219,6 +219,15 @@ describe("refundkit bulk: reading and validating the CSV", () => {
       errorCode: "not_found",
     });
     expect(lines.at(-1)).toMatchObject({ type: "summary", byStatus: { succeeded: 1, failed: 1 } });
+    expect(rows.every((row) => row.earlierRun === false)).toBe(true);
+    // A re-run sends nothing and still prints every row, from the journal.
+    const again = await bulk(file, { json: true });
+    const rowsAgain = again.out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.type === "row");
+    expect(rowsAgain).toEqual(rows.map((row) => ({ ...row, earlierRun: true })));
     const everything =
       run.out +
       run.err +

@@ -402,7 +402,7 @@ async function sendAll(
     if (journal.failure !== null) failJournal(journal.failure);
     if (!isIdempotent(row.provider)) orders.leave(row);
     progress.tick(outcome.status);
-    if (output.json) emit(output, { type: "row", ...rowJson(row, outcome) });
+    if (output.json) emit(output, { type: "row", ...rowJson(row, outcome), earlierRun: false });
   };
 
   const outcomeOf = (row: BulkRow, key: string | null, result: RefundResult): OutcomeRecord => ({
@@ -639,6 +639,9 @@ async function sendAll(
     const state = journalState.rows.get(row.row);
     const previous = state?.outcome ?? null;
     if (previous !== null && isFinal(previous)) {
+      // Finished in an earlier run: not sent again, but --json still gives its row, as the
+      // results CSV does ("one JSON object per row"), marked as from that run.
+      if (output.json) emit(output, { type: "row", ...rowJson(row, previous), earlierRun: true });
       settle();
       continue;
     }
