@@ -1,7 +1,7 @@
 import { OutgoingRequest } from "./outgoing-request.js";
 import type { CallOutcome, RequestFetch } from "./provider-kit.js";
 import type { ProviderName } from "./types.js";
-import { assertPathId } from "./validate.js";
+import { pathParamText } from "./validate.js";
 
 /*
  * The facade's sender: the GET and POST of an openapi-fetch client (https://openapi-ts.dev/openapi-fetch/),
@@ -44,17 +44,14 @@ export interface JsonClient {
 /**
  * `path` with each simple `{name}` replaced by its parameter, encoded as openapi-fetch's
  * `defaultPathSerializer` does, after the check `guardedPathSerializer` makes of each
- * (`assertPathId`: a missing, empty or unsafe id is RefundError("invalid_request"), safe
+ * (`pathParamText`: a missing, empty or unsafe id is RefundError("invalid_request"), safe
  * integers checked as their decimal text), in the template's order; a parameter the template does
  * not name is not sent, so not checked.
  */
 function fillPath(provider: ProviderName, path: string, params: Record<string, unknown>): string {
-  return path.replace(/\{([^{}]+)\}/g, (_template, name: string) => {
-    const value = params[name];
-    const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-    assertPathId(provider, `path parameter ${name}`, text);
-    return encodeURIComponent(text);
-  });
+  return path.replace(/\{([^{}]+)\}/g, (_template, name: string) =>
+    encodeURIComponent(pathParamText(provider, name, params[name])),
+  );
 }
 
 /**

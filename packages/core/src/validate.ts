@@ -153,13 +153,21 @@ export function guardedPathSerializer(
       }
     }
     for (const name in pathParams) {
-      if (!Object.hasOwn(pathParams, name)) continue;
-      const value = pathParams[name];
-      const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-      assertPathId(provider, `path parameter ${name}`, text);
+      if (Object.hasOwn(pathParams, name)) pathParamText(provider, name, pathParams[name]);
     }
     return serialize(pathname, pathParams);
   };
+}
+
+/**
+ * The text a path parameter goes out as, once `assertPathId` accepts it (a safe integer is checked
+ * as its decimal text): the one check of `guardedPathSerializer` and core's JSON sender.
+ * @throws RefundError("invalid_request") "path parameter <name> must be ...".
+ */
+export function pathParamText(provider: ProviderName, name: string, value: unknown): string {
+  const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
+  assertPathId(provider, `path parameter ${name}`, text);
+  return text;
 }
 
 /** The parameter names of each path template seen (a client has a handful: the spec's paths). */
