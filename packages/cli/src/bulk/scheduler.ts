@@ -77,6 +77,11 @@ export class Scheduler {
     return this.queued + this.active;
   }
 
+  /** Whether fewer than `room` tasks wait (the reader need not call `waitForRoom`). */
+  hasRoom(room: number): boolean {
+    return this.queued < room;
+  }
+
   /** Resolves when fewer than `room` tasks wait (backpressure for the CSV reader). */
   waitForRoom(room: number): Promise<void> {
     if (this.queued < room) return Promise.resolve();
