@@ -238,16 +238,40 @@ export function validateRow(
     problem("capture_id", "must be a UUID");
   }
   if (problems.length > 0) return problems;
+  // A run keeps its rows in memory when the file is small (pass 1's items, see run.ts): each
+  // provider and currency is one string shared by its rows rather than one per row, and the
+  // fields an exact-length array (csv-parse's record array has room for 17).
+  const kept = fields.slice();
+  const sharedProvider = PROVIDERS[PROVIDERS.indexOf(provider)] as ProviderName;
+  kept[indexes.provider] = sharedProvider;
+  const sharedCurrency = currency === undefined ? undefined : sharedText(currency);
+  if (sharedCurrency !== undefined) kept[indexes.currency] = sharedCurrency;
   // Filled in place (no spread per optional field): built for every row of every pass.
-  const valid: BulkRow = { row, line, provider, orderId: orderId ?? "", amountTyped, fields };
+  const valid: BulkRow = {
+    row,
+    line,
+    provider: sharedProvider,
+    orderId: orderId ?? "",
+    amountTyped,
+    fields: kept,
+  };
   if (amount !== undefined) valid.amount = amount;
-  if (currency !== undefined) valid.currency = currency;
+  if (sharedCurrency !== undefined) valid.currency = sharedCurrency;
   if (reason !== undefined) valid.reason = reason;
   if (idempotencyKey !== undefined) valid.idempotencyKey = idempotencyKey;
   if (managerConfirmation !== undefined) valid.managerConfirmation = managerConfirmation;
   if (transactionId !== undefined) valid.transactionId = transactionId;
   if (captureId !== undefined) valid.captureId = captureId;
   return valid;
+}
+
+/** The valid currency codes seen, each the one string its rows share (at most ISO 4217's). */
+const currencyTexts = new Map<string, string>();
+function sharedText(currency: string): string {
+  const known = currencyTexts.get(currency);
+  if (known !== undefined) return known;
+  currencyTexts.set(currency, currency);
+  return currency;
 }
 
 /** The facade request for a row, with the idempotency key the journal decided. */

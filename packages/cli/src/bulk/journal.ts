@@ -166,7 +166,7 @@ export class JournalWriter {
    */
   append(record: JournalRecord): void {
     if (this.failure !== null || this.closed) return;
-    this.lines.push(`${JSON.stringify(record)}\n`);
+    this.lines.push(journalLine(record));
     // While an fdatasync runs, its end writes them (see `sync`).
     if (!this.syncing) this.scheduleWrite();
   }
@@ -178,7 +178,7 @@ export class JournalWriter {
    */
   appendDurable(records: readonly JournalRecord[]): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    for (const record of records) this.lines.push(`${JSON.stringify(record)}\n`);
+    for (const record of records) this.lines.push(journalLine(record));
     // Written now rather than at the end of the turn: the request waits for this flush. While
     // one runs, they are written when it ends, right before the next one starts.
     if (!this.syncing) this.write();
@@ -265,6 +265,34 @@ export class JournalWriter {
     }
     if (this.failure !== null) throw this.failure;
   }
+}
+
+/**
+ * A record as its journal line: what `JSON.stringify(record)` gives, plus the line break. The two
+ * records written for every row (`key`/`send`, `outcome`) are put together from their fields,
+ * which costs about half of stringifying the object; a string with anything JSON escapes goes
+ * through JSON.stringify.
+ */
+export function journalLine(record: JournalRecord): string {
+  if (record.kind === "outcome") {
+    return `{"kind":"outcome","row":${number(record.row)},"status":${text(record.status)},"refundId":${text(record.refundId)},"amount":${number(record.amount)},"currency":${text(record.currency)},"key":${text(record.key)},"code":${text(record.code)},"message":${text(record.message)},"retryable":${record.retryable},"at":${text(record.at)}}\n`;
+  }
+  if (record.kind === "key" || record.kind === "send") {
+    return `{"kind":"${record.kind}","row":${number(record.row)},"provider":${text(record.provider)},"order":${text(record.order)},"amount":${number(record.amount)},"currency":${text(record.currency)},"key":${text(record.key)},"at":${text(record.at)}}\n`;
+  }
+  return `${JSON.stringify(record)}\n`;
+}
+
+/** Text JSON.stringify writes as is: no quote, backslash, control character or surrogate. */
+const PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\ud7ff\ue000-\uffff]*$/;
+
+function text(value: string | null): string {
+  if (value === null) return "null";
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+function number(value: number | null): string {
+  return value !== null && Number.isFinite(value) ? String(value) : "null";
 }
 
 interface Deferred {

@@ -138,7 +138,7 @@ async function validateFile(
   /** Rows valid on their own whose key another row has already: invalid for the whole run. */
   const duplicates = new Map<number, RowProblem>();
   const wouldRefund = new Tally();
-  let items: CsvItem[] | null = keep && statSync(file).size <= KEPT_BYTES ? [] : null;
+  let items: (CsvItem | null)[] | null = keep && statSync(file).size <= KEPT_BYTES ? [] : null;
   let headerProblems: string[] = [];
   let valid = 0;
   let invalid = 0;
@@ -209,8 +209,12 @@ interface Checked {
   invalid: number;
   wouldRefund: Tally;
   duplicates: Map<number, RowProblem>;
-  /** Every item of the file in order (header first), or null: the file is read again. */
-  items: CsvItem[] | null;
+  /**
+   * Every item of the file in order (header first), or null: the file is read again. The send
+   * pass drops (sets to null) each item once it holds it for the results, so that what pass 1
+   * kept is freed as the run goes.
+   */
+  items: (CsvItem | null)[] | null;
 }
 
 function buildRefunds(
@@ -655,11 +659,16 @@ async function sendAll(
   const items =
     checked.items === null ? readBulkCsvBatches(file, { lines: false }) : [checked.items];
   read: for await (const chunk of items) {
-    for (const item of chunk) {
+    for (let index = 0; index < chunk.length; index++) {
+      const item = chunk[index] as CsvItem;
       if (journalFailure !== null || stopSignal !== null) break read;
       if (!deferred) {
         if (waiting.length - head >= limits.resultsWindow) deferred = true;
-        else waiting.push(item);
+        else {
+          waiting.push(item);
+          // Written to the results from `waiting`: the last pass below skips it.
+          chunk[index] = null;
+        }
       }
       if (results.full) await results.drained();
       // Rows refused by pass 1 (with --skip-invalid) are not sent.
@@ -746,6 +755,7 @@ async function sendAll(
         : [checked.items];
     for await (const chunk of rest) {
       for (const item of chunk) {
+        if (item === null) continue;
         const row = itemRow(item);
         if (row <= written) continue;
         results.write(
@@ -805,11 +815,11 @@ async function checkUnchanged(
   file: string,
   journalPath: string,
   rows: Map<number, RowState>,
-  items: CsvItem[] | null,
+  items: (CsvItem | null)[] | null,
 ): Promise<void> {
   if (items !== null) {
     const changed = items.some((item) => {
-      if (item.kind !== "row") return false;
+      if (item === null || item.kind !== "row") return false;
       const state = rows.get(item.row.row);
       return state !== undefined && !sameRow(item.row, state);
     });
@@ -839,16 +849,20 @@ function isFinal(outcome: OutcomeRecord): boolean {
   return !(outcome.status === "failed" && outcome.retryable);
 }
 
-let lastNow = 0;
-let lastNowText = "";
-/** The time as ISO 8601 for a journal record (formatted once per millisecond). */
+let nowText: string | null = null;
+const forgetNow = () => {
+  nowText = null;
+};
+/**
+ * The time as ISO 8601 for a journal record: read and formatted once per turn of the event
+ * loop (the rows answered in one turn share it), not once per record.
+ */
 function now(): string {
-  const ms = Date.now();
-  if (ms !== lastNow) {
-    lastNow = ms;
-    lastNowText = new Date(ms).toISOString();
+  if (nowText === null) {
+    nowText = new Date().toISOString();
+    setImmediate(forgetNow);
   }
-  return lastNowText;
+  return nowText;
 }
 
 function rowJson(row: BulkRow, outcome: OutcomeRecord) {
