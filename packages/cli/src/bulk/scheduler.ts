@@ -7,6 +7,9 @@ interface Lane {
   limit: number;
   successes: number;
   pausedUntil: number;
+  /** A task of this lane ended: its slot is free (one pair per lane, not two closures per task). */
+  done: () => void;
+  failed: (error: unknown) => void;
 }
 
 /**
@@ -97,7 +100,25 @@ export class Scheduler {
   private lane(provider: ProviderName): Lane {
     let lane = this.lanes.get(provider);
     if (lane === undefined) {
-      lane = { queue: [], active: 0, limit: this.perProvider, successes: 0, pausedUntil: 0 };
+      const done = () => {
+        this.active--;
+        created.active--;
+        this.pump();
+      };
+      const created: Lane = {
+        queue: [],
+        active: 0,
+        limit: this.perProvider,
+        successes: 0,
+        pausedUntil: 0,
+        done,
+        failed: (error: unknown) => {
+          done();
+          // As unhandled as before: a task that throws is a bug, not a row's failure.
+          throw error;
+        },
+      };
+      lane = created;
       this.lanes.set(provider, lane);
       this.order.push(provider);
     }
@@ -131,16 +152,7 @@ export class Scheduler {
       this.queued--;
       this.active++;
       lane.active++;
-      const done = () => {
-        this.active--;
-        lane.active--;
-        this.pump();
-      };
-      task().then(done, (error: unknown) => {
-        done();
-        // As unhandled as before: a task that throws is a bug, not a row's failure.
-        throw error;
-      });
+      task().then(lane.done, lane.failed);
     }
     if (wakeAt !== Number.POSITIVE_INFINITY && this.timer === null) {
       this.timer = setTimeout(
