@@ -164,11 +164,13 @@ export class Scheduler {
       );
     }
     if (this.roomWaiters.length > 0) {
-      this.roomWaiters = this.roomWaiters.filter((waiter) => {
-        if (this.queued >= waiter.room) return true;
-        waiter.resolve();
-        return false;
-      });
+      // Kept in place (a pump runs twice per row): only a waiter that gets room is let go.
+      let kept = 0;
+      for (const waiter of this.roomWaiters) {
+        if (this.queued >= waiter.room) this.roomWaiters[kept++] = waiter;
+        else waiter.resolve();
+      }
+      this.roomWaiters.length = kept;
     }
     if (this.active === 0 && this.queued === 0) {
       const waiters = this.idleWaiters;
