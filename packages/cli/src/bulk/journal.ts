@@ -3,7 +3,6 @@ import {
   createReadStream,
   existsSync,
   fdatasync,
-  write as fsWrite,
   openSync,
   readFileSync,
   unlinkSync,
@@ -138,31 +137,21 @@ export async function readJournal(path: string): Promise<JournalContents> {
 const OUTCOME_WRITE_MS = 4;
 
 /**
- * An open journal. Records are written to the file by the thread pool (`fs.write`, one at a
- * time, so the main thread never waits on the file system: a write can block for milliseconds
- * behind the file system's journal commit), at most every OUTCOME_WRITE_MS for outcomes and at
- * once for records that must be durable; once a write ends the OS has its records, so a
- * `kill -9` of this process does not lose them. They are made durable by `fdatasync`, one at a
- * time, each covering every record written before it started (group commit); nothing is
- * written while one runs, and what is appended meanwhile is written when it ends and shares the
- * next one.
+ * An open journal. Records are written with one `write` per OUTCOME_WRITE_MS (a plain write
+ * to the page cache, a few microseconds: after it the OS has them, so a `kill -9` of this
+ * process does not lose them), and made durable by `fdatasync`, one at a time, each covering
+ * every record written before it started (group commit): records appended while a flush runs
+ * are written when it ends, and share the next one.
  */
 export class JournalWriter {
-  /** Lines appended and not yet handed to a write. */
+  /** Lines appended and not yet written. */
   private lines: string[] = [];
-  /** How many lines were appended, and how many of them a finished write has put in the file. */
-  private appended = 0;
-  private written = 0;
-  /** Durable appends waiting: each needs the lines up to `upTo` written, then an fdatasync. */
-  private toSync: { upTo: number; waiter: Deferred }[] = [];
-  private writing = false;
+  /** Waiters for written records that the next fdatasync covers. */
+  private toSync: Deferred[] = [];
   private syncing = false;
-  /** The outcomes' wait is over (OUTCOME_WRITE_MS): pending lines are written at the next turn. */
-  private writeDue = false;
   private writeTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** `close` waiting for the writes and flushes in flight to end. */
-  private onIdle: (() => void) | null = null;
+  private syncDone: (() => void) | null = null;
   /** The first write or flush error: every later append and flush rejects with it. */
   failure: unknown = null;
 
@@ -189,14 +178,8 @@ export class JournalWriter {
   append(record: JournalRecord): void {
     if (this.failure !== null || this.closed) return;
     this.lines.push(journalLine(record));
-    this.appended++;
-    if (this.writeTimer === null && !this.writeDue) {
-      this.writeTimer = setTimeout(() => {
-        this.writeTimer = null;
-        this.writeDue = true;
-        this.advance();
-      }, OUTCOME_WRITE_MS);
-    }
+    // While an fdatasync runs, its end writes them (see `sync`).
+    if (!this.syncing) this.scheduleWrite();
   }
 
   /**
@@ -207,90 +190,66 @@ export class JournalWriter {
   appendDurable(records: readonly JournalRecord[]): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
     for (const record of records) this.lines.push(journalLine(record));
-    this.appended += records.length;
+    // Written now rather than at the end of the turn: the request waits for this flush. While
+    // one runs, they are written when it ends, right before the next one starts.
+    if (!this.syncing) this.write();
+    if (this.failure !== null) return Promise.reject(this.failure);
     const waiter = deferred();
-    this.toSync.push({ upTo: this.appended, waiter });
-    // Written now (or when the write or flush in flight ends): the request waits for it.
-    this.advance();
+    this.toSync.push(waiter);
+    this.sync();
     return waiter.promise;
   }
 
-  /**
-   * The next step, when no write or flush is in flight: an fdatasync once the lines of the
-   * first durable append are written, else a write of every pending line if a durable append
-   * waits for them or the outcomes' wait is over.
-   */
-  private advance(): void {
-    if (this.writing || this.syncing) return;
-    if (this.failure === null) {
-      const first = this.toSync[0];
-      if (first !== undefined && first.upTo <= this.written) {
-        this.sync();
-        return;
-      }
-      if (this.lines.length > 0 && (first !== undefined || this.writeDue)) {
-        this.write();
-        return;
-      }
-    }
-    if (
-      this.onIdle !== null &&
-      (this.failure !== null || (this.lines.length === 0 && this.toSync.length === 0))
-    ) {
-      const idle = this.onIdle;
-      this.onIdle = null;
-      idle();
-    }
+  private scheduleWrite(): void {
+    if (this.writeTimer !== null) return;
+    this.writeTimer = setTimeout(() => {
+      this.writeTimer = null;
+      if (!this.syncing) this.write();
+    }, OUTCOME_WRITE_MS);
   }
 
-  /** Writes every pending line, in order, in one `write` (more if the OS takes part of it). */
+  /** Writes every appended line, in order, to the file (the OS has them after it). */
   private write(): void {
-    const data = Buffer.from(
-      this.lines.length === 1 ? (this.lines[0] as string) : this.lines.join(""),
-    );
-    const count = this.lines.length;
-    this.lines = [];
-    this.writeDue = false;
-    this.writing = true;
-    const from = (offset: number) => {
-      fsWrite(this.fd, data, offset, data.length - offset, null, (error, bytes) => {
-        if (error) {
-          this.writing = false;
-          this.fail(error);
-          this.advance();
-        } else if (offset + bytes < data.length) {
-          from(offset + bytes);
-        } else {
-          this.writing = false;
-          this.written += count;
-          this.advance();
-        }
-      });
-    };
-    from(0);
+    if (this.failure !== null) return;
+    if (this.lines.length > 0) {
+      const data = Buffer.from(
+        this.lines.length === 1 ? (this.lines[0] as string) : this.lines.join(""),
+      );
+      this.lines = [];
+      try {
+        let written = 0;
+        while (written < data.length) written += writeSync(this.fd, data, written);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
   }
 
-  /** One fdatasync; it covers the durable appends whose lines are written. */
+  /** One fdatasync at a time; it covers every record written before it started. */
   private sync(): void {
-    let ready = 0;
-    while (ready < this.toSync.length && (this.toSync[ready]?.upTo ?? 0) <= this.written) ready++;
-    const waiters = this.toSync.splice(0, ready);
+    if (this.syncing || this.toSync.length === 0) return;
+    const waiters = this.toSync;
+    this.toSync = [];
     this.syncing = true;
     fdatasync(this.fd, (error) => {
       this.syncing = false;
       if (error) {
-        for (const { waiter } of waiters) waiter.reject(error);
+        for (const waiter of waiters) waiter.reject(error);
         this.fail(error);
       } else {
-        for (const { waiter } of waiters) waiter.resolve();
+        for (const waiter of waiters) waiter.resolve();
+        // What was appended meanwhile: written before the next fdatasync starts.
+        this.write();
       }
-      this.advance();
+      if (this.toSync.length > 0) this.sync();
+      else this.syncDone?.();
     });
   }
 
   private fail(error: unknown): void {
     this.failure ??= error;
-    for (const { waiter } of this.toSync) waiter.reject(this.failure);
+    for (const waiter of this.toSync) waiter.reject(this.failure);
     this.toSync = [];
     this.lines = [];
   }
@@ -302,11 +261,11 @@ export class JournalWriter {
     this.writeTimer = null;
     try {
       if (this.failure === null) {
-        await new Promise<void>((resolve) => {
-          this.onIdle = resolve;
-          this.writeDue = true;
-          this.advance();
-        });
+        while (this.syncing)
+          await new Promise<void>((resolve) => {
+            this.syncDone = resolve;
+          });
+        this.write();
         if (this.failure === null) {
           await new Promise<void>((resolve, reject) =>
             fdatasync(this.fd, (error) => (error ? reject(error) : resolve())),
