@@ -238,29 +238,67 @@ export function validateRow(
     problem("capture_id", "must be a UUID");
   }
   if (problems.length > 0) return problems;
-  // A run keeps its rows in memory when the file is small (pass 1's items, see run.ts): each
-  // provider and currency is one string shared by its rows rather than one per row, and the
-  // fields an exact-length array (csv-parse's record array has room for 17).
+  // A run keeps its rows' fields in memory when the file is small (pass 1's items, see run.ts):
+  // each provider and currency is one string shared by its rows rather than one per row, and
+  // the fields an exact-length array (csv-parse's record array has room for 17).
   const kept = fields.slice();
-  const sharedProvider = PROVIDERS[PROVIDERS.indexOf(provider)] as ProviderName;
-  kept[indexes.provider] = sharedProvider;
-  const sharedCurrency = currency === undefined ? undefined : sharedText(currency);
-  if (sharedCurrency !== undefined) kept[indexes.currency] = sharedCurrency;
+  kept[indexes.provider] = PROVIDERS[PROVIDERS.indexOf(provider)] as ProviderName;
+  if (currency !== undefined) kept[indexes.currency] = sharedText(currency);
+  return buildRow(indexes, kept, row, line, amount);
+}
+
+/**
+ * A row `validateRow` has accepted, as a BulkRow again from its fields (as `validateRow` gave
+ * them) without repeating the checks: for the rows a run keeps between its passes.
+ */
+export function validatedRow(
+  columns: readonly string[],
+  fields: string[],
+  row: number,
+  line: number,
+): BulkRow {
+  const indexes = indexesOf(columns);
+  const amountTyped = fields[indexes.amount] ?? "";
+  const currency = indexes.currency < 0 ? "" : (fields[indexes.currency] ?? "");
+  const amount =
+    amountTyped === "" || currency === "" ? undefined : parseTypedAmount(amountTyped, currency);
+  return buildRow(indexes, fields, row, line, amount);
+}
+
+/** The BulkRow of valid fields (`amount`: the typed amount in minor units, if any). */
+function buildRow(
+  indexes: Record<Column, number>,
+  fields: string[],
+  row: number,
+  line: number,
+  amount: number | undefined,
+): BulkRow {
+  const value = (column: Column): string | undefined => {
+    const index = indexes[column];
+    const text = index < 0 ? undefined : fields[index];
+    return text === undefined || text === "" ? undefined : text;
+  };
   // Filled in place (no spread per optional field): built for every row of every pass.
   const valid: BulkRow = {
     row,
     line,
-    provider: sharedProvider,
-    orderId: orderId ?? "",
-    amountTyped,
-    fields: kept,
+    provider: value("provider") as ProviderName,
+    orderId: value("order_id") ?? "",
+    amountTyped: value("amount") ?? "",
+    fields,
   };
   if (amount !== undefined) valid.amount = amount;
-  if (sharedCurrency !== undefined) valid.currency = sharedCurrency;
+  const currency = value("currency");
+  if (currency !== undefined) valid.currency = currency;
+  const reason = value("reason");
   if (reason !== undefined) valid.reason = reason;
+  const idempotencyKey = value("idempotency_key");
   if (idempotencyKey !== undefined) valid.idempotencyKey = idempotencyKey;
+  const managerConfirmation = value("manager_confirmation");
   if (managerConfirmation !== undefined) valid.managerConfirmation = managerConfirmation;
+  const transactionId = value("transaction_id");
   if (transactionId !== undefined) valid.transactionId = transactionId;
+  const captureId = value("capture_id");
   if (captureId !== undefined) valid.captureId = captureId;
   return valid;
 }

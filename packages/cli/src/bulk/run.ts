@@ -20,6 +20,7 @@ import {
   readBulkCsv,
   readBulkCsvBatches,
   requestFor,
+  validatedRow,
 } from "./csv.js";
 import {
   acquireLock,
@@ -138,7 +139,7 @@ async function validateFile(
   /** Rows valid on their own whose key another row has already: invalid for the whole run. */
   const duplicates = new Map<number, RowProblem>();
   const wouldRefund = new Tally();
-  let items: (CsvItem | null)[] | null = keep && statSync(file).size <= KEPT_BYTES ? [] : null;
+  let items: (KeptItem | null)[] | null = keep && statSync(file).size <= KEPT_BYTES ? [] : null;
   let headerProblems: string[] = [];
   let valid = 0;
   let invalid = 0;
@@ -155,7 +156,7 @@ async function validateFile(
     if (items !== null) {
       // Past the cap the items are dropped, and the send pass reads the file.
       if (items.length + batch.length > KEPT_ROWS + 1) items = null;
-      else for (const item of batch) items.push(item);
+      else for (const item of batch) items.push(keptOf(item));
     }
     for (const item of batch) {
       if (item.kind === "header") {
@@ -214,7 +215,30 @@ interface Checked {
    * pass drops (sets to null) each item once it holds it for the results, so that what pass 1
    * kept is freed as the run goes.
    */
-  items: (CsvItem | null)[] | null;
+  items: (KeptItem | null)[] | null;
+}
+
+/**
+ * What pass 1 keeps of an item, at the index of its row number: a valid row read without lines
+ * as its fields alone (its BulkRow is built again from them when it is sent: half the memory),
+ * any other item as read.
+ */
+type KeptItem = CsvItem | string[];
+
+function keptOf(item: CsvItem): KeptItem {
+  return item.kind === "row" && item.row.line === 0 ? item.row.fields : item;
+}
+
+/** Turns kept items (or items read from the file) back into items, in file order. */
+function itemsOf(): (entry: KeptItem, row: number) => CsvItem {
+  let columns: string[] = [];
+  return (entry, row) => {
+    if (!Array.isArray(entry)) {
+      if (entry.kind === "header") columns = entry.columns;
+      return entry;
+    }
+    return { kind: "row", row: validatedRow(columns, entry, row, 0) };
+  };
 }
 
 function buildRefunds(
@@ -658,9 +682,10 @@ async function sendAll(
   // The items pass 1 kept, or the file read again (a chunk at a time).
   const items =
     checked.items === null ? readBulkCsvBatches(file, { lines: false }) : [checked.items];
+  const itemOf = itemsOf();
   read: for await (const chunk of items) {
     for (let index = 0; index < chunk.length; index++) {
-      const item = chunk[index] as CsvItem;
+      const item = itemOf(chunk[index] as KeptItem, index);
       if (journalFailure !== null || stopSignal !== null) break read;
       if (!deferred) {
         if (waiting.length - head >= limits.resultsWindow) deferred = true;
@@ -754,8 +779,11 @@ async function sendAll(
         ? readBulkCsvBatches(file, { known: (row) => outcomes.has(row), lines: false })
         : [checked.items];
     for await (const chunk of rest) {
-      for (const item of chunk) {
-        if (item === null) continue;
+      for (let index = 0; index < chunk.length; index++) {
+        const entry = chunk[index];
+        if (entry === null || entry === undefined) continue;
+        // The header's columns are known from the send pass (which reads it first).
+        const item = itemOf(entry, index);
         const row = itemRow(item);
         if (row <= written) continue;
         results.write(
@@ -815,11 +843,14 @@ async function checkUnchanged(
   file: string,
   journalPath: string,
   rows: Map<number, RowState>,
-  items: (CsvItem | null)[] | null,
+  items: (KeptItem | null)[] | null,
 ): Promise<void> {
   if (items !== null) {
-    const changed = items.some((item) => {
-      if (item === null || item.kind !== "row") return false;
+    const itemOf = itemsOf();
+    const changed = items.some((entry, index) => {
+      if (entry === null) return false;
+      const item = itemOf(entry, index);
+      if (item.kind !== "row") return false;
       const state = rows.get(item.row.row);
       return state !== undefined && !sameRow(item.row, state);
     });
