@@ -331,21 +331,6 @@ export type CsvItem =
   | { kind: "row"; row: BulkRow }
   | { kind: "bad"; problems: RowProblem[]; fields: string[] | null };
 
-/** What `readBulkCsv` and `readBulkCsvBatches` take. */
-export interface ReadOptions {
-  /**
-   * Rows already known valid (validated by an earlier pass of the same run, e.g. because they
-   * have an outcome): given as read, their fields not checked again. Default: none.
-   */
-  known?: (row: number) => boolean;
-  /**
-   * Whether rows carry the file line they start on (`line`; csv-parse's per-record info,
-   * which costs a few microseconds a row). Default true; false: `line` is 0 on rows (a bad
-   * record csv-parse skips still has its line).
-   */
-  lines?: boolean;
-}
-
 /**
  * Streams a bulk CSV (csv-parse: quoted fields, a UTF-8 BOM, CRLF or LF) in constant memory:
  * the header first, then each data row validated. A record csv-parse cannot read (an unclosed
@@ -353,10 +338,25 @@ export interface ReadOptions {
  */
 export async function* readBulkCsv(
   file: string,
-  options: ReadOptions = {},
+  options: {
+    /**
+     * Rows already known valid (validated by an earlier pass of the same run, e.g. because they
+     * have an outcome): given as read, their fields not checked again. Default: none.
+     */
+    known?: (row: number) => boolean;
+    /**
+     * Whether rows carry the file line they start on (`line`; csv-parse's per-record info,
+     * which costs a few microseconds a row). Default true; false: `line` is 0 on rows (a bad
+     * record csv-parse skips still has its line).
+     */
+    lines?: boolean;
+  } = {},
 ): AsyncGenerator<CsvItem> {
   for await (const batch of readBulkCsvBatches(file, options)) yield* batch;
 }
+
+/** What `readBulkCsv` and `readBulkCsvBatches` take. */
+type ReadOptions = NonNullable<Parameters<typeof readBulkCsv>[1]>;
 
 /**
  * `readBulkCsv` a chunk of the file at a time: the items of each chunk read (64 KiB, some
