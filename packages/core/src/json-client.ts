@@ -82,7 +82,8 @@ export function createJsonClient(
         serialized === undefined ? undefined : { "Content-Type": "application/json" },
       );
       for (const source of [headers, options.headers, params.header]) {
-        for (const [name, value] of Object.entries(source ?? {})) {
+        for (const name in source) {
+          const value = source[name];
           if (value !== undefined) merged.set(name, value);
         }
       }
