@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
+// Inlined by the build: `refundkit --version` prints its `version`.
+import cliPackage from "../package.json" with { type: "json" };
 import type { BulkOptions } from "./bulk/run.js";
 import { EXIT } from "./internal/output.js";
 import type { RefundOptions } from "./refund.js";
@@ -9,6 +11,7 @@ Credentials and hosts (environment variables, or a .env file in the current dire
 never printed):
   REFUNDKIT_SEZZLE_TOKEN, or REFUNDKIT_SEZZLE_PUBLIC_KEY + REFUNDKIT_SEZZLE_PRIVATE_KEY
   REFUNDKIT_OPTTY_TOKEN, or REFUNDKIT_OPTTY_CLIENT_ID + REFUNDKIT_OPTTY_CLIENT_SECRET
+    (+ REFUNDKIT_OPTTY_AUTH_URL: the token server, when a base URL is set and it is elsewhere)
   REFUNDKIT_LEVELUP_TOKEN (+ REFUNDKIT_LEVELUP_MERCHANT_ID for status)
   REFUNDKIT_MOYASAR_API_KEY
   REFUNDKIT_BRIQPAY_USERNAME + REFUNDKIT_BRIQPAY_SECRET
@@ -27,6 +30,7 @@ export function createProgram(env: NodeJS.ProcessEnv, exit: { code: number }): C
     .description(
       "Refund through Sezzle, Optty, LevelUp, Moyasar Payment Gateway (MPG) and Briqpay.",
     )
+    .version(cliPackage.version, "-v, --version", "print the version of refundkit and stop")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({

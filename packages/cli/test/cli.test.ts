@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { startMockServer } from "@refundkit/mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/index.js";
@@ -218,6 +219,31 @@ describe("--help on every command", () => {
       expect(stdout()).toContain(`Usage: refundkit ${command}`);
     },
   );
+
+  it.each([["--version"], ["-v"]])(
+    "refundkit %s prints the package's version and exits 0",
+    async (flag) => {
+      const { version } = JSON.parse(
+        readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+      ) as { version: string };
+      expect(await main([flag])).toBe(0);
+      expect(stdout()).toBe(`${version}\n`);
+    },
+  );
+
+  it("refundkit --help names every credential variable, Optty's auth URL included", async () => {
+    expect(await main(["--help"])).toBe(0);
+    for (const name of [
+      "SEZZLE_TOKEN",
+      "OPTTY_CLIENT_SECRET",
+      "OPTTY_AUTH_URL",
+      "LEVELUP_MERCHANT_ID",
+      "MOYASAR_API_KEY",
+      "BRIQPAY_SECRET",
+    ]) {
+      expect(stdout()).toContain(`REFUNDKIT_${name}`);
+    }
+  });
 
   it("refundkit --help lists the commands", async () => {
     expect(await main(["--help"])).toBe(0);
