@@ -1,3 +1,4 @@
+import { headerOf } from "./internal/buffered-response.js";
 import { OutgoingRequest } from "./outgoing-request.js";
 import type { CallOutcome, RequestFetch } from "./provider-kit.js";
 import type { ProviderName } from "./types.js";
@@ -81,7 +82,8 @@ export function createJsonClient(
         serialized === undefined ? undefined : { "Content-Type": "application/json" },
       );
       for (const source of [headers, options.headers, params.header]) {
-        for (const [name, value] of Object.entries(source ?? {})) {
+        for (const name in source) {
+          const value = source[name];
           if (value !== undefined) merged.set(name, value);
         }
       }
@@ -97,8 +99,8 @@ export function createJsonClient(
       );
       if (
         response.status === 204 ||
-        (response.headers.get("Content-Length") === "0" &&
-          !response.headers.get("Transfer-Encoding")?.includes("chunked"))
+        (headerOf(response, "content-length") === "0" &&
+          !headerOf(response, "transfer-encoding")?.includes("chunked"))
       ) {
         return response.ok ? { data: undefined, response } : { error: undefined, response };
       }

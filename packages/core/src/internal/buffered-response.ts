@@ -68,7 +68,17 @@ export interface AttemptHook {
 export type ResponseHead = Pick<
   Response,
   "status" | "statusText" | "headers" | "url" | "redirected" | "type"
-> & { readonly body: ReadableStream<Uint8Array> | null | undefined };
+> & {
+  readonly body: ReadableStream<Uint8Array> | null | undefined;
+  /** Header `name` (lower case) as received, without a `Headers` (core's node:http fetch). */
+  raw?: (name: string) => string | null;
+};
+
+/** Header `name` (lower case) of `response`: as received, when core's node:http fetch read it. */
+export function headerOf(response: Response, name: string): string | null {
+  const source = BufferedResponse.sourceOf(response);
+  return source.raw === undefined ? source.headers.get(name) : source.raw(name);
+}
 
 export class BufferedResponse extends Response {
   readonly #source: ResponseHead;
@@ -88,10 +98,16 @@ export class BufferedResponse extends Response {
   constructor(source: ResponseHead, loader: BodyLoader, lean = false) {
     // The attempt's own headers are served by the getter below: no copy.
     super(null, { status: source.status, statusText: source.statusText });
-    this.#source = source;
+    // A BufferedResponse's own source (a clone's, the transport's over core's node:http one).
+    this.#source = BufferedResponse.sourceOf(source);
     this.#loader = loader;
     this.#lean = lean;
-    this.#hasBody = source instanceof BufferedResponse ? source.#hasBody : source.body !== null;
+    this.#hasBody = this.#source.body !== null;
+  }
+
+  /** What `response` answers from besides its body: its source, for a BufferedResponse. */
+  static sourceOf(response: ResponseHead): ResponseHead {
+    return #source in response ? response.#source : response;
   }
 
   // The attempt's own head, served as is (none of it changes).
@@ -130,7 +146,7 @@ export class BufferedResponse extends Response {
             pull: async (controller) => {
               try {
                 const bytes = await this.#consume();
-                if (bytes.byteLength > 0) controller.enqueue(bytes);
+                if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
                 controller.close();
               } catch (error) {
                 controller.error(error);
