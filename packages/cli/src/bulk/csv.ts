@@ -238,16 +238,78 @@ export function validateRow(
     problem("capture_id", "must be a UUID");
   }
   if (problems.length > 0) return problems;
+  // A run keeps its rows' fields in memory when the file is small (pass 1's items, see run.ts):
+  // each provider and currency is one string shared by its rows rather than one per row, and
+  // the fields an exact-length array (csv-parse's record array has room for 17).
+  const kept = fields.slice();
+  kept[indexes.provider] = PROVIDERS[PROVIDERS.indexOf(provider)] as ProviderName;
+  if (currency !== undefined) kept[indexes.currency] = sharedText(currency);
+  return buildRow(indexes, kept, row, line, amount);
+}
+
+/**
+ * A row `validateRow` has accepted, as a BulkRow again from its fields (as `validateRow` gave
+ * them) without repeating the checks: for the rows a run keeps between its passes.
+ */
+export function validatedRow(
+  columns: readonly string[],
+  fields: string[],
+  row: number,
+  line: number,
+): BulkRow {
+  const indexes = indexesOf(columns);
+  const amountTyped = fields[indexes.amount] ?? "";
+  const currency = indexes.currency < 0 ? "" : (fields[indexes.currency] ?? "");
+  const amount =
+    amountTyped === "" || currency === "" ? undefined : parseTypedAmount(amountTyped, currency);
+  return buildRow(indexes, fields, row, line, amount);
+}
+
+/** The BulkRow of valid fields (`amount`: the typed amount in minor units, if any). */
+function buildRow(
+  indexes: Record<Column, number>,
+  fields: string[],
+  row: number,
+  line: number,
+  amount: number | undefined,
+): BulkRow {
+  const value = (column: Column): string | undefined => {
+    const index = indexes[column];
+    const text = index < 0 ? undefined : fields[index];
+    return text === undefined || text === "" ? undefined : text;
+  };
   // Filled in place (no spread per optional field): built for every row of every pass.
-  const valid: BulkRow = { row, line, provider, orderId: orderId ?? "", amountTyped, fields };
+  const valid: BulkRow = {
+    row,
+    line,
+    provider: value("provider") as ProviderName,
+    orderId: value("order_id") ?? "",
+    amountTyped: value("amount") ?? "",
+    fields,
+  };
   if (amount !== undefined) valid.amount = amount;
+  const currency = value("currency");
   if (currency !== undefined) valid.currency = currency;
+  const reason = value("reason");
   if (reason !== undefined) valid.reason = reason;
+  const idempotencyKey = value("idempotency_key");
   if (idempotencyKey !== undefined) valid.idempotencyKey = idempotencyKey;
+  const managerConfirmation = value("manager_confirmation");
   if (managerConfirmation !== undefined) valid.managerConfirmation = managerConfirmation;
+  const transactionId = value("transaction_id");
   if (transactionId !== undefined) valid.transactionId = transactionId;
+  const captureId = value("capture_id");
   if (captureId !== undefined) valid.captureId = captureId;
   return valid;
+}
+
+/** The valid currency codes seen, each the one string its rows share (at most ISO 4217's). */
+const currencyTexts = new Map<string, string>();
+function sharedText(currency: string): string {
+  const known = currencyTexts.get(currency);
+  if (known !== undefined) return known;
+  currencyTexts.set(currency, currency);
+  return currency;
 }
 
 /** The facade request for a row, with the idempotency key the journal decided. */
@@ -290,76 +352,100 @@ export async function* readBulkCsv(
     lines?: boolean;
   } = {},
 ): AsyncGenerator<CsvItem> {
+  for await (const batch of readBulkCsvBatches(file, options)) yield* batch;
+}
+
+/** What `readBulkCsv` and `readBulkCsvBatches` take. */
+type ReadOptions = NonNullable<Parameters<typeof readBulkCsv>[1]>;
+
+/**
+ * `readBulkCsv` a chunk of the file at a time: the items of each chunk read (64 KiB, some
+ * hundreds of rows) in one array, so that a pass over the file pays one await per chunk rather
+ * than two per row (the parser's async iterator and this generator's).
+ *
+ * The parser is driven by hand: each chunk of the file is written to it (csv-parse parses a
+ * chunk synchronously in `write`), then its records are taken with `read()` until none is left.
+ */
+export async function* readBulkCsvBatches(
+  file: string,
+  options: ReadOptions = {},
+): AsyncGenerator<CsvItem[]> {
   const known = options.known;
   const lines = options.lines !== false;
   const skipped: RowProblem[] = [];
-  const source = createReadStream(file);
-  const parser = source.pipe(
-    parse({
-      bom: true,
-      trim: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      info: lines,
-      on_skip: (error: CsvError | undefined) => {
-        if (error === undefined) return undefined;
-        const context = error as CsvError & { lines?: number; records?: number };
-        skipped.push({
-          row: (context.records ?? 0) + (context.records === 0 ? 0 : 0),
-          line: context.lines ?? 0,
-          field: null,
-          message: error.message,
-        });
-        return undefined;
-      },
-    }),
-  );
+  let failure: Error | null = null;
+  const parser = parse({
+    bom: true,
+    trim: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: lines,
+    on_skip: (error: CsvError | undefined) => {
+      if (error === undefined) return undefined;
+      const context = error as CsvError & { lines?: number };
+      skipped.push({ row: 0, line: context.lines ?? 0, field: null, message: error.message });
+      return undefined;
+    },
+  });
+  // An error csv-parse does not skip (it stops parsing): thrown by the pass below.
+  parser.on("error", (error: Error) => {
+    failure ??= error;
+  });
   let columns: string[] | null = null;
   let row = 0;
-  try {
-    for await (const item of parser as AsyncIterable<
-      { record: string[]; info: { lines: number } } | string[]
-    >) {
-      while (skipped.length > 0) {
-        const problem = skipped.shift() as RowProblem;
-        row++;
-        yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
-      }
-      const record = Array.isArray(item) ? item : item.record;
-      if (columns === null) {
-        columns = record;
-        yield { kind: "header", columns, problems: checkHeader(columns) };
-        continue;
-      }
+  type Record = { record: string[]; info: { lines: number } } | string[];
+  /** Adds the item of one record read by the parser, after the problems of those it skipped. */
+  const add = (items: CsvItem[], item: Record) => {
+    while (skipped.length > 0) {
+      const problem = skipped.shift() as RowProblem;
       row++;
-      // info.lines is the line the record ends on; count back its embedded line breaks.
-      const line = Array.isArray(item) ? 0 : item.info.lines - countBreaks(record);
-      if (known?.(row) === true && record.length === columns.length) {
-        yield { kind: "row", row: knownRow(columns, record, row, line) };
-        continue;
-      }
-      const result = validateRow(columns, record, row, line);
-      if (Array.isArray(result)) yield { kind: "bad", problems: result, fields: record };
-      else yield { kind: "row", row: result };
+      items.push({ kind: "bad", problems: [{ ...problem, row }], fields: null });
     }
-    for (const problem of skipped) {
-      row++;
-      yield { kind: "bad", problems: [{ ...problem, row }], fields: null };
-    }
+    const record = Array.isArray(item) ? item : item.record;
     if (columns === null) {
-      yield {
-        kind: "header",
-        columns: [],
-        problems: [
-          `the file is empty: the first line must be the header ${REQUIRED_COLUMNS.join(",")}`,
-        ],
-      };
+      columns = record;
+      items.push({ kind: "header", columns, problems: checkHeader(columns) });
+      return;
     }
-  } finally {
-    // A reader that stops early (a bad header, pass 1 starting over) closes the file too.
-    source.destroy();
+    row++;
+    // info.lines is the line the record ends on; count back its embedded line breaks.
+    const line = Array.isArray(item) ? 0 : item.info.lines - countBreaks(record);
+    if (known?.(row) === true && record.length === columns.length) {
+      items.push({ kind: "row", row: knownRow(columns, record, row, line) });
+      return;
+    }
+    const result = validateRow(columns, record, row, line);
+    if (Array.isArray(result)) items.push({ kind: "bad", problems: result, fields: record });
+    else items.push({ kind: "row", row: result });
+  };
+  // A reader that stops early (a bad header, pass 1 starting over) closes the file too: the
+  // for-await below ends the read stream when this generator is returned.
+  for await (const chunk of createReadStream(file)) {
+    parser.write(chunk);
+    const items: CsvItem[] = [];
+    for (let item = parser.read(); item !== null; item = parser.read()) add(items, item);
+    if (failure !== null) throw failure;
+    if (items.length > 0) yield items;
   }
+  // The last record (a file without a final line break), and an unclosed quote at the end.
+  parser.end();
+  const items: CsvItem[] = [];
+  for await (const item of parser as AsyncIterable<Record>) add(items, item);
+  for (const problem of skipped) {
+    row++;
+    items.push({ kind: "bad", problems: [{ ...problem, row }], fields: null });
+  }
+  if (columns === null) {
+    items.push({
+      kind: "header",
+      columns: [],
+      problems: [
+        `the file is empty: the first line must be the header ${REQUIRED_COLUMNS.join(",")}`,
+      ],
+    });
+  }
+  if (items.length > 0) yield items;
 }
 
 /** A row an earlier pass validated: its fields as read, for the results (no checks repeated). */

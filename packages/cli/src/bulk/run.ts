@@ -18,7 +18,9 @@ import {
   capabilities,
   type RowProblem,
   readBulkCsv,
+  readBulkCsvBatches,
   requestFor,
+  validatedRow,
 } from "./csv.js";
 import {
   acquireLock,
@@ -82,6 +84,13 @@ const READ_AHEAD = 512;
  * answered (see `settle` in `sendAll`): beyond this, the rest are written by a last pass.
  */
 const RESULTS_WINDOW = 4_096;
+/**
+ * The largest file whose rows pass 1 keeps for the send pass (bytes of CSV, and rows): a 10,000
+ * row file is read and validated once; a larger one is read again by the send pass, so that a
+ * file of any size runs in bounded memory (a kept row costs some hundreds of bytes).
+ */
+const KEPT_BYTES = 8 * 1024 * 1024;
+const KEPT_ROWS = 50_000;
 /** A row answered 429 this many times is recorded as rate_limited (a re-run tries it again). */
 const MAX_RATE_LIMITED = 8;
 /** Key and send records written ahead per fsync. */
@@ -110,7 +119,9 @@ function emit(output: Output, value: unknown): void {
 
 /**
  * Pass 1: every row read and validated, nothing sent. Returns the providers with valid rows, the
- * counts, the money a run would refund, and the rows refused for repeating another row's key.
+ * counts, the money a run would refund, the rows refused for repeating another row's key, and,
+ * when `keep` and the file is small enough (KEPT_BYTES, KEPT_ROWS), every item read, so that the
+ * send pass works from them rather than reading and validating the file a second time.
  *
  * Read first without each row's file line (csv-parse's per-record info, a few microseconds a
  * row), which only a problem report needs: at the first bad row the file is read again with
@@ -120,6 +131,7 @@ async function validateFile(
   file: string,
   output: Output,
   showAll: boolean,
+  keep: boolean,
   lines = false,
 ): Promise<Checked> {
   const providers = new Set<ProviderName>();
@@ -127,6 +139,7 @@ async function validateFile(
   /** Rows valid on their own whose key another row has already: invalid for the whole run. */
   const duplicates = new Map<number, RowProblem>();
   const wouldRefund = new Tally();
+  let items: (KeptItem | null)[] | null = keep && statSync(file).size <= KEPT_BYTES ? [] : null;
   let headerProblems: string[] = [];
   let valid = 0;
   let invalid = 0;
@@ -139,47 +152,54 @@ async function validateFile(
       shown++;
     }
   };
-  for await (const item of readBulkCsv(file, { lines })) {
-    if (item.kind === "header") {
-      headerProblems = item.problems;
-      if (headerProblems.length > 0) break;
-      continue;
+  read: for await (const batch of readBulkCsvBatches(file, { lines })) {
+    if (items !== null) {
+      // Past the cap the items are dropped, and the send pass reads the file.
+      if (items.length + batch.length > KEPT_ROWS + 1) items = null;
+      else for (const item of batch) items.push(keptOf(item));
     }
-    if (item.kind === "bad") {
-      if (!lines) return validateFile(file, output, showAll, true);
-      invalid++;
-      for (const problem of item.problems) report(problem);
-      continue;
-    }
-    const row = item.row;
-    // Two rows with one idempotency key would be one refund at an idempotent provider.
-    const key = row.idempotencyKey ?? row.transactionId;
-    if (key !== undefined) {
-      const first = keys.get(`${row.provider}\u0000${key}`);
-      if (first !== undefined) {
-        if (!lines) return validateFile(file, output, showAll, true);
-        invalid++;
-        const problem: RowProblem = {
-          row: row.row,
-          line: row.line,
-          field: row.idempotencyKey === undefined ? "transaction_id" : "idempotency_key",
-          message: `the same key as row ${first}: each row needs its own (or none)`,
-        };
-        duplicates.set(row.row, problem);
-        report(problem);
+    for (const item of batch) {
+      if (item.kind === "header") {
+        headerProblems = item.problems;
+        if (headerProblems.length > 0) break read;
         continue;
       }
-      keys.set(`${row.provider}\u0000${key}`, row.row);
+      if (item.kind === "bad") {
+        if (!lines) return validateFile(file, output, showAll, keep, true);
+        invalid++;
+        for (const problem of item.problems) report(problem);
+        continue;
+      }
+      const row = item.row;
+      // Two rows with one idempotency key would be one refund at an idempotent provider.
+      const key = row.idempotencyKey ?? row.transactionId;
+      if (key !== undefined) {
+        const first = keys.get(`${row.provider}\u0000${key}`);
+        if (first !== undefined) {
+          if (!lines) return validateFile(file, output, showAll, keep, true);
+          invalid++;
+          const problem: RowProblem = {
+            row: row.row,
+            line: row.line,
+            field: row.idempotencyKey === undefined ? "transaction_id" : "idempotency_key",
+            message: `the same key as row ${first}: each row needs its own (or none)`,
+          };
+          duplicates.set(row.row, problem);
+          report(problem);
+          continue;
+        }
+        keys.set(`${row.provider}\u0000${key}`, row.row);
+      }
+      valid++;
+      providers.add(row.provider);
+      wouldRefund.add(row.provider, "succeeded", row.amount ?? null, row.currency ?? null);
     }
-    valid++;
-    providers.add(row.provider);
-    wouldRefund.add(row.provider, "succeeded", row.amount ?? null, row.currency ?? null);
   }
   if (!output.json && !showAll && invalid > 0 && shown < invalid) {
     output.err.write(`... and more: refundkit bulk ${file} --dry-run lists every bad row\n`);
   }
   keys.clear();
-  return { headerProblems, providers, valid, invalid, wouldRefund, duplicates };
+  return { headerProblems, providers, valid, invalid, wouldRefund, duplicates, items };
 }
 
 /** What pass 1 found (see `validateFile`). */
@@ -190,6 +210,35 @@ interface Checked {
   invalid: number;
   wouldRefund: Tally;
   duplicates: Map<number, RowProblem>;
+  /**
+   * Every item of the file in order (header first), or null: the file is read again. The send
+   * pass drops (sets to null) each item once it holds it for the results, so that what pass 1
+   * kept is freed as the run goes.
+   */
+  items: (KeptItem | null)[] | null;
+}
+
+/**
+ * What pass 1 keeps of an item, at the index of its row number: a valid row read without lines
+ * as its fields alone (its BulkRow is built again from them when it is sent: half the memory),
+ * any other item as read.
+ */
+type KeptItem = CsvItem | string[];
+
+function keptOf(item: CsvItem): KeptItem {
+  return item.kind === "row" && item.row.line === 0 ? item.row.fields : item;
+}
+
+/** Turns kept items (or items read from the file) back into items, in file order. */
+function itemsOf(): (entry: KeptItem, row: number) => CsvItem {
+  let columns: string[] = [];
+  return (entry, row) => {
+    if (!Array.isArray(entry)) {
+      if (entry.kind === "header") columns = entry.columns;
+      return entry;
+    }
+    return { kind: "row", row: validatedRow(columns, entry, row, 0) };
+  };
 }
 
 function buildRefunds(
@@ -243,7 +292,12 @@ export async function runBulk(
     }
 
     // Pass 1: validate every row before anything is sent.
-    const checked = await validateFile(file, output, options.dryRun === true);
+    const checked = await validateFile(
+      file,
+      output,
+      options.dryRun === true,
+      options.dryRun !== true,
+    );
     if (checked.headerProblems.length > 0) {
       for (const problem of checked.headerProblems) {
         if (output.json)
@@ -328,7 +382,9 @@ async function sendAll(
   }
   const validRows = checked.valid;
   const { duplicates } = checked;
-  if (journalState.rows.size > 0) await checkUnchanged(file, paths.journal, journalState.rows);
+  if (journalState.rows.size > 0) {
+    await checkUnchanged(file, paths.journal, journalState.rows, checked.items);
+  }
   if (finishedBefore > 0 && !output.json) {
     output.err.write(
       `journal: ${finishedBefore} of ${validRows} rows finished in an earlier run (${failedBefore} of them failed for good); skipping them (${paths.journal})\n`,
@@ -623,69 +679,80 @@ async function sendAll(
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   let readAll = false;
-  for await (const item of readBulkCsv(file, { lines: false })) {
-    if (journalFailure !== null || stopSignal !== null) break;
-    if (!deferred) {
-      if (waiting.length - head >= limits.resultsWindow) deferred = true;
-      else waiting.push(item);
-    }
-    if (results.full) await results.drained();
-    // Rows refused by pass 1 (with --skip-invalid) are not sent.
-    if (item.kind !== "row" || duplicates.has(item.row.row)) {
-      settle();
-      continue;
-    }
-    const row = item.row;
-    const state = journalState.rows.get(row.row);
-    const previous = state?.outcome ?? null;
-    if (previous !== null && isFinal(previous)) {
-      // Finished in an earlier run: not sent again, but --json still gives its row, as the
-      // results CSV does ("one JSON object per row"), marked as from that run.
-      if (output.json) emit(output, { type: "row", ...rowJson(row, previous), earlierRun: true });
-      settle();
-      continue;
-    }
-    unsettled.add(row.row);
-    const idempotent = isIdempotent(row.provider);
-    if (!idempotent) {
-      // One row of an order at a time (see above): wait for the one before to finish.
-      while (orders.busy(row)) {
-        await drain();
-        await orders.free(row);
-        if (journalFailure !== null || stopSignal !== null) break;
+  // The items pass 1 kept, or the file read again (a chunk at a time).
+  const items =
+    checked.items === null ? readBulkCsvBatches(file, { lines: false }) : [checked.items];
+  const itemOf = itemsOf();
+  read: for await (const chunk of items) {
+    for (let index = 0; index < chunk.length; index++) {
+      const item = itemOf(chunk[index] as KeptItem, index);
+      if (journalFailure !== null || stopSignal !== null) break read;
+      if (!deferred) {
+        if (waiting.length - head >= limits.resultsWindow) deferred = true;
+        else {
+          waiting.push(item);
+          // Written to the results from `waiting`: the last pass below skips it.
+          chunk[index] = null;
+        }
       }
-      if (journalFailure !== null || stopSignal !== null) break;
-      orders.enter(row);
-    }
-    await scheduler.waitForRoom(READ_AHEAD);
-    const before = state?.send ?? null;
-    if (before !== null && idempotent) {
-      // In flight with an idempotency key, or a failure the same request may repeat: the same
-      // key again, so the provider answers the first refund instead of making a second.
-      scheduler.submit(row.provider, () => send(row, before.key, null));
-    } else if (
-      before?.kind === "send" &&
-      (previous === null || previous.status === "needs_review")
-    ) {
-      // No idempotency handle, and maybe sent when the last run stopped (or left for review):
-      // ask the provider what it has before anything is sent.
-      // The journal's send time (written before the request went out) places the provider's
-      // refunds against this send: in this new process the facade has no attempt to go by.
-      const sentAt = Date.parse(before.at);
-      scheduler.submit(row.provider, () =>
-        settleInFlight(row, before.key, null, Number.isNaN(sentAt) ? undefined : sentAt),
-      );
-    } else {
-      batch.push({
-        row,
-        key: idempotent
-          ? (row.transactionId ?? row.idempotencyKey ?? randomUUID())
-          : // Not sent before, or refused in a way that proves nothing reached the provider.
-            (row.idempotencyKey ?? null),
-      });
-      if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) flush();
-      // Rows read and not yet on disk stay within one batch beyond the one being written.
-      if (batch.length >= KEY_BATCH && flushing !== null) await flushing;
+      if (results.full) await results.drained();
+      // Rows refused by pass 1 (with --skip-invalid) are not sent.
+      if (item.kind !== "row" || duplicates.has(item.row.row)) {
+        settle();
+        continue;
+      }
+      const row = item.row;
+      const state = journalState.rows.get(row.row);
+      const previous = state?.outcome ?? null;
+      if (previous !== null && isFinal(previous)) {
+        // Finished in an earlier run: not sent again, but --json still gives its row, as the
+        // results CSV does ("one JSON object per row"), marked as from that run.
+        if (output.json) emit(output, { type: "row", ...rowJson(row, previous), earlierRun: true });
+        settle();
+        continue;
+      }
+      unsettled.add(row.row);
+      const idempotent = isIdempotent(row.provider);
+      if (!idempotent) {
+        // One row of an order at a time (see above): wait for the one before to finish.
+        while (orders.busy(row)) {
+          await drain();
+          await orders.free(row);
+          if (journalFailure !== null || stopSignal !== null) break;
+        }
+        if (journalFailure !== null || stopSignal !== null) break read;
+        orders.enter(row);
+      }
+      if (!scheduler.hasRoom(READ_AHEAD)) await scheduler.waitForRoom(READ_AHEAD);
+      const before = state?.send ?? null;
+      if (before !== null && idempotent) {
+        // In flight with an idempotency key, or a failure the same request may repeat: the same
+        // key again, so the provider answers the first refund instead of making a second.
+        scheduler.submit(row.provider, () => send(row, before.key, null));
+      } else if (
+        before?.kind === "send" &&
+        (previous === null || previous.status === "needs_review")
+      ) {
+        // No idempotency handle, and maybe sent when the last run stopped (or left for review):
+        // ask the provider what it has before anything is sent.
+        // The journal's send time (written before the request went out) places the provider's
+        // refunds against this send: in this new process the facade has no attempt to go by.
+        const sentAt = Date.parse(before.at);
+        scheduler.submit(row.provider, () =>
+          settleInFlight(row, before.key, null, Number.isNaN(sentAt) ? undefined : sentAt),
+        );
+      } else {
+        batch.push({
+          row,
+          key: idempotent
+            ? (row.transactionId ?? row.idempotencyKey ?? randomUUID())
+            : // Not sent before, or refused in a way that proves nothing reached the provider.
+              (row.idempotencyKey ?? null),
+        });
+        if (batch.length >= KEY_BATCH || scheduler.pending() < limits.concurrency) flush();
+        // Rows read and not yet on disk stay within one batch beyond the one being written.
+        if (batch.length >= KEY_BATCH && flushing !== null) await flushing;
+      }
     }
   }
   readAll = journalFailure === null && stopSignal === null;
@@ -707,18 +774,25 @@ async function sendAll(
   settle(true);
   if (deferred || !readAll) {
     // A row with an outcome passed validation before it was sent: not validated again.
-    for await (const item of readBulkCsv(file, {
-      known: (row) => outcomes.has(row),
-      lines: false,
-    })) {
-      const row = itemRow(item);
-      if (row <= written) continue;
-      results.write(
-        item,
-        item.kind === "row" ? outcomes.get(row) : undefined,
-        item.kind === "row" ? duplicates.get(row) : undefined,
-      );
-      if (results.full) await results.drained();
+    const rest =
+      checked.items === null
+        ? readBulkCsvBatches(file, { known: (row) => outcomes.has(row), lines: false })
+        : [checked.items];
+    for await (const chunk of rest) {
+      for (let index = 0; index < chunk.length; index++) {
+        const entry = chunk[index];
+        if (entry === null || entry === undefined) continue;
+        // The header's columns are known from the send pass (which reads it first).
+        const item = itemOf(entry, index);
+        const row = itemRow(item);
+        if (row <= written) continue;
+        results.write(
+          item,
+          item.kind === "row" ? outcomes.get(row) : undefined,
+          item.kind === "row" ? duplicates.get(row) : undefined,
+        );
+        if (results.full) await results.drained();
+      }
     }
   }
   await results.close();
@@ -760,12 +834,28 @@ async function sendAll(
   return notDone > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** A re-run must be of the same file: each journaled row must still be the same refund. */
+/**
+ * A re-run must be of the same file: each journaled row must still be the same refund. Checked
+ * on the items pass 1 kept, if it did; a difference (or no items) is looked for in the file,
+ * which gives the row's line.
+ */
 async function checkUnchanged(
   file: string,
   journalPath: string,
   rows: Map<number, RowState>,
+  items: (KeptItem | null)[] | null,
 ): Promise<void> {
+  if (items !== null) {
+    const itemOf = itemsOf();
+    const changed = items.some((entry, index) => {
+      if (entry === null) return false;
+      const item = itemOf(entry, index);
+      if (item.kind !== "row") return false;
+      const state = rows.get(item.row.row);
+      return state !== undefined && !sameRow(item.row, state);
+    });
+    if (!changed) return;
+  }
   for await (const item of readBulkCsv(file)) {
     if (item.kind !== "row") continue;
     const state = rows.get(item.row.row);
@@ -790,16 +880,25 @@ function isFinal(outcome: OutcomeRecord): boolean {
   return !(outcome.status === "failed" && outcome.retryable);
 }
 
-let lastNow = 0;
-let lastNowText = "";
-/** The time as ISO 8601 for a journal record (formatted once per millisecond). */
+/** The minute `now` last formatted (epoch ms) and its ISO 8601 text up to the seconds. */
+let minuteMs = -1;
+let minuteText = "";
+/**
+ * The time as ISO 8601 for a journal record, as `new Date().toISOString()` writes it: the
+ * date, hour and minute formatted once a minute, the seconds and milliseconds added to them
+ * (a Date and a full formatting per record cost more than the rest of the record).
+ */
 function now(): string {
   const ms = Date.now();
-  if (ms !== lastNow) {
-    lastNow = ms;
-    lastNowText = new Date(ms).toISOString();
+  const sinceMinute = ms - minuteMs;
+  if (minuteMs < 0 || sinceMinute < 0 || sinceMinute >= 60_000) {
+    minuteMs = ms - (ms % 60_000);
+    minuteText = new Date(minuteMs).toISOString().slice(0, 17);
+    return now();
   }
-  return lastNowText;
+  const seconds = Math.floor(sinceMinute / 1000);
+  const millis = sinceMinute % 1000;
+  return `${minuteText}${seconds < 10 ? "0" : ""}${seconds}.${millis < 100 ? (millis < 10 ? "00" : "0") : ""}${millis}Z`;
 }
 
 function rowJson(row: BulkRow, outcome: OutcomeRecord) {

@@ -7,6 +7,9 @@ interface Lane {
   limit: number;
   successes: number;
   pausedUntil: number;
+  /** A task of this lane ended: its slot is free (one pair per lane, not two closures per task). */
+  done: () => void;
+  failed: (error: unknown) => void;
 }
 
 /**
@@ -77,6 +80,11 @@ export class Scheduler {
     return this.queued + this.active;
   }
 
+  /** Whether fewer than `room` tasks wait (the reader need not call `waitForRoom`). */
+  hasRoom(room: number): boolean {
+    return this.queued < room;
+  }
+
   /** Resolves when fewer than `room` tasks wait (backpressure for the CSV reader). */
   waitForRoom(room: number): Promise<void> {
     if (this.queued < room) return Promise.resolve();
@@ -92,7 +100,25 @@ export class Scheduler {
   private lane(provider: ProviderName): Lane {
     let lane = this.lanes.get(provider);
     if (lane === undefined) {
-      lane = { queue: [], active: 0, limit: this.perProvider, successes: 0, pausedUntil: 0 };
+      const done = () => {
+        this.active--;
+        created.active--;
+        this.pump();
+      };
+      const created: Lane = {
+        queue: [],
+        active: 0,
+        limit: this.perProvider,
+        successes: 0,
+        pausedUntil: 0,
+        done,
+        failed: (error: unknown) => {
+          done();
+          // As unhandled as before: a task that throws is a bug, not a row's failure.
+          throw error;
+        },
+      };
+      lane = created;
       this.lanes.set(provider, lane);
       this.order.push(provider);
     }
@@ -126,16 +152,7 @@ export class Scheduler {
       this.queued--;
       this.active++;
       lane.active++;
-      const done = () => {
-        this.active--;
-        lane.active--;
-        this.pump();
-      };
-      task().then(done, (error: unknown) => {
-        done();
-        // As unhandled as before: a task that throws is a bug, not a row's failure.
-        throw error;
-      });
+      task().then(lane.done, lane.failed);
     }
     if (wakeAt !== Number.POSITIVE_INFINITY && this.timer === null) {
       this.timer = setTimeout(
@@ -147,11 +164,13 @@ export class Scheduler {
       );
     }
     if (this.roomWaiters.length > 0) {
-      this.roomWaiters = this.roomWaiters.filter((waiter) => {
-        if (this.queued >= waiter.room) return true;
-        waiter.resolve();
-        return false;
-      });
+      // Kept in place (a pump runs twice per row): only a waiter that gets room is let go.
+      let kept = 0;
+      for (const waiter of this.roomWaiters) {
+        if (this.queued >= waiter.room) this.roomWaiters[kept++] = waiter;
+        else waiter.resolve();
+      }
+      this.roomWaiters.length = kept;
     }
     if (this.active === 0 && this.queued === 0) {
       const waiters = this.idleWaiters;

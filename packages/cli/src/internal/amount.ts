@@ -22,13 +22,21 @@ export function parseTypedAmount(typed: string, currency: string): number {
     );
   }
   const exponent = currencyExponent(currency);
-  const fraction = text.split(".")[1] ?? "";
-  if (fraction.replace(/0+$/, "").length > exponent) {
+  const point = text.indexOf(".");
+  const fraction = point < 0 ? "" : text.slice(point + 1);
+  if (fraction.length > exponent && fraction.replace(/0+$/, "").length > exponent) {
     throw new RangeError(
       exponent === 0
         ? `amount ${text} has decimals, but ${currency} has none (ISO 4217 exponent 0)`
         : `amount ${text} has more than ${exponent} decimals, the most ${currency} has (ISO 4217 exponent ${exponent})`,
     );
   }
+  // The minor units as digits: the whole part, then the fraction to the exponent (what is cut is
+  // zeros, checked above). Up to 15 digits is always an exact integer; longer text goes through
+  // core's majorToMinor, which refuses what is beyond Number.MAX_SAFE_INTEGER. String work only,
+  // as majorToMinor's: a bulk file converts one amount per row, and this is its common case.
+  const minor =
+    (point < 0 ? text : text.slice(0, point)) + fraction.padEnd(exponent, "0").slice(0, exponent);
+  if (minor.length <= 15) return Number(minor);
   return majorToMinor(text, currency);
 }
