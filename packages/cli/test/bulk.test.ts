@@ -140,6 +140,39 @@ describe("refundkit bulk: reading and validating the CSV", () => {
     expect(refundsIn()).toEqual([]);
   });
 
+  it.each([
+    [
+      "a quote never closed",
+      `sezzle,sz-1,1.00,USD,ok\nsezzle,sz-2,1.00,USD,"never closed\nsezzle,sz-3,1.00,USD,x\nsezzle,sz-4,1.00,USD,y\n`,
+      "row 2 (line 3): Quote Not Closed: a quoted field in this row is never closed",
+    ],
+    [
+      "a quote inside a field",
+      `sezzle,sz-1,1.00,USD,ok\nsezzle,sz-2,1.00,USD,"stray "quote" inside\nsezzle,sz-3,1.00,USD,x\n`,
+      "row 2 (line 3): Invalid Closing Quote",
+    ],
+  ])(
+    "%s: the file is refused as a whole, --skip-invalid included, and no row is lost unreported",
+    async (_, rows, problem) => {
+      for (const id of ["sz-1", "sz-2", "sz-3", "sz-4"]) {
+        server.orders.seed({ provider: "sezzle", id, amount: 5_000, currency: "USD" });
+      }
+      const file = csvFile(`${HEADER}\n${rows}`);
+      // Before, csv-parse skipped the record and went on where it could: the valid rows the
+      // broken field ran into were neither sent nor reported, and --skip-invalid sent the rest.
+      for (const options of [{ dryRun: true }, { skipInvalid: true }, {}]) {
+        const run = await bulk(file, options);
+        expect(run.code).toBe(2);
+        expect(run.err).toContain(problem);
+        expect(run.err).toContain(
+          "cannot be read as CSV, nor anything after it; nothing was sent. Fix its quoting (--skip-invalid skips invalid rows",
+        );
+        expect(refundsIn()).toEqual([]);
+        expect(existsSync(bulkPaths(file).results)).toBe(false);
+      }
+    },
+  );
+
   it("a wrong header is refused naming the missing and unknown columns (exit 2)", async () => {
     const file = csvFile("provider,order,amount,currency,reason\nsezzle,sz-1,1.00,USD,x\n");
     const run = await bulk(file);

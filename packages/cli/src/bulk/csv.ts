@@ -6,9 +6,10 @@ import {
   isCurrencyCode,
   isRefundError,
 } from "@refundkit/core/internal";
-import { type CsvError, parse } from "csv-parse";
+import { parse } from "csv-parse";
 import { createRefunds, PROVIDERS, type ProviderName, type RefundRequest } from "refundkit";
 import { parseTypedAmount } from "../internal/amount.js";
+import { UsageError } from "../internal/output.js";
 
 /** Columns every bulk CSV has, in any order. */
 export const REQUIRED_COLUMNS = ["provider", "order_id", "amount", "currency", "reason"] as const;
@@ -332,9 +333,37 @@ export type CsvItem =
   | { kind: "bad"; problems: RowProblem[]; fields: string[] | null };
 
 /**
+ * A record csv-parse cannot read: a quote never closed, or a quote inside a field that is not
+ * quoted as a whole. The rows before it are read; nothing after it can be, because where the
+ * next row starts is not known (a quote never closed takes every later line into its field). A
+ * run refuses the whole file (exit 2), `--skip-invalid` included: it skips invalid rows, not a
+ * file that cannot be read. `problem` names the row the record would be and the line it starts
+ * on (0 when read without lines).
+ */
+export class UnreadableCsvError extends UsageError {
+  readonly problem: RowProblem;
+
+  constructor(row: number, line: number, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const text = cause instanceof Error ? cause.message : String(cause);
+    // csv-parse names the line where it gave up (the end of the file), not where the field
+    // opened: said here in words, with the row's own line beside it.
+    const message =
+      code === "CSV_QUOTE_NOT_CLOSED"
+        ? "Quote Not Closed: a quoted field in this row is never closed, so every line after it would be read into that field"
+        : text;
+    super(
+      `${message}; the file cannot be read past this row, so nothing was sent (fix the quoting: --skip-invalid skips invalid rows, not a file that cannot be read)`,
+      { cause },
+    );
+    this.problem = { row, line, field: null, message };
+  }
+}
+
+/**
  * Streams a bulk CSV (csv-parse: quoted fields, a UTF-8 BOM, CRLF or LF) in constant memory:
  * the header first, then each data row validated. A record csv-parse cannot read (an unclosed
- * quote) is a "bad" item with its line; reading goes on where csv-parse can.
+ * quote) ends the read: UnreadableCsvError, after the rows before it.
  */
 export async function* readBulkCsv(
   file: string,
@@ -372,37 +401,30 @@ export async function* readBulkCsvBatches(
 ): AsyncGenerator<CsvItem[]> {
   const known = options.known;
   const lines = options.lines !== false;
-  const skipped: RowProblem[] = [];
-  let failure: Error | null = null;
+  let failure: unknown = null;
+  // No `skip_records_with_error`: past a record csv-parse cannot read (a quote never closed, a
+  // quote in the middle of a field), where the next row starts is a guess. Skipping it swallowed
+  // the valid rows the broken field ran into, with no trace of them in the report or the
+  // results. The read stops there instead (UnreadableCsvError).
   const parser = parse({
     bom: true,
     trim: true,
     relax_column_count: true,
     skip_empty_lines: true,
-    skip_records_with_error: true,
     info: lines,
-    on_skip: (error: CsvError | undefined) => {
-      if (error === undefined) return undefined;
-      const context = error as CsvError & { lines?: number };
-      skipped.push({ row: 0, line: context.lines ?? 0, field: null, message: error.message });
-      return undefined;
-    },
   });
-  // An error csv-parse does not skip (it stops parsing): thrown by the pass below.
   parser.on("error", (error: Error) => {
     failure ??= error;
   });
   let columns: string[] | null = null;
   let row = 0;
+  /** The line the last record read ends on (0 when read without lines). */
+  let lastLine = 0;
   type Record = { record: string[]; info: { lines: number } } | string[];
-  /** Adds the item of one record read by the parser, after the problems of those it skipped. */
+  /** Adds the item of one record read by the parser. */
   const add = (items: CsvItem[], item: Record) => {
-    while (skipped.length > 0) {
-      const problem = skipped.shift() as RowProblem;
-      row++;
-      items.push({ kind: "bad", problems: [{ ...problem, row }], fields: null });
-    }
     const record = Array.isArray(item) ? item : item.record;
+    if (!Array.isArray(item)) lastLine = item.info.lines;
     if (columns === null) {
       columns = record;
       items.push({ kind: "header", columns, problems: checkHeader(columns) });
@@ -419,22 +441,29 @@ export async function* readBulkCsvBatches(
     if (Array.isArray(result)) items.push({ kind: "bad", problems: result, fields: record });
     else items.push({ kind: "row", row: result });
   };
+  /** The error that ends the read, after the rows before it. */
+  const unreadable = (error: unknown) =>
+    new UnreadableCsvError(columns === null ? 0 : row + 1, lines ? lastLine + 1 : 0, error);
   // A reader that stops early (a bad header, pass 1 starting over) closes the file too: the
   // for-await below ends the read stream when this generator is returned.
   for await (const chunk of createReadStream(file)) {
     parser.write(chunk);
     const items: CsvItem[] = [];
     for (let item = parser.read(); item !== null; item = parser.read()) add(items, item);
-    if (failure !== null) throw failure;
     if (items.length > 0) yield items;
+    if (failure !== null) throw unreadable(failure);
   }
   // The last record (a file without a final line break), and an unclosed quote at the end.
   parser.end();
   const items: CsvItem[] = [];
-  for await (const item of parser as AsyncIterable<Record>) add(items, item);
-  for (const problem of skipped) {
-    row++;
-    items.push({ kind: "bad", problems: [{ ...problem, row }], fields: null });
+  try {
+    for await (const item of parser as AsyncIterable<Record>) add(items, item);
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== null) {
+    if (items.length > 0) yield items;
+    throw unreadable(failure);
   }
   if (columns === null) {
     items.push({

@@ -20,6 +20,7 @@ import {
   readBulkCsv,
   readBulkCsvBatches,
   requestFor,
+  UnreadableCsvError,
   validatedRow,
 } from "./csv.js";
 import {
@@ -152,59 +153,79 @@ async function validateFile(
       shown++;
     }
   };
-  read: for await (const batch of readBulkCsvBatches(file, { lines })) {
-    if (items !== null) {
-      // Past the cap the items are dropped, and the send pass reads the file.
-      if (items.length + batch.length > KEPT_ROWS + 1) items = null;
-      else for (const item of batch) items.push(keptOf(item));
-    }
-    for (const item of batch) {
-      if (item.kind === "header") {
-        headerProblems = item.problems;
-        if (headerProblems.length > 0) break read;
-        continue;
+  let unreadable: RowProblem | null = null;
+  try {
+    read: for await (const batch of readBulkCsvBatches(file, { lines })) {
+      if (items !== null) {
+        // Past the cap the items are dropped, and the send pass reads the file.
+        if (items.length + batch.length > KEPT_ROWS + 1) items = null;
+        else for (const item of batch) items.push(keptOf(item));
       }
-      if (item.kind === "bad") {
-        if (!lines) return validateFile(file, output, showAll, keep, true);
-        invalid++;
-        for (const problem of item.problems) report(problem);
-        continue;
-      }
-      const row = item.row;
-      // Two rows with one idempotency key would be one refund at an idempotent provider.
-      const key = row.idempotencyKey ?? row.transactionId;
-      if (key !== undefined) {
-        const first = keys.get(`${row.provider}\u0000${key}`);
-        if (first !== undefined) {
-          if (!lines) return validateFile(file, output, showAll, keep, true);
-          invalid++;
-          const problem: RowProblem = {
-            row: row.row,
-            line: row.line,
-            field: row.idempotencyKey === undefined ? "transaction_id" : "idempotency_key",
-            message: `the same key as row ${first}: each row needs its own (or none)`,
-          };
-          duplicates.set(row.row, problem);
-          report(problem);
+      for (const item of batch) {
+        if (item.kind === "header") {
+          headerProblems = item.problems;
+          if (headerProblems.length > 0) break read;
           continue;
         }
-        keys.set(`${row.provider}\u0000${key}`, row.row);
+        if (item.kind === "bad") {
+          if (!lines) return validateFile(file, output, showAll, keep, true);
+          invalid++;
+          for (const problem of item.problems) report(problem);
+          continue;
+        }
+        const row = item.row;
+        // Two rows with one idempotency key would be one refund at an idempotent provider.
+        const key = row.idempotencyKey ?? row.transactionId;
+        if (key !== undefined) {
+          const first = keys.get(`${row.provider}\u0000${key}`);
+          if (first !== undefined) {
+            if (!lines) return validateFile(file, output, showAll, keep, true);
+            invalid++;
+            const problem: RowProblem = {
+              row: row.row,
+              line: row.line,
+              field: row.idempotencyKey === undefined ? "transaction_id" : "idempotency_key",
+              message: `the same key as row ${first}: each row needs its own (or none)`,
+            };
+            duplicates.set(row.row, problem);
+            report(problem);
+            continue;
+          }
+          keys.set(`${row.provider}\u0000${key}`, row.row);
+        }
+        valid++;
+        providers.add(row.provider);
+        wouldRefund.add(row.provider, "succeeded", row.amount ?? null, row.currency ?? null);
       }
-      valid++;
-      providers.add(row.provider);
-      wouldRefund.add(row.provider, "succeeded", row.amount ?? null, row.currency ?? null);
     }
+  } catch (error) {
+    if (!(error instanceof UnreadableCsvError)) throw error;
+    // Its line is known only from a read with lines.
+    if (!lines) return validateFile(file, output, showAll, keep, true);
+    unreadable = error.problem;
+    report(unreadable);
   }
   if (!output.json && !showAll && invalid > 0 && shown < invalid) {
     output.err.write(`... and more: refundkit bulk ${file} --dry-run lists every bad row\n`);
   }
   keys.clear();
-  return { headerProblems, providers, valid, invalid, wouldRefund, duplicates, items };
+  return {
+    headerProblems,
+    unreadable,
+    providers,
+    valid,
+    invalid,
+    wouldRefund,
+    duplicates,
+    items: unreadable === null ? items : null,
+  };
 }
 
 /** What pass 1 found (see `validateFile`). */
 interface Checked {
   headerProblems: string[];
+  /** The record csv-parse could not read (UnreadableCsvError), already reported; null if none. */
+  unreadable: RowProblem | null;
   providers: Set<ProviderName>;
   valid: number;
   invalid: number;
@@ -305,6 +326,13 @@ export async function runBulk(
         else output.err.write(`header (line 1): ${problem}\n`);
       }
       throw new UsageError(`${file}: the header is not a bulk refund header; nothing was sent`);
+    }
+    // Dry run or not, --skip-invalid or not: past this row the file cannot be read, so its
+    // rows are not known (see UnreadableCsvError).
+    if (checked.unreadable !== null) {
+      throw new UsageError(
+        `${file}: row ${checked.unreadable.row} (line ${checked.unreadable.line}) cannot be read as CSV, nor anything after it; nothing was sent. Fix its quoting (--skip-invalid skips invalid rows, not a file that cannot be read)`,
+      );
     }
     if (options.dryRun === true) {
       const summary = {
