@@ -427,6 +427,9 @@ describe("refundkit bulk: sending", () => {
     const run = await bulk(file);
     expect(run.code).toBe(0);
     expect(run.err).toContain("ignored 1 line(s) cut short by a crash");
+    expect(run.err).toContain(
+      "journal: 1 row in flight when an earlier run stopped: 1 sent again with the idempotency key recorded for them, 0 first reconciled with the provider",
+    );
     expect(refundsIn().map((refund) => refund.idempotencyKey)).toEqual([key]);
     const lines = readFileSync(bulkPaths(file).journal, "utf8").trim().split("\n");
     expect(() => lines.slice(2).map((line) => JSON.parse(line))).not.toThrow();
@@ -497,6 +500,9 @@ describe("refundkit bulk: LevelUp and Briqpay rows in flight (no idempotency han
       });
     const run = await bulk(file, {}, withoutReconcile);
     expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "journal: 3 rows in flight when an earlier run stopped: 0 sent again with the idempotency key recorded for them, 3 first reconciled with the provider",
+    );
     // Nothing new was sent: lu-landed keeps its one refund, the others have none.
     expect(server.orders.get("levelup", "lu-landed")?.refunds).toHaveLength(1);
     expect(server.orders.get("levelup", "lu-lost")?.refunds).toHaveLength(0);

@@ -399,7 +399,10 @@ async function sendAll(
   const outcomes = new Map<number, OutcomeRecord>();
   let finishedBefore = 0;
   let failedBefore = 0;
+  /** Rows an earlier run stopped with in flight: re-keyed ("key") or reconciled ("send"). */
+  const inFlightBefore = { key: 0, send: 0 };
   for (const [row, state] of journalState.rows) {
+    if (state.outcome === null && state.send !== null) inFlightBefore[state.send.kind]++;
     if (state.outcome !== null) {
       outcomes.set(row, state.outcome);
       if (isFinal(state.outcome)) {
@@ -416,6 +419,12 @@ async function sendAll(
   if (finishedBefore > 0 && !output.json) {
     output.err.write(
       `journal: ${finishedBefore} of ${validRows} rows finished in an earlier run (${failedBefore} of them failed for good); skipping them (${paths.journal})\n`,
+    );
+  }
+  const inFlight = inFlightBefore.key + inFlightBefore.send;
+  if (inFlight > 0 && !output.json) {
+    output.err.write(
+      `journal: ${inFlight} row${inFlight === 1 ? "" : "s"} in flight when an earlier run stopped: ${inFlightBefore.key} sent again with the idempotency key recorded for them, ${inFlightBefore.send} first reconciled with the provider (no idempotency key there)\n`,
     );
   }
   const journal = await JournalWriter.open(paths.journal);
