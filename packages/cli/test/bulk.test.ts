@@ -428,7 +428,7 @@ describe("refundkit bulk: sending", () => {
     expect(run.code).toBe(0);
     expect(run.err).toContain("ignored 1 line(s) cut short by a crash");
     expect(run.err).toContain(
-      "journal: 1 row in flight when an earlier run stopped: 1 sent again with the idempotency key recorded for them, 0 first reconciled with the provider",
+      "journal: 1 row without an outcome from an earlier run (records are written ahead of the requests, so some may never have been sent): 1 sent again with the idempotency key recorded for them, 0 first reconciled with the provider",
     );
     expect(refundsIn().map((refund) => refund.idempotencyKey)).toEqual([key]);
     const lines = readFileSync(bulkPaths(file).journal, "utf8").trim().split("\n");
@@ -501,7 +501,7 @@ describe("refundkit bulk: LevelUp and Briqpay rows in flight (no idempotency han
     const run = await bulk(file, {}, withoutReconcile);
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      "journal: 3 rows in flight when an earlier run stopped: 0 sent again with the idempotency key recorded for them, 3 first reconciled with the provider",
+      "journal: 3 rows without an outcome from an earlier run (records are written ahead of the requests, so some may never have been sent): 0 sent again with the idempotency key recorded for them, 3 first reconciled with the provider",
     );
     // Nothing new was sent: lu-landed keeps its one refund, the others have none.
     expect(server.orders.get("levelup", "lu-landed")?.refunds).toHaveLength(1);

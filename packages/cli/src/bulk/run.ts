@@ -424,7 +424,7 @@ async function sendAll(
   const inFlight = inFlightBefore.key + inFlightBefore.send;
   if (inFlight > 0 && !output.json) {
     output.err.write(
-      `journal: ${inFlight} row${inFlight === 1 ? "" : "s"} in flight when an earlier run stopped: ${inFlightBefore.key} sent again with the idempotency key recorded for them, ${inFlightBefore.send} first reconciled with the provider (no idempotency key there)\n`,
+      `journal: ${inFlight} row${inFlight === 1 ? "" : "s"} without an outcome from an earlier run (records are written ahead of the requests, so some may never have been sent): ${inFlightBefore.key} sent again with the idempotency key recorded for them, ${inFlightBefore.send} first reconciled with the provider (no idempotency key there)\n`,
     );
   }
   const journal = await JournalWriter.open(paths.journal);
