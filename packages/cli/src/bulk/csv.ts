@@ -330,7 +330,7 @@ export function requestFor(row: BulkRow, idempotencyKey: string | null): RefundR
 export type CsvItem =
   | { kind: "header"; columns: string[]; problems: string[] }
   | { kind: "row"; row: BulkRow }
-  | { kind: "bad"; problems: RowProblem[]; fields: string[] | null };
+  | { kind: "bad"; problems: RowProblem[]; fields: string[] };
 
 /**
  * A record csv-parse cannot read: a quote never closed, or a quote inside a field that is not

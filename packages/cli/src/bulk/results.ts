@@ -70,7 +70,7 @@ export class ResultsWriter {
       this.providerIndex = item.columns.indexOf("provider");
       this.batch.push([...item.columns, ...RESULT_COLUMNS]);
     } else if (item.kind === "bad") {
-      this.invalid(item.fields ?? [], item.problems[0]?.row, item.problems);
+      this.invalid(item.fields, item.problems[0]?.row, item.problems);
     } else if (refused !== undefined) {
       this.invalid(item.row.fields, item.row.row, [refused]);
     } else {
