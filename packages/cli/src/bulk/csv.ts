@@ -338,7 +338,7 @@ export type CsvItem =
  * next row starts is not known (a quote never closed takes every later line into its field). A
  * run refuses the whole file (exit 2), `--skip-invalid` included: it skips invalid rows, not a
  * file that cannot be read. `problem` names the row the record would be and the line it starts
- * on (0 when read without lines).
+ * on (0 when read without lines) with what is wrong; the error's message is the refusal.
  */
 export class UnreadableCsvError extends UsageError {
   readonly problem: RowProblem;
@@ -353,7 +353,7 @@ export class UnreadableCsvError extends UsageError {
         ? "Quote Not Closed: a quoted field in this row is never closed, so every line after it would be read into that field"
         : text;
     super(
-      `${message}; the file cannot be read past this row, so nothing was sent (fix the quoting: --skip-invalid skips invalid rows, not a file that cannot be read)`,
+      `row ${row}${line > 0 ? ` (line ${line})` : ""} cannot be read as CSV, nor anything after it; nothing was sent. Fix its quoting (--skip-invalid skips invalid rows, not a file that cannot be read)`,
       { cause },
     );
     this.problem = { row, line, field: null, message };

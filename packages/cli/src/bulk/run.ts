@@ -153,7 +153,7 @@ async function validateFile(
       shown++;
     }
   };
-  let unreadable: RowProblem | null = null;
+  let unreadable: UnreadableCsvError | null = null;
   try {
     read: for await (const batch of readBulkCsvBatches(file, { lines })) {
       if (items !== null) {
@@ -202,8 +202,8 @@ async function validateFile(
     if (!(error instanceof UnreadableCsvError)) throw error;
     // Its line is known only from a read with lines.
     if (!lines) return validateFile(file, output, showAll, keep, true);
-    unreadable = error.problem;
-    report(unreadable);
+    unreadable = error;
+    report(error.problem);
   }
   if (!output.json && !showAll && invalid > 0 && shown < invalid) {
     output.err.write(`... and more: refundkit bulk ${file} --dry-run lists every bad row\n`);
@@ -224,8 +224,8 @@ async function validateFile(
 /** What pass 1 found (see `validateFile`). */
 interface Checked {
   headerProblems: string[];
-  /** The record csv-parse could not read (UnreadableCsvError), already reported; null if none. */
-  unreadable: RowProblem | null;
+  /** The record csv-parse could not read, its problem already reported; null if none. */
+  unreadable: UnreadableCsvError | null;
   providers: Set<ProviderName>;
   valid: number;
   invalid: number;
@@ -330,9 +330,7 @@ export async function runBulk(
     // Dry run or not, --skip-invalid or not: past this row the file cannot be read, so its
     // rows are not known (see UnreadableCsvError).
     if (checked.unreadable !== null) {
-      throw new UsageError(
-        `${file}: row ${checked.unreadable.row} (line ${checked.unreadable.line}) cannot be read as CSV, nor anything after it; nothing was sent. Fix its quoting (--skip-invalid skips invalid rows, not a file that cannot be read)`,
-      );
+      throw new UsageError(`${file}: ${checked.unreadable.message}`);
     }
     if (options.dryRun === true) {
       const summary = {
