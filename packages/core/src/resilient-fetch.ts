@@ -126,13 +126,54 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   }
 
   return async function resilientFetch(input, init) {
-    // Synchronous for refundkit's own requests: no promise layer before the attempt.
-    const outgoing = keptOutgoing(input, init) ?? (await readOutgoing(input, init));
-    const { request, callerSignal, body } = outgoing;
+    // refundkit's own request (an OutgoingRequest or LeanRequest, with in `init` at most the
+    // headers and body the auth layer set) is sent as it is with its kept body: no Request is
+    // built here, and synchronously (no promise layer before the attempt). Anything else (a URL
+    // and init, a Request built elsewhere) is read once into bytes. The caller's signal stays out
+    // of any Request built here: one built with it keeps a listener on it until garbage
+    // collection.
+    const parts =
+      input instanceof Request && (init === undefined || onlyHeadersAndBody(init))
+        ? outgoingParts(input)
+        : undefined;
+    let request: Request;
+    let body: string | Uint8Array<ArrayBuffer> | null;
+    let callerSignal: AbortSignal | null | undefined;
+    if (parts === undefined) {
+      callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+      request = new Request(input, { ...init, signal: null });
+      body = request.body && new Uint8Array(await request.arrayBuffer());
+    } else {
+      request = input as Request;
+      body =
+        init?.body === undefined ? parts.body : (init.body as string | Uint8Array<ArrayBuffer>);
+      callerSignal = parts.signal;
+    }
+    // `headers` undefined (no auth layer) is read by fetch as absent: the request's own.
+    const headers = parts && init?.headers;
+    // The request with its body, for `isIdempotent` and `onUnanswered`: as the client built it
+    // (every header but the credential), or one built from the bytes read.
+    const view = () => (parts ? request : new Request(request, { body }));
     const text = () =>
       body === null ? null : typeof body === "string" ? body : textDecoder.decode(body);
+    // One attempt. Core's node:http fetch takes the request as it is (the body in `init`) and the
+    // attempt itself (no AbortSignal); any other fetch gets a real Request and the attempt's
+    // signal, made only if it reads it; a request read here goes out as a new Request with its
+    // body, as fetch would build it.
+    const send = (fetchImpl: typeof globalThis.fetch, attempt: Attempt) =>
+      ATTEMPT in fetchImpl
+        ? fetchImpl(request, { headers, body, [ATTEMPT]: attempt } as RequestInit)
+        : parts
+          ? fetchImpl(request instanceof LeanRequest ? request.toRequest() : request, {
+              headers,
+              body,
+              get signal() {
+                return attempt.signal;
+              },
+            })
+          : fetchImpl(new Request(request, { body, signal: attempt.signal }));
     callerSignal?.throwIfAborted();
-    const verdict = options.isIdempotent(outgoing.view(), text());
+    const verdict = options.isIdempotent(view(), text());
     const idempotent = typeof verdict === "boolean" ? verdict : await verdict;
     const fetchImpl = givenFetch ?? defaultFetch();
 
@@ -164,14 +205,14 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         }, timeoutMs);
         let response: Response;
         try {
-          response = await attemptState.race(outgoing.send(fetchImpl, attemptState));
+          response = await attemptState.race(send(fetchImpl, attemptState));
         } catch (error) {
           clearTimeout(timer);
           const reason = classifyFailure(error, timedOut);
           // Money safety: this attempt may have reached the provider and refunded (a connection
           // that never opened did not).
           if (onUnanswered !== undefined && reason.kind !== "not_sent") {
-            onUnanswered(outgoing.view(), text());
+            onUnanswered(view(), text());
           }
           if (callerSignal?.aborted) throw callerSignal.reason;
           const safeToRepeat = idempotent || reason.kind === "not_sent";
@@ -257,79 +298,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
 /** Given to `sleep` when the caller passed no signal. Never aborts; listeners are removed. */
 const NEVER_ABORTED = new AbortController().signal;
 
-/** What the transport sends on every attempt, however the request came in. */
-interface Outgoing {
-  /** The request as given, for its URL and method (never sent after its body is read). */
-  request: Request;
-  callerSignal: AbortSignal | undefined;
-  /** The body every attempt sends, or null when there is none. */
-  body: string | Uint8Array<ArrayBuffer> | null;
-  /** A Request with the body, for `isIdempotent`. */
-  view(): Request;
-  /** Sends one attempt, with the attempt's signal (made only if the fetch reads it). */
-  send(fetchImpl: typeof globalThis.fetch, attempt: Attempt): Promise<Response>;
-}
-
 const textDecoder = new TextDecoder();
-
-function keptOutgoing(
-  input: RequestInfo | URL,
-  init: RequestInit | undefined,
-): Outgoing | undefined {
-  // From refundkit's clients: openapi-fetch's OutgoingRequest, with the headers the auth layer
-  // set in `init`. Sent as `fetch(request, { headers, body, signal })`: no Request is built here,
-  // and the request's own body stream is never read, so every attempt sends the same bytes.
-  const parts =
-    input instanceof Request && (init === undefined || onlyHeadersAndBody(init))
-      ? outgoingParts(input)
-      : undefined;
-  if (parts === undefined || !(input instanceof Request)) return undefined;
-  const request = input;
-  const headers = init?.headers;
-  const body =
-    init?.body === undefined ? parts.body : (init.body as string | Uint8Array<ArrayBuffer> | null);
-  return {
-    request,
-    callerSignal: parts.signal,
-    body,
-    // The request as the client built it: the same body, every header but the credential.
-    view: () => request,
-    // `headers` undefined (no auth layer) is read by fetch as absent: the request's own. Core's
-    // node:http fetch takes the request as it is and the attempt itself (no AbortSignal); any
-    // other fetch gets a real Request and the attempt's signal (made only if it reads it).
-    send: (fetchImpl, attempt) =>
-      ATTEMPT in fetchImpl
-        ? fetchImpl(request, { headers, body, [ATTEMPT]: attempt } as RequestInit)
-        : fetchImpl(request instanceof LeanRequest ? request.toRequest() : request, {
-            headers,
-            body,
-            get signal() {
-              return attempt.signal;
-            },
-          }),
-  };
-}
-
-async function readOutgoing(
-  input: RequestInfo | URL,
-  init: RequestInit | undefined,
-): Promise<Outgoing> {
-  // Anything else (a URL and init, a Request built elsewhere): read once into bytes, and build
-  // one Request per attempt from them.
-  // The caller's signal stays out of the Request: one built with it keeps a listener on it until
-  // garbage collection.
-  const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-  const original = new Request(input, { ...init, signal: null });
-  const body = original.body === null ? null : new Uint8Array(await original.arrayBuffer());
-  return {
-    request: original,
-    callerSignal: callerSignal ?? undefined,
-    body,
-    view: () => new Request(original, { body }),
-    send: (fetchImpl, attempt) =>
-      fetchImpl(new Request(original, { body, signal: attempt.signal })),
-  };
-}
 
 function onlyHeadersAndBody(init: RequestInit): boolean {
   for (const key in init) if (key !== "headers" && key !== "body") return false;

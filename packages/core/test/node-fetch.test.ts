@@ -7,16 +7,28 @@ import { createResilientFetch } from "../src/resilient-fetch.js";
 
 let server: Server;
 let base: string;
-const seen: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] =
-  [];
+const seen: {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+  hex: string;
+}[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      const bytes = Buffer.concat(chunks);
+      const body = bytes.toString("utf8");
+      const hex = bytes.toString("hex");
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, hex });
+      // Busy on every first request of a path: 503 with Retry-After 0, then answered.
+      if (req.url?.startsWith("/busy") && seen.filter((s) => s.url === req.url).length === 1) {
+        res.writeHead(503, { "Retry-After": "0" }).end("busy");
+        return;
+      }
       if (req.url === "/empty") {
         res.writeHead(204).end();
         return;
@@ -266,5 +278,62 @@ describe("refundkit's own calls (LeanRequest) through the resilient fetch", () =
     expect(given[0]?.input).not.toBeInstanceOf(LeanRequest);
     expect(given[0]?.input.url).toBe(`${base}/mine`);
     expect(given[0]?.init?.body).toBe('{"amount":1}');
+  });
+});
+
+describe("any other request through the resilient fetch over node:http", () => {
+  const transport = createResilientFetch({
+    provider: "moyasar",
+    fetch: fetchImpl,
+    timeoutMs: 1_000,
+    isIdempotent: () => true,
+  });
+  // Not UTF-8: the bytes must go out as given, never through a text decoding.
+  const binary = new Uint8Array([0xff, 0x00, 0x80, 0x7b]);
+
+  it("reads a URL and init once and sends the same bytes and headers on every attempt", async () => {
+    const response = await transport(`${base}/busy-init`, {
+      method: "PUT",
+      headers: { "x-key": "k-init" },
+      body: binary,
+    });
+    expect(response.status).toBe(201);
+    const sent = seen.filter((s) => s.url === "/busy-init");
+    expect(sent.map((s) => [s.method, s.hex, s.headers["x-key"]])).toEqual([
+      ["PUT", "ff00807b", "k-init"],
+      ["PUT", "ff00807b", "k-init"],
+    ]);
+  });
+
+  it("reads a Request built elsewhere, a stream body included, and keeps the caller's signal", async () => {
+    const caller = new AbortController();
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(binary.subarray(0, 2));
+        controller.enqueue(binary.subarray(2));
+        controller.close();
+      },
+    });
+    const request = new Request(`${base}/busy-request`, {
+      method: "POST",
+      headers: { "x-key": "k-request" },
+      body: stream,
+      duplex: "half",
+      signal: caller.signal,
+    } as RequestInit);
+    const response = await transport(request);
+    expect(await response.text()).toContain("echo");
+    const sent = seen.filter((s) => s.url === "/busy-request");
+    expect(sent.map((s) => [s.method, s.hex, s.headers["x-key"]])).toEqual([
+      ["POST", "ff00807b", "k-request"],
+      ["POST", "ff00807b", "k-request"],
+    ]);
+    // The caller's signal, kept in the Request given, still stops a call.
+    caller.abort(new Error("shutting down"));
+    const before = seen.length;
+    await expect(transport(new Request(`${base}/x`, { signal: caller.signal }))).rejects.toThrow(
+      "shutting down",
+    );
+    expect(seen).toHaveLength(before);
   });
 });
