@@ -5,7 +5,7 @@ import { Attempt, abortableSleep, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import { isRetryableStatus } from "./http.js";
-import { ATTEMPT, BodyLoader, BufferedResponse } from "./internal/buffered-response.js";
+import { ATTEMPT, BufferedResponse } from "./internal/buffered-response.js";
 import { LeanRequest, outgoingParts } from "./outgoing-request.js";
 import type { ProviderName } from "./types.js";
 
@@ -191,14 +191,15 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         current = attemptState;
         let returned: Response | undefined;
         let timedOut = false;
-        let loader: BodyLoader | undefined;
+        // The returned body's read, once started.
+        let reading: Promise<Uint8Array<ArrayBuffer>> | undefined;
         const timer = setTimeout(() => {
           timedOut = true;
           attemptState.fail(
             new DOMException(`attempt timed out after ${timeoutMs} ms`, "TimeoutError"),
           );
           // Returned but its body never read: free the connection and the caller's signal.
-          if (returned !== undefined && loader?.started === false) {
+          if (returned !== undefined && reading === undefined) {
             discard(returned);
             release();
           }
@@ -252,9 +253,12 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
             if (returned !== undefined) release();
           }
         };
-        loader = new BodyLoader(read);
         // refundkit's own call (a LeanRequest): its body goes to core's `bodyOf` only.
-        const buffered = new BufferedResponse(response, loader, request instanceof LeanRequest);
+        const buffered = new BufferedResponse(
+          response,
+          () => (reading ??= read()),
+          request instanceof LeanRequest,
+        );
         if (
           retriesLeft &&
           !response.ok &&
@@ -271,7 +275,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
         returned = response;
         handedOff = true;
         // Already read (isRetryableResponse): nothing is armed any more.
-        if (loader.started) release();
+        if (reading) release();
         return buffered;
       }
     } finally {

@@ -13,21 +13,11 @@ const noop = () => {};
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
-/** Reads the original body once; shared by a response and its clones. */
-export class BodyLoader {
-  #promise: Promise<Bytes> | undefined;
-  readonly #read: () => Promise<Bytes>;
-  constructor(read: () => Promise<Bytes>) {
-    this.#read = read;
-  }
-  get started(): boolean {
-    return this.#promise !== undefined;
-  }
-  load(): Promise<Bytes> {
-    this.#promise ??= this.#read();
-    return this.#promise;
-  }
-}
+/**
+ * Reads the original body; shared by a response and its clones, so it answers every call with
+ * the same promise (the body is read once).
+ */
+export type BodyLoader = () => Promise<Bytes>;
 
 /**
  * On an attempt stream handed out as `body`: the response that reads it (for `bodyOf`). A symbol
@@ -82,12 +72,11 @@ export function headerOf(response: Response, name: string): string | null {
 
 export class BufferedResponse extends Response {
   readonly #source: ResponseHead;
-  readonly #loader: BodyLoader;
+  readonly #load: BodyLoader;
   readonly #hasBody: boolean;
+  readonly #lean: boolean;
   #used = false;
   #stream: ReadableStream<Bytes> | null | undefined;
-
-  readonly #lean: boolean;
 
   /**
    * `lean`: the answer to refundkit's own call (a `LeanRequest`), whose `body` only core's
@@ -95,12 +84,12 @@ export class BufferedResponse extends Response {
    * `body` is then a handle `bodyOf` knows, not a stream (a ReadableStream costs more to build
    * on Node 20 than the rest of the answer's handling).
    */
-  constructor(source: ResponseHead, loader: BodyLoader, lean = false) {
+  constructor(source: ResponseHead, load: BodyLoader, lean = false) {
     // The attempt's own headers are served by the getter below: no copy.
     super(null, { status: source.status, statusText: source.statusText });
-    // A BufferedResponse's own source (a clone's, the transport's over core's node:http one).
+    // A BufferedResponse's own source (the transport's over core's node:http one).
     this.#source = BufferedResponse.sourceOf(source);
-    this.#loader = loader;
+    this.#load = load;
     this.#lean = lean;
     this.#hasBody = this.#source.body !== null;
   }
@@ -129,35 +118,26 @@ export class BufferedResponse extends Response {
 
   override get body(): ReadableStream<Bytes> | null {
     if (this.#stream === undefined) {
-      if (!this.#hasBody) {
-        this.#stream = null;
-      } else if (this.#lean) {
-        // Cancelling it reads the bytes, which releases the attempt's timer and listener.
-        const handle: OwnedStream & Pick<ReadableStream, "cancel"> = {
-          [OWNER]: this,
-          cancel: () => this.#consume().then(noop, noop),
-        };
-        this.#stream = handle as ReadableStream<Bytes>;
-      } else {
-        // A stream of the bytes (highWaterMark 0: nothing is read until someone reads), known to
-        // `bodyOf` as well, which then reads the bytes without the stream.
-        const stream: ReadableStream<Bytes> & OwnedStream = new ReadableStream<Bytes>(
-          {
-            pull: async (controller) => {
-              try {
-                const bytes = await this.#consume();
-                if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
-                controller.close();
-              } catch (error) {
-                controller.error(error);
-              }
-            },
-          },
-          { highWaterMark: 0 },
-        );
-        stream[OWNER] = this;
-        this.#stream = stream;
-      }
+      const stream: (ReadableStream<Bytes> & OwnedStream) | null = !this.#hasBody
+        ? null
+        : this.#lean
+          ? // Cancelling it reads the bytes, which releases the attempt's timer and listener.
+            ({ cancel: () => this.#consume().then(noop, noop) } as ReadableStream<Bytes>)
+          : // A stream of the bytes (highWaterMark 0: nothing is read until someone reads); a
+            // failed read errors it (the pull's rejection).
+            new ReadableStream<Bytes>(
+              {
+                pull: async (controller) => {
+                  const bytes = await this.#consume();
+                  if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
+                  controller.close();
+                },
+              },
+              { highWaterMark: 0 },
+            );
+      // Known to `bodyOf`, which then reads the bytes without the stream.
+      if (stream !== null) stream[OWNER] = this;
+      this.#stream = stream;
     }
     return this.#stream;
   }
@@ -166,32 +146,39 @@ export class BufferedResponse extends Response {
     return this.#consume().then((bytes) => decoder.decode(bytes));
   }
   override json(): Promise<unknown> {
-    return this.text().then((text) => JSON.parse(text) as unknown);
+    return this.text().then(JSON.parse);
   }
+  // The other body methods: a Response of the bytes (it copies them: the Fetch standard's "extract
+  // a body", https://fetch.spec.whatwg.org/#concept-bodyinit-extract) with the same headers.
   override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes().then((bytes) => bytes.buffer);
+    return this.#as("arrayBuffer");
   }
   override bytes(): Promise<Bytes> {
-    return this.#consume().then((bytes) => bytes.slice());
+    return this.#as("bytes");
   }
   override blob(): Promise<Blob> {
-    const type = this.headers.get("content-type") ?? "";
-    return this.#consume().then((bytes) => new Blob([bytes], { type }));
+    return this.#as("blob");
   }
   override formData(): Promise<FormData> {
-    return this.#consume().then((bytes) =>
-      new Response(bytes, { headers: this.headers }).formData(),
-    );
+    return this.#as("formData");
   }
   override clone(): Response {
-    if (this.#used) throw new TypeError("Response.clone: the body has already been read");
-    return new BufferedResponse(this, this.#loader);
+    if (this.#used) throw unusable();
+    return new BufferedResponse(this, this.#load);
+  }
+
+  #as<T>(method: "arrayBuffer" | "bytes" | "blob" | "formData"): Promise<T> {
+    return this.#consume().then(
+      (bytes) => new Response(bytes, { headers: this.headers })[method]() as Promise<T>,
+    );
   }
 
   /** The bytes for one read of the body: a body is read at most once, as with any Response. */
   #consume(): Promise<Bytes> {
-    if (this.#used) return Promise.reject(new TypeError("Body is unusable: already read"));
+    if (this.#used) return Promise.reject(unusable());
     this.#used = true;
-    return this.#hasBody ? this.#loader.load() : Promise.resolve(new Uint8Array(0));
+    return this.#hasBody ? this.#load() : Promise.resolve(new Uint8Array(0));
   }
 }
+
+const unusable = () => new TypeError("Body is unusable: already read");

@@ -3,7 +3,6 @@ import * as https from "node:https";
 import {
   ATTEMPT,
   type AttemptHook,
-  BodyLoader,
   BufferedResponse,
   type ResponseHead,
 } from "./buffered-response.js";
@@ -136,7 +135,7 @@ export function createKeepAliveFetch(
             // One header as received (`headerOf`), without a Headers.
             raw: (name) => incoming.headers[name]?.toString() ?? null,
           };
-          resolve(new BufferedResponse(head, new BodyLoader(() => bytes)));
+          resolve(new BufferedResponse(head, () => bytes));
         } catch (error) {
           // A status (below 200, above 599) or reason phrase a Response cannot carry: not a
           // usable answer.
