@@ -336,28 +336,27 @@ function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
 
 type FailureReason = Exclude<RetryReason, { kind: "status" }>;
 
+/**
+ * Why an attempt failed: its timeout, else the first code along the error's `cause` chain
+ * (AggregateErrors' members included, breadth first, 32 errors at most) that says the connection
+ * never opened, else the first code found.
+ */
 function classifyFailure(error: unknown, timedOut: boolean): FailureReason {
   if (timedOut) return { kind: "timeout" };
-  const codes = errorCodes(error);
-  const notSent = codes.find((code) => NOT_SENT_CODES.has(code));
-  if (notSent !== undefined) return { kind: "not_sent", code: notSent };
-  return { kind: "network_error", code: codes[0] };
-}
-
-/** `code` properties along the `cause` chain, including the members of AggregateErrors. */
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
+  let first: string | undefined;
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
-  while (queue.length > 0 && seen.size < 32) {
-    const current = queue.shift();
+  for (const current of queue) {
     if (typeof current !== "object" || current === null || seen.has(current)) continue;
-    seen.add(current);
-    if ("code" in current && typeof current.code === "string") codes.push(current.code);
-    if ("cause" in current) queue.push(current.cause);
-    if (current instanceof AggregateError) queue.push(...current.errors);
+    if (seen.add(current).size > 32) break;
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === "string") {
+      if (NOT_SENT_CODES.has(code)) return { kind: "not_sent", code };
+      first ??= code;
+    }
+    queue.push(cause, ...(current instanceof AggregateError ? current.errors : []));
   }
-  return codes;
+  return { kind: "network_error", code: first };
 }
 
 function failureError(

@@ -292,6 +292,35 @@ describe("with a fake fetch", () => {
     });
   });
 
+  it("names the first code found, a never-sent code anywhere winning; a cyclic cause chain ends", async () => {
+    const classify = async (failure: unknown) => {
+      const onRetry = vi.fn();
+      const fetch = createResilientFetch({
+        provider: "moyasar",
+        fetch: vi.fn<typeof globalThis.fetch>().mockRejectedValue(failure),
+        isIdempotent: () => true,
+        maxRetries: 1,
+        sleep: noSleep(),
+        onRetry,
+      });
+      await rejection(fetch(URL_));
+      return onRetry.mock.calls[0]?.[1];
+    };
+    const coded = (code: string, cause?: unknown) =>
+      Object.assign(new Error(code, { cause }), { code });
+    expect(await classify(coded("ECONNRESET", coded("EPIPE")))).toEqual({
+      kind: "network_error",
+      code: "ECONNRESET",
+    });
+    expect(
+      await classify(coded("ECONNRESET", new AggregateError([coded("EPIPE"), coded("ENOTFOUND")]))),
+    ).toEqual({ kind: "not_sent", code: "ENOTFOUND" });
+    const cyclic: Error & { cause?: unknown } = new Error("loop");
+    cyclic.cause = new Error("back", { cause: cyclic });
+    expect(await classify(cyclic)).toEqual({ kind: "network_error", code: undefined });
+    expect(await classify("a string")).toEqual({ kind: "network_error", code: undefined });
+  });
+
   it("does not retry an unclassified network failure of a non-idempotent request", async () => {
     const reset = new TypeError("fetch failed", {
       cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
