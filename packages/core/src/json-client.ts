@@ -1,5 +1,5 @@
 import { headerOf } from "./internal/buffered-response.js";
-import { OutgoingRequest } from "./outgoing-request.js";
+import { LeanRequest } from "./outgoing-request.js";
 import type { CallOutcome, RequestFetch } from "./provider-kit.js";
 import type { ProviderName } from "./types.js";
 import { pathParamText } from "./validate.js";
@@ -10,7 +10,7 @@ import { pathParamText } from "./validate.js";
  * openapi-fetch's 2.2 kB (issue 8's bundle size). `create<P>Client` keeps returning a real
  * openapi-fetch client (the public contract); the facade, which never hands a client out, sends
  * its refunds, lookups and token calls through this one, built on the same transport, auth,
- * path guard and `OutgoingRequest`. test/json-client.test.ts checks that both send the same
+ * path guard and request classes (`LeanRequest`). test/json-client.test.ts checks that both send the same
  * request and read the same outcome.
  */
 
@@ -31,7 +31,7 @@ export interface JsonCallOptions {
   signal?: AbortSignal | undefined;
   /**
    * openapi-fetch's per-call `Request` class (`CallInit` passes `LeanRequest` for refundkit's own
-   * refunds and lookups); default `OutgoingRequest`, the class `clientOptions` gives the client.
+   * refunds and lookups). Default `LeanRequest` as well: this client has no middleware either.
    */
   Request?: typeof Request;
 }
@@ -60,7 +60,7 @@ function fillPath(provider: ProviderName, path: string, params: Record<string, u
  * defaultPathSerializer, headers)` does: the URL `baseUrl + path` with its path parameters
  * guarded and encoded, headers merged in openapi-fetch's order (`Content-Type:
  * application/json` for a body, then `headers`, the call's headers, `params.header`), one
- * request (the call's `Request` class, else `OutgoingRequest`) with `redirect: "follow"` and
+ * request (the call's `Request` class, else `LeanRequest`) with `redirect: "follow"` and
  * the call's signal, then the same outcome: a
  * 204 or `Content-Length: 0` (not chunked) answer has no `data`/`error`; a 2xx's `data` is its
  * stream or text; any other status's `error` is its text parsed as JSON when it is JSON.
@@ -76,7 +76,7 @@ export function createJsonClient(
     (method: "GET" | "POST") =>
     async (path: string, options: JsonCallOptions): Promise<CallOutcome> => {
       const { params = {}, body, bodySerializer = JSON.stringify, parseAs, signal } = options;
-      const Outgoing = options.Request ?? OutgoingRequest;
+      const Outgoing = options.Request ?? (LeanRequest as unknown as typeof Request);
       const serialized = body === undefined ? undefined : bodySerializer(body as never);
       const merged = new Headers(
         serialized === undefined ? undefined : { "Content-Type": "application/json" },

@@ -31,29 +31,32 @@ export interface OutgoingParts {
   signal: AbortSignal | undefined;
 }
 
-/** Pass as `createClient({ Request: OutgoingRequest, ... })`. Constructs a `Request`. */
-export const OutgoingRequest = function OutgoingRequest(
-  input: RequestInfo | URL,
-  init?: RequestInit,
-): Request {
-  const body = init?.body;
-  const kept: string | Bytes | null | undefined =
-    body === undefined || body === null
-      ? null
-      : typeof body === "string" ||
-          (body instanceof Uint8Array && body.buffer instanceof ArrayBuffer)
-        ? (body as string | Bytes)
-        : undefined; // FormData, streams...: the transport reads them from the request once
-  // A body we cannot keep as is: a plain Request, which the transport reads once.
-  if (kept === undefined) return new Request(input, init);
-  const request: Request & Kept = new Request(input, { ...init, signal: null });
-  request[BODY] = kept;
-  request[SIGNAL] = init?.signal ?? null;
-  return request;
-} as unknown as typeof Request;
-// `new OutgoingRequest()` returns a Request; `x instanceof OutgoingRequest` (openapi-fetch
-// checks a middleware's result that way) holds for every Request.
-OutgoingRequest.prototype = Request.prototype;
+/**
+ * Pass as `createClient({ Request: OutgoingRequest, ... })`. Constructs a `Request`.
+ * `new OutgoingRequest()` returns a Request; `x instanceof OutgoingRequest` (openapi-fetch checks
+ * a middleware's result that way) holds for every Request. Made by a pure call, so that a bundle
+ * that never names it (the facade's) drops it.
+ */
+export const OutgoingRequest: typeof Request = /* @__PURE__ */ (() => {
+  function OutgoingRequest(input: RequestInfo | URL, init?: RequestInit): Request {
+    const body = init?.body;
+    const kept: string | Bytes | null | undefined =
+      body === undefined || body === null
+        ? null
+        : typeof body === "string" ||
+            (body instanceof Uint8Array && body.buffer instanceof ArrayBuffer)
+          ? (body as string | Bytes)
+          : undefined; // FormData, streams...: the transport reads them from the request once
+    // A body we cannot keep as is: a plain Request, which the transport reads once.
+    if (kept === undefined) return new Request(input, init);
+    const request: Request & Kept = new Request(input, { ...init, signal: null });
+    request[BODY] = kept;
+    request[SIGNAL] = init?.signal ?? null;
+    return request;
+  }
+  OutgoingRequest.prototype = Request.prototype;
+  return OutgoingRequest as unknown as typeof Request;
+})();
 
 /**
  * The request of refundkit's own calls (a refund, a lookup: `CallInit` passes it as openapi-fetch's
@@ -78,12 +81,11 @@ export class LeanRequest {
     this.method = init.method ?? "GET";
     this.headers = init.headers;
     this.#init = init;
-    // Only what openapi-fetch builds for refundkit's calls (a JSON string, with the Content-Type
-    // it sets for every body, or no body): anything else is an OutgoingRequest, which reads it
-    // the way fetch does.
+    // Only what refundkit's calls build (a JSON or form string, or no body): anything else is a
+    // plain Request, which the transport reads once, the way fetch does.
     if (typeof body !== "string" && body !== null) {
       // biome-ignore lint/correctness/noConstructorReturn: a Request where the lean form does not apply
-      return new OutgoingRequest(url, init) as unknown as LeanRequest;
+      return new Request(url, init) as unknown as LeanRequest;
     }
     (this as Kept)[BODY] = body;
     (this as Kept)[SIGNAL] = init.signal ?? null;

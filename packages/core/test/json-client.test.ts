@@ -3,9 +3,12 @@
  * before any request as `guardedPathSerializer` refuses them, and openapi-fetch's outcome rules.
  * refundkit's test/callers.test.ts compares it with openapi-fetch on every provider's calls.
  */
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { RefundError } from "../src/errors.js";
 import { createJsonClient } from "../src/json-client.js";
+import { LeanRequest } from "../src/outgoing-request.js";
+import { createResilientFetch } from "../src/resilient-fetch.js";
 
 function client(answer: () => Response) {
   const sent: Request[] = [];
@@ -65,5 +68,65 @@ describe("createJsonClient", () => {
     const empty = await get(new Response("", { status: 404, headers: { "content-length": "0" } }));
     expect(empty.error).toBeUndefined();
     expect(empty.response.status).toBe(404);
+  });
+});
+
+describe("createJsonClient through the resilient fetch", () => {
+  it("sends its request (a LeanRequest) to any fetch as a real Request, the caller's signal beside it", async () => {
+    const seen: Request[] = [];
+    const transport = createResilientFetch({
+      provider: "sezzle",
+      isIdempotent: () => true,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        seen.push(request);
+        return Response.json({ echo: await request.text() });
+      },
+    });
+    const caller = new AbortController();
+    const json = createJsonClient("sezzle", "https://h.test", transport);
+    const { data } = await json.POST("/v2/authentication", {
+      body: { public_key: "pk" },
+      parseAs: "text",
+      signal: caller.signal,
+    });
+    expect(JSON.parse(data as string)).toEqual({ echo: '{"public_key":"pk"}' });
+    expect(seen[0]?.headers.get("content-type")).toBe("application/json");
+    // Kept beside the request, listened to only while the call lasts.
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+    caller.abort(new Error("stop"));
+    const aborted = json.GET("/v2/order/{id}", {
+      params: { path: { id: "o1" } },
+      parseAs: "text",
+      signal: caller.signal,
+    });
+    await expect(aborted).rejects.toThrow("stop");
+    expect(seen).toHaveLength(1);
+  });
+
+  it("a body refundkit never builds (bytes) makes a plain Request, which the transport reads once", async () => {
+    const request = new LeanRequest("https://h.test/x", {
+      method: "POST",
+      headers: new Headers(),
+      body: new Uint8Array([0xff, 0x01]),
+    }) as unknown as Request;
+    expect(request).not.toBeInstanceOf(LeanRequest);
+    expect(request).toBeInstanceOf(Request);
+    const sent: number[][] = [];
+    const transport = createResilientFetch({
+      provider: "sezzle",
+      isIdempotent: () => true,
+      maxRetries: 1,
+      sleep: async () => {},
+      fetch: async (input, init) => {
+        sent.push([...new Uint8Array(await new Request(input, init).arrayBuffer())]);
+        return new Response(null, { status: sent.length === 1 ? 503 : 204 });
+      },
+    });
+    expect((await transport(request)).status).toBe(204);
+    expect(sent).toEqual([
+      [0xff, 0x01],
+      [0xff, 0x01],
+    ]);
   });
 });
