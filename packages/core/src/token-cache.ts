@@ -45,14 +45,12 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   async function fetchAndStore(): Promise<string> {
     const fetchedAt = now();
     const fetched = await options.fetchToken();
-    if (typeof fetched?.token !== "string" || fetched.token.length === 0) {
-      throw new TypeError("fetchToken resolved without a token");
-    }
     // Counted from before the request went out: the token cannot live longer than that.
     const expiresAt =
-      fetched.expiresInMs !== undefined ? fetchedAt + fetched.expiresInMs : fetched.expiresAt;
-    if (!Number.isFinite(expiresAt)) {
-      throw new TypeError("fetchToken resolved without a finite expiresInMs or expiresAt");
+      fetched?.expiresInMs !== undefined ? fetchedAt + fetched.expiresInMs : fetched?.expiresAt;
+    // A programming error of `fetchToken` (the provider packages refuse such answers themselves).
+    if (!(typeof fetched?.token === "string" && fetched.token && Number.isFinite(expiresAt))) {
+      throw new TypeError("fetchToken resolved without a token or a finite expiresInMs/expiresAt");
     }
     // A token that lives shorter than twice the skew is still used for half its life, instead of
     // being refetched on every call.
