@@ -32,16 +32,13 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   return async function authFetch(input, init) {
     const parts = input instanceof Request && init === undefined ? outgoingParts(input) : undefined;
     // Anything but an OutgoingRequest becomes one Request of our own.
-    const request = parts === undefined ? new Request(input, init) : (input as Request);
-    const signal = parts === undefined ? request.signal : parts.signal;
+    const request = parts ? (input as Request) : new Request(input, init);
+    const signal = parts ? parts.signal : request.signal;
     // The body sent on every send: the kept one; else the bytes, read once, when a 401 may send
-    // it twice; else (undefined) the request's own.
-    const body =
-      parts !== undefined
-        ? parts.body
-        : options.onUnauthorized !== undefined && request.body !== null
-          ? new Uint8Array(await request.arrayBuffer())
-          : undefined;
+    // it twice; else (undefined or null) the request's own.
+    const body = parts
+      ? parts.body
+      : options.onUnauthorized && request.body && new Uint8Array(await request.arrayBuffer());
     const send = async (headerValue: string): Promise<Response> => {
       // Set on the request for the send (the fetch reads it when called, and again on each retry)
       // and taken off once the answer is in, so the request openapi-fetch hands to middleware
@@ -50,7 +47,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       const previous = request.headers.get("authorization");
       request.headers.set("authorization", headerValue);
       try {
-        return await options.fetch(request, body === undefined ? undefined : { body });
+        return await options.fetch(request, body == null ? undefined : { body });
       } finally {
         if (previous === null) request.headers.delete("authorization");
         else request.headers.set("authorization", previous);
