@@ -50,25 +50,23 @@ export function isAbort(error: unknown, signal: AbortSignal | undefined): boolea
  */
 export class Attempt {
   #controller: AbortController | undefined;
+  /** Rejects what `race` waits on (the last race; a settled one ignores it). */
   #reject: ((reason: unknown) => void) | undefined;
-  #failure: { reason: unknown } | undefined;
+  #failed = false;
+  /** Why it failed (undefined until then). */
+  reason: unknown;
 
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
-      if (this.#failure !== undefined) this.#controller.abort(this.#failure.reason);
+      if (this.#failed) this.#controller.abort(this.reason);
     }
     return this.#controller.signal;
   }
 
   /** Whether it failed (read like an AbortSignal's `aborted`, with `reason`). */
   get aborted(): boolean {
-    return this.#failure !== undefined;
-  }
-
-  /** Why it failed (undefined until then). */
-  get reason(): unknown {
-    return this.#failure?.reason;
+    return this.#failed;
   }
 
   /**
@@ -78,36 +76,26 @@ export class Attempt {
   onFail: ((reason: unknown) => void) | undefined;
 
   fail(reason: unknown): void {
-    if (this.#failure !== undefined) return;
-    this.#failure = { reason };
+    if (this.#failed) return;
+    this.#failed = true;
+    this.reason = reason;
     this.#controller?.abort(reason);
     this.onFail?.(reason);
-    const reject = this.#reject;
-    this.#reject = undefined;
-    reject?.(reason);
+    this.#reject?.(reason);
   }
 
-  /** Settles with `promise`, or rejects at `fail`; a response that arrives too late is discarded. */
+  /**
+   * Settles with `promise`, or rejects at `fail`; a response that arrives too late, or that
+   * nobody read when the attempt failed, is discarded.
+   */
   race<T>(promise: Promise<T>): Promise<T> {
-    if (this.#failure !== undefined) {
-      dropLate(promise);
-      return Promise.reject(this.#failure.reason);
-    }
     return new Promise<T>((resolve, reject) => {
       this.#reject = (reason) => {
         dropLate(promise);
         reject(reason);
       };
-      promise.then(
-        (value) => {
-          this.#reject = undefined;
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.#reject = undefined;
-          reject(error);
-        },
-      );
+      if (this.#failed) this.#reject(this.reason);
+      else promise.then(resolve, reject);
     });
   }
 }
