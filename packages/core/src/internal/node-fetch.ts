@@ -58,9 +58,7 @@ export function createKeepAliveFetch(
     const body =
       override?.body !== undefined
         ? (override.body as string | Uint8Array | null)
-        : request.body === null
-          ? null
-          : new Uint8Array(await request.arrayBuffer());
+        : request.body && new Uint8Array(await request.arrayBuffer());
     // refundkit's transport passes its attempt (ATTEMPT) rather than a signal: the request is
     // destroyed at the attempt's failure, with no AbortController built.
     const attempt = (override as { [ATTEMPT]?: AttemptHook } | undefined)?.[ATTEMPT];
