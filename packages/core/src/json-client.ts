@@ -97,21 +97,26 @@ export function createJsonClient(
           headers: merged,
         }),
       );
+      // No body: a 204, or `Content-Length: 0` unless chunked. Else a 2xx's stream or text, any
+      // other status's text parsed as JSON when it is JSON.
+      let value: unknown;
       if (
-        response.status === 204 ||
-        (headerOf(response, "content-length") === "0" &&
-          !headerOf(response, "transfer-encoding")?.includes("chunked"))
+        !(
+          response.status === 204 ||
+          (headerOf(response, "content-length") === "0" &&
+            !headerOf(response, "transfer-encoding")?.includes("chunked"))
+        )
       ) {
-        return response.ok ? { data: undefined, response } : { error: undefined, response };
+        value = response.ok && parseAs === "stream" ? response.body : await response.text();
+        if (!response.ok) {
+          try {
+            value = JSON.parse(value as string);
+          } catch {}
+        }
       }
-      if (response.ok) {
-        return { data: parseAs === "stream" ? response.body : await response.text(), response };
-      }
-      let error: unknown = await response.text();
-      try {
-        error = JSON.parse(error as string);
-      } catch {}
-      return { error, response };
+      return response.ok
+        ? { data: value as CallOutcome["data"], response }
+        : { error: value, response };
     };
   return { GET: call("GET"), POST: call("POST") };
 }
