@@ -148,14 +148,16 @@ export class BufferedResponse extends Response {
   override json(): Promise<unknown> {
     return this.text().then(JSON.parse);
   }
-  // The other body methods: a Response of the bytes (it copies them: the Fetch standard's "extract
-  // a body", https://fetch.spec.whatwg.org/#concept-bodyinit-extract) with the same headers.
+  // Copies: the caller may change what it gets, and a clone reads the same bytes. (The resilient
+  // fetch reads the node:http fetch's answer with `arrayBuffer()`: no Response or Headers built.)
   override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#as("arrayBuffer");
+    return this.bytes().then((bytes) => bytes.buffer);
   }
   override bytes(): Promise<Bytes> {
-    return this.#as("bytes");
+    return this.#consume().then((bytes) => bytes.slice());
   }
+  // Rarely used: a Response of the bytes (it copies them: the Fetch standard's "extract a body",
+  // https://fetch.spec.whatwg.org/#concept-bodyinit-extract) with the same headers answers them.
   override blob(): Promise<Blob> {
     return this.#as("blob");
   }
@@ -167,7 +169,7 @@ export class BufferedResponse extends Response {
     return new BufferedResponse(this, this.#load);
   }
 
-  #as<T>(method: "arrayBuffer" | "bytes" | "blob" | "formData"): Promise<T> {
+  #as<T>(method: "blob" | "formData"): Promise<T> {
     return this.#consume().then(
       (bytes) => new Response(bytes, { headers: this.headers })[method]() as Promise<T>,
     );
