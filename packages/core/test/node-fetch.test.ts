@@ -265,6 +265,26 @@ describe("refundkit's own calls (LeanRequest) through the resilient fetch", () =
     await expect(stalled.text()).rejects.toMatchObject({ name: "TimeoutError" });
   });
 
+  it("reads the answer without building its Headers or another Response (the per-refund cost)", async () => {
+    const RealHeaders = globalThis.Headers;
+    const built = vi.fn();
+    class CountedHeaders extends RealHeaders {
+      constructor(init?: HeadersInit) {
+        super(init);
+        built();
+      }
+    }
+    const request = lean("/lean");
+    globalThis.Headers = CountedHeaders;
+    try {
+      const response = await transport(fetchImpl)(request);
+      expect(await response.text()).toBe(JSON.stringify({ echo: '{"amount":1}' }));
+    } finally {
+      globalThis.Headers = RealHeaders;
+    }
+    expect(built).not.toHaveBeenCalled();
+  });
+
   it("reaches any other fetch as a real Request, the kept body in init", async () => {
     const given: { input: Request; init: RequestInit | undefined }[] = [];
     const userFetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
