@@ -92,19 +92,17 @@ export class LeanRequest {
   }
 
   /**
-   * A real Request with this request's URL, method and current headers, and no signal. For a
-   * fetch other than core's node:http one, `bare`: without the body either (the transport passes
-   * the kept body as `init.body`, which replaces the request's, as with any fetch; no stream is
-   * built for it).
+   * A real Request with this request's URL, method and current headers, and no signal. Without a
+   * body (`body` null) for a fetch other than core's node:http one: the transport passes the kept
+   * body as `init.body`, which replaces the request's, as with any fetch; no stream is built for it.
    */
-  toRequest(bare = true): Request {
-    const init = { ...this.#init, headers: this.headers, signal: null };
-    return new Request(this.url, bare ? { ...init, body: null } : init);
+  toRequest(body: BodyInit | null = null): Request {
+    return new Request(this.url, { ...this.#init, headers: this.headers, signal: null, body });
   }
 
   /** The real Request (with its body) the other members read, built once. */
   real(): Request {
-    this.#real ??= this.toRequest(false);
+    this.#real ??= this.toRequest(this.#init.body);
     return this.#real;
   }
 }
