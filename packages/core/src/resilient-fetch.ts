@@ -118,7 +118,8 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
   const observer = options.fetch === undefined ? undefined : observed.get(options.fetch);
   const givenFetch = observer === undefined ? options.fetch : observer.fetch;
   const onUnanswered = observer?.onUnanswered;
-  if (!(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+  // Number.isFinite is false for anything but a finite number (no coercion).
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw invalid(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}`);
   }
   if (!(Number.isSafeInteger(maxRetries) && maxRetries >= 0)) {

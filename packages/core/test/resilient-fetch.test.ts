@@ -397,6 +397,10 @@ describe("with a fake fetch", () => {
     for (const options of [
       { timeoutMs: 0 },
       { timeoutMs: Number.NaN },
+      { timeoutMs: Number.POSITIVE_INFINITY },
+      // Not coerced from text.
+      { timeoutMs: "1000" as unknown as number },
+      { maxRetries: "2" as unknown as number },
       { maxRetries: -1 },
       { maxRetries: 1.5 },
     ]) {
