@@ -108,10 +108,12 @@ export class LeanRequest {
 }
 Object.setPrototypeOf(LeanRequest.prototype, Request.prototype);
 // Every other Request member (signal, body, text(), clone(), redirect...): the Request's own
-// getter or method, called on the real request.
-for (const name of Object.getOwnPropertyNames(Request.prototype)) {
-  const { get, value } = Object.getOwnPropertyDescriptor(Request.prototype, name) ?? {};
-  if (name === "constructor" || name === "url" || name === "method" || name === "headers") continue;
+// getter or method, called on the real request. `url`, `method` and `headers` are the instance's
+// own fields, which win over these; `constructor`, `toRequest` and `real` stay LeanRequest's.
+for (const [name, { get, value }] of Object.entries(
+  Object.getOwnPropertyDescriptors(Request.prototype),
+)) {
+  if (Object.hasOwn(LeanRequest.prototype, name)) continue;
   Object.defineProperty(
     LeanRequest.prototype,
     name,

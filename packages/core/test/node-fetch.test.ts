@@ -242,7 +242,20 @@ describe("refundkit's own calls (LeanRequest) through the resilient fetch", () =
     expect(request).toBeInstanceOf(Request);
     expect(request.signal).toBeInstanceOf(AbortSignal);
     expect(await request.clone().text()).toBe('{"amount":1}');
+    expect(request.bodyUsed).toBe(false);
     expect(await request.json()).toEqual({ amount: 1 });
+    expect(request.bodyUsed).toBe(true);
+    // Its own URL, method and headers (the very Headers it was given), the rest from the real one.
+    expect([request.url, request.method, request.headers.get("x-key")]).toEqual([
+      `${base}/x`,
+      "POST",
+      "k-lean",
+    ]);
+    expect([request.redirect, request.cache, String(request)]).toEqual([
+      "follow",
+      "default",
+      "[object Request]",
+    ]);
   });
 
   it("goes out over node:http as it is: method, path, headers, kept body", async () => {
