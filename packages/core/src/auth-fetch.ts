@@ -1,4 +1,4 @@
-import { raceAbort } from "./abort.js";
+import { discard, raceAbort } from "./abort.js";
 import { outgoingParts } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
 import { createTokenCache, type FetchedToken } from "./token-cache.js";
@@ -72,7 +72,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     // The same credential would be refused the same way: keep the first answer.
     if (freshValue === headerValue) return response;
     // Not awaited: some bodies (msw's) settle their cancel only once fully torn down.
-    response.body?.cancel().catch(() => {});
+    discard(response);
     return send(freshValue);
   };
 }
