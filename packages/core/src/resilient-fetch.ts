@@ -155,8 +155,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
     // The request with its body, for `isIdempotent` and `onUnanswered`: as the client built it
     // (every header but the credential), or one built from the bytes read.
     const view = () => (parts ? request : new Request(request, { body }));
-    const text = () =>
-      body === null ? null : typeof body === "string" ? body : textDecoder.decode(body);
+    const text = () => (body && typeof body !== "string" ? textDecoder.decode(body) : body);
     // One attempt. Core's node:http fetch takes the request as it is (the body in `init`) and the
     // attempt itself (no AbortSignal); any other fetch gets a real Request and the attempt's
     // signal, made only if it reads it; a request read here goes out as a new Request with its
@@ -377,7 +376,7 @@ function failureError(
       : reason.kind === "not_sent"
         ? `could not connect (${reason.code})`
         : `failed on the network${reason.code === undefined ? "" : ` (${reason.code})`}`;
-  const after = attempts === 1 ? "after 1 attempt" : `after ${attempts} attempts`;
+  const after = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
   const note = retryable
     ? ""
     : "; not retried because the provider may have received it and this request has no idempotency handle";

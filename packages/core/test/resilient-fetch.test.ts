@@ -321,6 +321,26 @@ describe("with a fake fetch", () => {
     expect(await classify("a string")).toEqual({ kind: "network_error", code: undefined });
   });
 
+  it("says in its message how many attempts were made and why it did not retry", async () => {
+    const failing = vi
+      .fn<typeof globalThis.fetch>()
+      .mockRejectedValue(new TypeError("fetch failed"));
+    const build = (idempotent: boolean) =>
+      createResilientFetch({
+        provider: "levelup",
+        fetch: failing,
+        isIdempotent: () => idempotent,
+        maxRetries: 2,
+        sleep: noSleep(),
+      });
+    const once = (await rejection(build(false)(URL_, { method: "POST", body: "{}" }))) as Error;
+    expect(once.message).toBe(
+      `levelup: POST ${URL_} failed on the network after 1 attempt; not retried because the provider may have received it and this request has no idempotency handle`,
+    );
+    const thrice = (await rejection(build(true)(URL_, { method: "POST", body: "{}" }))) as Error;
+    expect(thrice.message).toBe(`levelup: POST ${URL_} failed on the network after 3 attempts`);
+  });
+
   it("does not retry an unclassified network failure of a non-idempotent request", async () => {
     const reset = new TypeError("fetch failed", {
       cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
