@@ -15,14 +15,12 @@
  *
  * It is a `Request` otherwise (`instanceof Request`, so openapi-fetch middleware works).
  */
-const BODY = Symbol("refundkit.body");
-const SIGNAL = Symbol("refundkit.signal");
+const KEPT = Symbol("refundkit.kept");
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
 interface Kept {
-  [BODY]?: string | Bytes | null;
-  [SIGNAL]?: AbortSignal | null;
+  [KEPT]?: OutgoingParts;
 }
 
 /** What an `OutgoingRequest` keeps: the body as serialised and the caller's signal. */
@@ -50,8 +48,7 @@ export const OutgoingRequest: typeof Request = /* @__PURE__ */ (() => {
     // A body we cannot keep as is: a plain Request, which the transport reads once.
     if (kept === undefined) return new Request(input, init);
     const request: Request & Kept = new Request(input, { ...init, signal: null });
-    request[BODY] = kept;
-    request[SIGNAL] = init?.signal ?? null;
+    request[KEPT] = { body: kept, signal: init?.signal ?? undefined };
     return request;
   }
   OutgoingRequest.prototype = Request.prototype;
@@ -87,8 +84,7 @@ export class LeanRequest {
       // biome-ignore lint/correctness/noConstructorReturn: a Request where the lean form does not apply
       return new Request(url, init) as unknown as LeanRequest;
     }
-    (this as Kept)[BODY] = body;
-    (this as Kept)[SIGNAL] = init.signal ?? null;
+    (this as Kept)[KEPT] = { body, signal: init.signal ?? undefined };
   }
 
   /**
@@ -131,10 +127,7 @@ for (const [name, { get, value }] of Object.entries(
   );
 }
 
-/** The kept body and signal of a request built by `OutgoingRequest`; undefined for any other. */
+/** The kept body and signal of a request built by `OutgoingRequest` or `LeanRequest` (one object, made with the request, read by the auth layer and the transport); undefined for any other. */
 export function outgoingParts(request: Request): OutgoingParts | undefined {
-  const parts = request as Request & Kept;
-  const body = parts[BODY];
-  if (body === undefined) return undefined;
-  return { body, signal: parts[SIGNAL] ?? undefined };
+  return (request as Request & Kept)[KEPT];
 }
