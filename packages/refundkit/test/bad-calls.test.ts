@@ -100,3 +100,26 @@ describe("inputs refused before any request", () => {
     },
   );
 });
+
+describe("webhooks.verify with a body a framework already parsed", () => {
+  it.each([
+    ["sezzle", { "sezzle-signature": "ab".repeat(32) }],
+    ["briqpay", {}],
+  ] as const)(
+    "%s: RefundError invalid_request naming the raw body, not a TypeError",
+    async (provider, headers) => {
+      const refunds = createRefunds({
+        sezzle: { baseUrl: "https://sezzle.test", publicKey: "k", privateKey: "p" },
+        briqpay: { baseUrl: "https://briqpay.test", username: "u", secret: "s" },
+      });
+      const error = await rejection(() =>
+        refunds.webhooks.verify(provider, {
+          headers,
+          body: { event: "order.refunded" } as unknown as string,
+        }),
+      );
+      expect(error).toMatchObject({ code: "invalid_request", provider, retryable: false });
+      expect((error as Error).message).toContain("must be the raw request body as received");
+    },
+  );
+});

@@ -65,7 +65,7 @@ async function verify(
   if (header === undefined) throw refused("no Sezzle-Signature header");
   const given = signatureBytes(header);
   if (given === null) throw refused("Sezzle-Signature is not an HMAC-SHA256 digest");
-  const bytes = bodyBytes(input.body);
+  const bytes = bodyBytes(PROVIDER, input.body);
   const expected = createHmac("sha256", secret).update(bytes).digest();
   if (!timingSafeEqual(given, expected)) {
     throw refused("Sezzle-Signature does not match the body (wrong key, or the body was changed)");
