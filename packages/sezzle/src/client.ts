@@ -1,5 +1,4 @@
 import {
-  apiVersionOf,
   assertClientOptions,
   clientOptions,
   configError,
@@ -20,7 +19,13 @@ import {
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { operations, type Region, type servers, serversByRegion } from "./generated/spec.js";
+import {
+  apiVersion,
+  operations,
+  type Region,
+  type servers,
+  serversByRegion,
+} from "./generated/spec.js";
 
 /** `"sandbox"` or `"production"`, from the spec's servers. */
 export type SezzleEnvironment = keyof typeof servers;
@@ -58,9 +63,6 @@ export type SezzleCaller = Pick<SezzleClient, "GET" | "POST">;
 
 const PROVIDER = "sezzle";
 const AUTH_PATH = operations.PostAuthentication.path;
-const OPERATION_PATHS = /* @__PURE__ */ Object.values(operations).map(
-  (operation) => operation.path,
-);
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
 
@@ -80,7 +82,7 @@ export function resolveSezzleBaseUrl(config: SezzleConfig): string {
     { environment: config.environment ?? undefined, baseUrl },
     servers,
     // Every Sezzle path starts with /v2: a baseUrl given with /v2 is used without it.
-    apiVersionOf(servers, OPERATION_PATHS),
+    apiVersion,
   );
 }
 
