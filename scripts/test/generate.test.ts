@@ -363,6 +363,9 @@ describe("scripts/generate on a temp copy of specs/ plus a sixth provider", () =
     });
     expect(spec.securitySchemes).toEqual({ Bearer: { type: "http", scheme: "bearer" } });
     expect(spec.security).toEqual([{ Bearer: [] }]);
+    expect(spec.operationServers).toEqual({
+      GetToken: { sandbox: "https://auth.sandbox.acme.test", production: "https://auth.acme.test" },
+    });
     // /v1/orders/... and /oauth/token share no first segment, and the servers end in none.
     expect(spec.apiVersion).toBeUndefined();
 
