@@ -149,7 +149,17 @@ describe("refundkit bulk: reading and validating the CSV", () => {
     [
       "a quote inside a field",
       `sezzle,sz-1,1.00,USD,ok\nsezzle,sz-2,1.00,USD,"stray "quote" inside\nsezzle,sz-3,1.00,USD,x\n`,
-      "row 2 (line 3): Invalid Closing Quote",
+      'row 2 (line 3), reason: Invalid Closing Quote: a quoted field goes on after its closing quote; a quote inside a quoted field is written twice ("")',
+    ],
+    [
+      "a quote in the middle of a field not quoted",
+      `sezzle,sz-1,1.00,USD,ok\nsezzle,sz-2,1.00,US"D,x\nsezzle,sz-3,1.00,USD,x\n`,
+      'row 2 (line 3), currency: Invalid Opening Quote: a quote in the middle of a field that is not quoted (after "US"); quote the whole field and write the quote inside twice ("")',
+    ],
+    [
+      "text after a quoted field's closing quote",
+      `sezzle,sz-1,1.00,USD,"ok" then more\nsezzle,sz-2,1.00,USD,x\n`,
+      "row 1 (line 2), reason: Invalid Closing Quote: a quoted field goes on after its closing quote",
     ],
   ])(
     "%s: the file is refused as a whole, --skip-invalid included, and no row is lost unreported",

@@ -343,20 +343,63 @@ export type CsvItem =
 export class UnreadableCsvError extends UsageError {
   readonly problem: RowProblem;
 
-  constructor(row: number, line: number, cause: unknown) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    const text = cause instanceof Error ? cause.message : String(cause);
-    // csv-parse names the line where it gave up (the end of the file), not where the field
-    // opened: said here in words, with the row's own line beside it.
-    const message =
-      code === "CSV_QUOTE_NOT_CLOSED"
-        ? "Quote Not Closed: a quoted field in this row is never closed, so every line after it would be read into that field"
-        : text;
+  /**
+   * @param columns the header's columns when it was read (the broken field is named after its
+   *   column), else null.
+   */
+  constructor(row: number, line: number, cause: unknown, columns: readonly string[] | null = null) {
+    const { message, column } = unreadableRecord(cause);
     super(
       `row ${row}${line > 0 ? ` (line ${line})` : ""} cannot be read as CSV, nor anything after it; nothing was sent. Fix its quoting (--skip-invalid skips invalid rows, not a file that cannot be read)`,
       { cause },
     );
-    this.problem = { row, line, field: null, message };
+    const field = column === undefined ? null : (columns?.[column] ?? `column ${column + 1}`);
+    this.problem = { row, line, field, message };
+  }
+}
+
+/** The longest part of a field quoted back in a message. */
+const QUOTED_FIELD_MAX = 20;
+
+/**
+ * What is wrong with a record csv-parse cannot read, in words, and the zero-based column of the
+ * broken field where csv-parse says which (its `index`). csv-parse's own messages count fields
+ * from 0 and name the line where it gave up, not the row's; the codes are csv-parse's
+ * (https://csv.js.org/parse/errors/). RFC 4180 section 2 (https://www.rfc-editor.org/rfc/rfc4180#section-2):
+ * a field with a quote in it is quoted as a whole, and the quote inside is written twice.
+ */
+function unreadableRecord(cause: unknown): { message: string; column: number | undefined } {
+  const details = (typeof cause === "object" && cause !== null ? cause : {}) as {
+    code?: unknown;
+    index?: unknown;
+    field?: unknown;
+  };
+  const column = typeof details.index === "number" ? details.index : undefined;
+  switch (details.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return {
+        message:
+          "Quote Not Closed: a quoted field in this row is never closed, so every line after it would be read into that field",
+        column: undefined,
+      };
+    case "CSV_INVALID_CLOSING_QUOTE":
+    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
+      return {
+        message:
+          'Invalid Closing Quote: a quoted field goes on after its closing quote; a quote inside a quoted field is written twice ("")',
+        column,
+      };
+    case "INVALID_OPENING_QUOTE": {
+      const before = typeof details.field === "string" ? details.field : "";
+      const shown =
+        before.length > QUOTED_FIELD_MAX ? `${before.slice(0, QUOTED_FIELD_MAX)}...` : before;
+      return {
+        message: `Invalid Opening Quote: a quote in the middle of a field that is not quoted (after "${shown}"); quote the whole field and write the quote inside twice ("")`,
+        column,
+      };
+    }
+    default:
+      return { message: cause instanceof Error ? cause.message : String(cause), column };
   }
 }
 
@@ -443,7 +486,12 @@ export async function* readBulkCsvBatches(
   };
   /** The error that ends the read, after the rows before it. */
   const unreadable = (error: unknown) =>
-    new UnreadableCsvError(columns === null ? 0 : row + 1, lines ? lastLine + 1 : 0, error);
+    new UnreadableCsvError(
+      columns === null ? 0 : row + 1,
+      lines ? lastLine + 1 : 0,
+      error,
+      columns,
+    );
   // A reader that stops early (a bad header, pass 1 starting over) closes the file too: the
   // for-await below ends the read stream when this generator is returned.
   for await (const chunk of createReadStream(file)) {
