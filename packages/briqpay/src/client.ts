@@ -121,6 +121,7 @@ function connect(options: BriqpayClientOptions): {
   fetch: typeof globalThis.fetch;
 } {
   assertClientOptions(PROVIDER, options);
+  // With or without /v3 (the spec's apiVersion, generated), a baseUrl ends up as the servers are.
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, apiVersion);
   const username = requireUsername(options.username);
   const secret = requireBasicSecret(options.secret);

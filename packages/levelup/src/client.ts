@@ -83,6 +83,7 @@ function connect(options: LevelUpClientOptions): {
   fetch: typeof globalThis.fetch;
 } {
   assertClientOptions(PROVIDER, options);
+  // With or without /v14 (the spec's apiVersion, generated), a baseUrl ends up as the servers are.
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, apiVersion);
   const token = requireSecret(PROVIDER, "token", options.token, "the merchant access token");
   assertHeaderSafe(PROVIDER, "token", token);

@@ -89,6 +89,7 @@ function connect(options: MoyasarClientOptions): {
   fetch: typeof globalThis.fetch;
 } {
   assertClientOptions(PROVIDER, options);
+  // With or without /v1 (the spec's apiVersion, generated), a baseUrl ends up as the servers are.
   const baseUrl = resolveBaseUrl(PROVIDER, options, servers, apiVersion);
   const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
   assertHeaderSafe(PROVIDER, "apiKey", apiKey);
