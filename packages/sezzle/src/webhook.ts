@@ -25,7 +25,7 @@ const refused = /* @__PURE__ */ webhookRefusal(PROVIDER);
  */
 export const SEZZLE_WEBHOOK_TOLERANCE_MS = (5 * 24 + 1) * 60 * 60 * 1000;
 /** Clocks differ: a `created_at` up to five minutes in the future is accepted. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const CLOCK_SKEW_MS = 300_000; // 5 minutes
 
 /**
  * The 32-byte MAC in a `Sezzle-Signature` value. Sezzle does not state the encoding; the digest
