@@ -94,7 +94,9 @@ async function verify(
   if (Number.isNaN(createdAt)) throw refused("created_at is not a date");
   if (createdAt < now - tolerance) {
     throw refused(
-      `stale delivery: created_at ${envelope.created_at} is older than ${tolerance} ms`,
+      `stale delivery: created_at ${envelope.created_at} is older than the ${
+        tolerance % 3_600_000 === 0 ? `${tolerance / 3_600_000} h` : `${tolerance} ms`
+      } allowed (toleranceMs)`,
     );
   }
   if (createdAt > now + CLOCK_SKEW_MS) {
