@@ -76,7 +76,7 @@ export const budgets: Record<string, number> = {
 export const wholeEntryBudgets: Record<string, number> = {
   sezzle: 15_030, // 14,894 today
   optty: 15_290, // 15,137
-  levelup: 12_300, // 12,231
+  levelup: 12_320, // 12,231; +20 B on 2026-12-01: every refusal before a request is stack-less (`refusal`), LevelUp's whole entry came to 12,302
   moyasar: 13_120, // 13,029
   briqpay: 14_890, // 14,759
   refundkit: 24_900, // 24,828

@@ -81,6 +81,30 @@ export function renderSpecModule(provider: string, runtime: RuntimeSpec): string
     "",
     "export type OperationId = keyof typeof operations;",
     "",
+  );
+  const operationServers = Object.fromEntries(
+    Object.entries(runtime.operations).flatMap(([id, operation]) =>
+      operation.servers === undefined ? [] : [[id, operation.servers]],
+    ),
+  );
+  if (Object.keys(operationServers).length > 0) {
+    parts.push(
+      "/**",
+      " * The hosts of the operations that have their own (as in `operations`), by operationId: a",
+      " * client that needs only these does not bundle the whole `operations` table.",
+      " */",
+      `export const operationServers = ${literal(operationServers)} as const satisfies Record<string, Record<Environment, string>>;`,
+      "",
+    );
+  }
+  parts.push(
+    "/**",
+    " * The API version segment: at the start of every operation path (`paths`) or at the end of",
+    " * the servers (`base`); undefined when the URLs carry none. For `resolveBaseUrl`, which fits a",
+    " * given base URL to it.",
+    " */",
+    `export const apiVersion = ${runtime.apiVersion === null ? "undefined" : `${literal(runtime.apiVersion)} as const`};`,
+    "",
     `export const securitySchemes = ${literal(runtime.securitySchemes)} as const;`,
     "",
     "/** The document's default security requirements. */",

@@ -1,3 +1,4 @@
+import { type ApiVersion, apiVersionOf } from "../../packages/core/src/config.js";
 import type { OpenApiDocument } from "./specs.js";
 
 /** What the runtime (clients, adapters) needs from a spec: spec.ts is this, as `as const`. */
@@ -9,6 +10,12 @@ export interface RuntimeSpec {
   operations: Record<string, RuntimeOperation>;
   securitySchemes: Record<string, unknown>;
   security: unknown[];
+  /**
+   * The API version segment of the spec's URLs (core's `apiVersionOf` over the servers and every
+   * operation path), or null when it has none (Optty). Worked out here, once, so that a client
+   * passes it to `resolveBaseUrl` as data instead of bundling the rule that finds it.
+   */
+  apiVersion: ApiVersion | null;
 }
 
 export interface EnvironmentServers {
@@ -155,5 +162,30 @@ export function extractRuntime(provider: string, document: OpenApiDocument): Run
 
   const securitySchemes = document.components?.securitySchemes ?? {};
   const security = Array.isArray(document.security) ? document.security : [];
-  return { servers, alternativeServers, serversByRegion, operations, securitySchemes, security };
+  return {
+    servers,
+    alternativeServers,
+    serversByRegion,
+    operations,
+    securitySchemes,
+    security,
+    apiVersion: versionOf(where, servers, serversByRegion, operations),
+  };
+}
+
+/** The one API version of the servers (every region's, if any) and the operation paths. */
+function versionOf(
+  where: string,
+  servers: EnvironmentServers,
+  serversByRegion: Record<string, EnvironmentServers> | null,
+  operations: Record<string, RuntimeOperation>,
+): ApiVersion | null {
+  const paths = Object.values(operations).map((operation) => operation.path);
+  const found = [servers, ...Object.values(serversByRegion ?? {})].map(({ sandbox, production }) =>
+    JSON.stringify(apiVersionOf({ sandbox, production }, paths) ?? null),
+  );
+  if (new Set(found).size !== 1) {
+    throw new Error(`${where}: #/servers: the regions' servers disagree on the API version`);
+  }
+  return JSON.parse(found[0] ?? "null") as ApiVersion | null;
 }

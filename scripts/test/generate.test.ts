@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiVersionOf } from "../../packages/core/src/config.js";
 import { generate } from "../lib/generate.js";
 import { lintSpec } from "../lib/lint.js";
 import { listProviders, rootDir } from "../lib/specs.js";
@@ -362,6 +363,11 @@ describe("scripts/generate on a temp copy of specs/ plus a sixth provider", () =
     });
     expect(spec.securitySchemes).toEqual({ Bearer: { type: "http", scheme: "bearer" } });
     expect(spec.security).toEqual([{ Bearer: [] }]);
+    expect(spec.operationServers).toEqual({
+      GetToken: { sandbox: "https://auth.sandbox.acme.test", production: "https://auth.acme.test" },
+    });
+    // /v1/orders/... and /oauth/token share no first segment, and the servers end in none.
+    expect(spec.apiVersion).toBeUndefined();
 
     const client = (await import(join(root, "packages/acme/src/client.ts"))) as {
       createAcmeClient: (options: { environment?: string; baseUrl?: string }) => unknown;
@@ -454,5 +460,28 @@ describe("every real spec in specs/ lints clean", () => {
   it.each(listProviders())("specs/%s", async (provider) => {
     const problems = await lintSpec(provider);
     expect(problems.map((problem) => problem.text)).toEqual([]);
+  });
+});
+
+describe("each provider's generated apiVersion is what core's apiVersionOf finds", () => {
+  const expected: Record<string, unknown> = {
+    sezzle: { segment: "v2", in: "paths" },
+    optty: undefined,
+    levelup: { segment: "v14", in: "paths" },
+    moyasar: { segment: "v1", in: "paths" },
+    briqpay: { segment: "v3", in: "base" },
+  };
+  it.each(Object.keys(expected))("%s", async (provider) => {
+    const spec = (await import(join(rootDir, `packages/${provider}/src/generated/spec.ts`))) as {
+      apiVersion: unknown;
+      servers: Record<string, string>;
+      serversByRegion?: Record<string, Record<string, string>>;
+      operations: Record<string, { path: string }>;
+    };
+    const paths = Object.values(spec.operations).map((operation) => operation.path);
+    expect(spec.apiVersion).toEqual(expected[provider]);
+    for (const servers of [spec.servers, ...Object.values(spec.serversByRegion ?? {})]) {
+      expect(apiVersionOf(servers, paths)).toEqual(spec.apiVersion);
+    }
   });
 });

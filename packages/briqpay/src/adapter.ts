@@ -17,6 +17,7 @@ import {
   refundErrorFor,
   refundOutcomeOf,
   refundSteps,
+  refusal,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -93,12 +94,13 @@ interface Checked {
 
 function assertUuid(field: string, value: unknown): asserts value is string {
   assertPathId(PROVIDER, field, value);
-  if (!UUID.test(value)) throw fail("invalid_request", `${field} must be a UUID`);
+  if (!UUID.test(value)) throw refusal(PROVIDER, "invalid_request", `${field} must be a UUID`);
 }
 
 function assertInteger(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "invalid_request",
       `${field} must be an integer from ${min} to ${max}; got ${typeof value === "number" ? value : typeof value}`,
     );
@@ -109,7 +111,11 @@ function assertInteger(field: string, value: unknown, min: number, max: number):
 function assertText(field: string, value: unknown, maxLength: number): string {
   assertOptionalString(PROVIDER, field, value, maxLength);
   if (value === undefined || value === "") {
-    throw fail("invalid_request", `${field} is required (1 to ${maxLength} characters)`);
+    throw refusal(
+      PROVIDER,
+      "invalid_request",
+      `${field} is required (1 to ${maxLength} characters)`,
+    );
   }
   return value;
 }
@@ -117,7 +123,7 @@ function assertText(field: string, value: unknown, maxLength: number): string {
 /** One validated cart line, rebuilt from its known fields only. */
 function validLine(line: unknown, index: number): BriqpayLine {
   const at = `cart[${index}]`;
-  if (!isRecord(line)) throw fail("invalid_request", `${at} must be an object`);
+  if (!isRecord(line)) throw refusal(PROVIDER, "invalid_request", `${at} must be an object`);
   const name = assertText(`${at}.name`, line.name, 256);
   assertOptionalString(PROVIDER, `${at}.reference`, line.reference, 256);
   const reference = line.reference;
@@ -135,7 +141,8 @@ function validLine(line: unknown, index: number): BriqpayLine {
     };
   }
   if (typeof line.productType !== "string" || !PRODUCT_TYPES.has(line.productType)) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "invalid_request",
       `${at}.productType must be one of ${[...PRODUCT_TYPES, "sales_tax"].join(", ")}`,
     );
@@ -176,7 +183,8 @@ function validate(request: BriqpayRefundRequest): Checked {
 
   if (request.cart === undefined) {
     if (request.amount === undefined) {
-      throw fail(
+      throw refusal(
+        PROVIDER,
         "unsupported",
         "Briqpay has no full refund without an amount: pass amount and currency, or a cart",
       );
@@ -184,7 +192,11 @@ function validate(request: BriqpayRefundRequest): Checked {
     assertAmount(PROVIDER, request.amount);
     assertCurrency(PROVIDER, request.currency);
     if (request.reason === "") {
-      throw fail("invalid_request", "reason must not be empty: it names the adjustment line");
+      throw refusal(
+        PROVIDER,
+        "invalid_request",
+        "reason must not be empty: it names the adjustment line",
+      );
     }
     const { amount, currency } = request;
     const line: BriqpayLine = {
@@ -207,7 +219,7 @@ function validate(request: BriqpayRefundRequest): Checked {
   }
 
   if (!Array.isArray(request.cart) || request.cart.length === 0) {
-    throw fail("invalid_request", "cart must be an array of at least one line");
+    throw refusal(PROVIDER, "invalid_request", "cart must be an array of at least one line");
   }
   const cart = request.cart.map(validLine);
   assertCurrency(PROVIDER, request.currency);
@@ -215,10 +227,15 @@ function validate(request: BriqpayRefundRequest): Checked {
   try {
     totals = briqpayCartTotals(cart);
   } catch (error) {
-    throw fail("invalid_request", error instanceof Error ? error.message : "cart totals overflow");
+    throw refusal(
+      PROVIDER,
+      "invalid_request",
+      error instanceof Error ? error.message : "cart totals overflow",
+    );
   }
   if (totals.amountIncVat <= 0) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "invalid_request",
       `the cart adds up to ${totals.amountIncVat} (amountIncVat); a refund must be positive`,
     );
@@ -226,7 +243,8 @@ function validate(request: BriqpayRefundRequest): Checked {
   if (request.amount !== undefined) {
     assertAmount(PROVIDER, request.amount);
     if (request.amount !== totals.amountIncVat) {
-      throw fail(
+      throw refusal(
+        PROVIDER,
         "invalid_request",
         `amount ${request.amount} does not equal the cart's amountIncVat ${totals.amountIncVat}`,
       );

@@ -1,5 +1,4 @@
 import {
-  apiVersionOf,
   assertClientOptions,
   clientOptions,
   configError,
@@ -14,7 +13,7 @@ import {
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { operations, servers } from "./generated/spec.js";
+import { apiVersion, servers } from "./generated/spec.js";
 
 /** Briqpay credentials and host. Either `environment` or `baseUrl` is required. */
 export interface BriqpayConfig {
@@ -63,11 +62,6 @@ function hasControl(text: string): boolean {
 }
 
 const PROVIDER = "briqpay";
-/** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
-const API_VERSION = /* @__PURE__ */ apiVersionOf(
-  servers,
-  Object.values(operations).map((operation) => operation.path),
-);
 
 /** The merchant id: a plain string (it is not a secret), not a Secret. */
 function requireUsername(value: unknown): string {
@@ -127,7 +121,8 @@ function connect(options: BriqpayClientOptions): {
   fetch: typeof globalThis.fetch;
 } {
   assertClientOptions(PROVIDER, options);
-  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
+  // With or without /v3 (the spec's apiVersion, generated), a baseUrl ends up as the servers are.
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, apiVersion);
   const username = requireUsername(options.username);
   const secret = requireBasicSecret(options.secret);
   const transport = providerTransport(PROVIDER, options, {

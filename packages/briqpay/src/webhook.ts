@@ -81,7 +81,7 @@ async function verify(
   input: WebhookInput,
   context: WebhookContext<"briqpay">,
 ): Promise<WebhookEvent<"briqpay">> {
-  const bytes = bodyBytes(input.body);
+  const bytes = bodyBytes(PROVIDER, input.body);
   if (context.secret !== undefined && context.secret !== "") {
     checkSignature(headerValue(input.headers, "x-briq-signature"), bytes, context, context.secret);
   }

@@ -94,8 +94,12 @@ function requestFrom(options: RefundOptions): RefundRequest {
   } as RefundRequest;
 }
 
-/** A result for a person: what happened, how much (as typed and in minor units), the ids. */
-export function describeResult(result: RefundResult): string {
+/**
+ * A result for a person: what happened, how much (as typed and in minor units), the ids, and a
+ * warning when the provider refunded in another currency than `askedCurrency` (MPG takes no
+ * currency: it refunds the order's own, https://mpg-acquirer-docs.moyasar.com/api/orders/orders-api).
+ */
+export function describeResult(result: RefundResult, askedCurrency?: string): string {
   const money =
     result.amount === null
       ? "amount not reported"
@@ -108,6 +112,11 @@ export function describeResult(result: RefundResult): string {
     `  idempotency key  ${result.idempotencyKey ?? "- (the provider has no idempotency handle)"}`,
     ...(result.status === "pending"
       ? ["  the provider settles it later: check with the provider before refunding again"]
+      : []),
+    ...(askedCurrency !== undefined && result.currency !== null && result.currency !== askedCurrency
+      ? [
+          `  warning: refunded in ${result.currency}, not ${askedCurrency} as asked: the amount was taken in the order's currency`,
+        ]
       : []),
   ].join("\n");
 }
@@ -131,7 +140,9 @@ export async function runRefund(options: RefundOptions, env: NodeJS.ProcessEnv):
       },
     );
     const result = await refunds.refund(request);
-    process.stdout.write(`${json ? JSON.stringify(result) : describeResult(result)}\n`);
+    process.stdout.write(
+      `${json ? JSON.stringify(result) : describeResult(result, request.currency)}\n`,
+    );
     return EXIT.ok;
   } catch (error) {
     return reportFailure(error, json);

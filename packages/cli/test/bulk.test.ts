@@ -294,6 +294,43 @@ describe("refundkit bulk: reading and validating the CSV", () => {
 });
 
 describe("refundkit bulk: sending", () => {
+  it.each([
+    ["sezzle", "sz-1", "USD"],
+    ["optty", "op-1", "AUD"],
+    ["moyasar", "my-1", "SAR"],
+  ] as const)(
+    "%s: rows of one order go in file order, so the earlier row is refunded whichever answer is slower",
+    async (provider, id, currency) => {
+      server.orders.seed({ provider, id, amount: 10_000, currency });
+      server.orders.seed({ provider, id: `${id}-other`, amount: 10_000, currency });
+      // Together more than the order holds: the first row fits, the second no longer does.
+      const file = csvFile(
+        `${HEADER}\n${provider},${id},60.00,${currency},first\n${provider},${id}-other,1.00,${currency},between\n${provider},${id},50.00,${currency},second\n`,
+      );
+      const decorate = (refunds: Refunds): Refunds =>
+        Object.assign(Object.create(refunds) as Refunds, {
+          capabilities: refunds.capabilities.bind(refunds),
+          async refund(request: RefundRequest) {
+            // The first row's request leaves last: sent side by side, the second row would take
+            // the order's money first.
+            if (request.amount === 6_000) await new Promise((done) => setTimeout(done, 150));
+            return refunds.refund(request);
+          },
+        });
+      const run = await bulk(file, {}, decorate);
+      expect(run.code).toBe(1);
+      expect(server.orders.get(provider, id)?.refunds.map((refund) => refund.amount)).toEqual([
+        6_000,
+      ]);
+      const results = records(readFileSync(bulkPaths(file).results, "utf8"));
+      expect(results.map((row) => [row.row, row.status, row.error_code])).toEqual([
+        ["1", "succeeded", ""],
+        ["2", "succeeded", ""],
+        ["3", "failed", "amount_exceeds_refundable"],
+      ]);
+    },
+  );
+
   it("a provider answering 429 is slowed down and its rows still go through once", async () => {
     for (let index = 0; index < 6; index++) {
       server.orders.seed({

@@ -115,6 +115,26 @@ describe("refundkit refund", () => {
     }
   });
 
+  it("warns when MPG refunded in the order's currency, not the one asked for", async () => {
+    const server = await startMockServer({ port: 0 });
+    try {
+      server.orders.seed({ provider: "moyasar", id: "order-3", amount: 5_000, currency: "SAR" });
+      const env = {
+        REFUNDKIT_MOYASAR_API_KEY: server.credentials.moyasar.apiKey,
+        REFUNDKIT_MOYASAR_BASE_URL: server.baseUrls.moyasar,
+      };
+      const args = ["refund", "--provider", "moyasar", "--order", "order-3", "--amount", "1.00"];
+      const code = await main([...args, "--currency", "USD"], env);
+      expect(code).toBe(0);
+      expect(stdout()).toContain("Refunded: 1.00 SAR (100 minor units), moyasar order order-3");
+      expect(stdout()).toContain(
+        "warning: refunded in SAR, not USD as asked: the amount was taken in the order's currency",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("prints JSON only with --json", async () => {
     const server = await startMockServer({ port: 0 });
     try {

@@ -72,8 +72,8 @@ export function render(records: readonly Iso4217Record[], date: string): string 
 export const CODES =
   "${codes}";
 
-/** Codes ISO 4217 lists without a minor unit (metals, funds, testing), 3 letters each. */
-export const NO_MINOR_UNIT = "${NO_MINOR_UNIT.join("")}";
+/** Codes ISO 4217 lists without a minor unit (metals, funds, testing), separated by spaces. */
+export const NO_MINOR_UNIT = "${NO_MINOR_UNIT.join(" ")}";
 `;
 }
 

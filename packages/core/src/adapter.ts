@@ -1,4 +1,5 @@
 import { configError } from "./config.js";
+import { refusal } from "./errors.js";
 import type { KeyMemory } from "./key-memory.js";
 import { observeUnanswered } from "./resilient-fetch.js";
 import type {
@@ -133,7 +134,7 @@ export function defineAdapter<
       // refused request throws here, and `refund` turns that into a rejection.
       const start = (request: Request): Promise<RefundResult<P>> => {
         if (request === null || typeof request !== "object") {
-          throw configError(provider, "refund(request): request must be an object");
+          throw refusal(provider, "invalid_request", "refund(request): request must be an object");
         }
         return definition.refund(client, request, context);
       };

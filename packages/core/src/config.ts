@@ -51,7 +51,9 @@ export interface ApiVersion {
 
 /**
  * The API version of a spec: the last segment every server URL ends in, else the first segment
- * every path starts with, when it looks like a version (`v2`); else undefined.
+ * every path starts with, when it looks like a version (`v2`); else undefined. refundkit's
+ * generator runs it once per spec and writes the answer into each provider package's generated
+ * spec data (`apiVersion`), so the clients do not bundle it.
  */
 export function apiVersionOf(
   servers: Readonly<Record<string, string>>,
@@ -106,8 +108,8 @@ export function normalizeBaseUrl(
 
 /**
  * The base URL: `baseUrl` when given (see `assertHttpUrl`, then `normalizeBaseUrl` with `version`,
- * e.g. `apiVersionOf(servers, paths)`), else `servers[environment]`. There is no default:
- * without either, live money would be one typo away.
+ * the spec's `apiVersion` that refundkit's generator works out with `apiVersionOf`), else
+ * `servers[environment]`. There is no default: without either, live money would be one typo away.
  */
 export function resolveBaseUrl(
   provider: ProviderName,

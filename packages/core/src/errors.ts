@@ -140,29 +140,6 @@ export function isRefundError(value: unknown): value is RefundError {
   return value instanceof RefundError;
 }
 
-/**
- * A RefundError("invalid_request") for input refused before any request was built (a bad amount,
- * currency, id or key), not retryable, built without capturing stack frames.
- *
- * Trade-off, deliberately: capturing a stack costs more than the whole check (about 1-5 us on
- * Node 20, several times the refusal itself), and a program that feeds refund() from user input
- * (a bulk file, a form) may be refused often. The message names the field, the rule and the value
- * given, which is what locates the mistake; such an error's `stack` is just its first line
- * (`RefundError: <message>`), without the frames of refundkit's checks or of the caller. It is an
- * ordinary RefundError otherwise (`instanceof`, `isRefundError`, `code`, `provider`, `message`,
- * `retryable: false`, `toJSON`). Errors about an answer or a failure on the network keep their
- * full stack.
- */
-export function invalidInput(provider: ProviderName, message: string): RefundError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new RefundError({ code: "invalid_request", provider, message });
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
 /** What a RefundError carries besides its code and message. */
 export interface ErrorDetails {
   /** HTTP status; default null (no response). */
@@ -189,6 +166,35 @@ export function refundError(
 ): RefundError {
   // The constructor gives each detail left out its default.
   return new RefundError({ ...details, code, provider, message: `${provider}: ${message}` });
+}
+
+/**
+ * A RefundError for a call refused before any request was built: `invalid_request` (a bad
+ * amount, currency, id, key or call) or `unsupported` (what the provider does not document), not
+ * retryable, its message prefixed with the provider like every RefundError ("sezzle: ..."),
+ * built without capturing stack frames.
+ *
+ * Trade-off, deliberately: capturing a stack costs more than the whole check (about 1-5 us on
+ * Node 20, several times the refusal itself), and a program that feeds refund() from user input
+ * (a bulk file, a form) may be refused often. The message names the field, the rule and the value
+ * given, which is what locates the mistake; such an error's `stack` is just its first line
+ * (`RefundError: <message>`), without the frames of refundkit's checks or of the caller. It is an
+ * ordinary RefundError otherwise (`instanceof`, `isRefundError`, `code`, `provider`, `message`,
+ * `retryable: false`, `toJSON`). Every refusal before a request is built this way, so each costs
+ * the same; errors about an answer, a failure on the network or the configuration keep their
+ * full stack.
+ */
+export function refusal(
+  provider: ProviderName,
+  code: "invalid_request" | "unsupported",
+  message: string,
+): RefundError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  // The constructor only assigns fields: nothing in between can throw and leave the limit at 0.
+  const error = refundError(provider, code, message);
+  Error.stackTraceLimit = limit;
+  return error;
 }
 
 /**

@@ -41,10 +41,10 @@ export {
   asNetworkError,
   attemptStartOf,
   type ErrorDetails,
-  invalidInput,
   noteAttemptStart,
   refundError,
   refundErrorFor,
+  refusal,
   withIdempotencyKey,
 } from "./errors.js";
 export { isRecord } from "./guards.js";

@@ -3,7 +3,7 @@
  * once normalised. Each provider package implements `ProviderLookup` (its lookup.ts) and
  * `ProviderWebhooks` (its webhook.ts); the facade composes them.
  */
-import { type RefundError, refundError } from "./errors.js";
+import { type RefundError, refundError, refusal } from "./errors.js";
 import { errorCodeForStatus, isRetryableStatus } from "./http.js";
 import type { ProviderName, TransportOptions } from "./types.js";
 
@@ -182,12 +182,19 @@ export function headerValue(headers: WebhookHeaders, name: string): string | und
   return undefined;
 }
 
-/** The body's bytes: a string is taken as UTF-8. */
-export function bodyBytes(body: WebhookInput["body"]): Uint8Array {
+/**
+ * The body's bytes: a string is taken as UTF-8. Anything else (a body a framework parsed into an
+ * object) is RefundError("invalid_request"): it cannot be authenticated.
+ */
+export function bodyBytes(provider: ProviderName, body: WebhookInput["body"]): Uint8Array {
   if (typeof body === "string") return new TextEncoder().encode(body);
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (body instanceof Uint8Array) return body;
-  throw new TypeError("body must be the raw request body: a string, Uint8Array or ArrayBuffer");
+  throw refusal(
+    provider,
+    "invalid_request",
+    `webhook body must be the raw request body as received (a string, Uint8Array/Buffer or ArrayBuffer); got ${body === null ? "null" : typeof body}: a body parsed and serialised again no longer matches its signature`,
+  );
 }
 
 /**

@@ -22,10 +22,7 @@ function exponentTable(): ReadonlyMap<string, number> {
 
 /** Whether ISO 4217 lists `code` without a minor unit (XAU, XXX...). */
 function hasNoMinorUnit(code: string): boolean {
-  for (let index = 0; index < NO_MINOR_UNIT.length; index += 3) {
-    if (NO_MINOR_UNIT.slice(index, index + 3) === code) return true;
-  }
-  return false;
+  return NO_MINOR_UNIT.split(" ").includes(code);
 }
 
 /** Whether `code` is an upper-case ISO 4217 currency with a defined minor unit ("USD", not "usd"). */

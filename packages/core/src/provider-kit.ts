@@ -14,6 +14,7 @@ import {
   type RefundErrorCode,
   refundError,
   type refundErrorFor,
+  refusal,
 } from "./errors.js";
 import { isRecord } from "./guards.js";
 import { bodyOf, isRetryableStatus, parseJson } from "./http.js";
@@ -241,10 +242,10 @@ export function checkAmountRefund(
 ): { orderId: string; amount: number; currency: string; idempotencyKey: string } {
   const { orderId, amount, currency, reason } = request;
   assertPathId(provider, "orderId", orderId);
-  if (amount === undefined) throw refundError(provider, "unsupported", noAmount);
+  if (amount === undefined) throw refusal(provider, "unsupported", noAmount);
   assertAmount(provider, amount);
   if (currency === undefined) {
-    throw refundError(provider, "invalid_request", "currency is required whenever amount is given");
+    throw refusal(provider, "invalid_request", "currency is required whenever amount is given");
   }
   assertCurrency(provider, currency);
   const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();

@@ -1,11 +1,11 @@
-import { invalidInput } from "./errors.js";
+import { type RefundError, refusal } from "./errors.js";
 import { isCurrencyCode } from "./money.js";
 import type { ProviderName } from "./types.js";
 
 /*
  * Checks run before any request is built. Each throws RefundError("invalid_request") naming the
  * field, never retryable: the same input would fail the same way. Cheap on both paths: no
- * allocation when the input is good, no stack capture when it is refused (`invalidInput`).
+ * allocation when the input is good, no stack capture when it is refused (`refusal`).
  */
 
 /**
@@ -28,8 +28,9 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
  */
 const UNSAFE_CHARACTER = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
 
-/** The refusal: RefundError("invalid_request"), without stack frames (see `invalidInput`). */
-const invalid = invalidInput;
+/** The refusal: RefundError("invalid_request"), without stack frames (see `refusal`). */
+const invalid = (provider: ProviderName, message: string): RefundError =>
+  refusal(provider, "invalid_request", message);
 
 /** A short, quoted, single-line rendering of a rejected value for error messages. */
 function describe(value: unknown): string {

@@ -14,6 +14,7 @@ import {
   type RefundResult,
   refundErrorFor,
   refundSteps,
+  refusal,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
 import {
@@ -69,7 +70,8 @@ interface Checked {
 function validate(request: LevelUpRefundRequest): Checked {
   assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount !== undefined) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "unsupported",
       "LevelUp refunds whole orders only: omit amount (the order's total is refunded)",
     );
@@ -81,7 +83,7 @@ function validate(request: LevelUpRefundRequest): Checked {
   assertOptionalString(PROVIDER, "reason", request.reason, 1000);
   assertOptionalString(PROVIDER, "managerConfirmation", request.managerConfirmation, 255);
   if (request.managerConfirmation === "") {
-    throw fail("invalid_request", "managerConfirmation must not be empty when given");
+    throw refusal(PROVIDER, "invalid_request", "managerConfirmation must not be empty when given");
   }
   const { orderId, currency, managerConfirmation } = request;
   return { orderId, amount: undefined, currency, idempotencyKey: null, managerConfirmation };

@@ -1,5 +1,4 @@
 import {
-  apiVersionOf,
   assertClientOptions,
   assertHeaderSafe,
   clientOptions,
@@ -14,7 +13,7 @@ import {
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { operations, servers } from "./generated/spec.js";
+import { apiVersion, servers } from "./generated/spec.js";
 
 /** LevelUp credentials and host. Either `environment` or `baseUrl` is required. */
 export interface LevelUpConfig {
@@ -52,11 +51,6 @@ export type LevelUpClient = Client<paths>;
 export type LevelUpCaller = Pick<LevelUpClient, "GET" | "POST">;
 
 const PROVIDER = "levelup";
-/** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
-const API_VERSION = /* @__PURE__ */ apiVersionOf(
-  servers,
-  Object.values(operations).map((operation) => operation.path),
-);
 /** Every request asks for JSON. */
 const ACCEPT_JSON = { Accept: "application/json" };
 
@@ -89,7 +83,8 @@ function connect(options: LevelUpClientOptions): {
   fetch: typeof globalThis.fetch;
 } {
   assertClientOptions(PROVIDER, options);
-  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
+  // With or without /v14 (the spec's apiVersion, generated), a baseUrl ends up as the servers are.
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, apiVersion);
   const token = requireSecret(PROVIDER, "token", options.token, "the merchant access token");
   assertHeaderSafe(PROVIDER, "token", token);
   const transport = providerTransport(PROVIDER, options, {

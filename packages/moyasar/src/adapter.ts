@@ -21,6 +21,7 @@ import {
   refundErrorFor,
   refundOutcomeOf,
   refundSteps,
+  refusal,
   refusalIn,
   retryAfterMsOf,
 } from "@refundkit/core/internal";
@@ -86,7 +87,8 @@ interface Checked {
 function validate(request: MoyasarRefundRequest): Checked {
   assertPathId(PROVIDER, "orderId", request.orderId);
   if (request.amount === undefined) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "unsupported",
       "MPG has no full refund without an amount: pass amount (integer minor units) and currency",
     );
@@ -104,7 +106,8 @@ function validate(request: MoyasarRefundRequest): Checked {
     request.idempotencyKey !== undefined &&
     request.transactionId !== request.idempotencyKey
   ) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "invalid_request",
       "transactionId and idempotencyKey are both MPG's transaction_id: give one, or the same value",
     );

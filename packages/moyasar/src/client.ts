@@ -1,5 +1,4 @@
 import {
-  apiVersionOf,
   assertClientOptions,
   assertHeaderSafe,
   clientOptions,
@@ -16,7 +15,7 @@ import {
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { operations, servers } from "./generated/spec.js";
+import { apiVersion, servers } from "./generated/spec.js";
 
 /** MPG credentials and host. Either `environment` or `baseUrl` is required. */
 export interface MoyasarConfig {
@@ -45,11 +44,6 @@ export type MoyasarClient = Client<paths>;
 export type MoyasarCaller = Pick<MoyasarClient, "GET" | "POST">;
 
 const PROVIDER = "moyasar";
-/** With or without the API version segment, a `baseUrl` ends up as the spec's servers are. */
-const API_VERSION = /* @__PURE__ */ apiVersionOf(
-  servers,
-  Object.values(operations).map((operation) => operation.path),
-);
 
 function transport(options: TransportOptions): typeof globalThis.fetch {
   return providerTransport(PROVIDER, options, {
@@ -95,7 +89,8 @@ function connect(options: MoyasarClientOptions): {
   fetch: typeof globalThis.fetch;
 } {
   assertClientOptions(PROVIDER, options);
-  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, API_VERSION);
+  // With or without /v1 (the spec's apiVersion, generated), a baseUrl ends up as the servers are.
+  const baseUrl = resolveBaseUrl(PROVIDER, options, servers, apiVersion);
   const apiKey = requireSecret(PROVIDER, "apiKey", options.apiKey);
   assertHeaderSafe(PROVIDER, "apiKey", apiKey);
   const fetch = createAuthFetch({

@@ -21,6 +21,7 @@ import {
   refundErrorFor,
   refundOutcomeOf,
   refundSteps,
+  refusal,
   refusalIn,
 } from "@refundkit/core/internal";
 import {
@@ -86,7 +87,8 @@ interface Checked extends ReturnType<typeof checkAmountRefund> {
 function toOpttyAmount(amount: number, currency: string): number {
   const extraDigits = currencyExponent(currency) - MAX_DECIMALS;
   if (extraDigits > 0 && amount % 10 ** extraDigits !== 0) {
-    throw fail(
+    throw refusal(
+      PROVIDER,
       "invalid_request",
       `amount ${amount} ${currency} needs ${currencyExponent(currency)} decimals; Optty accepts at most ${MAX_DECIMALS}`,
     );

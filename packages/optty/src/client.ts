@@ -19,7 +19,7 @@ import {
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { operations, servers } from "./generated/spec.js";
+import { operationServers, servers } from "./generated/spec.js";
 
 /** `"sandbox"` (Optty's QA hosts) or `"production"`, from the spec's servers. */
 export type OpttyEnvironment = keyof typeof servers;
@@ -58,7 +58,11 @@ export type OpttyClient = Client<paths>;
 export type OpttyCaller = Pick<OpttyClient, "GET" | "POST">;
 
 const PROVIDER = "optty";
-const TOKEN_PATH = operations.PostToken.path;
+/**
+ * The token endpoint (the spec's PostToken), checked against the generated `paths`; a literal,
+ * and its hosts from `operationServers`, so that the refund path does not bundle `operations`.
+ */
+const TOKEN_PATH = "/token" satisfies keyof paths;
 const REFUND_PATH = /\/orders\/[^/]+\/refund$/;
 /**
  * Transaction Details is a POST that only reads (https://docs.optty.com/api-references/transaction-details):
@@ -96,7 +100,7 @@ export function resolveOpttyEndpoints(config: OpttyConfig): OpttyEndpoints {
   } else if (baseUrl !== undefined) {
     auth = api;
   } else {
-    auth = operations.PostToken.servers[env as OpttyEnvironment];
+    auth = operationServers.PostToken[env as OpttyEnvironment];
   }
   return { baseUrl: api, authBaseUrl: auth };
 }
@@ -127,7 +131,7 @@ function tokenSource(
   { clientId, clientSecret }: Record<"clientId" | "clientSecret", Secret>,
 ): () => Promise<FetchedToken> {
   return async () => {
-    const { data, error, response } = await authClient.POST("/token", {
+    const { data, error, response } = await authClient.POST(TOKEN_PATH, {
       body: {
         client_id: clientId.reveal(),
         client_secret: clientSecret.reveal(),

@@ -1,20 +1,16 @@
-import {
-  PROVIDERS,
-  type ProviderName,
-  type RefundError,
-  refundError,
-} from "@refundkit/core/internal";
+import { PROVIDERS, type ProviderName, type RefundError, refusal } from "@refundkit/core/internal";
 
 /**
- * A top-level call the facade cannot serve. Facade errors take the one error path
- * (`refundError`, so the message reads "<provider>: <message>" like every other RefundError);
+ * A top-level call the facade cannot serve. Facade errors take the one refusal path
+ * (core's `refusal`: the message reads "<provider>: <message>" like every other RefundError, no
+ * stack frames captured, like every input refused before a request);
  * `provider` is the name the caller gave (cut to 40 characters), or `"unknown"` when there is none
  * to name (`refund(null)`, `createRefunds(null)`, a non-string `provider`).
  */
 export function badCall(given: unknown, message: string): RefundError {
   const provider = typeof given === "string" ? given.slice(0, 40) : "unknown";
   // The contract types `provider` as a known name; a bad call reports what it was given.
-  return refundError(provider as ProviderName, "invalid_request", message);
+  return refusal(provider as ProviderName, "invalid_request", message);
 }
 
 /** A `provider` that is not one of PROVIDERS, as a RefundError("invalid_request"). */

@@ -146,6 +146,9 @@ export interface Lifecycle {
    * such refund, or it was rejected), or `{ refunded: "unknown", reason }` when the lookup cannot
    * tell this refund from another (same amount, no time or id to tell them apart). In another
    * process than the one that called `refund()`, pass `request.sentAt` (see ReconcileRequest).
+   * `error` is what `refund(request)` rejected with: its RefundError, or, when your own `signal`
+   * aborted it, the signal's reason (an object; such an attempt may have reached the provider).
+   * Anything else: RefundError("invalid_request").
    */
   reconcile(request: ReconcileRequest, error: unknown): Promise<ReconcileResult>;
   webhooks: {
@@ -389,12 +392,18 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       throw badCall(undefined, "reconcile(request, error): request must be an object");
     }
     const provider = checkProvider(request.provider, "reconcile(request, error)");
-    if (!isRefundError(error) || error.provider !== provider) {
+    // What refund(request) rejected with: its RefundError, or (an abort by the caller's own
+    // signal, which rejects with the signal's reason, as fetch does) that reason, which refund()
+    // noted with its start like any error; such an attempt may have reached the provider too.
+    const noted = typeof error === "object" && error !== null && attempts.has(error);
+    if (isRefundError(error) ? error.provider !== provider : !noted) {
       throw invalid(
         provider,
-        "reconcile(request, error): error must be the RefundError that refund(request) rejected with",
+        "reconcile(request, error): error must be what refund(request) rejected with: its RefundError, or your signal's abort reason",
       );
     }
+    // An object from here on: a RefundError, or a noted abort reason.
+    const failure = error as object & { retryable?: unknown };
     const wanted = requestedAmount(request);
     const sentAt = sentAtOf(request);
     const lookup = lookupFor(provider, "reconcile()");
@@ -402,7 +411,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
 
     // When the request was sent: the caller's `sentAt` (another process, e.g. a re-run after a
     // crash), else the start of the failed refund() call this process remembers.
-    const startedAt = sentAt ?? attemptStartOf(error) ?? attempts.get(error);
+    const startedAt = sentAt ?? attemptStartOf(failure) ?? attempts.get(failure);
     // Places a refund against the send by the provider's stamp: true (stamped at or after the
     // send: may be this one), false (stamped more than CLOCK_SKEW_MS before: provably earlier,
     // never this one), null (cannot decide). The stamp is the provider's clock and the send time
@@ -463,7 +472,7 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
       return {
         refunded: "unknown",
         reason: `${provider} lists ${live.length} refund(s) of this amount on order ${request.orderId} without a time that places them after this attempt (a refund stamped up to ${CLOCK_SKEW_MS / 60_000} minutes before it may be an earlier one, the clocks may differ)${
-          error.retryable ? "; retry refund() with the same idempotencyKey instead" : ""
+          failure.retryable === true ? "; retry refund() with the same idempotencyKey instead" : ""
         }`,
       };
     }
@@ -511,7 +520,11 @@ export function createLifecycle(config: LifecycleConfig, options: TransportOptio
     noteAttempt(error, startedAt) {
       // On a RefundError of this copy of core, a private field; anything else in the WeakMap.
       if (noteAttemptStart(error, startedAt)) return;
-      if (typeof error === "object" && error !== null) attempts.set(error, startedAt);
+      // One object noted by two calls (an abort reason shared by several refunds) places neither:
+      // NaN, so reconcile() claims no refund by its time ("unknown" rather than a guess).
+      if (typeof error === "object" && error !== null) {
+        attempts.set(error, attempts.has(error) ? Number.NaN : startedAt);
+      }
     },
   };
 }

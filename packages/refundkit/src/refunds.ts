@@ -14,7 +14,7 @@ import {
   type ProviderName,
   type RefundAdapter,
   type RefundResult,
-  refundError,
+  refusal,
   rejectSoon,
   startRefund,
   type TransportOptions,
@@ -143,7 +143,7 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       const adapter = connected.get(provider);
       if (adapter === undefined) {
         return rejectSoon(
-          refundError(
+          refusal(
             provider,
             "invalid_request",
             `refund(request): ${provider} is not configured: pass config.${provider} to createRefunds()`,

@@ -52,3 +52,74 @@ describe("bad top-level calls", () => {
     expect((error as Error).message).toMatch(/^optty: .*optty is not configured/);
   });
 });
+
+describe("inputs refused before any request", () => {
+  const sent: string[] = [];
+  const everyProvider = createRefunds(
+    {
+      sezzle: { baseUrl: "https://sezzle.test", token: "t" },
+      optty: { baseUrl: "https://optty.test", token: "t" },
+      levelup: { baseUrl: "https://levelup.test", token: "t" },
+      moyasar: { baseUrl: "https://moyasar.test", apiKey: "sk_test_1" },
+      briqpay: { baseUrl: "https://briqpay.test", username: "u", secret: "s" },
+    },
+    {
+      fetch: async (input) => {
+        sent.push(String(input instanceof Request ? input.url : input));
+        return new Response("{}", { status: 500 });
+      },
+    },
+  );
+  const SESSION = "6f1c2a4e-8b3d-4c5e-9f60-1a2b3c4d5e6f";
+
+  it.each([
+    ["sezzle", { orderId: "../admin", amount: 100, currency: "USD" }, "invalid_request"],
+    ["sezzle", { orderId: "o-1", amount: 1.5, currency: "USD" }, "invalid_request"],
+    ["sezzle", { orderId: "o-1", amount: 100 }, "invalid_request"],
+    ["optty", { orderId: "o-1", amount: -1, currency: "USD" }, "invalid_request"],
+    ["optty", { orderId: "o-1", amount: 1, currency: "KWD" }, "invalid_request"],
+    ["levelup", { orderId: "1", amount: 100, currency: "USD" }, "unsupported"],
+    ["levelup", { orderId: "1", managerConfirmation: "" }, "invalid_request"],
+    ["moyasar", { orderId: "o-1" }, "unsupported"],
+    ["moyasar", { orderId: "o-1", amount: 100, currency: "usd" }, "invalid_request"],
+    ["briqpay", { orderId: "not-a-uuid", amount: 100, currency: "SEK" }, "invalid_request"],
+    ["briqpay", { orderId: SESSION }, "unsupported"],
+    ["briqpay", { orderId: SESSION, cart: [] }, "invalid_request"],
+  ] as const)(
+    "%s %j: %s, '<provider>: ' message, no stack frames, nothing sent",
+    async (provider, fields, code) => {
+      const error = await rejection(() =>
+        everyProvider.refund({ provider, ...fields } as unknown as RefundRequest),
+      );
+      expect(error).toMatchObject({ code, provider, retryable: false, status: null });
+      const { message, stack } = error as Error;
+      expect(message.startsWith(`${provider}: `)).toBe(true);
+      // Built without capturing frames (errors.ts `refusal`): the stack is its first line only.
+      expect(stack).toBe(`RefundError: ${message}`);
+      expect(sent).toEqual([]);
+    },
+  );
+});
+
+describe("webhooks.verify with a body a framework already parsed", () => {
+  it.each([
+    ["sezzle", { "sezzle-signature": "ab".repeat(32) }],
+    ["briqpay", {}],
+  ] as const)(
+    "%s: RefundError invalid_request naming the raw body, not a TypeError",
+    async (provider, headers) => {
+      const refunds = createRefunds({
+        sezzle: { baseUrl: "https://sezzle.test", publicKey: "k", privateKey: "p" },
+        briqpay: { baseUrl: "https://briqpay.test", username: "u", secret: "s" },
+      });
+      const error = await rejection(() =>
+        refunds.webhooks.verify(provider, {
+          headers,
+          body: { event: "order.refunded" } as unknown as string,
+        }),
+      );
+      expect(error).toMatchObject({ code: "invalid_request", provider, retryable: false });
+      expect((error as Error).message).toContain("must be the raw request body as received");
+    },
+  );
+});

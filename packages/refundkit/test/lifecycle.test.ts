@@ -8,13 +8,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { MockProvider } from "@refundkit/mock";
 import {
+  createRefunds,
   isRefundError,
   RefundError,
   type RefundResult,
   type Refunds,
   type WebhookEvent,
 } from "refundkit";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { IDS, MODES, refundError, refundOf, useHarness } from "./harness.js";
 
 const FAST = { intervalMs: 20, maxIntervalMs: 80 } as const;
@@ -474,6 +475,38 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
         }
         expect(h.calls).toHaveLength(0);
       });
+    });
+
+    it("the caller's own abort: reconcile takes the signal's reason refund() rejected with", async () => {
+      // The refund reaches the mock (which refunds), its answer is held until the caller aborts;
+      // the lookup is answered.
+      const refunds = createRefunds(
+        { levelup: { ...h.config("levelup"), merchantId: "3225" } },
+        {
+          fetch: async (input, init) => {
+            const response = await h.fetch(input, init);
+            const method = input instanceof Request ? input.method : init?.method;
+            return method === "POST" ? new Promise<Response>(() => {}) : response;
+          },
+        },
+      );
+      h.orders.seed({ provider: "levelup", id: IDS.levelup, amount: 900 });
+      const request = { provider: "levelup" as const, orderId: IDS.levelup };
+      const controller = new AbortController();
+      const pending = refunds.refund({ ...request, signal: controller.signal });
+      await vi.waitFor(() => expect(h.orders.get("levelup", IDS.levelup)?.refunds).toHaveLength(1));
+      const reason = new DOMException("the user left", "AbortError");
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason); // as fetch does
+      expect(await refunds.reconcile(request, reason)).toEqual({
+        refunded: true,
+        refund: expect.objectContaining({ amount: 900, status: "succeeded" }),
+      });
+      // An abort reason no refund() of this instance rejected with proves nothing.
+      const other = await refundError(
+        refunds.reconcile(request, new DOMException("x", "AbortError")),
+      );
+      expect(other.code).toBe("invalid_request");
     });
 
     it("refuses an error that is not a RefundError of this provider", async () => {

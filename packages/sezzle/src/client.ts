@@ -1,5 +1,4 @@
 import {
-  apiVersionOf,
   assertClientOptions,
   clientOptions,
   configError,
@@ -20,7 +19,7 @@ import {
 } from "@refundkit/core/internal";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { operations, type Region, type servers, serversByRegion } from "./generated/spec.js";
+import { apiVersion, type Region, type servers, serversByRegion } from "./generated/spec.js";
 
 /** `"sandbox"` or `"production"`, from the spec's servers. */
 export type SezzleEnvironment = keyof typeof servers;
@@ -57,10 +56,11 @@ export type SezzleClient = Client<paths>;
 export type SezzleCaller = Pick<SezzleClient, "GET" | "POST">;
 
 const PROVIDER = "sezzle";
-const AUTH_PATH = operations.PostAuthentication.path;
-const OPERATION_PATHS = /* @__PURE__ */ Object.values(operations).map(
-  (operation) => operation.path,
-);
+/**
+ * The token endpoint (the spec's PostAuthentication), checked against the generated `paths`; a
+ * literal rather than read from `operations`, so that the refund path does not bundle that table.
+ */
+const AUTH_PATH = "/v2/authentication" satisfies keyof paths;
 /** When `expiration_date` is missing or unreadable: a conservative guess (tokens live ~120 min). */
 const FALLBACK_TOKEN_LIFETIME_MS = 30 * 60_000;
 
@@ -80,7 +80,7 @@ export function resolveSezzleBaseUrl(config: SezzleConfig): string {
     { environment: config.environment ?? undefined, baseUrl },
     servers,
     // Every Sezzle path starts with /v2: a baseUrl given with /v2 is used without it.
-    apiVersionOf(servers, OPERATION_PATHS),
+    apiVersion,
   );
 }
 
@@ -120,7 +120,7 @@ function tokenSource(
   { publicKey, privateKey }: Record<"publicKey" | "privateKey", Secret>,
 ): () => Promise<FetchedToken> {
   return async () => {
-    const { data, error, response } = await authClient.POST("/v2/authentication", {
+    const { data, error, response } = await authClient.POST(AUTH_PATH, {
       body: { public_key: publicKey.reveal(), private_key: privateKey.reveal() },
       parseAs: "text",
     });

@@ -25,7 +25,7 @@ const refused = /* @__PURE__ */ webhookRefusal(PROVIDER);
  */
 export const SEZZLE_WEBHOOK_TOLERANCE_MS = (5 * 24 + 1) * 60 * 60 * 1000;
 /** Clocks differ: a `created_at` up to five minutes in the future is accepted. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const CLOCK_SKEW_MS = 300_000; // 5 minutes
 
 /**
  * The 32-byte MAC in a `Sezzle-Signature` value. Sezzle does not state the encoding; the digest
@@ -65,7 +65,7 @@ async function verify(
   if (header === undefined) throw refused("no Sezzle-Signature header");
   const given = signatureBytes(header);
   if (given === null) throw refused("Sezzle-Signature is not an HMAC-SHA256 digest");
-  const bytes = bodyBytes(input.body);
+  const bytes = bodyBytes(PROVIDER, input.body);
   const expected = createHmac("sha256", secret).update(bytes).digest();
   if (!timingSafeEqual(given, expected)) {
     throw refused("Sezzle-Signature does not match the body (wrong key, or the body was changed)");
@@ -94,7 +94,9 @@ async function verify(
   if (Number.isNaN(createdAt)) throw refused("created_at is not a date");
   if (createdAt < now - tolerance) {
     throw refused(
-      `stale delivery: created_at ${envelope.created_at} is older than ${tolerance} ms`,
+      `stale delivery: created_at ${envelope.created_at} is older than the ${
+        tolerance % 3_600_000 === 0 ? `${tolerance / 3_600_000} h` : `${tolerance} ms`
+      } allowed (toleranceMs)`,
     );
   }
   if (createdAt > now + CLOCK_SKEW_MS) {

@@ -491,7 +491,7 @@ async function sendAll(
     // lost only looks in flight to a re-run, which sends the same key or reconciles it.
     journal.append(outcome);
     if (journal.failure !== null) failJournal(journal.failure);
-    if (!isIdempotent(row.provider)) orders.leave(row);
+    orders.leave(row);
     progress.tick(outcome.status);
     if (output.json) emit(output, { type: "row", ...rowJson(row, outcome), earlierRun: false });
   };
@@ -653,8 +653,8 @@ async function sendAll(
   // never re-sent blind), and its `at` is given to reconcile as `sentAt`, which claims only a
   // refund stamped at or after it (refunds.reconcile). A record written early widens the span in
   // which another refund of the same order and amount could be taken for this row's, so that
-  // span is kept short: a row of another order runs between them (rows of one order without an
-  // idempotency handle go one at a time, OrderGate), and a record older than MAX_SEND_AHEAD_MS
+  // span is kept short: a row of another order runs between them (rows of one order go one at a time,
+  // OrderGate), and a record older than MAX_SEND_AHEAD_MS
   // when its turn comes is written again right before the request.
   //
   // One batch is written at a time (its records, then one fdatasync) while the reader goes on
@@ -748,16 +748,15 @@ async function sendAll(
       }
       unsettled.add(row.row);
       const idempotent = isIdempotent(row.provider);
-      if (!idempotent) {
-        // One row of an order at a time (see above): wait for the one before to finish.
-        while (orders.busy(row)) {
-          await drain();
-          await orders.free(row);
-          if (journalFailure !== null || stopSignal !== null) break;
-        }
-        if (journalFailure !== null || stopSignal !== null) break read;
-        orders.enter(row);
+      // One row of an order at a time, in file order (OrderGate): wait for the one before to
+      // finish.
+      while (orders.busy(row)) {
+        await drain();
+        await orders.free(row);
+        if (journalFailure !== null || stopSignal !== null) break;
       }
+      if (journalFailure !== null || stopSignal !== null) break read;
+      orders.enter(row);
       if (!scheduler.hasRoom(READ_AHEAD)) await scheduler.waitForRoom(READ_AHEAD);
       const before = state?.send ?? null;
       if (before !== null && idempotent) {

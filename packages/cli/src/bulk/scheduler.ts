@@ -181,11 +181,16 @@ export class Scheduler {
 }
 
 /**
- * Rows of one order go one at a time when their provider has no idempotency handle: a row's
- * `send` record is written before the previous row of the same order has finished otherwise,
- * and a re-run reconciling it could take that row's refund (same order, same amount, stamped
- * after the record) for its own. The reader waits for the order to be free (`free`) before it
- * lets the next row of it in (`enter`); recording a row's outcome lets it go (`leave`).
+ * Rows of one order go one at a time, in file order, whatever the provider:
+ * - the outcome of a file does not depend on which answer comes back first: of two rows that
+ *   together exceed what is left on an order, the earlier row is refunded and the later one
+ *   refused (amount_exceeds_refundable), every run alike, as the file reads;
+ * - a provider is never asked to refund one order twice at once;
+ * - without an idempotency handle (LevelUp, Briqpay), a row's `send` record would otherwise be
+ *   written before the previous row of the same order has finished, and a re-run reconciling it
+ *   could take that row's refund (same order, same amount, stamped after the record) for its own.
+ * The reader waits for the order to be free (`free`) before it lets the next row of it in
+ * (`enter`); recording a row's outcome lets it go (`leave`).
  */
 export class OrderGate {
   /** Orders with a row in the pipeline, each with the readers waiting for it to finish. */

@@ -37,6 +37,24 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
+/**
+ * The hosts of the operations that have their own (as in `operations`), by operationId: a
+ * client that needs only these does not bundle the whole `operations` table.
+ */
+export const operationServers = {
+  "PostToken": {
+    "sandbox": "https://auth.qa.optty.com",
+    "production": "https://auth.optty.com"
+  }
+} as const satisfies Record<string, Record<Environment, string>>;
+
+/**
+ * The API version segment: at the start of every operation path (`paths`) or at the end of
+ * the servers (`base`); undefined when the URLs carry none. For `resolveBaseUrl`, which fits a
+ * given base URL to it.
+ */
+export const apiVersion = undefined;
+
 export const securitySchemes = {
   "bearer": {
     "scheme": "bearer",

@@ -47,6 +47,16 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
+/**
+ * The API version segment: at the start of every operation path (`paths`) or at the end of
+ * the servers (`base`); undefined when the URLs carry none. For `resolveBaseUrl`, which fits a
+ * given base URL to it.
+ */
+export const apiVersion = {
+  "segment": "v2",
+  "in": "paths"
+} as const;
+
 export const securitySchemes = {
   "Bearer": {
     "type": "http",
