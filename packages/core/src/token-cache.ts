@@ -39,7 +39,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const refreshSkewMs = options.refreshSkewMs ?? 60_000;
   const now = options.now ?? Date.now;
   let token: string | undefined = options.initialToken;
-  let refreshAt = Number.POSITIVE_INFINITY;
+  let refreshAt = Infinity;
   let inFlight: Promise<string> | undefined;
 
   async function fetchAndStore(): Promise<string> {
@@ -78,7 +78,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     invalidate(stale) {
       if (token === stale) {
         token = undefined;
-        refreshAt = Number.POSITIVE_INFINITY;
+        refreshAt = Infinity;
       }
     },
   };
