@@ -5,7 +5,7 @@ import { Attempt, abortableSleep, discard, raceAbort } from "./abort.js";
 import { configError } from "./config.js";
 import { RefundError } from "./errors.js";
 import { isRetryableStatus } from "./http.js";
-import { ATTEMPT, BufferedResponse } from "./internal/buffered-response.js";
+import { ATTEMPT, BufferedResponse, decoder } from "./internal/buffered-response.js";
 import { LeanRequest, outgoingParts } from "./outgoing-request.js";
 import type { ProviderName } from "./types.js";
 
@@ -155,7 +155,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
     // The request with its body, for `isIdempotent` and `onUnanswered`: as the client built it
     // (every header but the credential), or one built from the bytes read.
     const view = () => (parts ? request : new Request(request, { body }));
-    const text = () => (body && typeof body !== "string" ? textDecoder.decode(body) : body);
+    const text = () => (body && typeof body !== "string" ? decoder.decode(body) : body);
     // One attempt. Core's node:http fetch takes the request as it is (the body in `init`) and the
     // attempt itself (no AbortSignal); any other fetch gets a real Request and the attempt's
     // signal, made only if it reads it; a request read here goes out as a new Request with its
@@ -301,8 +301,6 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof glo
 
 /** Given to `sleep` when the caller passed no signal. Never aborts; listeners are removed. */
 const NEVER_ABORTED = new AbortController().signal;
-
-const textDecoder = new TextDecoder();
 
 function onlyHeadersAndBody(init: RequestInit): boolean {
   for (const key in init) if (key !== "headers" && key !== "body") return false;

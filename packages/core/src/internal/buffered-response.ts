@@ -8,7 +8,8 @@
  * read (the connection dropped, the attempt timed out, the caller aborted) rejects every read with
  * that failure, as the original response would have.
  */
-const decoder = new TextDecoder();
+/** UTF-8, as fetch decodes `text()`; shared with the transport (a request body's text). */
+export const decoder = new TextDecoder();
 const noop = () => {};
 
 type Bytes = Uint8Array<ArrayBuffer>;
