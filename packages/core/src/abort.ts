@@ -16,8 +16,9 @@ function dropLate(promise: Promise<unknown>): void {
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   const attempt = new Attempt();
   const onAbort = () => attempt.fail(signal.reason);
+  // Removed once it settles, whether or not the signal aborted.
   if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
+  else signal.addEventListener("abort", onAbort);
   return attempt.race(promise).finally(() => signal.removeEventListener("abort", onAbort));
 }
 
