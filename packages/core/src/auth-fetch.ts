@@ -94,7 +94,7 @@ export function createBearerFetch(
   }
   const cache = createTokenCache({
     fetchToken: source,
-    ...(initialToken === undefined ? {} : { initialToken: initialToken.reveal() }),
+    initialToken: initialToken?.reveal(),
   });
   // The header of the current token, built once per token rather than once per request.
   let headerToken: string | undefined;
