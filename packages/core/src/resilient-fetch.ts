@@ -377,7 +377,7 @@ function failureError(
   const after = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
   const note = retryable
     ? ""
-    : "; not retried because the provider may have received it and this request has no idempotency handle";
+    : "; not retried because the provider may have received it and this request has no idempotency handle: ask the provider before sending it again (refunds.reconcile)";
   return new RefundError({
     code: reason.kind === "timeout" ? "timeout" : "network_error",
     provider,

@@ -335,7 +335,7 @@ describe("with a fake fetch", () => {
       });
     const once = (await rejection(build(false)(URL_, { method: "POST", body: "{}" }))) as Error;
     expect(once.message).toBe(
-      `levelup: POST ${URL_} failed on the network after 1 attempt; not retried because the provider may have received it and this request has no idempotency handle`,
+      `levelup: POST ${URL_} failed on the network after 1 attempt; not retried because the provider may have received it and this request has no idempotency handle: ask the provider before sending it again (refunds.reconcile)`,
     );
     const thrice = (await rejection(build(true)(URL_, { method: "POST", body: "{}" }))) as Error;
     expect(thrice.message).toBe(`levelup: POST ${URL_} failed on the network after 3 attempts`);
