@@ -42,17 +42,27 @@ export interface JsonClient {
   POST(path: string, options: JsonCallOptions): Promise<CallOutcome>;
 }
 
+/** A simple `{name}` path parameter; `split` with it gives literal parts and names, alternating. */
+const PATH_PARAM = /\{([^{}]+)\}/;
+
 /**
- * `path` with each simple `{name}` replaced by its parameter, encoded as openapi-fetch's
- * `defaultPathSerializer` does, after the check `guardedPathSerializer` makes of each
- * (`pathParamText`: a missing, empty or unsafe id is RefundError("invalid_request"), safe
- * integers checked as their decimal text), in the template's order; a parameter the template does
- * not name is not sent, so not checked.
+ * The URL template `parts` (a URL split by PATH_PARAM) with each simple `{name}` replaced by its
+ * parameter, encoded as openapi-fetch's `defaultPathSerializer` does, after the check
+ * `guardedPathSerializer` makes of each (`pathParamText`: a missing, empty or unsafe id is
+ * RefundError("invalid_request"), safe integers checked as their decimal text), in the template's
+ * order; a parameter the template does not name is not sent, so not checked.
  */
-function fillPath(provider: ProviderName, path: string, params: Record<string, unknown>): string {
-  return path.replace(/\{([^{}]+)\}/g, (_template, name: string) =>
-    encodeURIComponent(pathParamText(provider, name, params[name])),
-  );
+function fillPath(
+  provider: ProviderName,
+  parts: readonly string[],
+  params: Record<string, unknown>,
+): string {
+  let url = parts[0] ?? "";
+  for (let index = 1; index < parts.length; index += 2) {
+    const name = parts[index] as string;
+    url += encodeURIComponent(pathParamText(provider, name, params[name])) + parts[index + 1];
+  }
+  return url;
 }
 
 /**
@@ -72,6 +82,17 @@ export function createJsonClient(
   fetch: RequestFetch,
   headers?: Record<string, string>,
 ): JsonClient {
+  // Each path's URL template split once (the provider packages call a handful of literal paths):
+  // no regular expression run per call. Bounded, should a caller pass paths built at run time.
+  const templates = new Map<string, readonly string[]>();
+  const templateOf = (path: string): readonly string[] => {
+    let parts = templates.get(path);
+    if (parts === undefined) {
+      parts = `${baseUrl}${path}`.split(PATH_PARAM);
+      if (templates.size < 64) templates.set(path, parts);
+    }
+    return parts;
+  };
   const call =
     (method: "GET" | "POST") =>
     async (path: string, options: JsonCallOptions): Promise<CallOutcome> => {
@@ -87,15 +108,17 @@ export function createJsonClient(
           if (value !== undefined) merged.set(name, value);
         }
       }
-      const url = `${baseUrl}${path}`;
       const response = await fetch(
-        new Outgoing(params.path ? fillPath(provider, url, params.path) : url, {
-          redirect: "follow",
-          method,
-          signal,
-          body: serialized,
-          headers: merged,
-        }),
+        new Outgoing(
+          params.path ? fillPath(provider, templateOf(path), params.path) : `${baseUrl}${path}`,
+          {
+            redirect: "follow",
+            method,
+            signal,
+            body: serialized,
+            headers: merged,
+          },
+        ),
       );
       // No body: a 204, or `Content-Length: 0` unless chunked. Else a 2xx's stream or text, any
       // other status's text parsed as JSON when it is JSON.

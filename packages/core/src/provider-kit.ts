@@ -248,8 +248,9 @@ export function checkAmountRefund(
     throw refusal(provider, "invalid_request", "currency is required whenever amount is given");
   }
   assertCurrency(provider, currency);
+  // A key refundkit generates (a UUID) needs no check: only a given one is checked.
+  if (request.idempotencyKey != null) assertIdempotencyKey(provider, request.idempotencyKey);
   const idempotencyKey = request.idempotencyKey ?? newIdempotencyKey();
-  assertIdempotencyKey(provider, idempotencyKey);
   assertOptionalString(provider, "reason", reason, maxReasonLength);
   return { orderId, amount, currency, idempotencyKey };
 }
