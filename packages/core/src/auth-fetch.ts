@@ -1,7 +1,7 @@
 import { discard, raceAbort } from "./abort.js";
 import { outgoingParts } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
-import { createTokenCache, type FetchedToken } from "./token-cache.js";
+import { createTokenCache, type FetchedToken, type TokenCache } from "./token-cache.js";
 
 /** Options of `createAuthFetch`: the fetch to send with and how to authorise each request. */
 export interface AuthFetchOptions {
@@ -84,18 +84,19 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
  */
 export function createBearerFetch(
   fetch: typeof globalThis.fetch,
-  source: Secret | (() => Promise<FetchedToken>),
+  /** A fixed token, a token source, or a token cache (shared with other clients). */
+  source: Secret | (() => Promise<FetchedToken>) | TokenCache,
   /** With a token source: a token obtained earlier, used until the provider refuses it. */
   initialToken?: Secret,
 ): typeof globalThis.fetch {
-  if (typeof source !== "function") {
+  if (typeof source !== "function" && !("peek" in source)) {
     const header = `Bearer ${source.reveal()}`;
     return createAuthFetch({ fetch, authorize: () => header });
   }
-  const cache = createTokenCache({
-    fetchToken: source,
-    initialToken: initialToken?.reveal(),
-  });
+  const cache =
+    typeof source === "function"
+      ? createTokenCache({ fetchToken: source, initialToken: initialToken?.reveal() })
+      : source;
   // The header of the current token, built once per token rather than once per request.
   let headerToken: string | undefined;
   let header = "";

@@ -35,7 +35,7 @@ import {
 import { LeanRequest, OutgoingRequest } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
 import { createResilientFetch, type ResilientFetchOptions } from "./resilient-fetch.js";
-import type { FetchedToken } from "./token-cache.js";
+import { createTokenCache, type FetchedToken, type TokenCache } from "./token-cache.js";
 import type { BaseRefundRequest, ProviderName, RefundResult, TransportOptions } from "./types.js";
 import {
   assertAmount,
@@ -138,9 +138,34 @@ export function tokenPairFetch<K extends string>(
   transport: typeof globalThis.fetch,
   credentials: TokenOrPair<K>,
   tokenSource: (pair: Record<K, Secret>) => () => Promise<FetchedToken>,
+  /** The client's options and provider: the token cache they share, when they carry one. */
+  shared?: { provider: ProviderName; options: TransportOptions },
 ): typeof globalThis.fetch {
   if (credentials.kind === "token") return createBearerFetch(transport, credentials.token);
-  return createBearerFetch(transport, tokenSource(credentials.pair), credentials.token);
+  const caches = (shared?.options as SharedTokenCaches | undefined)?.[SHARED_TOKEN_CACHES];
+  let cache = shared === undefined ? undefined : caches?.get(shared.provider);
+  if (cache === undefined) {
+    cache = createTokenCache({
+      fetchToken: tokenSource(credentials.pair),
+      initialToken: credentials.token?.reveal(),
+    });
+    if (shared !== undefined) caches?.set(shared.provider, cache);
+  }
+  return createBearerFetch(transport, cache);
+}
+
+/**
+ * The token caches the clients of one `createRefunds()` share, by provider: its refund adapters
+ * and its lookups each build a client from the same config, and without this each would fetch
+ * its own token (a second `POST /v2/authentication` or `/token` on the first `retrieve()` after a
+ * `refund()`). The facade sets it on the transport options it gives both; `connect` spreads
+ * those options into each client's, which copies the symbol. A client made alone has none.
+ */
+export const SHARED_TOKEN_CACHES: unique symbol = Symbol("refundkit.sharedTokenCaches");
+
+/** Transport options carrying the shared token caches (internal: set by the facade). */
+export interface SharedTokenCaches {
+  [SHARED_TOKEN_CACHES]?: Map<ProviderName, TokenCache>;
 }
 
 /**

@@ -217,8 +217,11 @@ function connect<C extends OpttyCaller>(
     // same bytes later get the first request's answer, so it is retried like a 503.
     isRetryableResponse: isInProgressResponse,
   });
-  const authFetch = tokenPairFetch(transport, credentials, (pair) =>
-    tokenSource(make(authBaseUrl, transport), pair),
+  const authFetch = tokenPairFetch(
+    transport,
+    credentials,
+    (pair) => tokenSource(make(authBaseUrl, transport), pair),
+    { provider: PROVIDER, options },
   );
   return make(baseUrl, authFetch);
 }

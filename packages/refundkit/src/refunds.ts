@@ -16,6 +16,8 @@ import {
   type RefundResult,
   refusal,
   rejectSoon,
+  SHARED_TOKEN_CACHES,
+  type SharedTokenCaches,
   startRefund,
   type TransportOptions,
 } from "@refundkit/core/internal";
@@ -112,14 +114,20 @@ export function createRefunds(config: RefundsConfig, options: RefundsOptions = {
       throw unknownProvider(key, "createRefunds(config)");
     }
   }
+  // One token cache per provider for this instance: its refunds and its lookups build a client
+  // each, and share the token (Sezzle's and Optty's token calls happen once, not once a client).
+  const shared: RefundsOptions & SharedTokenCaches = {
+    ...options,
+    [SHARED_TOKEN_CACHES]: new Map(),
+  };
   const connected = new Map<ProviderName, AnyConnected>();
   for (const provider of PROVIDERS) {
     const providerConfig = config[provider];
     if (providerConfig === undefined) continue;
-    connected.set(provider, adapters[provider].connect(providerConfig, options));
+    connected.set(provider, adapters[provider].connect(providerConfig, shared));
   }
   // retrieve, waitUntilFinal, reconcile and webhooks; noteAttempt stays the facade's own.
-  const { noteAttempt, ...lifecycle } = createLifecycle(config, options);
+  const { noteAttempt, ...lifecycle } = createLifecycle(config, shared);
 
   return {
     ...lifecycle,

@@ -16,7 +16,7 @@ import {
   type WebhookEvent,
 } from "refundkit";
 import { describe, expect, it, vi } from "vitest";
-import { IDS, MODES, refundError, refundOf, useHarness } from "./harness.js";
+import { CURRENCIES, IDS, MODES, refundError, refundOf, useHarness } from "./harness.js";
 
 const FAST = { intervalMs: 20, maxIntervalMs: 80 } as const;
 
@@ -300,6 +300,22 @@ describe.each(MODES)("lifecycle through the mock (%s)", (mode) => {
       expect(h.calls).toEqual([]);
     });
   });
+
+  it.each([
+    ["sezzle", (call: { path: string }) => call.path === "/v2/authentication"],
+    ["optty", (call: { path: string }) => call.path.endsWith("/token")],
+  ] as const)(
+    "%s: refund() then retrieve() ask for one token between them",
+    async (provider, isTokenCall) => {
+      const refunds = connect();
+      h.orders.seed({ provider, id: IDS[provider], amount: 5000, currency: CURRENCIES[provider] });
+      await refundOf(refunds, provider, 500);
+      const order = await refunds.retrieve({ provider, orderId: IDS[provider] });
+      expect(order.refunds).toHaveLength(1);
+      // The refund adapter and the lookup are two clients of one createRefunds(): one token cache.
+      expect(h.calls.filter(isTokenCall)).toHaveLength(1);
+    },
+  );
 
   describe("reconcile", () => {
     it("LevelUp reset after commit: refunded", async () => {

@@ -160,8 +160,11 @@ function connect<C extends SezzleCaller>(
     // same bytes later get the first request's answer, so it is retried like a 503.
     isRetryableResponse: isInProgressResponse,
   });
-  const authFetch = tokenPairFetch(transport, credentials, (pair) =>
-    tokenSource(make(baseUrl, transport), pair),
+  const authFetch = tokenPairFetch(
+    transport,
+    credentials,
+    (pair) => tokenSource(make(baseUrl, transport), pair),
+    { provider: PROVIDER, options },
   );
   return make(baseUrl, authFetch);
 }
