@@ -1,7 +1,7 @@
 import { discard, raceAbort } from "./abort.js";
 import { outgoingParts } from "./outgoing-request.js";
 import type { Secret } from "./redact.js";
-import { createTokenCache, type FetchedToken, type TokenCache } from "./token-cache.js";
+import type { TokenCache } from "./token-cache.js";
 
 /** Options of `createAuthFetch`: the fetch to send with and how to authorise each request. */
 export interface AuthFetchOptions {
@@ -79,24 +79,18 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
 
 /**
  * `createAuthFetch` with `Authorization: Bearer <token>`: a fixed token (a Secret, sent as is and
- * never refreshed), or tokens from `fetchToken`, cached until they expire and refetched once when
- * a request is answered 401.
+ * never refreshed), or the tokens of `cache` (`createTokenCache`: fetched when needed, kept until
+ * they expire, and refetched once when a request is answered 401).
  */
 export function createBearerFetch(
   fetch: typeof globalThis.fetch,
-  /** A fixed token, a token source, or a token cache (shared with other clients). */
-  source: Secret | (() => Promise<FetchedToken>) | TokenCache,
-  /** With a token source: a token obtained earlier, used until the provider refuses it. */
-  initialToken?: Secret,
+  source: Secret | TokenCache,
 ): typeof globalThis.fetch {
-  if (typeof source !== "function" && !("peek" in source)) {
+  if (!("peek" in source)) {
     const header = `Bearer ${source.reveal()}`;
     return createAuthFetch({ fetch, authorize: () => header });
   }
-  const cache =
-    typeof source === "function"
-      ? createTokenCache({ fetchToken: source, initialToken: initialToken?.reveal() })
-      : source;
+  const cache = source;
   // The header of the current token, built once per token rather than once per request.
   let headerToken: string | undefined;
   let header = "";

@@ -132,24 +132,25 @@ export function clientOptions(
 /**
  * The bearer-token fetch of a provider whose credentials are a token, a pair of keys, or both
  * (`resolveTokenOrPair`): a given token alone is sent as is; with the pair, `tokenSource(pair)`
- * fetches tokens (cached, refreshed once on a 401), the given token first when there is one.
+ * fetches tokens (cached, refreshed once on a 401), the given token first when there is one. The
+ * cache is the one `options` share for `provider` (SHARED_TOKEN_CACHES) when they carry one.
  */
 export function tokenPairFetch<K extends string>(
+  provider: ProviderName,
+  options: TransportOptions,
   transport: typeof globalThis.fetch,
   credentials: TokenOrPair<K>,
   tokenSource: (pair: Record<K, Secret>) => () => Promise<FetchedToken>,
-  /** The client's options and provider: the token cache they share, when they carry one. */
-  shared?: { provider: ProviderName; options: TransportOptions },
 ): typeof globalThis.fetch {
   if (credentials.kind === "token") return createBearerFetch(transport, credentials.token);
-  const caches = (shared?.options as SharedTokenCaches | undefined)?.[SHARED_TOKEN_CACHES];
-  let cache = shared === undefined ? undefined : caches?.get(shared.provider);
+  const caches = (options as SharedTokenCaches)[SHARED_TOKEN_CACHES];
+  let cache = caches?.get(provider);
   if (cache === undefined) {
     cache = createTokenCache({
       fetchToken: tokenSource(credentials.pair),
       initialToken: credentials.token?.reveal(),
     });
-    if (shared !== undefined) caches?.set(shared.provider, cache);
+    caches?.set(provider, cache);
   }
   return createBearerFetch(transport, cache);
 }

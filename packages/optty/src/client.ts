@@ -217,11 +217,8 @@ function connect<C extends OpttyCaller>(
     // same bytes later get the first request's answer, so it is retried like a 503.
     isRetryableResponse: isInProgressResponse,
   });
-  const authFetch = tokenPairFetch(
-    transport,
-    credentials,
-    (pair) => tokenSource(make(authBaseUrl, transport), pair),
-    { provider: PROVIDER, options },
+  const authFetch = tokenPairFetch(PROVIDER, options, transport, credentials, (pair) =>
+    tokenSource(make(authBaseUrl, transport), pair),
   );
   return make(baseUrl, authFetch);
 }

@@ -160,11 +160,8 @@ function connect<C extends SezzleCaller>(
     // same bytes later get the first request's answer, so it is retried like a 503.
     isRetryableResponse: isInProgressResponse,
   });
-  const authFetch = tokenPairFetch(
-    transport,
-    credentials,
-    (pair) => tokenSource(make(baseUrl, transport), pair),
-    { provider: PROVIDER, options },
+  const authFetch = tokenPairFetch(PROVIDER, options, transport, credentials, (pair) =>
+    tokenSource(make(baseUrl, transport), pair),
   );
   return make(baseUrl, authFetch);
 }
