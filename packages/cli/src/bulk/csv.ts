@@ -477,7 +477,9 @@ export async function* readBulkCsvBatches(
     // info.lines is the line the record ends on; count back its embedded line breaks.
     const line = Array.isArray(item) ? 0 : item.info.lines - countBreaks(record);
     if (known?.(row) === true && record.length === columns.length) {
-      items.push({ kind: "row", row: knownRow(columns, record, row, line) });
+      // Validated by an earlier pass: its fields as read, for the results (no checks repeated,
+      // no amount parsed).
+      items.push({ kind: "row", row: buildRow(indexesOf(columns), record, row, line, undefined) });
       return;
     }
     const result = validateRow(columns, record, row, line);
@@ -523,25 +525,6 @@ export async function* readBulkCsvBatches(
     });
   }
   if (items.length > 0) yield items;
-}
-
-/** A row an earlier pass validated: its fields as read, for the results (no checks repeated). */
-function knownRow(
-  columns: readonly string[],
-  fields: string[],
-  row: number,
-  line: number,
-): BulkRow {
-  const indexes = indexesOf(columns);
-  const value = (column: Column) => fields[indexes[column]] ?? "";
-  return {
-    row,
-    line,
-    provider: value("provider") as ProviderName,
-    orderId: value("order_id"),
-    amountTyped: value("amount"),
-    fields,
-  };
 }
 
 function countBreaks(fields: readonly string[]): number {
